@@ -1,0 +1,1 @@
+"""The digital-help assistant: everything that is not a Rasa custom action."""

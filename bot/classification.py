@@ -1,0 +1,175 @@
+"""The classification contract: from an NLU intent to a `request` and a `thematique`.
+
+This is the one place that maps intents onto the values that evaluation,
+monitoring, triage and the desk rely on.
+
+- `request` says what kind of message it is (a question, an appointment...).
+- `thematique` is the topic in the Coop de la médiation numérique taxonomy,
+  or None when the message has no topic (a greeting, a cancellation...).
+
+Intent naming convention (the NLU data follows it):
+- `faq_<thematique>`: a help question on that topic; a Rasa retrieval intent
+  whose sub-intents (`faq_email/mot_de_passe_oublie`) pick the answer.
+- `urgence`: a scam or an account at stake right now (retrieval intent too).
+- the conversational intents listed in `REQUEST_OF_INTENT`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The Coop taxonomy: value -> French label shown to conseillers.
+THEMATIQUES: dict[str, str] = {
+    # Non-administrative help.
+    "diagnostic_numerique": "Diagnostic numérique",
+    "prendre_en_main_du_materiel": "Prendre en main du matériel",
+    "maintenance_de_materiel": "Maintenance de matériel",
+    "gere_ses_contenus_numeriques": "Gérer ses contenus numériques",
+    "navigation_sur_internet": "Navigation sur internet",
+    "email": "E-mail",
+    "bureautique": "Bureautique",
+    "reseaux_sociaux": "Réseaux sociaux communication",
+    "sante": "Santé",
+    "banque_et_achats_en_ligne": "Banque et achats en ligne",
+    "entrepreneuriat": "Accompagner un professionnel",
+    "insertion_professionnelle": "Insertion professionnelle",
+    "securite_numerique": "Prévention en sécurité numérique",
+    "parentalite": "Parentalité",
+    "scolarite_et_numerique": "Scolarité et numérique",
+    "creer_avec_le_numerique": "Créer avec le numérique",
+    "culture_numerique": "Culture numérique",
+    "intelligence_artificielle": "Intelligence artificielle (IA)",
+    "aide_aux_demarches_administratives": "Aide aux démarches administratives",
+    # Administrative procedures (démarches).
+    "papiers_elections_citoyennete": "Papiers - Élections Citoyenneté",
+    "famille_scolarite": "Famille - Scolarité",
+    "social_sante": "Social - Santé",
+    "travail_formation": "Travail - Formation",
+    "logement": "Logement",
+    "transports_mobilite": "Transports - Mobilité",
+    "argent_impots": "Argent - Impôts",
+    "justice": "Justice",
+    "etrangers_europe": "Étrangers - Europe",
+    "loisirs_sports_culture": "Loisirs - Sports Culture",
+    "associations": "Associations",
+}
+
+# The Coop splits its topics in two families; démarches count as administrative.
+ADMINISTRATIVE_THEMATIQUES = frozenset(list(THEMATIQUES)[19:])
+
+REQUESTS = (
+    "question",
+    "urgence",
+    "rendez_vous",
+    "humain",
+    "annulation",
+    "lieux_horaires",
+    "salutation",
+    "remerciement",
+    "au_revoir",
+    "hors_sujet",
+    "suppression_donnees",
+)
+
+FAQ_PREFIX = "faq_"
+
+# Conversational intents and the request each one is.
+REQUEST_OF_INTENT: dict[str, str] = {
+    "greet": "salutation",
+    "thank": "remerciement",
+    "goodbye": "au_revoir",
+    "out_of_scope": "hors_sujet",
+    "ask_human": "humain",
+    "urgence": "urgence",
+    "book_appointment": "rendez_vous",
+    "check_appointment": "rendez_vous",
+    "move_appointment": "rendez_vous",
+    "cancel_appointment": "annulation",
+    "ask_places_hours": "lieux_horaires",
+    "delete_my_data": "suppression_donnees",
+    # Answers inside a conversation (yes, no, "passer"...): they carry no topic.
+    "affirm": "question",
+    "deny": "question",
+    "skip": "question",
+    "nlu_fallback": "hors_sujet",
+}
+
+# The topic an intent implies by itself, when it is not a `faq_` intent.
+THEMATIQUE_OF_INTENT: dict[str, str] = {
+    "urgence": "securite_numerique",
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    intent: str
+    confidence: float
+    request: str
+    thematique: str | None
+
+    def as_dict(self, text: str) -> dict:
+        return {
+            "text": text,
+            "intent": self.intent,
+            "confidence": round(float(self.confidence), 4),
+            "request": self.request,
+            "thematique": self.thematique,
+        }
+
+
+def base_intent(intent: str) -> str:
+    """`faq_email/mot_de_passe_oublie` -> `faq_email`."""
+    return intent.split("/", 1)[0]
+
+
+def request_of(intent: str) -> str:
+    intent = base_intent(intent)
+    if intent.startswith(FAQ_PREFIX):
+        return "question"
+    try:
+        return REQUEST_OF_INTENT[intent]
+    except KeyError:
+        raise KeyError(f"intent {intent!r} has no request in bot/classification.py") from None
+
+
+def thematique_of(intent: str) -> str | None:
+    intent = base_intent(intent)
+    if intent.startswith(FAQ_PREFIX):
+        value = intent[len(FAQ_PREFIX):]
+        if value not in THEMATIQUES:
+            raise KeyError(f"intent {intent!r} names no Coop thematique")
+        return value
+    return THEMATIQUE_OF_INTENT.get(intent)
+
+
+def classify_intent(intent: str, confidence: float) -> Classification:
+    return Classification(
+        intent=intent,
+        confidence=confidence,
+        request=request_of(intent),
+        thematique=thematique_of(intent),
+    )
+
+
+def classify_parse(parse: dict) -> Classification:
+    """Classify Rasa's parse result.
+
+    Below the fallback threshold Rasa reports `nlu_fallback`; the contract
+    still wants the best guess, so the top real intent of the ranking is used
+    with its own confidence.
+    """
+    intent = parse.get("intent") or {}
+    name = intent.get("name") or "nlu_fallback"
+    confidence = float(intent.get("confidence") or 0.0)
+    if name == "nlu_fallback":
+        for candidate in parse.get("intent_ranking") or []:
+            if candidate.get("name") != "nlu_fallback":
+                name = candidate["name"]
+                confidence = float(candidate.get("confidence") or 0.0)
+                break
+    if name == "nlu_fallback" or not name:
+        return Classification("nlu_fallback", confidence, "hors_sujet", None)
+    return classify_intent(name, confidence)
+
+
+def all_conversational_intents() -> list[str]:
+    return list(REQUEST_OF_INTENT)

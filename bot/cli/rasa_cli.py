@@ -1,0 +1,15 @@
+"""Run Rasa's CLI with every setting exported, for `${VAR}` in endpoints/credentials."""
+from __future__ import annotations
+
+import sys
+
+from bot.settings import export_for_rasa
+
+
+def main(argv: list[str]) -> int:
+    export_for_rasa()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *argv]
+    rasa_main()
+    return 0

@@ -1,0 +1,1 @@
+"""Personal data: keyed hashes, redaction, retention and erasure."""

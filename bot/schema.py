@@ -1,0 +1,8 @@
+"""Imports every module that declares tables, so `Base.metadata` is complete
+(for Alembic and for tests that build a fresh database)."""
+from __future__ import annotations
+
+from bot.db import Base
+from bot import residents  # noqa: F401
+
+metadata = Base.metadata

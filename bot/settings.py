@@ -1,0 +1,159 @@
+"""Every setting of the product, read in this one module.
+
+Values come from the process environment, then from a `.env` file at the
+repository root (python-dotenv; the environment wins). Every setting has a
+default that works on a developer's machine with no credentials: SQLite,
+no Redis, SMS written to a local outbox. `.env.example` documents each one.
+
+Rasa reads `bot/endpoints.yml` and `bot/credentials.yml` with `${VAR}`
+substitution and fails on unset variables, so `export_for_rasa()` puts the
+defaults into the environment before Rasa starts (see `python -m bot rasa`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Defaults, one per setting. The keys are the environment variable names.
+DEFAULTS: dict[str, str] = {
+    # Where things run.
+    "PUBLIC_URL": "http://localhost:5005",
+    "RASA_PORT": "5005",
+    "ACTION_PORT": "5055",
+    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    "DESK_PORT": "8000",
+    "WEB_PORT": "8080",
+    # Storage: one database for Rasa's tracker store and our own tables.
+    "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'assistant.db'}",
+    "REDIS_URL": "",
+    # The model that `make run` trains and serves.
+    "MODEL_PATH": str(ROOT / "models" / "current.tar.gz"),
+    # The city.
+    "CITY_NAME": "Ville de Metz",
+    "SERVICE_NAME": "Aide numérique de Metz",
+    "CITY_CONTACT_PHONE": "03 87 55 50 00",
+    "PLACES_FILE": str(ROOT / "data" / "places" / "metz.yml"),
+    "TIMEZONE": "Europe/Paris",
+    "PRIVACY_NOTICE_URL": "https://metz.fr/aide-numerique/donnees-personnelles",
+    # Twilio. Empty credentials: outbound SMS go to the local outbox.
+    "TWILIO_ACCOUNT_SID": "",
+    "TWILIO_AUTH_TOKEN": "",
+    "TWILIO_FROM_NUMBER": "",
+    "TWILIO_MESSAGING_SERVICE_SID": "",
+    "SMS_DEFAULT_REGION": "FR",
+    "SMS_FOLD_ACCENTS": "true",
+    "SMS_RATE_LIMIT_PER_HOUR": "30",
+    # Booking.
+    "BOOKING_MIN_NOTICE_HOURS": "2",
+    "BOOKING_HORIZON_DAYS": "28",
+    "BOOKING_MAX_FUTURE_APPOINTMENTS": "2",
+    "REMINDER_HOURS_BEFORE": "48",
+    "REMINDER_QUIET_START": "20:00",
+    "REMINDER_QUIET_END": "09:00",
+    # Personal data.
+    "HASH_KEY": "change-me-in-production",
+    "RETENTION_CONVERSATION_DAYS": "90",
+    "RETENTION_TICKET_DAYS": "365",
+    "RETENTION_SMS_DAYS": "90",
+    # Desk.
+    "DESK_SECRET_KEY": "dev-only-change-me",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    public_url: str
+    rasa_port: int
+    action_port: int
+    action_endpoint_url: str
+    desk_port: int
+    web_port: int
+    database_url: str
+    redis_url: str
+    model_path: Path
+    city_name: str
+    service_name: str
+    city_contact_phone: str
+    places_file: Path
+    timezone: str
+    privacy_notice_url: str
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_from_number: str
+    twilio_messaging_service_sid: str
+    sms_default_region: str
+    sms_fold_accents: bool
+    sms_rate_limit_per_hour: int
+    booking_min_notice_hours: int
+    booking_horizon_days: int
+    booking_max_future_appointments: int
+    reminder_hours_before: int
+    reminder_quiet_start: str
+    reminder_quiet_end: str
+    hash_key: str
+    retention_conversation_days: int
+    retention_ticket_days: int
+    retention_sms_days: int
+    desk_secret_key: str
+    log_level: str
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+
+def _convert(name: str, kind, value: str):
+    if kind in (int, "int"):
+        return int(value)
+    if kind in (bool, "bool"):
+        return _truthy(value)
+    if kind in (Path, "Path"):
+        return Path(value)
+    return value
+
+
+def read_environment(env_file: Path | None = None) -> dict[str, str]:
+    """The raw values: environment first, then `.env`, then defaults."""
+    load_dotenv(env_file or ROOT / ".env", override=False)
+    return {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    raw = read_environment()
+    values = {}
+    for f in fields(Settings):
+        if f.name == "raw":
+            continue
+        values[f.name] = _convert(f.name, f.type, raw[f.name.upper()])
+    return Settings(raw=raw, **values)
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def export_for_rasa() -> None:
+    """Put every setting into the environment, for Rasa's `${VAR}` substitution.
+
+    Rasa's telemetry and crash reports (which would send data to a third
+    party) are switched off: residents' messages never leave the city's servers.
+    """
+    for key, value in read_environment().items():
+        os.environ.setdefault(key, value)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

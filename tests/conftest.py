@@ -1,0 +1,84 @@
+"""Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot import migrate
+from bot.db import make_engine
+from bot.settings import get_settings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def fresh_schema(url: str):
+    """An engine on `url` with the schema built by the Alembic migrations."""
+    migrate.upgrade(url)
+    return make_engine(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'app.db'}"
+
+
+@pytest.fixture
+def db_engine(sqlite_url):
+    """A fresh SQLite database with the whole schema."""
+    engine = fresh_schema(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, real PostgreSQL database, dropped afterwards."""
+    name = f"aidenum_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(postgres_url):
+    """A fresh PostgreSQL database with the whole schema."""
+    engine = fresh_schema(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    path = get_settings().model_path
+    if not path.exists():
+        pytest.fail(f"no trained model at {path}: run `make train` (make test does it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_bot(model_path, tmp_path_factory):
+    """The real Rasa server and action server, on a fresh SQLite database."""
+    from tests.live_bot import start_live_bot
+
+    folder = tmp_path_factory.mktemp("live_bot")
+    database_url = f"sqlite:///{folder / 'app.db'}"
+    migrate.upgrade(database_url)
+    bot = start_live_bot(model_path, database_url, folder / "logs")
+    yield bot
+    bot.stop()

@@ -1,0 +1,105 @@
+"""The product's real processes, started for tests: Rasa server + action server.
+
+Used by conversation tests that talk to the assistant over Rasa's REST webhook,
+exactly as `make run` serves it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@dataclass
+class LiveBot:
+    rasa_port: int
+    action_port: int
+    env: dict
+    processes: list = field(default_factory=list)
+    log_dir: Path | None = None
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        """Send one message as `sender`; the bot's replies (dicts with 'text', 'buttons'...)."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            self.rest_url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def texts(self, sender: str, text: str) -> list[str]:
+        return [m.get("text", "") for m in self.say(sender, text)]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env: dict | None = None) -> LiveBot:
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "MODEL_PATH": str(model_path),
+        "DATABASE_URL": database_url,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **(extra_env or {}),
+    }
+    bot = LiveBot(rasa_port, action_port, env, log_dir=log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("actions", "rasa"):
+        log = open(log_dir / f"{name}.log", "w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", name],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        bot.processes.append(process)
+    try:
+        wait_http(f"http://127.0.0.1:{action_port}/health", bot.processes[0])
+        wait_http(f"http://127.0.0.1:{rasa_port}/", bot.processes[1])
+    except Exception:
+        bot.stop()
+        for name in ("actions", "rasa"):
+            sys.stderr.write((log_dir / f"{name}.log").read_text()[-5000:])
+        raise
+    return bot

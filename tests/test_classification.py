@@ -1,0 +1,72 @@
+"""The classification contract: every intent maps onto a request and a thematique."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.classification import (
+    REQUESTS,
+    THEMATIQUES,
+    classify_intent,
+    classify_parse,
+    request_of,
+    thematique_of,
+)
+from bot.settings import ROOT
+
+
+def domain_intents() -> list[str]:
+    intents = []
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        data = yaml.safe_load(Path(path).read_text()) or {}
+        for intent in data.get("intents") or []:
+            intents.append(intent if isinstance(intent, str) else next(iter(intent)))
+    return intents
+
+
+def test_the_taxonomy_has_the_thirty_coop_values():
+    assert len(THEMATIQUES) == 30
+    assert "email" in THEMATIQUES and "argent_impots" in THEMATIQUES
+
+
+def test_every_domain_intent_has_a_request_and_a_valid_thematique():
+    intents = domain_intents()
+    assert "greet" in intents
+    for intent in intents:
+        assert request_of(intent) in REQUESTS, intent
+        thematique = thematique_of(intent)
+        assert thematique is None or thematique in THEMATIQUES, intent
+
+
+def test_faq_intents_are_questions_on_their_thematique():
+    result = classify_intent("faq_email/mot_de_passe_oublie", 0.9)
+    assert (result.request, result.thematique) == ("question", "email")
+
+
+def test_an_unknown_intent_is_an_error_not_a_silent_guess():
+    with pytest.raises(KeyError):
+        request_of("some_new_intent")
+    with pytest.raises(KeyError):
+        thematique_of("faq_not_a_coop_value")
+
+
+def test_below_the_fallback_threshold_the_best_real_guess_is_reported():
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.45},
+            {"name": "greet", "confidence": 0.31},
+        ],
+    }
+    result = classify_parse(parse)
+    assert result.intent == "greet" and result.request == "salutation"
+    assert result.as_dict("x") == {
+        "text": "x", "intent": "greet", "confidence": 0.31,
+        "request": "salutation", "thematique": None,
+    }
+
+
+def test_an_empty_parse_is_out_of_scope():
+    assert classify_parse({"intent": {"name": None, "confidence": 0.0}}).request == "hors_sujet"
