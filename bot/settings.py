@@ -39,6 +39,7 @@ DEFAULTS: dict[str, str] = {
     "SERVICE_NAME": "Aide numérique de Metz",
     "CITY_CONTACT_PHONE": "03 87 55 50 00",
     "PLACES_FILE": str(ROOT / "data" / "places" / "metz.yml"),
+    "ROUTES_FILE": str(ROOT / "data" / "routes" / "metz.yml"),
     "TIMEZONE": "Europe/Paris",
     "PRIVACY_NOTICE_URL": "https://metz.fr/aide-numerique/donnees-personnelles",
     # Twilio. Empty credentials: outbound SMS go to the local outbox.
@@ -86,6 +87,7 @@ class Settings:
     service_name: str
     city_contact_phone: str
     places_file: Path
+    routes_file: Path
     timezone: str
     privacy_notice_url: str
     twilio_account_sid: str

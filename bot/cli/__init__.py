@@ -10,6 +10,7 @@ COMMANDS = {
     "serve": "bot.cli.serve",
     "info": "bot.cli.info",
     "db": "bot.cli.db",
+    "places": "bot.cli.places",
 }
 
 

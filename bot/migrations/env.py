@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import pool
 
 from bot.db import make_engine
 from bot.schema import metadata
@@ -25,7 +24,6 @@ def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
-        engine.pool = pool.NullPool(engine.pool._creator)  # one-off connection
         with engine.connect() as connection:
             _run(connection)
         engine.dispose()

@@ -1,0 +1,1 @@
+"""Slots computed from permanences, and atomic booking of appointments."""

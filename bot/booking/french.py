@@ -1,0 +1,29 @@
+"""Dates and times written the French way, with no dependency on the system locale."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.booking.timeutil import local
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def french_time(moment: datetime) -> str:
+    """14:00 -> '14 h', 14:30 -> '14 h 30'."""
+    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
+
+def french_day(moment: datetime) -> str:
+    """'mardi 3 décembre' ('1er' for the first of the month)."""
+    day = "1er" if moment.day == 1 else str(moment.day)
+    return f"{DAYS[moment.weekday()]} {day} {MONTHS[moment.month - 1]}"
+
+
+def french_datetime(moment_utc: datetime, tz: str = "Europe/Paris") -> str:
+    """A UTC moment at the place's wall time: 'mardi 3 décembre à 14 h'."""
+    moment = local(moment_utc, tz)
+    return f"{french_day(moment)} à {french_time(moment)}"

@@ -1,0 +1,1 @@
+"""Places (lieux), their conseillers and permanences, closures and absences."""

@@ -1,0 +1,89 @@
+"""Load a city's places file (data/places/<city>.yml) into the database.
+
+Idempotent: places, conseillers and permanences are matched by `slug` and
+updated in place; running it twice changes nothing the second time.
+Permanences no longer in the file are deactivated, not deleted (appointments
+keep pointing at them).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from opening_hours import OpeningHours
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.places.models import Closure, Conseiller, Permanence, Place
+
+PLACE_FIELDS = (
+    "nom", "adresse", "code_postal", "commune", "latitude", "longitude", "telephone",
+    "horaires", "prise_rdv", "accessibilite",
+)
+LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement", "aliases")
+
+
+def read_places_file(path: Path) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def _upsert(session: Session, model, slug: str, **values):
+    row = session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
+    if row is None:
+        row = model(slug=slug, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def load_places(session: Session, path: Path) -> dict[str, int]:
+    """Upsert the file's content; returns counts by kind."""
+    data = read_places_file(path)
+    holidays = data.get("holidays") or {}
+    tz = data.get("timezone", "Europe/Paris")
+    conseillers = {}
+    for entry in data.get("conseillers") or []:
+        conseillers[entry["slug"]] = _upsert(
+            session, Conseiller, entry["slug"], name=entry["name"],
+            email=entry.get("email"), phone_e164=entry.get("phone_e164"), active=True,
+        )
+    seen_permanences = set()
+    places = 0
+    for entry in data.get("places") or []:
+        values = {field: entry.get(field) for field in PLACE_FIELDS}
+        values.update({field: list(entry.get(field) or []) for field in LIST_FIELDS})
+        place = _upsert(
+            session, Place, entry["slug"], **values,
+            holidays_country=holidays.get("country", "FR"),
+            holidays_subdiv=holidays.get("subdiv"), timezone=tz, active=True,
+        )
+        places += 1
+        for perm in entry.get("permanences") or []:
+            OpeningHours(perm["schedule"])  # fails loudly on a malformed schedule
+            _upsert(
+                session, Permanence, perm["slug"], place_id=place.id,
+                conseiller_id=conseillers[perm["conseiller"]].id,
+                kind=perm.get("kind", "individuel"), title=perm.get("title"),
+                thematiques=perm.get("thematiques"), slot_minutes=int(perm.get("slot_minutes", 45)),
+                capacity=int(perm.get("capacity", 1)), schedule=perm["schedule"], active=True,
+            )
+            seen_permanences.add(perm["slug"])
+    for permanence in session.execute(select(Permanence)).scalars():
+        if permanence.slug not in seen_permanences:
+            permanence.active = False
+    closures = 0
+    for entry in data.get("closures") or []:
+        place = session.execute(select(Place).where(Place.slug == entry["place"])).scalar_one()
+        start, end = date.fromisoformat(str(entry["start"])), date.fromisoformat(str(entry.get("end", entry["start"])))
+        exists = session.execute(
+            select(Closure).where(Closure.place_id == place.id, Closure.start_date == start, Closure.end_date == end)
+        ).scalar_one_or_none()
+        if exists is None:
+            session.add(Closure(place_id=place.id, start_date=start, end_date=end, reason=entry.get("reason")))
+            closures += 1
+    session.flush()
+    return {"places": places, "conseillers": len(conseillers), "permanences": len(seen_permanences), "closures": closures}

@@ -1,0 +1,1 @@
+"""Handoff tickets: what the conseiller receives, with their history."""

@@ -1,0 +1,1 @@
+"""Triage: what the person needs, asked one short question at a time, by SMS or web."""
