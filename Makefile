@@ -43,6 +43,8 @@ validate: $(INSTALLED)
 
 ## run: start every process of the product (Ctrl-C stops them all).
 run: $(MODEL)
+	$(BOT) db upgrade
+	$(BOT) places load
 	@$(BOT) info
 	$(VENV)/bin/honcho start -f Procfile
 

@@ -71,6 +71,16 @@ def model_path() -> Path:
     return path
 
 
+def load_city_places(database_url: str) -> None:
+    from bot.db import session_scope
+    from bot.places.loader import load_places
+
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        load_places(session, get_settings().places_file)
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_bot(model_path, tmp_path_factory):
     """The real Rasa server and action server, on a fresh SQLite database."""
@@ -79,6 +89,7 @@ def live_bot(model_path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("live_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"
     migrate.upgrade(database_url)
+    load_city_places(database_url)
     bot = start_live_bot(model_path, database_url, folder / "logs")
     yield bot
     bot.stop()

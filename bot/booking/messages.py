@@ -21,15 +21,20 @@ WHAT_TO_BRING = {
     "banque_et_achats_en_ligne": "vos identifiants de banque (ne les donnez à personne)",
     "email": "votre adresse e-mail et son mot de passe si vous l'avez",
 }
-DEVICE = "votre téléphone ou votre ordinateur avec son chargeur"
+DEVICES = {
+    "telephone": "votre téléphone et son chargeur",
+    "tablette": "votre tablette et son chargeur",
+    "ordinateur": "votre ordinateur portable et son chargeur, si vous en avez un",
+    "autre": "votre appareil et son chargeur",
+}
 DEFAULT_THINGS = "vos identifiants si vous en avez"
 
 
 def what_to_bring(thematique: str | None, materiel: str | None = None) -> str:
+    """One place for what a resident brings: the device, then the topic's papers."""
     things = WHAT_TO_BRING.get(thematique or "", DEFAULT_THINGS)
-    if materiel in ("aucun", None, "inconnu"):
-        return things
-    return f"{DEVICE}, {things}"
+    device = DEVICES.get(materiel or "")
+    return f"{device}, {things}" if device else things
 
 
 def slot_line(number: int, slot: Slot, place: Place) -> str:

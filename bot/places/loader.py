@@ -55,7 +55,7 @@ def load_places(session: Session, path: Path) -> dict[str, int]:
     places = 0
     for entry in data.get("places") or []:
         values = {field: entry.get(field) for field in PLACE_FIELDS}
-        values.update({field: list(entry.get(field) or []) for field in LIST_FIELDS})
+        values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
         place = _upsert(
             session, Place, entry["slug"], **values,
             holidays_country=holidays.get("country", "FR"),

@@ -19,7 +19,7 @@ def find_places(session: Session, text: str) -> list[Place]:
     for place in session.execute(select(Place).where(Place.active.is_(True))).scalars():
         score = 0
         for alias in [*place.aliases, place.code_postal]:
-            alias = plain(alias)
+            alias = plain(str(alias))
             if alias and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", words):
                 score = max(score, len(alias) + (10 if not alias.isdigit() else 0))
         if score:

@@ -1,0 +1,45 @@
+"""What every action needs: a database session and the resident of the conversation."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from bot.residents import Resident, resident_for_conversation
+
+
+def resident_of(session, tracker: Tracker) -> Resident:
+    return resident_for_conversation(session, tracker.sender_id)
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def last_faq_thematique(tracker: Tracker) -> tuple[str | None, str | None]:
+    """The thematique and text of the latest help question the bot understood."""
+    from bot.classification import thematique_of
+
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        if name.startswith("faq_") or name == "urgence":
+            try:
+                return thematique_of(name), event.get("text")
+            except KeyError:
+                return None, event.get("text")
+    return None, None
+
+
+def bot_answers(tracker: Tracker, limit: int = 5) -> list[str]:
+    """The answers the bot already gave (response names), for the ticket."""
+    answers = []
+    for event in tracker.events:
+        if event.get("event") == "bot":
+            name = (event.get("metadata") or {}).get("utter_action") or ""
+            if name.startswith(("utter_faq_", "utter_urgence")):
+                answers.append(name.replace("utter_", "", 1))
+    return answers[-limit:]
+
+
+def user_messages(tracker: Tracker, limit: int = 8) -> list[str]:
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-limit:]

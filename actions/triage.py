@@ -1,0 +1,144 @@
+"""The triage form: one short question at a time, answered by number or in words."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import last_faq_thematique, resident_of
+from bot.db import session_scope
+from bot.phones import to_e164
+from bot.triage.answers import (
+    SKIPPED,
+    is_skip,
+    parse_accessibility,
+    parse_first_name,
+    parse_materiel,
+    parse_preferred_time,
+    parse_yes_no,
+    plain,
+)
+
+STOP_WORDS = ("stop", "arret", "arreter", "annuler", "laisse tomber", "laissez tomber", "j'arrete")
+KNOWN = "connu"
+
+
+def wants_to_stop(text: str) -> bool:
+    value = plain(text)
+    return any(value == w or value.startswith(w + " ") for w in STOP_WORDS)
+
+
+class ActionStartTriage(Action):
+    """Opens the triage: fills in what is already known, so it is not asked again."""
+
+    def name(self) -> str:
+        return "action_start_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_triage_intro")
+        events = [SlotSet(name, None) for name in (
+            "besoin", "materiel", "has_email", "has_login", "neighbourhood", "preferred_time",
+            "accessibility", "slot_choice", "offered_slots", "route", "triage_stopped",
+        )]
+        thematique, text = last_faq_thematique(tracker)
+        events.append(SlotSet("thematique", thematique))
+        if thematique:
+            events.append(SlotSet("besoin", text or KNOWN))
+        with session_scope() as session:
+            resident = resident_of(session, tracker)
+            if resident.phone_e164:
+                events.append(SlotSet("contact_phone", KNOWN))
+            if resident.first_name:
+                events.append(SlotSet("first_name", resident.first_name))
+        return events
+
+
+class ValidateTriageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("triage_stopped"):
+            return []
+        return domain_slots
+
+    def _stop_or(self, value: Any, dispatcher, slot: str, parsed: Any) -> dict:
+        if isinstance(value, str) and wants_to_stop(value):
+            return {slot: SKIPPED, "triage_stopped": True}
+        if parsed is None:
+            dispatcher.utter_message(response="utter_not_understood_choice")
+        return {slot: parsed}
+
+    def validate_besoin(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"besoin": None}
+        if wants_to_stop(value):
+            return {"besoin": SKIPPED, "triage_stopped": True}
+        if is_skip(value):
+            return {"besoin": SKIPPED}
+        thematique, _ = last_faq_thematique(tracker)
+        return {"besoin": value.strip()[:500], "thematique": tracker.get_slot("thematique") or thematique}
+
+    def validate_materiel(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"materiel": None}
+        return self._stop_or(value, dispatcher, "materiel", parse_materiel(value))
+
+    def validate_has_email(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"has_email": None}
+        return self._stop_or(value, dispatcher, "has_email", parse_yes_no(value))
+
+    def validate_has_login(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"has_login": None}
+        return self._stop_or(value, dispatcher, "has_login", parse_yes_no(value))
+
+    def validate_neighbourhood(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"neighbourhood": None}
+        if wants_to_stop(value):
+            return {"neighbourhood": SKIPPED, "triage_stopped": True}
+        return {"neighbourhood": SKIPPED if is_skip(value) else value.strip()[:120]}
+
+    def validate_preferred_time(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"preferred_time": None}
+        return self._stop_or(value, dispatcher, "preferred_time", parse_preferred_time(value))
+
+    def validate_first_name(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"first_name": None}
+        parsed = parse_first_name(value)
+        if parsed is None and not wants_to_stop(value):
+            dispatcher.utter_message(text="Écrivez seulement votre prénom, ou PASSER.")
+            return {"first_name": None}
+        return self._stop_or(value, dispatcher, "first_name", parsed)
+
+    def validate_accessibility(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"accessibility": None}
+        return self._stop_or(value, dispatcher, "accessibility", parse_accessibility(value))
+
+    def validate_contact_phone(self, value, dispatcher, tracker, domain) -> dict:
+        if value is None:
+            return {"contact_phone": None}
+        if value == KNOWN:
+            return {"contact_phone": KNOWN}
+        if wants_to_stop(value):
+            return {"contact_phone": SKIPPED, "triage_stopped": True}
+        if is_skip(value):
+            return {"contact_phone": SKIPPED}
+        e164 = to_e164(value)
+        if e164 is None:
+            dispatcher.utter_message(text="Ce numéro ne semble pas correct. Écrivez-le comme 06 12 34 56 78, ou PASSER.")
+            return {"contact_phone": None}
+        with session_scope() as session:
+            resident = resident_of(session, tracker)
+            resident.phone_e164 = e164
+            from bot.privacy.hashing import phone_hash
+
+            resident.phone_hash = phone_hash(e164)
+        return {"contact_phone": KNOWN}

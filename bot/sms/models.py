@@ -1,0 +1,50 @@
+"""Outbound and inbound SMS records, and the opt-out list (keyed hashes only)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+
+from bot.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class OutboundMessage(Base):
+    __tablename__ = "outbound_messages"
+
+    id = Column(Integer, primary_key=True)
+    to_hash = Column(String(64), nullable=False, index=True)
+    to_e164 = Column(String(20), nullable=True)  # erased with the resident's data
+    body = Column(Text, nullable=False)
+    purpose = Column(String(20), nullable=False)  # reply|confirmation|reminder|desk|notice
+    status = Column(String(20), nullable=False, default="queued")
+    twilio_sid = Column(String(64), nullable=True, unique=True)
+    segments = Column(Integer, nullable=False, default=1)
+    encoding = Column(String(10), nullable=False, default="GSM-7")
+    error_code = Column(String(20), nullable=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True, index=True)
+    appointment_id = Column(Integer, ForeignKey("appointments.id", ondelete="SET NULL"), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class InboundMessage(Base):
+    __tablename__ = "inbound_messages"
+
+    id = Column(Integer, primary_key=True)
+    message_sid = Column(String(64), nullable=False, unique=True)
+    from_hash = Column(String(64), nullable=False, index=True)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    status = Column(String(20), nullable=False, default="received")
+
+
+class OptOut(Base):
+    __tablename__ = "opt_outs"
+
+    id = Column(Integer, primary_key=True)
+    phone_hash = Column(String(64), nullable=False, unique=True)
+    since = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    source = Column(String(20), nullable=False, default="sms")

@@ -1,0 +1,125 @@
+"""Sending an SMS: normalised, recorded with its status, opt-outs respected.
+
+With Twilio credentials the message goes out through the Messages API (from
+a number or a messaging service), retried with backoff on transient errors
+(429, 5xx, network). Without credentials it goes to the local outbox: the
+database record (status `outbox`) and a log line naming the keyed hash of
+the number, never the number or the text.
+
+The Twilio client takes a `twilio.http.HttpClient`: production uses the
+library's own; tests pass a recording one. That is the only seam.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Callable
+
+from sqlalchemy.orm import Session
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http import HttpClient
+from twilio.rest import Client
+
+from bot.privacy.hashing import phone_hash
+from bot.settings import Settings, get_settings
+from bot.sms.encoding import count_segments, normalise
+from bot.sms.models import OutboundMessage
+from bot.sms.opt_out import is_opted_out
+
+log = logging.getLogger(__name__)
+# The twilio library logs request bodies (numbers, texts) at INFO: never here.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+RETRY_DELAYS = (0.5, 1.0, 2.0)
+STATUS_CALLBACK_PATH = "/webhooks/twilio_sms/status"
+
+# Tests (and `python -m bot sms`) may set the HttpClient used by default.
+_default_http_client: HttpClient | None = None
+
+
+def set_default_http_client(client: HttpClient | None) -> None:
+    global _default_http_client
+    _default_http_client = client
+
+
+def transient(error: Exception) -> bool:
+    if isinstance(error, TwilioRestException):
+        return error.status == 429 or error.status >= 500
+    return True  # network errors, timeouts
+
+
+def twilio_client(settings: Settings, http_client: HttpClient | None) -> Client:
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token,
+                  http_client=http_client or _default_http_client)
+
+
+def _deliver(message: OutboundMessage, to_e164: str, settings: Settings,
+             http_client: HttpClient | None, sleep: Callable[[float], None]) -> None:
+    client = twilio_client(settings, http_client)
+    params = {"to": to_e164, "body": message.body,
+              "status_callback": settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH}
+    if settings.twilio_messaging_service_sid:
+        params["messaging_service_sid"] = settings.twilio_messaging_service_sid
+    else:
+        params["from_"] = settings.twilio_from_number
+    for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        try:
+            sent = client.messages.create(**params)
+            message.twilio_sid = sent.sid
+            message.status = sent.status or "sent"
+            return
+        except (TwilioRestException, TwilioException, OSError) as error:
+            if delay is None or not transient(error):
+                message.status = "failed"
+                message.error_code = str(getattr(error, "code", None) or getattr(error, "status", "") or "network")[:20]
+                log.warning("sms %s to %s failed after %d attempts", message.id, message.to_hash[:12], attempt + 1)
+                return
+            sleep(delay)
+
+
+def send_sms(
+    session: Session,
+    *,
+    to_e164: str,
+    body: str,
+    purpose: str,
+    ticket_id: int | None = None,
+    appointment_id: int | None = None,
+    http_client: HttpClient | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> OutboundMessage | None:
+    """Send (or put in the outbox) one SMS; None when the number opted out."""
+    settings = get_settings()
+    if is_opted_out(session, to_e164):
+        log.info("sms not sent to %s: opted out", phone_hash(to_e164)[:12])
+        return None
+    text = normalise(body, settings.sms_fold_accents)
+    segments = count_segments(text)
+    message = OutboundMessage(
+        to_hash=phone_hash(to_e164), to_e164=to_e164, body=text, purpose=purpose,
+        status="queued", segments=segments.count, encoding=segments.encoding,
+        ticket_id=ticket_id, appointment_id=appointment_id,
+    )
+    session.add(message)
+    session.flush()
+    if settings.twilio_enabled:
+        _deliver(message, to_e164, settings, http_client, sleep)
+    else:
+        message.status = "outbox"
+        log.info("sms %s (%s, %d segment(s)) to %s written to the outbox",
+                 message.id, purpose, segments.count, message.to_hash[:12])
+    session.flush()
+    return message
+
+
+async def send_sms_async(**kwargs) -> int | None:
+    """`send_sms` in its own session and thread, for the event loop; returns the message id."""
+    from bot.db import session_scope
+
+    def work() -> int | None:
+        with session_scope() as session:
+            message = send_sms(session, **kwargs)
+            return message.id if message else None
+
+    return await asyncio.to_thread(work)
