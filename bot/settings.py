@@ -47,6 +47,7 @@ DEFAULTS: dict[str, str] = {
     "TWILIO_AUTH_TOKEN": "",
     "TWILIO_FROM_NUMBER": "",
     "TWILIO_MESSAGING_SERVICE_SID": "",
+    "TWILIO_HTTP_CLIENT": "",
     "SMS_DEFAULT_REGION": "FR",
     "SMS_FOLD_ACCENTS": "true",
     "SMS_RATE_LIMIT_PER_HOUR": "30",
@@ -94,6 +95,7 @@ class Settings:
     twilio_auth_token: str
     twilio_from_number: str
     twilio_messaging_service_sid: str
+    twilio_http_client: str
     sms_default_region: str
     sms_fold_accents: bool
     sms_rate_limit_per_hour: int

@@ -11,6 +11,7 @@ COMMANDS = {
     "info": "bot.cli.info",
     "db": "bot.cli.db",
     "places": "bot.cli.places",
+    "reminders": "bot.cli.reminders",
 }
 
 

@@ -12,6 +12,7 @@ library's own; tests pass a recording one. That is the only seam.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import time
 from typing import Callable
@@ -49,9 +50,19 @@ def transient(error: Exception) -> bool:
     return True  # network errors, timeouts
 
 
+def configured_http_client(settings: Settings) -> HttpClient | None:
+    """The HttpClient named by TWILIO_HTTP_CLIENT (module:Class), made once."""
+    global _default_http_client
+    if _default_http_client is None and settings.twilio_http_client:
+        module_name, class_name = settings.twilio_http_client.split(":")
+        module = importlib.import_module(module_name)
+        _default_http_client = getattr(module, class_name)()
+    return _default_http_client
+
+
 def twilio_client(settings: Settings, http_client: HttpClient | None) -> Client:
     return Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                  http_client=http_client or _default_http_client)
+                  http_client=http_client or configured_http_client(settings))
 
 
 def _deliver(message: OutboundMessage, to_e164: str, settings: Settings,

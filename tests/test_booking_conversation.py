@@ -1,0 +1,99 @@
+"""From a question to a booked slot, a ticket, one reminder and a cancellation,
+through the trained bot, the real servers and the Twilio library's HTTP edge."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.booking.models import Appointment, SlotSeat
+from bot.booking.timeutil import as_utc
+from bot.db import make_engine, session_scope
+from bot.sms.models import OutboundMessage
+from bot.tickets.models import Ticket, TicketEvent
+from tests.twilio_edge import recorded
+
+
+def sms_to(bot, number: str) -> list[dict]:
+    return [r["data"] for r in recorded(bot.twilio_record_file) if r["data"].get("To") == number]
+
+
+def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot):
+    bot, sender, phone = live_bot, "web:" + uuid.uuid4().hex, "+33612340001"
+    say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
+
+    assert say("bonjour").startswith("Bonjour")
+    assert "questions courtes" in say("je veux un rendez-vous")
+    assert "appareil" in say("je n'arrive pas à envoyer un mail avec une pièce jointe")
+    assert "adresse e-mail" in say("2")          # téléphone
+    assert "identifiants" in say("oui")
+    assert "quartier" in say("non")
+    assert "Quand" in say("j'habite à Borny")
+    assert "prénom" in say("plutôt l'après-midi")
+    assert "besoin particulier" in say("Marie")
+    assert "portable" in say("1")                 # no particular need
+    offer = bot.say(sender, "06 12 34 00 01")
+    offer_text = " ".join(m.get("text") or "" for m in offer)
+    assert "1." in offer_text and "Borny" in offer_text, offer_text
+    assert [b["payload"] for b in offer[-1]["buttons"]][:3] == ["1", "2", "3"]
+
+    confirmation = say("1")
+    assert "Rendez-vous confirmé" in confirmation and "Pour annuler, répondez ANNULER" in confirmation
+    assert "téléphone et son chargeur" in confirmation
+
+    # The confirmation SMS went out through the Twilio library, from our number.
+    sent = sms_to(bot, phone)
+    assert len(sent) == 1 and "Rendez-vous confirmé" in sent[0]["Body"]
+    assert sent[0]["From"] == "+33700000000"
+    assert sent[0]["StatusCallback"].endswith("/webhooks/twilio_sms/status")
+
+    engine = make_engine(bot.env["DATABASE_URL"])
+    with session_scope(engine) as s:
+        ticket = s.execute(select(Ticket).order_by(Ticket.id.desc())).scalars().first()
+        appointment = s.get(Appointment, ticket.appointment_id)
+        assert ticket.status == "nouveau" and appointment.status == "booked"
+        assert ticket.triage["materiel"] == "telephone" and ticket.triage["has_email"] == "oui"
+        assert ticket.activity_report["materiel"] == "telephone"
+        assert ticket.activity_report["autonomie"] == "partiellement_autonome"
+        assert ticket.activity_report["type"] == "individuel"
+        assert "Borny" in ticket.activity_report["lieu"]
+        assert "06 12 34 00 01" in ticket.transcript_excerpt  # a phone number is not a secret
+        message = s.execute(select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id)).scalar_one()
+        assert message.purpose == "confirmation" and message.status == "queued" and message.twilio_sid
+        start = as_utc(appointment.start)
+        ticket_id, appointment_id = ticket.id, appointment.id
+
+    # The reminder, run twice (as cron would) an hour before: sent once.
+    moment = (start - timedelta(hours=1)).isoformat()
+    assert "1 reminder(s) sent" in bot.run_cli("reminders", "--now", moment)
+    assert "0 reminder(s) sent" in bot.run_cli("reminders", "--now", moment)
+    reminders = [m for m in sms_to(bot, phone) if m["Body"].startswith("Rappel")]
+    assert len(reminders) == 1
+
+    assert "Votre rendez-vous" in say("c'est quand mon rendez-vous ?")
+    assert "annulé" in say("ANNULER")
+    with session_scope(engine) as s:
+        assert s.get(Appointment, appointment_id).status == "cancelled"
+        assert s.get(Ticket, ticket_id).status == "annule"
+        kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()]
+        assert kinds == ["created", "status"]
+        assert s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
+    assert "pas de rendez-vous" in say("c'est quand mon rendez-vous ?")
+    engine.dispose()
+
+
+def test_autre_offers_other_slots_and_stop_leaves_the_triage(live_bot):
+    bot, sender = live_bot, "web:" + uuid.uuid4().hex
+    say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
+    say("je voudrais un rdv")
+    for answer in ("passer", "passer", "passer", "passer", "57000", "passer", "passer", "passer"):
+        say(answer)
+    first = say("passer")
+    assert "1." in first and ("CCAS" in first or "Médiathèque" in first), first
+    second = say("autre")
+    assert "d'autres horaires" in second
+    first_lines = {line for line in first.splitlines() if line[:2] in ("1.", "2.", "3.")}
+    second_lines = {line for line in second.splitlines() if line[:2] in ("1.", "2.", "3.")}
+    assert first_lines and second_lines and not first_lines & second_lines
+    assert "j'arrête" in say("stop")
