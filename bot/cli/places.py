@@ -1,21 +1,43 @@
-"""`python -m bot places load [FILE]`: load a city's places into the database."""
+"""`python -m bot places load [FILE]` and `python -m bot places import NATIONAL_FILE --out FILE`.
+
+`load` adds a city's places file to the database (existing rows, which the
+desk may have edited, are kept unless --update); `import` turns the
+national open-data file (schéma des lieux de médiation numérique, CSV or JSON)
+into a places file for the city to complete.
+"""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from bot.db import session_scope
-from bot.places.loader import load_places
 from bot.settings import get_settings
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot places")
-    parser.add_argument("action", choices=["load"])
-    parser.add_argument("file", nargs="?", help="default: PLACES_FILE")
+    sub = parser.add_subparsers(dest="action", required=True)
+    load = sub.add_parser("load", help="load a places file into the database")
+    load.add_argument("file", nargs="?", help="default: PLACES_FILE")
+    load.add_argument("--update", action="store_true",
+                      help="the file wins: overwrite rows edited in the desk, deactivate permanences not in the file")
+    imp = sub.add_parser("import", help="convert the national open-data file into a places file")
+    imp.add_argument("national_file", help="CSV or JSON of the schéma des lieux de médiation numérique")
+    imp.add_argument("--out", required=True, help="places file to write (YAML)")
+    imp.add_argument("--commune", help="keep only this commune (e.g. Metz)")
+    imp.add_argument("--code-postal", help="keep only this postcode")
     args = parser.parse_args(argv)
+    if args.action == "import":
+        from bot.places.importer import import_national_file, write_places_file
+
+        data = import_national_file(Path(args.national_file), commune=args.commune, code_postal=args.code_postal)
+        write_places_file(data, Path(args.out))
+        print(f"{args.out}: {len(data['places'])} places to complete (permanences, a_verifier)")
+        return 0
+    from bot.db import session_scope
+    from bot.places.loader import load_places
+
     path = Path(args.file or get_settings().places_file)
     with session_scope() as session:
-        counts = load_places(session, path)
+        counts = load_places(session, path, update=args.update)
     print(f"{path}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0

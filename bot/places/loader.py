@@ -1,9 +1,12 @@
 """Load a city's places file (data/places/<city>.yml) into the database.
 
-Idempotent: places, conseillers and permanences are matched by `slug` and
-updated in place; running it twice changes nothing the second time.
-Permanences no longer in the file are deactivated, not deleted (appointments
-keep pointing at them).
+Idempotent: places, conseillers and permanences are matched by `slug`;
+running it twice changes nothing the second time. The file seeds the
+database and the desk owns it afterwards: by default rows that already exist
+are left as they are (schedules edited in the desk survive `make run`), and
+only new ones are added. With `update=True` (`places load --update`) the file
+wins: existing rows are overwritten and permanences no longer in the file
+are deactivated, not deleted (appointments keep pointing at them).
 """
 from __future__ import annotations
 
@@ -28,19 +31,19 @@ def read_places_file(path: Path) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
-def _upsert(session: Session, model, slug: str, **values):
+def _upsert(session: Session, model, slug: str, update: bool, **values):
     row = session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     if row is None:
         row = model(slug=slug, **values)
         session.add(row)
-    else:
+    elif update:
         for key, value in values.items():
             setattr(row, key, value)
     session.flush()
     return row
 
 
-def load_places(session: Session, path: Path) -> dict[str, int]:
+def load_places(session: Session, path: Path, update: bool = False) -> dict[str, int]:
     """Upsert the file's content; returns counts by kind."""
     data = read_places_file(path)
     holidays = data.get("holidays") or {}
@@ -48,7 +51,7 @@ def load_places(session: Session, path: Path) -> dict[str, int]:
     conseillers = {}
     for entry in data.get("conseillers") or []:
         conseillers[entry["slug"]] = _upsert(
-            session, Conseiller, entry["slug"], name=entry["name"],
+            session, Conseiller, entry["slug"], update, name=entry["name"],
             email=entry.get("email"), phone_e164=entry.get("phone_e164"), active=True,
         )
     seen_permanences = set()
@@ -57,7 +60,7 @@ def load_places(session: Session, path: Path) -> dict[str, int]:
         values = {field: entry.get(field) for field in PLACE_FIELDS}
         values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
         place = _upsert(
-            session, Place, entry["slug"], **values,
+            session, Place, entry["slug"], update, **values,
             holidays_country=holidays.get("country", "FR"),
             holidays_subdiv=holidays.get("subdiv"), timezone=tz, active=True,
         )
@@ -65,16 +68,17 @@ def load_places(session: Session, path: Path) -> dict[str, int]:
         for perm in entry.get("permanences") or []:
             OpeningHours(perm["schedule"])  # fails loudly on a malformed schedule
             _upsert(
-                session, Permanence, perm["slug"], place_id=place.id,
+                session, Permanence, perm["slug"], update, place_id=place.id,
                 conseiller_id=conseillers[perm["conseiller"]].id,
                 kind=perm.get("kind", "individuel"), title=perm.get("title"),
                 thematiques=perm.get("thematiques"), slot_minutes=int(perm.get("slot_minutes", 45)),
                 capacity=int(perm.get("capacity", 1)), schedule=perm["schedule"], active=True,
             )
             seen_permanences.add(perm["slug"])
-    for permanence in session.execute(select(Permanence)).scalars():
-        if permanence.slug not in seen_permanences:
-            permanence.active = False
+    if update:
+        for permanence in session.execute(select(Permanence)).scalars():
+            if permanence.slug not in seen_permanences:
+                permanence.active = False
     closures = 0
     for entry in data.get("closures") or []:
         place = session.execute(select(Place).where(Place.slug == entry["place"])).scalar_one()

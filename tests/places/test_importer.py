@@ -1,0 +1,55 @@
+"""The national open-data file (schéma des lieux de médiation numérique) becomes a places file."""
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from bot.db import session_scope
+from bot.places.importer import import_national_file, write_places_file
+from bot.places.loader import load_places
+from bot.places.lookup import find_places
+
+CSV = (
+    "id,nom,commune,code_postal,adresse,complement_adresse,latitude,longitude,telephone,horaires,"
+    "services,modalites_accompagnement,prise_rdv\n"
+    'a1,Espace numérique de Borny,Metz,57070,2 boulevard de Provence,,49.108,6.224,+33387000000,'
+    '"Mo-Fr 09:00-12:00","Prendre en main un smartphone ou une tablette|Réaliser des démarches administratives",'
+    '"Accompagnement individuel;Dans un atelier collectif",https://rdv.example.org\n'
+    "a2,Tiers-lieu de Nancy,Nancy,54000,1 rue de Nancy,,48.69,6.18,,,Accès internet,,\n"
+    'a3,Mairie annexe,Metz,57050,4 rue de la Patrotte,Bâtiment B,"49,1399","6,1801",,not a schedule,,,\n'
+    "a4,Sans adresse,Metz,57000,,,,,,,,,\n"
+)
+
+
+def test_csv_rows_of_one_commune_become_places_to_complete(tmp_path):
+    source = tmp_path / "lieux.csv"
+    source.write_text(CSV, encoding="utf-8")
+    data = import_national_file(source, commune="metz")
+    places = {p["slug"]: p for p in data["places"]}
+    assert set(places) == {"espace-numerique-de-borny-metz", "mairie-annexe-metz"}  # no Nancy, no address-less row
+    borny = places["espace-numerique-de-borny-metz"]
+    assert borny["services"] == ["Prendre en main un smartphone ou une tablette", "Réaliser des démarches administratives"]
+    assert borny["modalites_accompagnement"] == ["Accompagnement individuel", "Dans un atelier collectif"]
+    assert borny["horaires"] == "Mo-Fr 09:00-12:00" and borny["id_national"] == "a1"
+    assert borny["permanences"] == [] and "permanences" in borny["a_verifier"]
+    annexe = places["mairie-annexe-metz"]
+    assert annexe["adresse"] == "4 rue de la Patrotte Bâtiment B"
+    assert annexe["latitude"] == 49.1399  # French decimal comma
+    assert "horaires" not in annexe and "horaires" in annexe["a_verifier"]  # invalid OSM syntax is not kept
+
+
+def test_json_file_imports_and_the_result_loads_into_the_database(tmp_path, db_engine):
+    source = tmp_path / "lieux.json"
+    source.write_text(json.dumps([{
+        "id": "b1", "nom": "Médiathèque du Sablon", "commune": "Metz", "code_postal": "57000",
+        "adresse": "4 rue des Robert", "services": ["Navigation sur internet"], "horaires": "Tu-Sa 10:00-18:00",
+    }]), encoding="utf-8")
+    out = tmp_path / "metz-import.yml"
+    write_places_file(import_national_file(source, code_postal="57000"), out)
+    assert "TO CHECK BY THE CITY" in out.read_text(encoding="utf-8")
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["places"][0]["services"] == ["Navigation sur internet"]
+    with session_scope(db_engine) as session:
+        counts = load_places(session, out)
+        assert counts["places"] == 1
+        assert [p.nom for p in find_places(session, "j'habite 57000")] == ["Médiathèque du Sablon"]
