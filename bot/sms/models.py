@@ -1,9 +1,10 @@
-"""Outbound and inbound SMS records, and the opt-out list (keyed hashes only)."""
+"""Outbound and inbound SMS records, the opt-out list and the numbered choices
+last offered to each number (keyed hashes only)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
 
 from bot.db import Base
 
@@ -48,3 +49,14 @@ class OptOut(Base):
     phone_hash = Column(String(64), nullable=False, unique=True)
     since = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     source = Column(String(20), nullable=False, default="sms")
+
+
+class PendingChoices(Base):
+    """The payloads of the numbered choices last sent to a number: "2" means the second."""
+
+    __tablename__ = "sms_choices"
+
+    id = Column(Integer, primary_key=True)
+    phone_hash = Column(String(64), nullable=False, unique=True)
+    choices = Column(JSON, nullable=False, default=dict)  # {"1": payload, "2": payload...}
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)

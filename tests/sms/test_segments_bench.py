@@ -1,0 +1,47 @@
+"""Every text the bot can send by SMS is GSM-7 with folding on, and cheap.
+
+A correctness test on the benchmark's list (bot/sms/bench.py), not a timing:
+with SMS_FOLD_ACCENTS on, no text may fall back to UCS-2, and the median
+text fits in at most 2 segments (306 GSM-7 characters).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot.settings import ROOT
+from bot.sms.bench import cost, every_sms_text, summarise
+
+
+def test_the_benchmark_lists_every_kind_of_text():
+    names = [e.name for e in every_sms_text()]
+    assert "utter_greet" in names and "utter_ask_materiel" in names
+    assert any(n.startswith("utter_faq_email/") for n in names)
+    assert any(n.startswith("booking.confirmation") for n in names)
+    assert any(n.startswith("booking.reminder") for n in names) and "booking.offer" in names
+    assert "sms.stop_confirmation" in names and "privacy.notice" in names
+    assert any(n.startswith("actions/") for n in names)
+
+
+def test_with_folding_every_text_is_gsm7():
+    not_gsm = [e.name for e in every_sms_text() if cost(e, fold=True).encoding != "GSM-7"]
+    assert not_gsm == [], f"texts that stay UCS-2 even with folding: {not_gsm}"
+
+
+def test_with_folding_the_median_text_is_at_most_two_segments():
+    entries = every_sms_text()
+    summary = summarise(entries, fold=True)
+    over = sorted(e.name for e in entries if cost(e, fold=True).count > 2)
+    assert summary.median_segments <= 2, (
+        f"median {summary.median_segments} segments over {summary.count} texts; "
+        f"{len(over)} texts take 3 or more SMS (write them in 306 GSM-7 characters or add a "
+        f"`channel: twilio_sms` variation): {over}"
+    )
+
+
+def test_the_benchmark_command_prints_both_modes():
+    result = subprocess.run([sys.executable, "-m", "bot", "bench-sms"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "folding on : " in result.stdout and "folding off: " in result.stdout
+    assert "utter_greet" in result.stdout and "GSM-7" in result.stdout
