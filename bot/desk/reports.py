@@ -1,0 +1,137 @@
+"""The activity export (CSV in the Coop report's columns) and the statistics
+page's figures, with a bar chart drawn on the server as inline SVG."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.booking.models import Appointment
+from bot.booking.timeutil import local
+from bot.desk.coop import AUTONOMIES, CSV_COLUMNS, MATERIELS, ORIENTATIONS, TYPES, thematique_label
+from bot.places.models import Permanence, Place
+from bot.tickets.models import Ticket
+
+WEEKS_SHOWN = 12
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value) -> str:
+    """Spreadsheets run cells that start like a formula: neutralise them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def activity_rows(session: Session, tickets: list[Ticket], start: date | None = None,
+                  end: date | None = None) -> list[dict]:
+    """One row per ticket whose outcome was recorded, in the Coop's columns."""
+    rows = []
+    for ticket in tickets:
+        report = ticket.activity_report or {}
+        if not report.get("enregistre"):
+            continue
+        place = session.get(Place, ticket.place_id) if ticket.place_id else None
+        appointment = session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
+        tz = place.timezone if place else "Europe/Paris"
+        if appointment is not None:
+            day = local(appointment.start, tz).date()
+        else:
+            day = local(datetime.fromisoformat(report["enregistre_le"]), tz).date()
+        if (start and day < start) or (end and day > end):
+            continue
+        conseiller = None
+        if appointment is not None:
+            permanence = session.get(Permanence, appointment.permanence_id)
+            conseiller = permanence.conseiller.name if permanence and permanence.conseiller else None
+        rows.append({
+            "date": day.isoformat(),
+            "type": TYPES.get(report.get("type") or "individuel", report.get("type")),
+            "lieu": place.nom if place else (report.get("lieu") or ""),
+            "code_postal": place.code_postal if place else "",
+            "commune": place.commune if place else "",
+            "duree_minutes": report.get("duree") or "",
+            "thematiques": ", ".join(thematique_label(t) for t in report.get("thematiques") or []),
+            "materiel": ", ".join(MATERIELS.get(m, m) for m in _as_list(report.get("materiel"))),
+            "autonomie": AUTONOMIES.get(report.get("autonomie") or "", ""),
+            "orientation": ORIENTATIONS.get(report.get("orientation") or "", report.get("orientation") or ""),
+            "structure_redirection": report.get("structure_redirection") or "",
+            "conseiller": conseiller or report.get("enregistre_par") or "",
+            "ticket": ticket.id,
+        })
+    rows.sort(key=lambda r: (r["date"], r["ticket"]))
+    return rows
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def activities_csv(rows: list[dict]) -> str:
+    """Semicolon-separated with a BOM, as French spreadsheets open it directly."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _safe_cell(row[k]) for k in CSV_COLUMNS})
+    return "\ufeff" + out.getvalue()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def statistics(session: Session, tickets: list[Ticket], today: date | None = None) -> dict:
+    today = today or datetime.now(timezone.utc).date()
+    first_week = week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
+    per_week = Counter()
+    for ticket in tickets:
+        per_week[week_start(local(ticket.created_at).date())] += 1
+    weeks = [(first_week + timedelta(weeks=i)) for i in range(WEEKS_SHOWN)]
+    places = {p.id: p.nom for p in session.execute(select(Place)).scalars()}
+    appointment_ids = [t.appointment_id for t in tickets if t.appointment_id]
+    statuses = Counter(
+        session.execute(select(Appointment.status).where(Appointment.id.in_(appointment_ids or [-1]))).scalars()
+    )
+    held = statuses["done"] + statuses["no_show"]
+    return {
+        "total": len(tickets),
+        "per_week": [(w.strftime("%d/%m"), per_week[w]) for w in weeks],
+        "per_thematique": Counter(thematique_label(t.thematique) if t.thematique else "Non précisée"
+                                  for t in tickets).most_common(),
+        "per_place": Counter(places.get(t.place_id, "Sans lieu") for t in tickets).most_common(),
+        "done": statuses["done"],
+        "no_show": statuses["no_show"],
+        "no_show_rate": (statuses["no_show"] / held) if held else None,
+    }
+
+
+def bar_chart_svg(pairs: list[tuple[str, int]], title: str, width: int = 640, height: int = 220) -> Markup:
+    """A plain SVG bar chart (no JavaScript), labels escaped."""
+    margin_left, margin_bottom, margin_top = 30, 40, 24
+    n = max(len(pairs), 1)
+    top = max([v for _, v in pairs] + [1])
+    band = (width - margin_left) / n
+    plot_height = height - margin_bottom - margin_top
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>',
+             f'<line x1="{margin_left}" y1="{height - margin_bottom}" x2="{width}" y2="{height - margin_bottom}" stroke="#444"/>',
+             f'<text x="{margin_left - 4}" y="{margin_top + 4}" text-anchor="end" font-size="11">{top}</text>']
+    for i, (label, value) in enumerate(pairs):
+        bar_height = plot_height * value / top
+        x = margin_left + i * band + band * 0.15
+        y = height - margin_bottom - bar_height
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{band * 0.7:.1f}" height="{bar_height:.1f}" fill="#1f5fa8">'
+                     f'<title>{escape(label)} : {value}</title></rect>')
+        if value:
+            parts.append(f'<text x="{x + band * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11">{value}</text>')
+        parts.append(f'<text x="{x + band * 0.35:.1f}" y="{height - margin_bottom + 14}" text-anchor="middle" '
+                     f'font-size="10">{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,42 @@
+"""The right of access (RGPD art. 15): a coordinateur exports everything held
+about a phone number. The export itself is bot.privacy.export.export_for_phone;
+the number travels in a POST body, never in a URL (URLs end up in logs)."""
+from __future__ import annotations
+
+import importlib
+import json
+
+from flask import Blueprint, Response, flash, render_template, request
+
+from bot.desk import db
+from bot.desk.views import log, require_coordinateur
+from bot.phones import to_e164
+from bot.privacy.hashing import phone_hash
+
+bp = Blueprint("privacy", __name__)
+
+
+def exporter():
+    """bot.privacy.export.export_for_phone, or None while that module does not exist."""
+    try:
+        return importlib.import_module("bot.privacy.export").export_for_phone
+    except (ImportError, AttributeError):
+        return None
+
+
+@bp.route("/donnees-personnelles", methods=["GET", "POST"])
+def access_request():
+    require_coordinateur()
+    export = exporter()
+    if request.method == "POST" and export is not None:
+        e164 = to_e164(request.form.get("telephone", ""))
+        if e164 is None:
+            flash("Ce numéro de téléphone n'est pas valide.", "error")
+            return render_template("privacy.html", title="Données personnelles", available=True), 400
+        data = export(db(), e164)
+        log("export", "personal_data", phone_hash(e164)[:12])
+        db().commit()
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        return Response(body, mimetype="application/json; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'})
+    return render_template("privacy.html", title="Données personnelles", available=export is not None)
