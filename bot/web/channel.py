@@ -1,0 +1,94 @@
+"""Rasa input channel of the web widget: Rasa's REST protocol, screened.
+
+The widget posts `{"sender": "web:<uuid>", "message": "..."}` to
+`/webhooks/web/webhook` and gets back the bot's messages as a JSON list, the
+same shape as Rasa's own REST channel. Two things differ, and are why this
+channel exists rather than the plain `rest` one:
+
+- the text goes through `screen_inbound` before Rasa sees it, so a card
+  number or a password typed by a resident is never parsed, logged or stored;
+  the resident is warned (SECRET_WARNING) in the same answer;
+- the conversation id must be `web:<uuid>`: a browser cannot write into an
+  SMS conversation (whose id is a keyed hash of a phone number) or guess
+  someone else's.
+
+Bad input gets a kind French answer, never a 5xx.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.privacy.screening import SECRET_WARNING, screen_inbound
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+SENDER = re.compile(r"^web:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+MAX_CHARS = 1000  # the widget's text field has the same limit
+
+EMPTY = "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."
+TOO_LONG = f"Votre message est trop long. Écrivez-le en moins de {MAX_CHARS} caractères, s'il vous plaît."
+BAD_REQUEST = "Je n'ai pas pu lire ce message. Rechargez la page, puis réessayez."
+
+
+def trouble() -> str:
+    phone = get_settings().city_contact_phone
+    return f"Désolé, je ne peux pas répondre pour le moment. Réessayez dans un moment, ou appelez la mairie au {phone}."
+
+
+def said(sender: str, *texts: str) -> list[dict]:
+    return [{"recipient_id": sender, "text": text} for text in texts]
+
+
+class WebInput(InputChannel):
+    """`/webhooks/web/webhook`: the web widget's messages, screened."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "web"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        web = Blueprint("web_widget_webhook", __name__)
+
+        @web.route("/", methods=["GET"])
+        async def health(_: Request):
+            return response.json({"status": "ok"})
+
+        @web.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            try:
+                body = request.json
+            except Exception:  # malformed JSON: sanic raises InvalidUsage
+                body = None
+            if not isinstance(body, dict):
+                return response.json(said("", BAD_REQUEST), status=400)
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not SENDER.match(sender):
+                return response.json(said("", BAD_REQUEST), status=400)
+            if not isinstance(text, str) or not text.strip():
+                return response.json(said(sender, EMPTY))
+            if len(text) > MAX_CHARS:
+                return response.json(said(sender, TOO_LONG))
+
+            screened = screen_inbound(text.strip())
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(screened.text, collector, sender, input_channel=self.name(),
+                                metadata={"channel": "web"})
+                )
+            except Exception:
+                # The message text is never logged: only that this conversation failed.
+                logger.exception("web widget: the assistant failed to answer %s", sender)
+                return response.json(said(sender, trouble()))
+            warning = said(sender, SECRET_WARNING) if screened.had_secret else []
+            logger.info("web widget: %s answered with %d message(s)", sender, len(collector.messages))
+            return response.json(warning + collector.messages)
+
+        return web
