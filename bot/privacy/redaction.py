@@ -1,24 +1,71 @@
 """Masking secrets people write in messages, before anything is stored or logged.
 
-Card numbers (checked with Luhn), IBANs (mod 97), French social security
-numbers (NIR, with its key), and passwords or one-time codes stated as such
-("mon mot de passe est ...", "le code 482913") become `[masqué]`. Checks keep
-ordinary numbers (phone numbers, dates, amounts) as they are.
+Five kinds of secret become `[masqué]`:
+
+- `card`: payment card numbers (13 to 19 digits, checked with Luhn);
+- `iban`: IBANs (checked with mod 97);
+- `nir`: French social security numbers (NIR, 13 digits and their key);
+- `password`: a password, PIN or card security code stated as such
+  ("mon mot de passe est Soleil2024", "mdp: azerty123", "cvv 123");
+- `otp`: a one-time code ("le code 482913", "code de vérification : 5521").
+
+The checks keep ordinary numbers (phone numbers, dates, amounts, postcodes)
+and ordinary sentences ("j'ai oublié mon mot de passe gmail") as they are:
+a false alarm would hide the question from the assistant. The corpus
+`tests/privacy/redaction_corpus.yml` measures both sides
+(`python -m bot privacy report`).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 MASK = "[masqué]"
+KINDS = ("card", "iban", "nir", "password", "otp")
 
-CARD = re.compile(r"(?<!\d)(?:\d[ \-.]?){12,18}\d(?!\d)")
+CARD = re.compile(r"(?<![\dA-Za-z])(?:\d[ \-.]?){12,18}\d(?!\d)")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)
-NIR = re.compile(r"(?<!\d)([12])[ .]?(\d{2})[ .]?(\d{2}|2[AB])[ .]?(\d{2,3})[ .]?(\d{3})[ .]?(\d{3})[ .]?(\d{2})(?!\d)", re.IGNORECASE)
-SECRET = re.compile(
-    r"(?i)\b(mot de passe|mdp|mot-de-passe|password|pass|code(?: secret| pin| de (?:confirmation|validation|sécurité|securite))?|pin|identifiant|cvv|cryptogramme)"
-    r"(\s*(?:est|c'est|:|=|est le|:)?\s*)([^\s,;.!?]{3,})"
+NIR = re.compile(
+    r"(?<!\d)([12])[ .]?(\d{2})[ .]?(\d{2})[ .]?(\d{2}|2[AB])[ .]?(\d{3})[ .]?(\d{3})[ .]?(\d{2})(?!\d)",
+    re.IGNORECASE,
 )
-OTP = re.compile(r"(?i)\b(code|sms|otp)\b[^\d]{0,20}(?<!\d)(\d{4,8})(?!\d)")
+
+# "mot de passe", "mdp", "code pin", "cvv"... then an explicit connector or a
+# value that looks like a secret (see _looks_secret).
+_PASSWORD_WORDS = (
+    r"mots? de passe|mot-de-passe|mdp|password|pass(?:word)?|code (?:secret|pin|confidentiel|de (?:la )?carte)"
+    r"|pin|cvv|cvc|cryptogramme(?: visuel)?"
+)
+PASSWORD = re.compile(
+    rf"(?i)\b(?P<word>{_PASSWORD_WORDS})\b"
+    r"(?P<sep>\s*(?:(?:c'est|c est|cest|est|sera|était|etait)\s*(?:le|la|:)?|:|=|->)\s*|\s+)"
+    r"(?P<value>[^\s,;!?]{3,}?)(?=[\s,;!?]|\.(?:\s|$)|$)"
+)
+# A one-time code: "code" (of confirmation, received by SMS...) then 4 to 8 digits
+# nearby, or six digits right after "SMS"; not a postcode, a client number, the highway code.
+_NOT_OTP = r"(?!\bpostal\b|\bpostale\b|\bclient\b|\broute\b|\barticle\b|\bpromo\b)"
+OTP = re.compile(
+    rf"(?i)\b(?:code|otp)\b(?:{_NOT_OTP}[^\d\n]){{0,30}}?(?<!\d)(?P<value>\d{{4,8}}|\d{{3}} \d{{3}})(?!\d)"
+    r"|\bsms\b[^\d\n]{0,20}?(?<!\d)(?P<sms>\d{6})(?!\d)"
+)
+_NOT_SECRET_WORDS = {
+    "oublié", "oublie", "oubliée", "oubliee", "perdu", "perdue", "bloqué", "bloque", "bloquée", "faux", "fausse",
+    "incorrect", "incorrecte", "invalide", "expiré", "expire", "trop", "pas", "plus", "toujours", "encore",
+    "le", "la", "les", "un", "une", "mon", "ma", "mes", "de", "du", "des", "pour", "qui", "que", "quoi",
+    "sur", "dans", "avec", "et", "ou", "a", "à", "ne", "n'est", "nest", "changé", "change", "changer",
+    "modifier", "réinitialiser", "reinitialiser", "gmail", "orange", "ameli", "caf", "impots", "impôts",
+    "facebook", "google", "apple", "hotmail", "outlook", "wifi", "wi-fi", "svp", "stp", "merci", "reçu",
+    "recu", "marche", "fonctionne", "demande", "demandé", "provisoire", "temporaire", "bancaire",
+    "oubliés", "correct", "juste", "bon", "mauvais", "sécurisé", "securise", "fort", "faible", "simple",
+    "compliqué", "complique", "long", "court", "valide", "refusé", "refuse", "accepté", "chiffres",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    start: int
+    end: int
 
 
 def luhn_ok(digits: str) -> bool:
@@ -51,21 +98,89 @@ def nir_ok(match: re.Match) -> bool:
     return 97 - int(number) % 97 == int(key)
 
 
-def _card(match: re.Match) -> str:
+def _card_ok(match: re.Match) -> bool:
     digits = re.sub(r"\D", "", match.group(0))
-    return MASK if 13 <= len(digits) <= 19 and luhn_ok(digits) else match.group(0)
+    return 13 <= len(digits) <= 19 and luhn_ok(digits)
+
+
+def _looks_secret(value: str, explicit: bool) -> bool:
+    """After "mot de passe est", almost any word is the secret; after a bare
+    "mot de passe", only a word that looks like one (digits, symbols, mixed case)."""
+    word = value.strip("\"'«»“”()[]").lower()
+    if len(word) < 3 or word in _NOT_SECRET_WORDS or value == MASK:
+        return False
+    if explicit:
+        return True
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    has_symbol = any(not c.isalnum() and c not in "'-" for c in value)
+    mixed_case = value != value.lower() and value != value.upper()
+    return (has_digit and has_alpha) or has_symbol or (mixed_case and len(value) >= 6) or value.isdigit()
+
+
+def _overlaps(found: list[Found], start: int, end: int) -> bool:
+    return any(f.start < end and start < f.end for f in found)
+
+
+def find_secrets(text: str) -> list[Found]:
+    """Every secret in `text`, by kind and position, without overlaps."""
+    if not text:
+        return []
+    found: list[Found] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if not _overlaps(found, start, end):
+            found.append(Found(kind, start, end))
+
+    for m in NIR.finditer(text):
+        if nir_ok(m):
+            add("nir", m.start(), m.end())
+    for m in IBAN.finditer(text):
+        if iban_ok(m.group(0)):
+            add("iban", m.start(), m.end())
+    for m in CARD.finditer(text):
+        if _card_ok(m):
+            add("card", m.start(), m.end())
+    for m in PASSWORD.finditer(text):
+        explicit = bool(m.group("sep").strip())
+        if _looks_secret(m.group("value"), explicit):
+            add("password", m.start("value"), m.end("value"))
+    for m in OTP.finditer(text):
+        group = "value" if m.group("value") else "sms"
+        add("otp", m.start(group), m.end(group))
+    return sorted(found, key=lambda f: f.start)
+
+
+def secret_kinds(text: str) -> set[str]:
+    return {f.kind for f in find_secrets(text)}
 
 
 def redact(text: str) -> str:
-    if not text:
+    """`text` with every secret replaced by `[masqué]`."""
+    if not text or not isinstance(text, str):
         return text
-    text = NIR.sub(lambda m: MASK if nir_ok(m) else m.group(0), text)
-    text = IBAN.sub(lambda m: MASK if iban_ok(m.group(0)) else m.group(0), text)
-    text = CARD.sub(_card, text)
-    text = SECRET.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
-    text = OTP.sub(lambda m: m.group(0).replace(m.group(2), MASK), text)
-    return text
+    found = find_secrets(text)
+    if not found:
+        return text
+    parts, last = [], 0
+    for f in found:
+        parts.append(text[last:f.start])
+        parts.append(MASK)
+        last = f.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def redact_value(value):
+    """`redact` applied to every string inside a JSON-like value (dicts, lists)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(item) for item in value]
+    return value
 
 
 def contains_secret(text: str) -> bool:
-    return redact(text) != text
+    return bool(find_secrets(text or ""))

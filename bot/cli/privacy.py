@@ -1,0 +1,57 @@
+"""`python -m bot privacy export|erase|report`: the personal-data rights and checks.
+
+  export +33612345678   print, as JSON, everything held about that number (right of access)
+  erase +33612345678    erase it, keeping anonymous statistics (right to erasure, e.g. by letter)
+  report [--corpus F]   precision and recall of the redaction on the labelled corpus
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.db import session_scope
+from bot.logging_setup import install_log_redaction
+from bot.phones import to_e164
+
+
+def _phone(raw: str) -> str:
+    e164 = to_e164(raw)
+    if e164 is None:
+        raise SystemExit(f"not a valid phone number: {raw!r}")
+    return e164
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot privacy")
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="everything held about a phone number, as JSON")
+    export.add_argument("phone")
+    erase = commands.add_parser("erase", help="erase everything linked to a phone number")
+    erase.add_argument("phone")
+    report = commands.add_parser("report", help="precision and recall of the redaction")
+    report.add_argument("--corpus", help="a YAML corpus (default: tests/privacy/redaction_corpus.yml)")
+    args = parser.parse_args(argv)
+    install_log_redaction()
+
+    if args.command == "report":
+        from bot.privacy.report import DEFAULT_CORPUS, format_report, load_corpus, mistakes
+
+        entries = load_corpus(args.corpus or DEFAULT_CORPUS)
+        print(format_report(entries))
+        return 1 if mistakes(entries) else 0
+    e164 = _phone(args.phone)
+    if args.command == "export":
+        from bot.privacy.export import export_for_phone
+
+        with session_scope() as session:
+            data = export_for_phone(session, e164)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    from bot.privacy.erasure import erase_phone
+
+    with session_scope() as session:
+        result = erase_phone(session, e164)
+    print("erased: " + ", ".join(f"{key}={value}" for key, value in result.as_dict().items()))
+    return 0

@@ -1,0 +1,93 @@
+"""What stays of a ticket, a resident or an SMS record once its personal part is gone.
+
+Anonymous statistics stay (thematique, status, dates, place, the Coop
+activity report without names or free text); what names or describes the
+person goes: transcript, the triage's free text (besoin, quartier, accessibility
+needs), first name and phone number, SMS bodies and numbers, notes.
+Used by the erasure of one person (bot/privacy/erasure.py) and by the
+retention purge (bot/privacy/retention.py); both are idempotent.
+"""
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.residents import Resident
+from bot.sms.models import OutboundMessage
+from bot.tickets.models import Ticket, TicketEvent
+
+ERASED_TEXT = "[effacé]"
+ERASED_HASH = "effacé"
+ERASED_CONVERSATION_PREFIX = "erased:"
+
+# Triage answers kept for statistics: closed choices, never free text.
+ANONYMOUS_TRIAGE_KEYS = ("thematique", "materiel", "has_email", "has_login", "preferred_time")
+# The Coop activity-report (CRA) fields (bot/desk/coop.py): no names, no free text.
+ANONYMOUS_REPORT_KEYS = (
+    "date", "type", "lieu", "code_postal", "commune", "duree", "duree_minutes", "thematiques",
+    "materiel", "autonomie", "orientation", "structure_redirection", "conseiller",
+)
+# Ticket history: these event details are closed values; the others (notes...) are dropped.
+ANONYMOUS_EVENT_KEYS = ("status", "route", "from", "to", "by", "moved_to", "reason")
+
+
+def _keep(data: dict | None, keys: tuple[str, ...]) -> dict:
+    return {key: value for key, value in (data or {}).items() if key in keys}
+
+
+def anonymise_ticket(session: Session, ticket: Ticket) -> bool:
+    """Remove the personal fields of a ticket; True if anything changed."""
+    changed = False
+    triage, report = _keep(ticket.triage, ANONYMOUS_TRIAGE_KEYS), _keep(ticket.activity_report, ANONYMOUS_REPORT_KEYS)
+    if ticket.transcript_excerpt is not None:
+        ticket.transcript_excerpt, changed = None, True
+    if triage != (ticket.triage or {}):
+        ticket.triage, changed = triage, True
+    if report != (ticket.activity_report or {}):
+        ticket.activity_report, changed = report, True
+    for event in session.execute(sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).scalars():
+        detail = _keep(event.detail, ANONYMOUS_EVENT_KEYS)
+        if detail != (event.detail or {}):
+            event.detail, changed = detail, True
+    if _clear_notification_detail(session, ticket.id):
+        changed = True
+    return changed
+
+
+def _clear_notification_detail(session: Session, ticket_id: int) -> bool:
+    """The desk's new-ticket notification record may quote the ticket."""
+    if "has_ticket_notifications" not in session.info:
+        session.info["has_ticket_notifications"] = sa.inspect(session.connection()).has_table("ticket_notifications")
+    if not session.info["has_ticket_notifications"]:
+        return False
+    result = session.execute(
+        sa.text("UPDATE ticket_notifications SET detail = NULL WHERE ticket_id = :t AND detail IS NOT NULL"),
+        {"t": ticket_id},
+    )
+    return bool(result.rowcount)
+
+
+def anonymise_resident(resident: Resident) -> bool:
+    """Forget who the resident is; the row stays for the tickets' statistics.
+
+    The conversation id changes too, so that a new message from the same
+    number or browser starts a new, unlinked resident.
+    """
+    if resident.conversation_id.startswith(ERASED_CONVERSATION_PREFIX):
+        return False
+    resident.phone_e164 = None
+    resident.phone_hash = None
+    resident.first_name = None
+    resident.conversation_id = ERASED_CONVERSATION_PREFIX + uuid.uuid4().hex
+    return True
+
+
+def anonymise_outbound(message: OutboundMessage) -> bool:
+    if message.to_e164 is None and message.body == ERASED_TEXT and message.to_hash == ERASED_HASH:
+        return False
+    message.to_e164 = None
+    message.body = ERASED_TEXT
+    message.to_hash = ERASED_HASH
+    return True

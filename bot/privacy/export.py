@@ -1,0 +1,96 @@
+"""The right of access: everything held about one phone number, as JSON.
+
+A coordinateur runs it on a resident's request, from the desk or the CLI
+(`python -m bot privacy export +33612345678`). It gathers the resident rows
+of the number (its SMS conversation and the web conversations where it was
+given), their conversations as stored, appointments, tickets with their
+history, the SMS sent to the number, the inbound records and the opt-out.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import bot.schema  # noqa: F401  (every mapped class, for the relationships)
+
+from bot.booking.models import Appointment
+from bot.places.models import Place
+from bot.privacy.conversations import conversation_messages
+from bot.privacy.erasure import residents_for_phone
+from bot.privacy.hashing import phone_hash
+from bot.residents import sms_conversation_id
+from bot.sms.models import InboundMessage, OptOut, OutboundMessage
+from bot.tickets.models import Ticket, TicketEvent
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_for_phone(session: Session, e164: str) -> dict:
+    """Everything held about `e164` (E.164), JSON-serialisable."""
+    hashed = phone_hash(e164)
+    residents = residents_for_phone(session, e164)
+    resident_ids = [r.id for r in residents] or [-1]
+    conversation_ids = sorted({sms_conversation_id(e164), *(r.conversation_id for r in residents)})
+
+    places = {p.id: p.nom for p in session.execute(sa.select(Place)).scalars()}
+    appointments = session.execute(
+        sa.select(Appointment).where(Appointment.resident_id.in_(resident_ids)).order_by(Appointment.start)
+    ).scalars().all()
+    tickets = session.execute(
+        sa.select(Ticket).where(Ticket.resident_id.in_(resident_ids)).order_by(Ticket.id)
+    ).scalars().all()
+    ticket_ids = [t.id for t in tickets] or [-1]
+    sent = session.execute(
+        sa.select(OutboundMessage).where(sa.or_(
+            OutboundMessage.to_hash == hashed, OutboundMessage.ticket_id.in_(ticket_ids),
+        )).order_by(OutboundMessage.id)
+    ).scalars().all()
+    received = session.execute(
+        sa.select(InboundMessage).where(InboundMessage.from_hash == hashed).order_by(InboundMessage.id)
+    ).scalars().all()
+    opt_out = session.execute(sa.select(OptOut).where(OptOut.phone_hash == hashed)).scalar_one_or_none()
+
+    return {
+        "phone": e164,
+        "generated_at": _when(datetime.now(timezone.utc)),
+        "residents": [
+            {"id": r.id, "channel": r.channel, "phone": r.phone_e164, "first_name": r.first_name,
+             "created_at": _when(r.created_at), "last_seen_at": _when(r.last_seen_at)}
+            for r in residents
+        ],
+        "conversations": [
+            {"conversation_id": cid, "messages": conversation_messages(session, cid)}
+            for cid in conversation_ids
+        ],
+        "appointments": [
+            {"id": a.id, "place": places.get(a.place_id), "start": _when(a.start), "end": _when(a.end),
+             "status": a.status, "created_at": _when(a.created_at), "cancelled_at": _when(a.cancelled_at)}
+            for a in appointments
+        ],
+        "tickets": [_ticket(session, t, places) for t in tickets],
+        "sms_sent": [
+            {"id": m.id, "at": _when(m.created_at), "to": m.to_e164, "body": m.body, "purpose": m.purpose,
+             "status": m.status}
+            for m in sent
+        ],
+        "sms_received": [{"at": _when(m.received_at), "status": m.status} for m in received],
+        "opt_out": {"since": _when(opt_out.since), "source": opt_out.source} if opt_out else None,
+    }
+
+
+def _ticket(session: Session, ticket: Ticket, places: dict) -> dict:
+    history = session.execute(
+        sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    ).scalars()
+    return {
+        "id": ticket.id, "status": ticket.status, "thematique": ticket.thematique, "route": ticket.route,
+        "place": places.get(ticket.place_id), "appointment_id": ticket.appointment_id,
+        "triage": ticket.triage, "activity_report": ticket.activity_report,
+        "transcript": ticket.transcript_excerpt, "created_at": _when(ticket.created_at),
+        "updated_at": _when(ticket.updated_at),
+        "history": [{"at": _when(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in history],
+    }

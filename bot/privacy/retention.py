@@ -1,0 +1,101 @@
+"""Retention: what is past its time is deleted or anonymised.
+
+Periods come from settings (RETENTION_*_DAYS):
+
+- conversations: Rasa's stored events of a conversation whose last event is
+  older than RETENTION_CONVERSATION_DAYS are deleted;
+- tickets: older than RETENTION_TICKET_DAYS, they lose their personal fields
+  (anonymous statistics stay: thematique, status, dates, place, activity report);
+  residents not seen for as long, with no appointment to come, lose phone and name;
+- SMS: outbound records older than RETENTION_SMS_DAYS lose body and number,
+  inbound dedupe rows are deleted.
+
+`python -m bot purge` runs it; running it twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import bot.schema  # noqa: F401  (every mapped class, for the relationships)
+
+from bot.booking.models import Appointment
+from bot.booking.timeutil import as_utc
+from bot.privacy.anonymise import (
+    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
+)
+from bot.privacy.conversations import conversations_idle_since, delete_conversations
+from bot.residents import Resident
+from bot.settings import Settings, get_settings
+from bot.sms.models import InboundMessage, OutboundMessage
+from bot.tickets.models import Ticket
+
+# The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
+SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezone=True)))
+
+
+@dataclass
+class PurgeReport:
+    conversations: int = 0
+    conversation_events: int = 0
+    tickets_anonymised: int = 0
+    residents_anonymised: int = 0
+    sms_sent_anonymised: int = 0
+    sms_received_deleted: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return ", ".join(f"{key}={value}" for key, value in self.as_dict().items())
+
+
+def purge(session: Session, now: datetime | None = None, settings: Settings | None = None) -> PurgeReport:
+    settings = settings or get_settings()
+    now = as_utc(now or datetime.now(timezone.utc))
+    report = PurgeReport()
+
+    conversation_cutoff = now - timedelta(days=settings.retention_conversation_days)
+    idle = conversations_idle_since(session, conversation_cutoff)
+    report.conversations = len(idle)
+    report.conversation_events = delete_conversations(session, idle)
+
+    ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
+    for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():
+        if anonymise_ticket(session, ticket):
+            report.tickets_anonymised += 1
+    for resident in _residents_to_forget(session, ticket_cutoff, now):
+        if anonymise_resident(resident):
+            report.residents_anonymised += 1
+
+    sms_cutoff = now - timedelta(days=settings.retention_sms_days)
+    old_sent = sa.select(OutboundMessage).where(
+        OutboundMessage.created_at < sms_cutoff,
+        sa.or_(OutboundMessage.to_e164.is_not(None), OutboundMessage.body != ERASED_TEXT,
+               OutboundMessage.to_hash != ERASED_HASH),
+    )
+    for message in session.execute(old_sent).scalars():
+        if anonymise_outbound(message):
+            report.sms_sent_anonymised += 1
+    report.sms_received_deleted = session.execute(
+        sa.delete(InboundMessage).where(InboundMessage.received_at < sms_cutoff)
+    ).rowcount or 0
+    if sa.inspect(session.connection()).has_table("sms_choices"):  # bot/sms/choices.py
+        session.execute(sa.delete(SMS_CHOICES).where(SMS_CHOICES.c.updated_at < sms_cutoff))
+    session.flush()
+    return report
+
+
+def _residents_to_forget(session: Session, cutoff: datetime, now: datetime) -> list[Resident]:
+    """Residents not seen since `cutoff` and with no appointment to come."""
+    upcoming = sa.select(Appointment.resident_id).where(Appointment.status == "booked", Appointment.end > now)
+    return list(session.execute(
+        sa.select(Resident).where(
+            Resident.last_seen_at < cutoff,
+            ~Resident.conversation_id.startswith(ERASED_CONVERSATION_PREFIX),
+            Resident.id.not_in(upcoming),
+        )
+    ).scalars())

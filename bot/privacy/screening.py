@@ -1,0 +1,27 @@
+"""Screening an incoming message before the assistant sees or stores it.
+
+Every channel (SMS, web widget) calls `screen_inbound`: card numbers,
+IBANs, social security numbers, passwords and one-time codes are masked
+(bot/privacy/redaction.py), and the person is warned never to send them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.privacy.redaction import redact
+
+SECRET_WARNING = (
+    "Attention : n'envoyez jamais de numéro de carte, de mot de passe ou de code reçu par SMS, "
+    "à personne. Je l'ai effacé de notre conversation."
+)
+
+
+@dataclass(frozen=True)
+class Screened:
+    text: str  # what the assistant may read and store
+    had_secret: bool  # warn the person with SECRET_WARNING
+
+
+def screen_inbound(text: str) -> Screened:
+    masked = redact(text or "")
+    return Screened(masked, masked != (text or ""))
