@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup train validate run shell test pytest story-test clean
+.PHONY: setup train validate run shell test pytest story-test clean browser-deps eval bench
 
 ## setup: create .venv with Python 3.10 and install every dependency in one pip pass.
 setup: $(INSTALLED)
@@ -34,6 +34,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt requirements.lock
 train: $(MODEL)
 
 $(MODEL): $(TRAINING_INPUTS) | $(INSTALLED)
+	$(BOT) augment
 	$(BOT) rasa train --config bot/config.yml $(RASA_DATA) --out models --fixed-model-name current
 	@touch $@
 
@@ -56,10 +57,33 @@ shell: $(MODEL)
 	$(BOT) rasa shell --model $(MODEL) --endpoints bot/endpoints.yml
 
 ## test: validate the data, train, run pytest and Rasa's story tests.
-test: validate $(MODEL)
+test: validate $(MODEL) browser-deps
 	$(PY) -m pytest
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
+
+## eval: NLU figures on the held-out set (tests/nlu/heldout.yml) and its noisy copy.
+eval: $(MODEL)
+	$(BOT) eval --model $(MODEL)
+
+## bench: speed and size figures (NLU, turn latency, throughput, RSS, cold start, training, SMS
+## segments) printed as a table; not part of `make test`. Needs PostgreSQL and Redis (as tests do).
+bench: $(MODEL)
+	$(PY) scripts/bench.py --model $(MODEL)
+
+## browser-deps: what the web widget's browser tests need: axe-core (npm, pinned in
+## tests/browser/package-lock.json) and Debian's chromium (Playwright drives it; no browser download).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	  else echo "The widget tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; fi; \
+	fi
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "The widget tests need npm (Node.js) to install axe-core: run 'sudo apt-get install npm'."; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund
+	@touch $@
 
 clean:
 	rm -rf results .rasa models/*.tar.gz var

@@ -30,6 +30,17 @@ def wants_to_stop(text: str) -> bool:
     return any(value == w or value.startswith(w + " ") for w in STOP_WORDS)
 
 
+HUMAN_WORDS = ("conseiller", "conseillere", "un humain", "une personne", "quelqu'un de la mairie")
+
+
+def asks_for_a_human(text: str) -> bool:
+    """'Je veux parler à un conseiller' typed (or the widget's button) during the questions."""
+    value = plain(text)
+    return len(value) < 80 and any(w in value for w in HUMAN_WORDS) and any(
+        v in value for v in ("parler", "veux", "voudrais", "besoin", "appeler", "voir")
+    )
+
+
 class ActionStartTriage(Action):
     """Opens the triage: fills in what is already known, so it is not asked again."""
 
@@ -63,6 +74,14 @@ class ValidateTriageForm(FormValidationAction):
         if tracker.get_slot("triage_stopped"):
             return []
         return domain_slots
+
+    async def run(self, dispatcher, tracker, domain):
+        text = tracker.latest_message.get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        if requested and requested != "besoin" and asks_for_a_human(text):
+            dispatcher.utter_message(response="utter_triage_leads_to_a_conseiller")
+            return [SlotSet(requested, None)]
+        return await super().run(dispatcher, tracker, domain)
 
     def _stop_or(self, value: Any, dispatcher, slot: str, parsed: Any) -> dict:
         if isinstance(value, str) and wants_to_stop(value):

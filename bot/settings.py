@@ -29,6 +29,7 @@ DEFAULTS: dict[str, str] = {
     "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
     "DESK_PORT": "8000",
     "WEB_PORT": "8080",
+    "WIDGET_SERVER_URL": "",
     # Storage: one database for Rasa's tracker store and our own tables.
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'assistant.db'}",
     "REDIS_URL": "",
@@ -51,6 +52,7 @@ DEFAULTS: dict[str, str] = {
     "SMS_DEFAULT_REGION": "FR",
     "SMS_FOLD_ACCENTS": "true",
     "SMS_RATE_LIMIT_PER_HOUR": "30",
+    "SMS_WEBHOOK_TIMEOUT_SECONDS": "10",
     # Booking.
     "BOOKING_MIN_NOTICE_HOURS": "2",
     "BOOKING_HORIZON_DAYS": "28",
@@ -65,6 +67,18 @@ DEFAULTS: dict[str, str] = {
     "RETENTION_SMS_DAYS": "90",
     # Desk.
     "DESK_SECRET_KEY": "dev-only-change-me",
+    "DESK_PUBLIC_URL": "http://localhost:8000",
+    "DESK_COOKIE_SECURE": "true",
+    "DESK_LOGIN_MAX_FAILURES": "5",
+    "DESK_LOGIN_WINDOW_MINUTES": "15",
+    "DESK_NOTIFY_CHANNEL": "email",
+    "DESK_NOTIFY_MAX_AGE_HOURS": "48",
+    "SMTP_HOST": "",
+    "SMTP_PORT": "25",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": "false",
+    "SMTP_FROM": "aide-numerique@localhost",
     "LOG_LEVEL": "INFO",
 }
 
@@ -81,6 +95,7 @@ class Settings:
     action_endpoint_url: str
     desk_port: int
     web_port: int
+    widget_server_url: str
     database_url: str
     redis_url: str
     model_path: Path
@@ -99,6 +114,7 @@ class Settings:
     sms_default_region: str
     sms_fold_accents: bool
     sms_rate_limit_per_hour: int
+    sms_webhook_timeout_seconds: int
     booking_min_notice_hours: int
     booking_horizon_days: int
     booking_max_future_appointments: int
@@ -110,6 +126,18 @@ class Settings:
     retention_ticket_days: int
     retention_sms_days: int
     desk_secret_key: str
+    desk_public_url: str
+    desk_cookie_secure: bool
+    desk_login_max_failures: int
+    desk_login_window_minutes: int
+    desk_notify_channel: str
+    desk_notify_max_age_hours: int
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    smtp_from: str
     log_level: str
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -19,6 +19,7 @@ from bot.settings import ROOT
 
 TEST_ACCOUNT_SID = "AC" + "0" * 32
 TEST_AUTH_TOKEN = "test-auth-token"
+PUBLIC_URL = "https://aide.metz.test"
 
 
 def free_port() -> int:
@@ -75,6 +76,19 @@ class LiveBot:
     def texts(self, sender: str, text: str) -> list[str]:
         return [m.get("text", "") for m in self.say(sender, text)]
 
+    def start_rasa(self, port: int, name: str = "rasa2") -> subprocess.Popen:
+        """Another Rasa server with the same settings on `port` (horizontal scale tests)."""
+        log = open(self.log_dir / f"{name}.log", "w")
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)],
+                                   cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        try:
+            wait_http(f"http://127.0.0.1:{port}/", process)
+        except Exception:
+            sys.stderr.write((self.log_dir / f"{name}.log").read_text()[-5000:])
+            raise
+        return process
+
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
@@ -100,6 +114,8 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         "TWILIO_FROM_NUMBER": "+33700000000",
         "TWILIO_HTTP_CLIENT": "tests.twilio_edge:RecordingHttpClient",
         "TWILIO_RECORD_FILE": str(log_dir / "twilio.jsonl"),
+        # Twilio signs webhooks against the public URL (a reverse proxy in production).
+        "PUBLIC_URL": PUBLIC_URL,
         "RASA_TELEMETRY_ENABLED": "false",
         **(extra_env or {}),
     }

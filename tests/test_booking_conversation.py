@@ -97,3 +97,13 @@ def test_autre_offers_other_slots_and_stop_leaves_the_triage(live_bot):
     second_lines = {line for line in second.splitlines() if line[:2] in ("1.", "2.", "3.")}
     assert first_lines and second_lines and not first_lines & second_lines
     assert "j'arrête" in say("stop")
+
+
+def test_asking_for_a_conseiller_during_the_questions_keeps_the_question(live_bot):
+    bot, sender = live_bot, "web:" + uuid.uuid4().hex
+    say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
+    say("je voudrais un rdv")
+    assert "appareil" in say("mon ordinateur ne marche plus")
+    reply = say("Je veux parler à un conseiller")  # the widget's header button, mid-triage
+    assert "conseiller que je vous pose ces questions" in reply and "appareil" in reply
+    assert "adresse e-mail" in say("1")  # the question is asked again, then answered

@@ -7,11 +7,19 @@ import importlib
 COMMANDS = {
     "rasa": "bot.cli.rasa_cli",
     "classify": "bot.cli.classify",
+    "eval": "bot.cli.eval",
+    "augment": "bot.cli.augment",
     "serve": "bot.cli.serve",
     "info": "bot.cli.info",
     "db": "bot.cli.db",
     "places": "bot.cli.places",
     "reminders": "bot.cli.reminders",
+    "sms": "bot.cli.sms",
+    "bench-sms": "bot.cli.bench_sms",
+    "users": "bot.cli.users",
+    "notify": "bot.cli.notify",
+    "purge": "bot.cli.purge",
+    "privacy": "bot.cli.privacy",
 }
 
 
@@ -28,5 +36,9 @@ def main(argv: list[str]) -> int:
     if command not in COMMANDS:
         print(f"unknown command {command!r}\n{usage()}")
         return 2
+    # No plain phone number or secret in any log of any command (bot/logging_setup.py).
+    from bot.logging_setup import install_log_redaction
+
+    install_log_redaction()
     module = importlib.import_module(COMMANDS[command])
     return int(module.main(rest) or 0)

@@ -14,6 +14,8 @@ def main(argv: list[str]) -> int:
                 f"  {s.service_name} is starting (Ctrl-C stops everything).",
                 f"  Talk to it over REST:  curl -s {rest} -d '{{\"sender\": \"moi\", \"message\": \"Bonjour\"}}'",
                 "  Or in the terminal:   make shell",
+                f"  Web widget demo page: http://localhost:{s.web_port}/",
+                f"  Conseillers' desk:    http://localhost:{s.desk_port}/ (first account: python -m bot users create)",
                 f"  Database: {s.database_url}",
                 f"  SMS: {'Twilio' if s.twilio_enabled else 'local outbox (no Twilio credentials)'}",
                 "",

@@ -1,4 +1,4 @@
-"""`python -m bot serve rasa|actions`: start one process of the product, configured by settings."""
+"""`python -m bot serve rasa|actions|web|desk`: start one process of the product, configured by settings."""
 from __future__ import annotations
 
 import argparse
@@ -19,12 +19,28 @@ def rasa_server_args(port: int) -> list[str]:
     ]
 
 
+def serve_desk(host: str, port: int) -> int:
+    """The conseillers' desk on Werkzeug's threaded server (enough for a structure's team)."""
+    from bot.desk import create_app
+
+    create_app().run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot serve")
-    parser.add_argument("process", choices=["rasa", "actions"])
-    parser.add_argument("--port", type=int, help="default: RASA_PORT or ACTION_PORT")
+    parser.add_argument("process", choices=["rasa", "actions", "web", "desk"])
+    parser.add_argument("--port", type=int, help="default: RASA_PORT, ACTION_PORT, WEB_PORT or DESK_PORT")
+    parser.add_argument("--host", default="127.0.0.1", help="desk only: address to listen on")
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.process == "desk":
+        return serve_desk(args.host, args.port or settings.desk_port)
+    if args.process == "web":
+        from bot.web.app import serve
+
+        serve(args.port or settings.web_port)
+        return 0
     export_for_rasa()
     if args.process == "rasa":
         from rasa.__main__ import main as rasa_main

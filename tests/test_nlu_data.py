@@ -1,0 +1,118 @@
+"""The training data and the answers keep their promises, checked without a model.
+
+- every answer fits in 3 SMS segments (as sent: typography and accents folded);
+- every topic of the Coop taxonomy has answers, every help intent has >= 40 examples,
+  a rule and one response per sub-intent;
+- the held-out evaluation set covers every intent and shares no message with the training.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+import yaml
+
+from bot.classification import REQUEST_OF_INTENT, THEMATIQUES
+from bot.nlu_eval import read_nlu_file, read_nlu_folder, strip_accents, training_counts
+from bot.settings import ROOT
+from bot.sms.encoding import count_segments, normalise
+
+DOMAIN = ROOT / "bot" / "domain"
+NLU = ROOT / "data" / "nlu"
+RULES = ROOT / "data" / "rules"
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+MIN_EXAMPLES = 40
+MAX_SEGMENTS = 3
+# Intents only said inside a conversation (answers to a question): not in the held-out set.
+IN_CONVERSATION_ONLY = {"affirm", "deny", "skip", "nlu_fallback"}
+
+
+@lru_cache(maxsize=1)
+def domain_files() -> list[dict]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in sorted(DOMAIN.glob("*.yml"))]
+
+
+@lru_cache(maxsize=1)
+def responses() -> dict[str, list[dict]]:
+    merged = {}
+    for data in domain_files():
+        merged.update(data.get("responses") or {})
+    return merged
+
+
+def domain_intents() -> set[str]:
+    intents = set()
+    for data in domain_files():
+        for intent in data.get("intents") or []:
+            intents.add(intent if isinstance(intent, str) else next(iter(intent)))
+    return intents
+
+
+def rules_intent_to_actions() -> dict[str, set[str]]:
+    """intent -> actions that a rule runs right after it."""
+    mapping: dict[str, set[str]] = {}
+    for path in sorted(RULES.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in data.get("rules") or []:
+            steps = rule.get("steps") or []
+            for step, following in zip(steps, steps[1:]):
+                if "intent" in step and "action" in following:
+                    mapping.setdefault(step["intent"], set()).add(following["action"])
+    return mapping
+
+
+def help_intent(name: str) -> bool:
+    return name.startswith("faq_") or name == "urgence"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", strip_accents(text).lower()).strip()
+
+
+@pytest.mark.parametrize("name", sorted(responses()))
+def test_every_response_fits_in_three_sms_segments(name):
+    for variant in responses()[name]:
+        text = variant.get("text") or ""
+        segments = count_segments(normalise(text, True))
+        assert segments.count <= MAX_SEGMENTS, (
+            f"{name}: {segments.count} segments ({segments.encoding}, {segments.length}): {text}"
+        )
+
+
+def test_every_coop_thematique_has_answers():
+    intents = domain_intents()
+    missing = [t for t in THEMATIQUES if f"faq_{t}" not in intents]
+    assert not missing, f"no faq_ intent in bot/domain for {missing}"
+    assert "urgence" in intents
+
+
+def test_every_help_intent_has_at_least_40_examples():
+    counts = training_counts(read_nlu_folder(NLU))
+    short = {i: c["examples"] for i, c in counts.items() if help_intent(i) and c["examples"] < MIN_EXAMPLES}
+    assert not short, f"fewer than {MIN_EXAMPLES} examples: {short}"
+
+
+def test_every_help_intent_of_the_domain_has_a_rule_answering_it():
+    rules = rules_intent_to_actions()
+    missing = [i for i in sorted(domain_intents()) if help_intent(i) and f"utter_{i}" not in rules.get(i, set())]
+    assert not missing, f"no rule `intent: X -> action: utter_X` for {missing}"
+
+
+def test_every_sub_intent_has_a_response_and_every_response_a_sub_intent():
+    subs = {e.intent for e in read_nlu_folder(NLU) if "/" in e.intent}
+    answers = {name[len("utter_"):] for name in responses() if "/" in name}
+    assert not subs - answers, f"sub-intents without a response: {sorted(subs - answers)}"
+    assert not answers - subs, f"responses without a sub-intent: {sorted(answers - subs)}"
+
+
+def test_the_heldout_set_covers_every_intent_a_resident_starts_with():
+    held = {e.base for e in read_nlu_file(HELDOUT)}
+    expected = {f"faq_{t}" for t in THEMATIQUES} | set(REQUEST_OF_INTENT) - IN_CONVERSATION_ONLY
+    assert expected <= held, f"missing from the held-out set: {sorted(expected - held)}"
+
+
+def test_the_heldout_set_is_never_trained_on():
+    training = {squash(e.text) for e in read_nlu_folder(NLU)}
+    leaked = [e.text for e in read_nlu_file(HELDOUT) if squash(e.text) in training]
+    assert not leaked, f"held-out messages copied into data/nlu: {leaked}"

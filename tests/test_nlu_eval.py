@@ -1,0 +1,67 @@
+"""The evaluation's own arithmetic and its noisy copy, checked without a model."""
+from __future__ import annotations
+
+from bot.nlu_eval import Scores, noisy, read_nlu_file, strip_accents, strip_entities
+from bot.settings import ROOT
+
+
+def test_the_noisy_copy_strips_accents_adds_typos_and_is_deterministic():
+    text = "Je n'arrive plus à me connecter à ma messagerie électronique"
+    first, again = noisy(text, seed=13), noisy(text, seed=13)
+    assert first == again
+    assert first != strip_accents(text), "no typo was made"
+    assert not any(c in first for c in "àéèêç")
+    assert noisy("ok", 13) == "ok"  # nothing to misspell
+
+
+def test_entities_are_not_part_of_the_text():
+    assert strip_entities("mon [iphone](appareil) et [CAF]{\"entity\": \"organisme\"}") == "mon iphone et CAF"
+
+
+def test_precision_recall_f1_request_and_thematique():
+    scores = Scores()
+    scores.add("faq_email", "faq_email/piece_jointe", "question", "email", False)
+    scores.add("faq_email", "faq_bureautique/lettre", "question", "bureautique", False)
+    scores.add("greet", "greet", "salutation", None, False)
+    scores.add("urgence", "faq_securite_numerique/phishing", "question", "securite_numerique", True)
+    rows = scores.per_intent()
+    assert rows["faq_email"] == (1.0, 0.5, 2 / 3, 2)
+    assert rows["faq_bureautique"][:2] == (0.0, 0.0)
+    assert scores.intent_accuracy() == 0.5
+    assert scores.request_accuracy() == 0.75  # the urgence was taken for a question
+    assert scores.thematique_accuracy() == (2 / 3, 3)  # greet has no topic; urgence -> securite_numerique
+    assert scores.fallbacks == 1
+    assert scores.confusions() == [("faq_email", "faq_bureautique", 1), ("urgence", "faq_securite_numerique", 1)]
+
+
+def test_the_heldout_set_reads_as_labelled_messages():
+    examples = read_nlu_file(ROOT / "tests" / "nlu" / "heldout.yml")
+    assert len(examples) >= 380
+    assert all(e.text and e.intent for e in examples)
+
+
+def test_typo_copies_keep_the_label_skip_annotated_examples_and_are_stable():
+    from bot.nlu_eval import Example, typo_copies
+
+    examples = [Example(f"je n'arrive pas a envoyer le message numero {i}", "faq_email/piece_jointe")
+                for i in range(40)]
+    examples.append(Example("mon [iphone](appareil) est tres lent ce matin", "faq_maintenance_de_materiel/lent"))
+    copies = typo_copies(examples)
+    assert 5 < len(copies) < 35, "about one example in two is copied"
+    assert copies == typo_copies(examples)
+    assert all(c.intent == "faq_email/piece_jointe" for c in copies)
+    assert not {c.text for c in copies} & {e.text for e in examples}
+
+
+def test_the_generated_typo_file_follows_the_hand_written_data():
+    """`python -m bot augment` (run by `make train`) was run after the last data edit."""
+    from bot.cli.augment import GENERATED, NLU
+    from bot.nlu_eval import render_nlu, typo_copies
+
+    examples = []
+    for path in sorted(NLU.glob("**/*.yml")):
+        if path != GENERATED:
+            examples.extend(read_nlu_file(path, keep_entities=True))
+    assert GENERATED.read_text(encoding="utf-8") == render_nlu(typo_copies(examples)), (
+        "data/nlu/generated_typos.yml is stale: run `python -m bot augment`"
+    )

@@ -1,0 +1,170 @@
+"""Every URL and phone number the assistant gives residents is listed, with its source.
+
+The answers name official resources (sites, phone lines, reporting services);
+none may be invented. data/references.yml lists each one with what it is and
+where it was checked. This test extracts URLs and French phone numbers from
+every user-facing text (domain responses, route messages, the message-building
+modules) and fails on any that is not listed.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import ROOT
+
+REFERENCES = ROOT / "data" / "references.yml"
+
+TLDS = r"(?:gouv\.fr|fr|com|net|org|eu|info|io|ai|app|be|ch|de|co|tv|me)"
+URL = re.compile(
+    rf"(?<![\w@.-])(?:https?://)?(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{TLDS})"
+    rf"((?:/[\w\-./%?=&#~+]*[\w/])?)(?![\w-])",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONES = [
+    re.compile(r"(?<![\d+])\+33\s?\(?0?\)?\s?[1-9](?:[\s.]?\d{2}){4}(?!\d)"),  # +33 3 87 55 50 00
+    re.compile(r"(?<![\d+])0[1-9](?:[\s.]?\d{2}){4}(?!\d)"),  # 03 87 55 50 00
+    re.compile(r"(?<![\d+])0\s?[1-9]\d{2}(?:[\s.]?\d{3}){2}(?!\d)"),  # 0 892 705 705
+    re.compile(r"(?<![\d,.:h])3\d{3,4}(?![\d,.:]?\d|\s?(?:€|euros?|h\b|mo\b|Mo\b|ko\b|Go\b|%))"),  # 3646, 33700
+    re.compile(r"(?i)(?:appel\w*|compos\w*|num[ée]ro)\s+(?:le\s+|au\s+)?(1\d{1,2}|11\d)(?!\d)"),  # le 17, 112
+]
+
+# Format samples shown to residents ("Écrivez-le comme 06 12 34 56 78"): not resources.
+FORMAT_SAMPLES = {"0612345678"}
+
+# Python modules whose strings are sent to residents.
+MESSAGE_MODULES = [
+    "bot/booking/messages.py",
+    "bot/places/answers.py",
+    "bot/privacy/notice.py",
+    "bot/sms/opt_out.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "actions").glob("*.py")),
+]
+
+
+def digits(value: str) -> str:
+    value = re.sub(r"\D", "", value)
+    return "0" + value[2:] if value.startswith("33") and len(value) == 11 else value
+
+
+def url_key(value: str) -> str:
+    value = re.sub(r"^(?:https?://)?(?:www\.)?", "", value.strip().lower())
+    return value.rstrip("/")
+
+
+def extract(text: str) -> tuple[set[str], set[str]]:
+    """(urls, phone numbers) found in a text, URLs without scheme, phones as digits."""
+    emails = set(EMAIL.findall(text))
+    without_emails = EMAIL.sub(" ", text)
+    urls = {url_key(m.group(1) + m.group(2)) for m in URL.finditer(without_emails)}
+    urls |= {e.lower() for e in emails}
+    phones = set()
+    for pattern in PHONES:
+        for match in pattern.finditer(without_emails):
+            phones.add(digits(match.group(match.lastindex or 0)))
+    return urls, phones
+
+
+def load_references() -> tuple[set[str], set[str]]:
+    data = yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))
+    urls, phones = set(), set()
+    for entry in data["references"]:
+        if entry["kind"] == "phone":
+            phones.add(digits(str(entry["value"])))
+        else:
+            urls.add(url_key(str(entry["value"])))
+    return urls, phones
+
+
+def domain_texts() -> list[tuple[str, str]]:
+    texts = []
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variants in (data.get("responses") or {}).items():
+            for variant in variants or []:
+                pieces = [variant.get("text") or ""]
+                pieces += [b.get("title", "") for b in variant.get("buttons") or []]
+                texts.append((f"{path.name}:{name}", " ".join(pieces)))
+    return texts
+
+
+def route_texts() -> list[tuple[str, str]]:
+    texts = []
+    for path in sorted((ROOT / "data" / "routes").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in [*(data.get("routes") or []), data.get("default") or {}]:
+            if rule.get("message"):
+                texts.append((f"{path.name}:{rule.get('route')}", rule["message"]))
+    return texts
+
+
+def module_texts() -> list[tuple[str, str]]:
+    """String constants of the message modules (docstrings excluded)."""
+    texts = []
+    for relative in MESSAGE_MODULES:
+        path = ROOT / relative
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                    docstrings.add(id(body[0].value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                texts.append((f"{relative}:{node.lineno}", node.value))
+    return texts
+
+
+def all_texts() -> list[tuple[str, str]]:
+    return domain_texts() + route_texts() + module_texts()
+
+
+@pytest.mark.parametrize("text, urls, phones", [
+    ("Allez sur impots.gouv.fr ou ants.gouv.fr.", {"impots.gouv.fr", "ants.gouv.fr"}, set()),
+    ("Voir https://www.service-public.fr/particuliers/vosdroits/F1234 ici", {"service-public.fr/particuliers/vosdroits/F1234".lower()}, set()),
+    ("gmail.com, laposte.net et foo.com", {"gmail.com", "laposte.net", "foo.com"}, set()),
+    ("Appelez le 03 87 55 50 00 ou le 03.87.55.50.00", set(), {"0387555000"}),
+    ("Opposition : 0 892 705 705. Impots : 0809 401 401.", set(), {"0892705705", "0809401401"}),
+    ("Appelez le 3646, transférez au 33700, ou le 3018.", set(), {"3646", "33700", "3018"}),
+    ("En danger, appelez le 17. Numéro 112.", set(), {"17", "112"}),
+    ("+33 3 87 55 50 00", set(), {"0387555000"}),
+    ("Écrivez à contact@exemple.fr", {"contact@exemple.fr"}, set()),
+    ("Le 17 mars à 14 h, 20 Mo, 2 000 euros, l'e-mail, bot.places.lookup, 3000 €, 12:30",
+     set(), set()),
+])
+def test_the_extractors_find_urls_and_french_phone_numbers(text, urls, phones):
+    assert extract(text) == (urls, phones)
+
+
+def test_the_reference_file_entries_are_complete():
+    data = yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))
+    assert data["references"], "no reference at all"
+    for entry in data["references"]:
+        missing = [k for k in ("value", "kind", "what", "source") if not str(entry.get(k) or "").strip()]
+        assert not missing, f"{entry.get('value')!r}: missing {missing}"
+        assert entry["kind"] in {"url", "phone"}, entry
+
+
+def test_the_scan_covers_the_answers():
+    texts = all_texts()
+    assert any(name.startswith("faq_email.yml:utter_faq_email/") for name, _ in texts)
+    assert any(name.startswith("metz.yml:") for name, _ in texts), "route messages not scanned"
+    assert any(name.startswith("bot/booking/messages.py") for name, _ in texts)
+
+
+def test_every_url_and_phone_number_given_is_in_the_reference_file():
+    known_urls, known_phones = load_references()
+    unknown = []
+    for where, text in all_texts():
+        urls, phones = extract(text)
+        unknown += [f"{where}: URL {u}" for u in sorted(urls - known_urls)]
+        unknown += [f"{where}: phone {p}" for p in sorted(phones - known_phones - FORMAT_SAMPLES)]
+    assert not unknown, "not in data/references.yml:\n" + "\n".join(unknown)
