@@ -24,7 +24,7 @@ from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
 from bot.sms.outbound import send_sms
 from bot.tickets.service import create_ticket, set_status, ticket_for_appointment
-from bot.triage.answers import parse_slot_choice
+from bot.triage.answers import CALLBACK, parse_slot_choice
 from bot.triage.routing import choose_route, estimate_autonomie
 
 TRIAGE_SLOTS = ("materiel", "has_email", "has_login", "neighbourhood", "preferred_time", "accessibility")
@@ -103,6 +103,7 @@ class ActionAskSlotChoice(Action):
                 lines.append(line)
                 buttons.append({"title": line.split(". ", 1)[1], "payload": str(number)})
         buttons.append({"title": "Autres horaires", "payload": "autre"})
+        buttons.append({"title": "Être rappelé", "payload": "rappel"})
         dispatcher.utter_message(text=offer_text(lines), buttons=buttons)
         return []
 
@@ -120,8 +121,10 @@ class ValidateSlotChoiceForm(FormValidationAction):
             return {"slot_choice": "stop"}
         choice = parse_slot_choice(value or "", len(offered))
         if choice is None:
-            dispatcher.utter_message(text="Je n'ai pas compris. Répondez 1, 2 ou 3, ou AUTRE.")
+            dispatcher.utter_message(text="Je n'ai pas compris. Répondez 1, 2 ou 3, AUTRE ou RAPPEL.")
             return {"slot_choice": None}
+        if choice == CALLBACK:
+            return self._callback(dispatcher, tracker)
         if choice == "autre":
             return self._new_offer(dispatcher, tracker, "Voici d'autres horaires.")
         moving_id = tracker.get_slot("moving_appointment_id")
@@ -146,6 +149,16 @@ class ValidateSlotChoiceForm(FormValidationAction):
                 )
                 return {"slot_choice": "refuse"}
             return {"slot_choice": f"rdv:{appointment.id}"}
+
+    def _callback(self, dispatcher, tracker) -> dict:
+        """The person prefers a call: a ticket without an appointment, for a conseiller to call back."""
+        with session_scope() as session:
+            if not resident_of(session, tracker).phone_e164:
+                dispatcher.utter_message(response="utter_callback_needs_number")
+                return {"slot_choice": None}
+            make_ticket(session, tracker, CALLBACK, appointment=None)
+        dispatcher.utter_message(response="utter_callback_noted")
+        return {"slot_choice": CALLBACK}
 
     def _new_offer(self, dispatcher, tracker, text: str) -> dict:
         shown = tracker.get_slot("shown_slots") or []

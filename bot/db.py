@@ -8,6 +8,7 @@ Alembic (bot/migrations) creates and upgrades the schema.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +29,11 @@ NAMING = {
 }
 
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: every timestamp column stores UTC (the place's wall time is for people)."""
+    return datetime.now(timezone.utc)
 
 
 def ensure_sqlite_folder(database_url: str) -> None:

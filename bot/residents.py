@@ -6,17 +6,13 @@ The phone number itself is kept only here, to send SMS, and can be erased.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.db import Base, utcnow
 from bot.privacy.hashing import phone_hash
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Resident(Base):

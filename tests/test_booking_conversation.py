@@ -1,4 +1,4 @@
-"""From a question to a booked slot, a ticket, one reminder and a cancellation,
+"""From a question to a booked slot, a ticket, a move, one reminder and a cancellation,
 through the trained bot, the real servers and the Twilio library's HTTP edge."""
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
     bot, sender, phone = live_bot, "web:" + uuid.uuid4().hex, "+33612340001"
     say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
 
-    assert say("bonjour").startswith("Bonjour")
-    assert "questions courtes" in say("je veux un rendez-vous")
-    assert "appareil" in say("je n'arrive pas à envoyer un mail avec une pièce jointe")
+    # A question first: answered, and its topic carried into the triage (no "besoin" question).
+    assert "trombone" in say("je n'arrive pas à envoyer un mail avec une pièce jointe")
+    start = say("je veux un rendez-vous")
+    assert "questions courtes" in start and "appareil" in start
     assert "adresse e-mail" in say("2")          # téléphone
     assert "identifiants" in say("oui")
     assert "quartier" in say("non")
@@ -64,9 +65,23 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
         start = as_utc(appointment.start)
         ticket_id, appointment_id = ticket.id, appointment.id
 
-    # The reminder, run twice (as cron would) an hour before: sent once.
-    moment = (start - timedelta(hours=1)).isoformat()
-    assert "1 reminder(s) sent" in bot.run_cli("reminders", "--now", moment)
+    # Moving it: new slots offered, the old seat freed at once, the same ticket follows.
+    moved = bot.say(sender, "je voudrais changer mon rendez-vous")
+    assert "1." in " ".join(m.get("text") or "" for m in moved)
+    assert "Rendez-vous confirmé" in say("1")
+    with session_scope(engine) as s:
+        assert s.get(Appointment, appointment_id).status == "cancelled"
+        assert s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
+        ticket = s.get(Ticket, ticket_id)
+        appointment = s.get(Appointment, ticket.appointment_id)
+        assert appointment.status == "booked" and appointment.id != appointment_id
+        start, appointment_id = as_utc(appointment.start), appointment.id
+
+    # The reminder, run twice (as cron would) a day before, at the same wall time
+    # (within opening hours, so never in the quiet hours): sent once.
+    moment = (start - timedelta(hours=24)).isoformat()
+    # (Other tests' appointments share this database: count this resident's reminders.)
+    bot.run_cli("reminders", "--now", moment)
     assert "0 reminder(s) sent" in bot.run_cli("reminders", "--now", moment)
     reminders = [m for m in sms_to(bot, phone) if m["Body"].startswith("Rappel")]
     assert len(reminders) == 1
@@ -77,7 +92,7 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
         assert s.get(Appointment, appointment_id).status == "cancelled"
         assert s.get(Ticket, ticket_id).status == "annule"
         kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()]
-        assert kinds == ["created", "status"]
+        assert kinds == ["created", "status", "status"]  # moved, then cancelled
         assert s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
     assert "pas de rendez-vous" in say("c'est quand mon rendez-vous ?")
     engine.dispose()
@@ -107,3 +122,20 @@ def test_asking_for_a_conseiller_during_the_questions_keeps_the_question(live_bo
     reply = say("Je veux parler à un conseiller")  # the widget's header button, mid-triage
     assert "conseiller que je vous pose ces questions" in reply and "appareil" in reply
     assert "adresse e-mail" in say("1")  # the question is asked again, then answered
+
+
+def test_a_resident_who_prefers_a_call_gets_a_ticket_without_appointment(live_bot):
+    bot, sender = live_bot, "web:" + uuid.uuid4().hex
+    say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
+    say("je voudrais un rdv")
+    for answer in ("ma declaration d'impots", "passer", "passer", "passer", "57070", "passer", "Paul", "passer"):
+        say(answer)
+    offer = say("06 12 34 00 02")
+    assert "RAPPEL" in offer
+    assert "appeler" in say("rappelez-moi plutôt")
+    engine = make_engine(bot.env["DATABASE_URL"])
+    with session_scope(engine) as s:
+        ticket = s.execute(select(Ticket).order_by(Ticket.id.desc())).scalars().first()
+        assert ticket.route == "rappel" and ticket.appointment_id is None and ticket.status == "nouveau"
+        assert "impots" in ticket.triage["besoin"] and "rappelez-moi" in ticket.transcript_excerpt
+    engine.dispose()

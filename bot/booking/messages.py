@@ -42,7 +42,8 @@ def slot_line(number: int, slot: Slot, place: Place) -> str:
 
 
 def offer_text(lines: list[str]) -> str:
-    return "Voici les prochains rendez-vous :\n" + "\n".join(lines) + "\nRépondez 1, 2 ou 3, ou AUTRE."
+    return ("Voici les prochains rendez-vous :\n" + "\n".join(lines)
+            + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle.")
 
 
 def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None) -> str:

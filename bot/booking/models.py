@@ -8,16 +8,12 @@ free again at once.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.db import Base, utcnow
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Appointment(Base):

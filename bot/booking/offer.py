@@ -6,7 +6,7 @@ day, then the neighbourhood; an empty list means no free slot at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,3 @@ def slot_from_dict(session: Session, data: dict) -> Slot:
     end = start + timedelta(minutes=permanence.slot_minutes)
     return Slot(permanence.id, permanence.place_id, start, end, permanence.capacity, 0)
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

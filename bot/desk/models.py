@@ -7,18 +7,14 @@ per ticket: whichever process inserts it first sends it, so it goes out once.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.db import Base, utcnow
 
 ROLES = ("conseiller", "coordinateur")
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class User(Base):

@@ -2,15 +2,11 @@
 last offered to each number (keyed hashes only)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
 
-from bot.db import Base
+from bot.db import Base, utcnow
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class OutboundMessage(Base):

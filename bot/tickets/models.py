@@ -1,18 +1,14 @@
 """Tickets and their history of events."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.db import Base, utcnow
 
 STATUSES = ("nouveau", "confirme", "vu", "absent", "annule", "clos")
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Ticket(Base):

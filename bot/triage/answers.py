@@ -137,9 +137,14 @@ def parse_first_name(text: str) -> str | None:
     return value[:1].upper() + value[1:]
 
 
+CALLBACK = "rappel"
+
+
 def parse_slot_choice(text: str, offered: int) -> int | str | None:
-    """'2' -> 2 (1-based, within the offer), 'autre' -> 'autre', else None."""
+    """'2' -> 2 (1-based, within the offer), 'autre' -> 'autre', 'rappelez-moi' -> CALLBACK, else None."""
     value = plain(text)
+    if re.search(r"\b(rappel|rappele[rz]?|rappeller|appelez[ -]moi|m'appeler|me rappeler|telephonez[ -]moi)\b", value):
+        return CALLBACK
     if re.search(r"\b(autre|autres|aucun|aucune|pas possible|d'autres|plus tard|non)\b", value):
         return "autre"
     number = number_choice(text)

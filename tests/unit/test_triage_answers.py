@@ -56,6 +56,8 @@ def test_slot_choice():
     assert parse_slot_choice("AUTRE", 3) == "autre"
     assert parse_slot_choice("aucun ne me va", 3) == "autre"
     assert parse_slot_choice("🙂", 3) is None
+    for callback in ("RAPPEL", "rappelez moi svp", "vous pouvez m'appeler ?", "je prefere etre rappele"):
+        assert parse_slot_choice(callback, 3) == "rappel", callback
 
 
 def test_autonomie_estimate():

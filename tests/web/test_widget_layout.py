@@ -38,6 +38,9 @@ def test_usable_at_320_px_and_200_percent_zoom(page, web_url, viewport):
     launcher(page).click()
     panel = dialog(page)
     expect(textbox(page)).to_be_focused()
+    # Measure the layout, not the opening animation (a short slide of .75em).
+    page.wait_for_function("() => document.getAnimations()"
+                           ".filter(a => a.animationName === 'aidenum-in').every(a => a.playState === 'finished')")
     box = panel.bounding_box()
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["width"] <= viewport["width"] and box["y"] + box["height"] <= viewport["height"]
