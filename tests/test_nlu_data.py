@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.classification import REQUEST_OF_INTENT, THEMATIQUES
-from bot.nlu_eval import read_nlu_file, read_nlu_folder, strip_accents, training_counts
+from bot.nlu.evaluation import read_nlu_file, read_nlu_folder, strip_accents, training_counts
 from bot.settings import ROOT
 from bot.sms.encoding import count_segments, normalise
 

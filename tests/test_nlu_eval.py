@@ -1,7 +1,7 @@
 """The evaluation's own arithmetic and its noisy copy, checked without a model."""
 from __future__ import annotations
 
-from bot.nlu_eval import Scores, noisy, read_nlu_file, strip_accents, strip_entities
+from bot.nlu.evaluation import Scores, noisy, read_nlu_file, strip_accents, strip_entities
 from bot.settings import ROOT
 
 
@@ -34,29 +34,47 @@ def test_precision_recall_f1_request_and_thematique():
     assert scores.confusions() == [("faq_email", "faq_bureautique", 1), ("urgence", "faq_securite_numerique", 1)]
 
 
+def test_answer_accuracy_counts_the_messages_labelled_with_an_answer():
+    from bot.nlu.evaluation import answer_of
+
+    scores = Scores()
+    scores.add("faq_email/piece_jointe", "faq_email/piece_jointe", "question", "email", False)
+    scores.add("faq_email/spam", "faq_email/piece_jointe", "question", "email", False)
+    scores.add("faq_email/spam", "faq_bureautique/lettre", "question", "bureautique", False)
+    scores.add("faq_email", "faq_email/spam", "question", "email", False)  # no fitting answer: not counted
+    assert scores.answer_accuracy() == (1 / 3, 3)
+    assert scores.intent_accuracy() == 0.75
+    parse = {"intent": {"name": "faq_email"},
+             "response_selector": {"faq_email": {"response": {"intent_response_key": "faq_email/spam"}}}}
+    assert answer_of(parse) == "faq_email/spam"
+    assert answer_of({"intent": {"name": "greet"}, "response_selector": {}}) is None
+
+
 def test_the_heldout_set_reads_as_labelled_messages():
     examples = read_nlu_file(ROOT / "tests" / "nlu" / "heldout.yml")
     assert len(examples) >= 380
     assert all(e.text and e.intent for e in examples)
 
 
-def test_typo_copies_keep_the_label_skip_annotated_examples_and_are_stable():
-    from bot.nlu_eval import Example, typo_copies
+def test_typo_copies_keep_the_label_drop_annotations_and_are_stable():
+    from bot.nlu.evaluation import Example, typo_copies
 
     examples = [Example(f"je n'arrive pas a envoyer le message numero {i}", "faq_email/piece_jointe")
                 for i in range(40)]
     examples.append(Example("mon [iphone](appareil) est tres lent ce matin", "faq_maintenance_de_materiel/lent"))
     copies = typo_copies(examples)
-    assert 5 < len(copies) < 35, "about one example in two is copied"
+    assert len(copies) == len(examples), "every example gets one copy"
     assert copies == typo_copies(examples)
-    assert all(c.intent == "faq_email/piece_jointe" for c in copies)
+    assert [c.intent for c in copies] == [e.intent for e in examples]
     assert not {c.text for c in copies} & {e.text for e in examples}
+    assert all("[" not in c.text for c in copies)
+    assert len(typo_copies(examples, share=2)) < len(examples), "share=2: about one in two"
 
 
 def test_the_generated_typo_file_follows_the_hand_written_data():
     """`python -m bot augment` (run by `make train`) was run after the last data edit."""
     from bot.cli.augment import GENERATED, NLU
-    from bot.nlu_eval import render_nlu, typo_copies
+    from bot.nlu.evaluation import render_nlu, typo_copies
 
     examples = []
     for path in sorted(NLU.glob("**/*.yml")):

@@ -1,7 +1,7 @@
 """`python -m bot augment`: write the typo copies of the training examples.
 
 Residents type without accents and with typos; the model learns that from
-seeded typo copies of half of the examples (bot.nlu_eval.typo_copies), written
+a seeded typo copy of every example (bot.nlu.evaluation.typo_copies), written
 to data/nlu/generated_typos.yml. `make train` runs it first, so the copies
 always follow the hand-written data. The held-out set is never read here.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.nlu_eval import read_nlu_file, render_nlu, typo_copies
+from bot.nlu.evaluation import read_nlu_file, render_nlu, typo_copies
 from bot.settings import ROOT
 
 NLU = ROOT / "data" / "nlu"

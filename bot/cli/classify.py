@@ -11,7 +11,7 @@ import json
 import sys
 
 from bot.classification import classify_parse
-from bot.nlu_model import TrainedModel
+from bot.nlu.model import TrainedModel
 
 
 def main(argv: list[str]) -> int:

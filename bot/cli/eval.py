@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bot.classification import classify_parse
-from bot.nlu_eval import Example, Scores, noisy, read_nlu_file, read_nlu_folder, training_counts
+from bot.nlu.evaluation import Example, Scores, answer_of, noisy, read_nlu_file, read_nlu_folder, training_counts
 from bot.settings import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -50,6 +50,8 @@ def print_training_counts(folder: Path, heldout: list[Example], out) -> None:
 
 
 def run(model, examples: list[Example], transform=None) -> tuple[Scores, list[tuple[str, str, str]], float]:
+    """Classify every example; the errors are (expected, given, text): a wrong intent, or the
+    right topic with another answer than the one the message is labelled with."""
     scores = Scores()
     errors = []
     start = time.perf_counter()
@@ -58,21 +60,38 @@ def run(model, examples: list[Example], transform=None) -> tuple[Scores, list[tu
         parse = model.parse(text)
         result = classify_parse(parse)
         fallback = (parse.get("intent") or {}).get("name") == "nlu_fallback"
-        scores.add(example.base, result.intent, result.request, result.thematique, fallback, result.confidence)
-        if scores.predicted[-1] != example.base:
-            errors.append((example.base, scores.predicted[-1], text))
+        given = answer_of(parse) or result.intent
+        scores.add(example.intent, given, result.request, result.thematique, fallback, result.confidence)
+        if scores.predicted[-1] != example.base or ("/" in example.intent and given != example.intent):
+            errors.append((example.intent, given, text))
     elapsed = time.perf_counter() - start
     return scores, errors, elapsed
 
 
+NOISE_SEEDS = range(1, 11)
+
+
+def noisy_runs(model, examples: list[Example], seeds=NOISE_SEEDS) -> dict[str, tuple[float, float, float]]:
+    """The noisy copy is one draw of typos: over several seeds, key -> (mean, min, max)."""
+    runs = [summary(run(model, examples, lambda t, seed=seed: noisy(t, seed))[0]) for seed in seeds]
+    return {key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
+            for key in SUMMARY_KEYS}
+
+
+SUMMARY_KEYS = ("intent_accuracy", "request_accuracy", "thematique_accuracy", "answer_accuracy", "macro_f1")
+
+
 def summary(scores: Scores) -> dict:
     thematique, with_topic = scores.thematique_accuracy()
+    answer, with_answer = scores.answer_accuracy()
     return {
         "messages": scores.total,
         "intent_accuracy": round(scores.intent_accuracy(), 4),
         "request_accuracy": round(scores.request_accuracy(), 4),
         "thematique_accuracy": round(thematique, 4),
         "thematique_messages": with_topic,
+        "answer_accuracy": round(answer, 4),
+        "answer_messages": with_answer,
         "macro_f1": round(scores.macro_f1(), 4),
         "below_fallback_threshold": scores.fallbacks,
     }
@@ -84,17 +103,19 @@ def print_scores(title: str, scores: Scores, errors, elapsed: float, top: int, s
     out.write(f"{'intent':42} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}\n")
     for intent, (p, r, f1, n) in scores.per_intent().items():
         out.write(f"{intent:42} {p:6.2f} {r:6.2f} {f1:6.2f} {n:>4}\n")
-    out.write(f"\nTop confusions (expected -> predicted):\n")
+    out.write("\nTop confusions (expected -> predicted):\n")
     for gold, predicted, n in scores.confusions(top):
         out.write(f"  {n:>3}  {gold} -> {predicted}\n")
     if show_errors:
-        out.write("\nMisclassified messages:\n")
+        out.write("\nMisclassified messages, and wrong answers on the right topic:\n")
         for gold, predicted, text in errors:
             out.write(f"  [{gold} -> {predicted}] {text}\n")
     out.write(
         f"\nintent accuracy     {s['intent_accuracy']:.1%}  (macro F1 {s['macro_f1']:.3f})\n"
         f"request accuracy    {s['request_accuracy']:.1%}\n"
         f"thematique accuracy {s['thematique_accuracy']:.1%}  (on {s['thematique_messages']} messages with a topic)\n"
+        f"answer accuracy     {s['answer_accuracy']:.1%}  (on {s['answer_messages']} messages labelled with the answer "
+        f"they should get)\n"
         f"below fallback threshold: {s['below_fallback_threshold']} of {s['messages']}\n"
         f"parse time: {1000 * elapsed / max(scores.total, 1):.1f} ms per message\n"
     )
@@ -107,6 +128,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--heldout", default=str(HELDOUT), help="labelled messages (Rasa NLU YAML)")
     parser.add_argument("--training-data", default=str(TRAINING), help="folder of the training NLU data")
     parser.add_argument("--seed", type=int, default=13, help="seed of the typos of the noisy copy")
+    parser.add_argument("--no-seed-sweep", action="store_true",
+                        help=f"skip the noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}")
     parser.add_argument("--top", type=int, default=15, help="how many confusion pairs to print")
     parser.add_argument("--errors", action="store_true", help="also print every misclassified message")
     parser.add_argument("--json", help="also write the summary figures to this JSON file")
@@ -116,7 +139,7 @@ def main(argv: list[str]) -> int:
     heldout = read_nlu_file(Path(args.heldout))
     print_training_counts(Path(args.training_data), heldout, out)
 
-    from bot.nlu_model import TrainedModel
+    from bot.nlu.model import TrainedModel
 
     started = time.perf_counter()
     model = TrainedModel(args.model)
@@ -128,6 +151,7 @@ def main(argv: list[str]) -> int:
         print_scores(f"Noisy copy (no accents, seeded typos, seed {args.seed})", dirty, dirty_errors,
                      dirty_time, args.top, args.errors, out)
         gibberish_parses = [model.parse(text) for text in GIBBERISH]
+        sweep = None if args.no_seed_sweep else noisy_runs(model, heldout)
     finally:
         model.close()
 
@@ -141,10 +165,21 @@ def main(argv: list[str]) -> int:
     a, b = summary(clean), summary(dirty)
     out.write("\n== Summary ==\n")
     out.write(f"{'':22} {'clean':>7} {'noisy':>7} {'loss':>6}\n")
-    for key in ("intent_accuracy", "request_accuracy", "thematique_accuracy", "macro_f1"):
+    for key in SUMMARY_KEYS:
         out.write(f"{key:22} {a[key]:7.1%} {b[key]:7.1%} {100 * (a[key] - b[key]):+6.1f}\n"
                   if key != "macro_f1" else
                   f"{key:22} {a[key]:7.3f} {b[key]:7.3f} {a[key] - b[key]:+6.3f}\n")
+    if sweep:
+        out.write(f"\n== Noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}: mean (min-max), loss of the mean ==\n")
+        for key in SUMMARY_KEYS:
+            mean, low, high = sweep[key]
+            if key == "macro_f1":
+                out.write(f"{key:22} {mean:6.3f} ({low:.3f}-{high:.3f}) {a[key] - mean:+6.3f}\n")
+            else:
+                out.write(f"{key:22} {mean:6.1%} ({low:.1%}-{high:.1%}) {100 * (a[key] - mean):+6.1f}\n")
     if args.json:
-        Path(args.json).write_text(json.dumps({"clean": a, "noisy": b}, indent=2) + "\n")
+        figures = {"clean": a, "noisy": b}
+        if sweep:
+            figures["noisy_seeds"] = {key: dict(zip(("mean", "min", "max"), values)) for key, values in sweep.items()}
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0
