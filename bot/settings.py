@@ -33,8 +33,12 @@ DEFAULTS: dict[str, str] = {
     # Storage: one database for Rasa's tracker store and our own tables.
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'assistant.db'}",
     "REDIS_URL": "",
+    # Rasa server processes (Sanic workers) of one instance; more than one needs REDIS_URL.
+    "SANIC_WORKERS": "1",
     # The model that `make run` trains and serves.
     "MODEL_PATH": str(ROOT / "models" / "current.tar.gz"),
+    # Where the NLU keeps what it computes once per machine (bot/nlu/french.py).
+    "NLU_CACHE_DIR": str(ROOT / "var" / "cache"),
     # The city.
     "CITY_NAME": "Ville de Metz",
     "SERVICE_NAME": "Aide numérique de Metz",
@@ -98,7 +102,9 @@ class Settings:
     widget_server_url: str
     database_url: str
     redis_url: str
+    sanic_workers: int
     model_path: Path
+    nlu_cache_dir: Path
     city_name: str
     service_name: str
     city_contact_phone: str

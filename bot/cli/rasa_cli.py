@@ -10,6 +10,10 @@ def main(argv: list[str]) -> int:
     export_for_rasa()
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_speedups
+
+    rasa_speedups.install()
+
     sys.argv = ["rasa", *argv]
     rasa_main()
     return 0

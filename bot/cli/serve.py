@@ -41,15 +41,13 @@ def main(argv: list[str]) -> int:
 
         serve(args.port or settings.web_port)
         return 0
-    export_for_rasa()
     if args.process == "rasa":
-        from rasa.__main__ import main as rasa_main
+        from bot.cli import rasa_cli
 
-        sys.argv = ["rasa", *rasa_server_args(args.port or settings.rasa_port)]
-        rasa_main()
-    else:
-        from rasa_sdk.__main__ import main as sdk_main
+        return rasa_cli.main(rasa_server_args(args.port or settings.rasa_port))
+    export_for_rasa()
+    from rasa_sdk.__main__ import main as sdk_main
 
-        sys.argv = ["rasa_sdk", "--actions", "actions", "--port", str(args.port or settings.action_port)]
-        sdk_main()
+    sys.argv = ["rasa_sdk", "--actions", "actions", "--port", str(args.port or settings.action_port)]
+    sdk_main()
     return 0

@@ -70,3 +70,37 @@ def test_a_refused_erasure_keeps_the_conversation(tracker_store, privacy_db):
     tracker.update(SlotSet(ERASURE_SLOT, "non"))
     asyncio.run(tracker_store.save(tracker))
     assert len(stored(privacy_db, "sms:alice")) == len(tracker.events)
+
+
+def test_each_event_is_written_once_across_sessions_whoever_built_the_tracker(tracker_store, privacy_db):
+    """The store writes only what the table lacks: for a tracker it read (it knows how many of
+    its events are stored) and for one built elsewhere (it counts them), saved once or twice,
+    across a new conversation session."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    built = save(tracker_store, "sms:alice", ["bonjour"])  # built in memory, never read
+    assert len(stored(privacy_db, "sms:alice")) == len(built.events) == 4
+
+    read = asyncio.run(tracker_store.retrieve("sms:alice"))
+    read.update(UserUttered("merci"))
+    read.update(BotUttered("Avec plaisir"))
+    asyncio.run(tracker_store.save(read))
+    asyncio.run(tracker_store.save(read))  # nothing new: nothing written
+    assert len(stored(privacy_db, "sms:alice")) == 6
+
+    read.update(SessionStarted())
+    read.update(ActionExecuted("action_listen"))
+    read.update(UserUttered("re-bonjour"))
+    asyncio.run(tracker_store.save(read))
+    assert len(stored(privacy_db, "sms:alice")) == 9
+    latest = asyncio.run(tracker_store.retrieve("sms:alice"))
+    assert [type(e).__name__ for e in latest.events] == ["SessionStarted", "ActionExecuted", "UserUttered"]
+    assert len(asyncio.run(tracker_store.retrieve_full_tracker("sms:alice")).events) == 9
+
+    # A tracker of the latest session built elsewhere, one event longer: only that event is added.
+    elsewhere = type(latest)("sms:alice", tracker_store.domain.slots)
+    for event in [*latest.events, BotUttered("Bonjour")]:
+        elsewhere.update(event)
+    asyncio.run(tracker_store.save(elsewhere))
+    rows = stored(privacy_db, "sms:alice")
+    assert len(rows) == 10 and json.loads(rows[-1])["text"] == "Bonjour"

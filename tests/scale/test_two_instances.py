@@ -1,6 +1,7 @@
 """Horizontal scale: two Rasa servers, one action server, one PostgreSQL, one Redis.
 
-Rasa's own mechanisms make several instances safe: the SQL tracker store on
+Each instance runs two Sanic workers, as deployed. Rasa's own mechanisms make several
+instances safe: the SQL tracker store on
 PostgreSQL (every instance reads the conversation the other one wrote) and the
 Redis lock store (one message of a conversation at a time, whichever instance
 receives it). Hundreds of conversations alternate their turns between the two
@@ -154,7 +155,10 @@ def two_instances(postgres_url, model_path, tmp_path):
     migrate.upgrade(postgres_url)
     load_city_places(postgres_url)
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-    bot = start_live_bot(model_path, postgres_url, tmp_path / "logs", {"REDIS_URL": REDIS_TEST_URL})
+    # Each instance with 2 Sanic workers, as deployed (deploy/compose.yml, deploy/k8s/rasa.yaml):
+    # four Rasa processes share the conversations.
+    bot = start_live_bot(model_path, postgres_url, tmp_path / "logs",
+                         {"REDIS_URL": REDIS_TEST_URL, "SANIC_WORKERS": "2"})
     # Started one after the other: the first one creates Rasa's `events` table.
     second = free_port()
     bot.start_rasa(second)
