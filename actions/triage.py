@@ -7,7 +7,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import last_faq_thematique, resident_of
+from actions.context import last_faq_thematique, materiel_named, resident_of
 from bot.db import session_scope
 from bot.phones import to_e164
 from bot.triage.answers import (
@@ -57,6 +57,9 @@ class ActionStartTriage(Action):
         events.append(SlotSet("thematique", thematique))
         if thematique:
             events.append(SlotSet("besoin", text or KNOWN))
+        materiel = materiel_named(tracker)
+        if materiel:  # "mon iphone ne s'allume plus": the device is not asked again
+            events.append(SlotSet("materiel", materiel))
         with session_scope() as session:
             resident = resident_of(session, tracker)
             if resident.phone_e164:

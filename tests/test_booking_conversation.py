@@ -114,6 +114,15 @@ def test_autre_offers_other_slots_and_stop_leaves_the_triage(live_bot):
     assert "j'arrête" in say("stop")
 
 
+def test_the_device_named_in_the_question_is_not_asked_again(live_bot):
+    bot, sender = live_bot, "web:" + uuid.uuid4().hex
+    say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
+    say("mon iphone ne s'allume plus du tout")
+    start = say("je veux un rendez-vous")
+    assert "questions courtes" in start and "appareil" not in start
+    assert "adresse e-mail" in start, start  # the next question, about the e-mail
+
+
 def test_asking_for_a_conseiller_during_the_questions_keeps_the_question(live_bot):
     bot, sender = live_bot, "web:" + uuid.uuid4().hex
     say = lambda text: " ".join(bot.texts(sender, text))  # noqa: E731
