@@ -5,8 +5,8 @@ instances safe: the SQL tracker store on
 PostgreSQL (every instance reads the conversation the other one wrote) and the
 Redis lock store (one message of a conversation at a time, whichever instance
 receives it). Hundreds of conversations alternate their turns between the two
-instances, some send two messages at once (one to each instance), and some
-race through the triage for the same appointment slots. Then the database
+instances, some send two messages at once (one to each instance), a few send ten
+at once, and some race through the triage for the same appointment slots. Then the database
 must hold every message in order, each followed by the bot's answer, and the
 bookings must respect each slot's capacity, each with its ticket.
 """
@@ -38,6 +38,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
 CONVERSATIONS = 200
 TURNS = 3
 BOOKERS = 12
+BURSTS = 4
 WORKERS = 20
 # Distinct, everyday messages that never open a form.
 CHAT = [
@@ -84,10 +85,10 @@ class Driver:
         self.sent[sender].append(texts)
         if len(texts) == 1:
             return self._say(sender, texts[0], self.ports[number % 2])
-        # Two messages at the same moment, one to each instance: the lock store serialises them.
-        answers = [None, None]
+        # Messages at the same moment, to both instances in turn: the lock store serialises them.
+        answers = [None] * len(texts)
         threads = [threading.Thread(target=lambda i=i: answers.__setitem__(
-            i, self._say(sender, texts[i], self.ports[i]))) for i in range(2)]
+            i, self._say(sender, texts[i], self.ports[i % 2]))) for i in range(len(texts))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -100,6 +101,10 @@ class Driver:
             with self.lock:
                 self.unanswered.append((sender, message))
         return " ".join(r.get("text") or "" for r in replies)
+
+    def burst(self, index: int) -> None:
+        """A resident who sends ten messages at once (a phone that delivers a backlog)."""
+        self.turn(f"web:{uuid.uuid4()}", tuple(CHAT), index)
 
     def chat(self, index: int) -> None:
         sender = f"web:{uuid.uuid4()}"
@@ -169,11 +174,13 @@ def two_instances(postgres_url, model_path, tmp_path):
 def test_two_rasa_instances_share_conversations_and_bookings(two_instances):
     bot, ports = two_instances
     driver = Driver(ports)
-    jobs = [("chat", i) for i in range(CONVERSATIONS)] + [("book", i) for i in range(BOOKERS)]
+    jobs = ([("chat", i) for i in range(CONVERSATIONS)] + [("book", i) for i in range(BOOKERS)]
+            + [("burst", i) for i in range(BURSTS)])
     random.Random(7).shuffle(jobs)
     bookings = []
+    run = {"chat": driver.chat, "book": driver.book, "burst": driver.burst}
     with ThreadPoolExecutor(WORKERS) as pool:
-        futures = [pool.submit(driver.chat if kind == "chat" else driver.book, i) for kind, i in jobs]
+        futures = [pool.submit(run[kind], i) for kind, i in jobs]
         for (kind, _), future in zip(jobs, futures):
             result = future.result()
             if kind == "book":
