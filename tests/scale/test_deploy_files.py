@@ -1,7 +1,7 @@
 """The deployment files stay consistent with the code (no Docker engine or cluster
 needed): every process they start is a real `python -m bot` command, every setting
-they name exists, and the scale-out pieces (Redis lock store, sticky sessions,
-probes, autoscaler, jobs) are all there."""
+they name exists, and the scale-out pieces (Redis lock store, per-request load
+balancing without affinity, probes, autoscaler, jobs) are all there."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,7 +51,13 @@ def test_compose_runs_two_rasa_instances_on_postgres_and_redis_behind_tls():
         assert services[name]["command"] == ["serve", "rasa"]
     assert "python -m bot db upgrade && python -m bot places load" in services["migrate"]["command"][0]
     caddy = (DEPLOY / "Caddyfile").read_text()
-    assert "rasa1:5005 rasa2:5005" in caddy and "lb_policy ip_hash" in caddy and "/socket.io/*" in caddy
+    assert "reverse_proxy rasa1:5005 rasa2:5005 {" in caddy and "health_uri /" in caddy
+    # Each request to any instance: no socket.io route, no affinity of any kind.
+    policies = {line.split()[1] for line in caddy.splitlines() if line.strip().startswith("lb_policy")}
+    assert policies and policies <= {"least_conn", "round_robin", "random", "least_requests"}, policies
+    assert "socket.io" not in caddy and "ip_hash" not in caddy and "cookie" not in caddy
+    # Only the channels that screen what they receive are published, not Rasa's plain REST one.
+    assert "@webhooks path /webhooks/web/* /webhooks/twilio_sms/*" in caddy and "/webhooks/*" not in caddy
 
 
 def test_every_process_is_a_real_cli_command():
@@ -77,18 +83,89 @@ def test_settings_named_by_the_deployment_exist():
         assert set(compose()["services"][name]["environment"]) <= set(DEFAULTS)
 
 
-def test_kubernetes_probes_affinity_autoscaler_and_jobs():
+def test_no_socketio_channel_nor_affinity():
+    """The widget and Twilio use REST webhooks (README, "Why REST and not socket.io"):
+    no socket.io channel in Rasa, no /socket.io route, no sticky sessions anywhere."""
+    credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text())
+    assert "socketio" not in credentials and "rest" in credentials
+    assert "bot.web.channel.WebInput" in credentials
+    assert not (DEPLOY / "check-socketio.py").exists()
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}
+    assert "sessionAffinity" not in docs[("Service", "rasa")]["spec"]
+    for (kind, name), doc in docs.items():
+        if kind == "Ingress":
+            annotations = doc["metadata"].get("annotations", {})
+            assert not [a for a in annotations if "affinity" in a or "session-cookie" in a
+                        or "upstream-hash-by" in a], name
+            paths = [p["path"] for rule in doc["spec"]["rules"] for p in rule["http"]["paths"]]
+            assert "/socket.io" not in paths, name
+    assistant = docs[("Ingress", "assistant")]["spec"]["rules"][0]["http"]["paths"]
+    assert {p["path"]: p["backend"]["service"]["name"] for p in assistant} == {
+        "/webhooks/web": "rasa", "/webhooks/twilio_sms": "rasa", "/": "web"}
+
+
+def test_kubernetes_probes_autoscaler_and_jobs():
     docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}
     for (kind, name), doc in docs.items():
         if kind == "Deployment":
             for container in pod_specs(doc)[0]["containers"]:
                 assert "readinessProbe" in container and "livenessProbe" in container, name
-    assert docs[("Service", "rasa")]["spec"]["sessionAffinity"] == "ClientIP"
     assert docs[("HorizontalPodAutoscaler", "rasa")]["spec"]["scaleTargetRef"]["name"] == "rasa"
-    assert docs[("Ingress", "assistant")]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
     assert docs[("CronJob", "reminders")]["spec"]["schedule"] == "*/5 * * * *"
     assert docs[("CronJob", "purge")]["spec"]["schedule"].endswith("* * *")
     assert ("Job", "migrate") in docs
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     listed = set(kustomization["resources"])
     assert listed == {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+
+
+def test_two_sanic_workers_only_where_the_redis_lock_store_is_set():
+    """Each Rasa instance runs 2 Sanic workers (SANIC_WORKERS), which bot/rasa_stores.py
+    allows only with REDIS_URL: compose sets both in the same `environment` (which wins
+    over deploy/.env), Kubernetes in the Deployment and the ConfigMap it reads."""
+    services = compose()["services"]
+    for name, service in services.items():
+        env = service.get("environment") or {}
+        if name in ("rasa1", "rasa2"):
+            assert env["SANIC_WORKERS"] == "2" and env["REDIS_URL"].startswith("redis://"), name
+            health = service["healthcheck"]
+            assert health["start_period"] == "60s" and health["interval"] == "5s", name
+            assert service["read_only"] is True and service["tmpfs"] == ["/tmp"], name
+        else:
+            assert int(env.get("SANIC_WORKERS", 1)) == 1, name
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}
+    rasa = pod_specs(docs[("Deployment", "rasa")])[0]["containers"][0]
+    assert {"name": "SANIC_WORKERS", "value": "2"} in rasa["env"]
+    config = env_names(K8S / "config.env")
+    assert "REDIS_URL" in config and "SANIC_WORKERS" not in config
+    redis_url = dict(line.split("=", 1) for line in (K8S / "config.env").read_text().splitlines()
+                     if line.startswith("REDIS_URL="))["REDIS_URL"]
+    assert redis_url.startswith("redis://")
+    # One core and ~500 MB per worker; the model loads in ~12 s, the startup probe allows 2 minutes.
+    assert rasa["resources"]["requests"] == {"cpu": "2", "memory": "1200Mi"}
+    assert rasa["resources"]["limits"]["cpu"] == "2" and rasa["resources"]["limits"]["memory"] == "1536Mi"
+    startup = rasa["startupProbe"]
+    assert 60 <= startup["periodSeconds"] * startup["failureThreshold"] <= 300
+    assert rasa["readinessProbe"]["periodSeconds"] <= 10
+    # As deploy/check.sh runs it: a read-only filesystem but /tmp, where the model is unpacked.
+    assert rasa["securityContext"]["readOnlyRootFilesystem"] is True
+    assert rasa["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
+
+
+def test_images_carry_the_nlu_cache_and_build_anywhere():
+    """The model stage loads the trained model once, which writes the NLU's compiled-pattern
+    cache (bot/nlu/french.py) in var/cache/, the default NLU_CACHE_DIR; the assistant image
+    carries it. The default base and the spaCy model's source stay the public ones, and
+    deploy/check.sh overrides them with build arguments only."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "ARG PYTHON=python:3.10-slim-bookworm" in dockerfile
+    model_stage = dockerfile[dockerfile.index("AS model"):dockerfile.index("AS assistant")]
+    assert "python -m bot rasa train" in model_stage and "python -m bot classify" in model_stage
+    assert "COPY --from=model --chown=aidenum /app/var/cache/ /app/var/cache/" in dockerfile
+    assert "ARG SPACY_MODEL_URL=https://github.com/explosion/spacy-models/releases/download/" in dockerfile
+    assert "ARG PIP_CA_BUNDLE=\n" in dockerfile  # empty by default: nothing of the check's machine
+    check = (DEPLOY / "check.sh").read_text()
+    assert "--build-arg PIP_CA_BUNDLE=" in check and '"SPACY_MODEL_URL=$SPACY_MODEL_URL"' in check
+    assert "--network host" in check and "docker pull" not in check
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\ndeploy-check:\n\tbash deploy/check.sh\n" in makefile
