@@ -69,6 +69,7 @@ DEFAULTS: dict[str, str] = {
     "RETENTION_CONVERSATION_DAYS": "90",
     "RETENTION_TICKET_DAYS": "365",
     "RETENTION_SMS_DAYS": "90",
+    "RETENTION_DESK_LOG_DAYS": "365",
     # Desk.
     "DESK_SECRET_KEY": "dev-only-change-me",
     "DESK_PUBLIC_URL": "http://localhost:8000",
@@ -131,6 +132,7 @@ class Settings:
     retention_conversation_days: int
     retention_ticket_days: int
     retention_sms_days: int
+    retention_desk_log_days: int
     desk_secret_key: str
     desk_public_url: str
     desk_cookie_secure: bool

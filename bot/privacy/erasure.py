@@ -8,7 +8,8 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - their tickets lose their personal fields (bot/privacy/anonymise.py);
 - their future appointments are cancelled, the slot freed at once;
 - the SMS sent to them lose body and number; the inbound dedupe rows go;
-- their resident rows lose phone number, first name and conversation id.
+- their resident rows lose phone number, first name and conversation id;
+- the widget's last stored answer of their conversations goes (bot/web/deliveries.py).
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -33,6 +34,7 @@ from bot.residents import Resident, sms_conversation_id
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
 from bot.tickets.service import set_status, ticket_for_appointment
+from bot.web.deliveries import WebDelivery
 
 # The erasure action sets this slot to this value; the tracker store
 # (bot/rasa_stores.py) then deletes the conversation instead of saving it.
@@ -131,6 +133,7 @@ def erase_residents(
         ).rowcount or 0
         _forget_sms_choices(session, phone_hashes)
     report.conversation_events = delete_conversations(session, sorted(conversations))
+    session.execute(sa.delete(WebDelivery).where(WebDelivery.sender.in_(sorted(conversations))))
     session.flush()
     return report
 

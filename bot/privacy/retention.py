@@ -8,7 +8,11 @@ Periods come from settings (RETENTION_*_DAYS):
   (anonymous statistics stay: thematique, status, dates, place, activity report);
   residents not seen for as long, with no appointment to come, lose phone and name;
 - SMS: outbound records older than RETENTION_SMS_DAYS lose body and number,
-  inbound dedupe rows are deleted.
+  inbound dedupe rows are deleted;
+- the desk's logs: login attempts (e-mail, IP address) and audit entries (who
+  saw or changed what) older than RETENTION_DESK_LOG_DAYS are deleted;
+- the widget's stored answers (kept for its retries, bot/web/deliveries.py)
+  are deleted after a day.
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -24,6 +28,7 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
 from bot.booking.models import Appointment
 from bot.booking.timeutil import as_utc
+from bot.desk.models import AuditEntry, LoginAttempt
 from bot.privacy.anonymise import (
     ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
 )
@@ -32,6 +37,7 @@ from bot.residents import Resident
 from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
+from bot.web import deliveries
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
 SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezone=True)))
@@ -45,6 +51,9 @@ class PurgeReport:
     residents_anonymised: int = 0
     sms_sent_anonymised: int = 0
     sms_received_deleted: int = 0
+    desk_login_attempts_deleted: int = 0
+    desk_audit_entries_deleted: int = 0
+    web_answers_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -85,6 +94,17 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     ).rowcount or 0
     if sa.inspect(session.connection()).has_table("sms_choices"):  # bot/sms/choices.py
         session.execute(sa.delete(SMS_CHOICES).where(SMS_CHOICES.c.updated_at < sms_cutoff))
+
+    desk_log_cutoff = now - timedelta(days=settings.retention_desk_log_days)
+    report.desk_login_attempts_deleted = session.execute(
+        sa.delete(LoginAttempt).where(LoginAttempt.at < desk_log_cutoff)
+    ).rowcount or 0
+    report.desk_audit_entries_deleted = session.execute(
+        sa.delete(AuditEntry).where(AuditEntry.at < desk_log_cutoff)
+    ).rowcount or 0
+    report.web_answers_deleted = session.execute(
+        sa.delete(deliveries.WebDelivery).where(deliveries.WebDelivery.received_at < now - deliveries.KEEP)
+    ).rowcount or 0
     session.flush()
     return report
 

@@ -10,12 +10,15 @@ channel exists rather than the plain `rest` one:
   the resident is warned (SECRET_WARNING) in the same answer;
 - the conversation id must be `web:<uuid>`: a browser cannot write into an
   SMS conversation (whose id is a keyed hash of a phone number) or guess
-  someone else's.
+  someone else's;
+- a message sent again with the same `message_id` (the widget's retries) is
+  answered once: the retry gets the stored answer (bot/web/deliveries.py).
 
 Bad input gets a kind French answer, never a 5xx.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Awaitable, Callable
@@ -25,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.privacy.screening import SECRET_WARNING, screen_inbound
+from bot.web import deliveries
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -35,6 +39,7 @@ MAX_CHARS = 1000  # the widget's text field has the same limit
 EMPTY = "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."
 TOO_LONG = f"Votre message est trop long. Écrivez-le en moins de {MAX_CHARS} caractères, s'il vous plaît."
 BAD_REQUEST = "Je n'ai pas pu lire ce message. Rechargez la page, puis réessayez."
+IN_PROGRESS = "Votre message est bien arrivé. La réponse arrive, patientez un instant."
 
 
 def trouble() -> str:
@@ -75,6 +80,16 @@ class WebInput(InputChannel):
                 return response.json(said(sender, EMPTY))
             if len(text) > MAX_CHARS:
                 return response.json(said(sender, TOO_LONG))
+            message_id = body.get("message_id")
+            if message_id is not None:
+                if not isinstance(message_id, str) or not deliveries.MESSAGE_ID.match(message_id):
+                    return response.json(said(sender, BAD_REQUEST), status=400)
+                claim = await asyncio.to_thread(deliveries.claim, sender, message_id)
+                if not claim.new:
+                    logger.info("web widget: %s sent the same message again", sender)
+                    if claim.answer is None:  # still being answered: the widget retries shortly
+                        return response.json(said(sender, IN_PROGRESS), status=409)
+                    return response.json(claim.answer)
 
             screened = screen_inbound(text.strip())
             collector = CollectingOutputChannel()
@@ -86,9 +101,14 @@ class WebInput(InputChannel):
             except Exception:
                 # The message text is never logged: only that this conversation failed.
                 logger.exception("web widget: the assistant failed to answer %s", sender)
+                if message_id is not None:
+                    await asyncio.to_thread(deliveries.release, sender, message_id)
                 return response.json(said(sender, trouble()))
             warning = said(sender, SECRET_WARNING) if screened.had_secret else []
+            answer = warning + collector.messages
+            if message_id is not None:
+                await asyncio.to_thread(deliveries.answered, sender, message_id, answer)
             logger.info("web widget: %s answered with %d message(s)", sender, len(collector.messages))
-            return response.json(warning + collector.messages)
+            return response.json(answer)
 
         return web

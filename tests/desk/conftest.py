@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.booking.service import book
 from bot.booking.slots import next_slots
-from bot.db import make_engine, session_scope
+from bot.db import session_scope
 from bot.desk import create_app
 from bot.desk.accounts import create_user
 from bot.places.models import Permanence, Place

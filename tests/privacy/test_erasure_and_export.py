@@ -15,6 +15,7 @@ from bot.schema import metadata
 from bot.sms.models import PendingChoices
 from bot.sms.opt_out import is_opted_out, opt_out
 from bot.tickets.models import Ticket
+from bot.web.deliveries import WebDelivery
 from tests.privacy.conftest import person, save
 
 ALICE, BOB = "+33612345678", "+33698765432"
@@ -43,6 +44,9 @@ def build_two_residents(engine, store, place, permanence):
         web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE)
         opt_out(session, ALICE)
         session.add(PendingChoices(phone_hash=phone_hash(ALICE), choices={"1": "oui"}))  # bot/sms/choices.py
+        # The widget's last answer, kept for its retries (bot/web/deliveries.py).
+        session.add(WebDelivery(sender="web:alice-browser", message_id="a1b2c3d4e5f6",
+                                answer=[{"text": "Merci Alice zebulon, c'est noté."}]))
         ids = alice.id, alice_rdv.id, alice_ticket.id
     save(store, sms_conversation_id(ALICE), ["bonjour je suis Alice zebulon"])
     save(store, "web:alice-browser", ["mon numéro 06 12 34 56 78 zebulon"])

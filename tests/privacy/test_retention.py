@@ -9,11 +9,13 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.db import session_scope
+from bot.desk.models import AuditEntry, LoginAttempt
 from bot.privacy.retention import purge
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
+from bot.web.deliveries import KEEP, WebDelivery
 from tests.privacy.conftest import person, save
 
 OLD, RECENT = "+33611111111", "+33622222222"
@@ -31,7 +33,7 @@ def test_purge_removes_an_old_conversation_and_leaves_a_recent_one(privacy_db, t
     save(tracker_store, "sms:recent", ["ma question de ce matin"], at=now - timedelta(hours=3))
     # A conversation that started long ago but went on recently is kept whole.
     save(tracker_store, "sms:ongoing", ["début"], at=now - timedelta(days=days + 30))
-    ongoing = save(tracker_store, "sms:other", ["x"])  # noqa: F841
+    save(tracker_store, "sms:other", ["x"])
     with privacy_db.begin() as conn:
         conn.execute(sa.text("UPDATE events SET sender_id = 'sms:ongoing' WHERE sender_id = 'sms:other'"))
 
@@ -88,10 +90,46 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
     assert again.as_dict() == {key: 0 for key in again.as_dict()}
 
 
+def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db):
+    now = datetime.now(timezone.utc)
+    long_ago = now - timedelta(days=get_settings().retention_desk_log_days + 1)
+    with session_scope(privacy_db) as session:
+        for at in (long_ago, now - timedelta(days=2)):
+            session.add(LoginAttempt(at=at, email="conseiller@mairie-metz.fr", ip="192.0.2.7", success=False))
+            session.add(AuditEntry(at=at, user_email="conseiller@mairie-metz.fr", ip="192.0.2.7",
+                                   action="view", target="ticket", target_id="1"))
+
+    with session_scope(privacy_db) as session:
+        report = purge(session)
+    assert report.desk_login_attempts_deleted == 1 and report.desk_audit_entries_deleted == 1
+    with session_scope(privacy_db) as session:
+        kept = [row.at for row in session.execute(sa.select(LoginAttempt)).scalars()]
+        kept += [row.at for row in session.execute(sa.select(AuditEntry)).scalars()]
+    assert len(kept) == 2 and all(now - at.replace(tzinfo=at.tzinfo or timezone.utc) < timedelta(days=3)
+                                  for at in kept)
+
+    with session_scope(privacy_db) as session:
+        again = purge(session)
+    assert again.as_dict() == {key: 0 for key in again.as_dict()}
+
+
+def test_purge_deletes_the_widgets_stored_answers_after_a_day(privacy_db):
+    now = datetime.now(timezone.utc)
+    with session_scope(privacy_db) as session:
+        session.add(WebDelivery(sender="web:old", message_id="m-old-0001", answer=[{"text": "x"}],
+                                received_at=now - KEEP - timedelta(minutes=1)))
+        session.add(WebDelivery(sender="web:new", message_id="m-new-0001", answer=[{"text": "y"}],
+                                received_at=now - timedelta(minutes=5)))
+    with session_scope(privacy_db) as session:
+        assert purge(session).web_answers_deleted == 1
+    with session_scope(privacy_db) as session:
+        assert session.execute(sa.select(WebDelivery.sender)).scalars().all() == ["web:new"]
+
+
 def test_purge_command_prints_its_counts(privacy_db):
     env = {**os.environ, "DATABASE_URL": str(privacy_db.url.render_as_string(hide_password=False))}
     result = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "purge: conversations=0" in result.stdout and "sms_received_deleted=0" in result.stdout
+    assert "purge: conversations=0" in result.stdout and "desk_audit_entries_deleted=0" in result.stdout
     assert "purge: .venv/bin/python -m bot purge --every 86400" in (ROOT / "Procfile").read_text()

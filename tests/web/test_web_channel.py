@@ -11,6 +11,8 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
+from bot.web import deliveries
+
 
 def post(bot, body: bytes, content_type: str = "application/json") -> tuple[int, list]:
     request = urllib.request.Request(
@@ -75,3 +77,41 @@ def test_the_browser_may_call_it_from_the_city_website(live_bot):
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://metz.fr")
         assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_a_message_sent_again_is_answered_once_with_the_same_answer(live_bot):
+    sender = f"web:{uuid.uuid4()}"
+    message = {"sender": sender, "message": "comment créer une adresse mail", "message_id": uuid.uuid4().hex}
+    first = post(live_bot, json.dumps(message).encode())
+    again = post(live_bot, json.dumps(message).encode())
+    assert first[0] == 200 and first[1] and again == first
+    assert stored_user_texts(live_bot, sender).count("comment créer une adresse mail") == 1
+
+    # Another message (another id) is a new turn, even with the same words.
+    other = post(live_bot, json.dumps({**message, "message_id": uuid.uuid4().hex}).encode())
+    assert other[0] == 200
+    assert stored_user_texts(live_bot, sender).count("comment créer une adresse mail") == 2
+
+
+def test_a_malformed_message_id_gets_a_kind_answer(live_bot):
+    sender = f"web:{uuid.uuid4()}"
+    for message_id in ("x", 42, "a" * 65, "<script>alert(1)</script>"):
+        status, answer = post(live_bot, json.dumps({"sender": sender, "message": "Bonjour",
+                                                    "message_id": message_id}).encode())
+        assert status == 400 and "Rechargez la page" in answer[0]["text"]
+    assert stored_user_texts(live_bot, sender) == ""
+
+
+def test_a_message_still_being_answered_is_not_answered_twice(live_bot):
+    # The first request is still being answered (its row is taken, no answer yet): the
+    # retry is told to wait, with a status the widget retries on.
+    sender, message_id = f"web:{uuid.uuid4()}", uuid.uuid4().hex
+    engine = create_engine(live_bot.env["DATABASE_URL"])
+    try:
+        assert deliveries.claim(sender, message_id, engine).new
+    finally:
+        engine.dispose()
+    status, answer = post(live_bot, json.dumps({"sender": sender, "message": "Bonjour",
+                                                "message_id": message_id}).encode())
+    assert status == 409 and "patientez" in answer[0]["text"]
+    assert stored_user_texts(live_bot, sender) == ""

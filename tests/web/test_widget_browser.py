@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from tests.web.conftest import ARTIFACTS
+from tests.web.test_web_channel import stored_user_texts
 from tests.web.widget_driver import (
-    bot_count, click_reply, dialog, is_focused, launcher, replies, run_axe, tab_to,
+    bot_count, bot_messages, click_reply, dialog, is_focused, launcher, replies, run_axe, tab_to,
     textbox, type_and_send, user_messages, wait_answer,
 )
 
@@ -185,3 +186,29 @@ def test_keyboard_only_typing_reconnect_and_offline(page, web_url):
     assert "conseiller" in wait_answer(page, before)
     phone = page.locator(".aidenum-log [data-who=bot]").last.get_by_role("link", name="03 87 55 50 00")
     expect(phone).to_have_attribute("href", "tel:+33387555000")
+
+
+def test_an_answer_lost_on_the_way_back_is_not_asked_twice(page, web_url, live_bot):
+    # The server answers, but the connection breaks before the browser reads it: the
+    # widget sends the message again (same message id) and shows the answer once.
+    page.goto(web_url + "/")
+    launcher(page).click()
+    expect(textbox(page)).to_be_focused()
+    sent, lost = [], []
+
+    def lose_the_first_answer(route):
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:
+            lost.extend(route.fetch().json())  # the message reaches the assistant, which answers...
+            route.abort("connectionreset")  # ...and the answer is lost
+        else:
+            route.continue_()
+
+    page.route("**/webhooks/web/webhook", lose_the_first_answer)
+    before = bot_count(page)
+    answer = type_and_send(page, "comment joindre une photo a un mail")
+    assert len(sent) == 2 and sent[0] == sent[1] and sent[0]["message_id"], sent
+    assert lost and answer == "\n".join(message["text"] for message in lost), (answer, lost)
+    expect(bot_messages(page)).to_have_count(before + len(lost))
+    sender = page.evaluate("localStorage.getItem('aidenum.sender')")
+    assert stored_user_texts(live_bot, sender).count("comment joindre une photo a un mail") == 1

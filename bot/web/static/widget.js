@@ -62,6 +62,12 @@
   var local = store("localStorage");
   var session = store("sessionStorage");
 
+  function randomHex(bytes) {
+    var b = new Uint8Array(bytes);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  }
+
   function newSender() {
     var b = new Uint8Array(16);
     crypto.getRandomValues(b);
@@ -97,7 +103,7 @@
     state.history.messages = state.history.messages.slice(-200);
     session.setItem(HISTORY_KEY, JSON.stringify({
       messages: state.history.messages.map(function (m) {
-        return { who: m.who, text: m.text, payload: m.payload, pending: !!m.pending };
+        return { who: m.who, text: m.text, payload: m.payload, pending: !!m.pending, id: m.id };
       }),
       replies: state.history.replies || []
     }));
@@ -350,7 +356,8 @@
       return;
     }
     if (text.length > MAX_CHARS) { text = text.slice(0, MAX_CHARS); }
-    var msg = { who: "user", text: shown || text, payload: text, pending: true };
+    /* The same id on every retry: the server answers a message once (bot/web/deliveries.py). */
+    var msg = { who: "user", text: shown || text, payload: text, pending: true, id: randomHex(16) };
     state.history.replies = [];
     renderReplies();
     addMessage(msg);
@@ -370,7 +377,7 @@
     var msg = state.queue[0], generation = state.generation;
     state.busy = true;
     setTyping(true);
-    post(msg.payload).then(function (answer) {
+    post(msg.payload, msg.id).then(function (answer) {
       if (generation !== state.generation) { return; }
       state.busy = false;
       state.queue.shift();
@@ -423,18 +430,19 @@
     pump();
   }
 
-  function post(text) {
+  function post(text, messageId) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : null;
     return fetch(ENDPOINT, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: text }),
+      body: JSON.stringify({ sender: state.sender, message: text, message_id: messageId }),
       credentials: "omit",
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       clearTimeout(timer);
-      if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      /* 409: the same message is still being answered. */
+      if (response.status >= 500 || response.status === 429 || response.status === 408 || response.status === 409) {
         throw { retry: true };
       }
       return response.json().catch(function () { return []; }).then(function (body) {
