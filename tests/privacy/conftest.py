@@ -5,6 +5,7 @@ and SMS."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -23,6 +24,12 @@ from bot.sms.outbound import send_sms
 from bot.tickets.service import create_ticket
 from tests.booking.helpers import make_place
 
+
+
+def shows_digits(text: str, digits: str) -> bool:
+    """`digits` stand in `text` as a number of their own: not inside a longer one, such
+    as the timestamps of Rasa's events ("1796040910.878931" holds "7893")."""
+    return re.search(rf"(?<![\d.]){digits}(?![\d.]?\d)", text) is not None
 
 @pytest.fixture(scope="session")
 def domain() -> Domain:

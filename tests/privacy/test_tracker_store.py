@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from bot.privacy.erasure import ERASED_VALUE, ERASURE_SLOT
-from tests.privacy.conftest import save
+from tests.privacy.conftest import save, shows_digits
 
 CARD = "4970 1012 3456 7893"
 PASSWORD = "Soleil2024"
@@ -36,7 +36,7 @@ def test_secrets_never_reach_the_database_but_the_tracker_reads_back(tracker_sto
     rows = stored(privacy_db, "sms:alice")
     assert len(rows) == len(tracker.events)
     everything = "\n".join(rows)
-    assert "4970" not in everything and "7893" not in everything
+    assert not shows_digits(everything, "4970") and not shows_digits(everything, "7893")
     assert PASSWORD not in everything and "3456 7890 189" not in everything
     assert "[masqué]" in everything
     assert "est refusée" in everything  # the rest of the message is kept
