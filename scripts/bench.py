@@ -250,7 +250,7 @@ def process_tree(pid: int) -> list:
 
 def memory_mb(pid: int) -> float:
     """The memory of a server and its workers (Sanic forks them): PSS, each shared page
-    counted once, so that two workers sharing TensorFlow's pages do not count them twice."""
+    counted once, so that workers sharing the model's pages (copied at fork) do not count them twice."""
     return sum(p.memory_full_info().pss for p in process_tree(pid)) / 2**20
 
 
