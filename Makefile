@@ -45,6 +45,7 @@ validate: $(INSTALLED)
 
 ## run: start every process of the product (Ctrl-C stops them all).
 run: $(MODEL)
+	@$(BOT) local-secrets
 	$(BOT) db upgrade
 	$(BOT) places load
 	@$(BOT) info

@@ -8,10 +8,14 @@ appointment has not started.
 
 Each reminder is claimed with one conditional UPDATE (reminder_sent_at from
 NULL to now): of two runs at the same time, only one gets the row, so a
-reminder is never sent twice. Opted-out numbers get nothing (send_sms).
+reminder is never sent twice. Opted-out numbers get nothing (send_sms), and
+their reminder is held, not marked sent: after START, a later run sends it
+if the appointment is still ahead and outside the quiet hours. Each run
+says how many reminders it sent and how many it held.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Callable
 
@@ -24,6 +28,7 @@ from bot.booking.timeutil import as_utc, local
 from bot.places.models import Place
 from bot.residents import Resident
 from bot.settings import get_settings
+from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import send_sms
 from bot.tickets.service import ticket_for_appointment
 
@@ -65,26 +70,53 @@ def claim(session: Session, appointment_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def send_due_reminders(session: Session, now: datetime | None = None, sender: Callable = send_sms) -> int:
-    """Send every due reminder once; returns how many were sent."""
+def release(session: Session, appointment_id: int) -> None:
+    """Give a claimed reminder back: nothing was sent, a later run may send it."""
+    session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment_id)
+        .values(reminder_sent_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    held: int = 0  # the number said STOP: kept for after START
+
+    def __str__(self) -> str:
+        return f"{self.sent} reminder(s) sent, {self.held} held (number stopped)"
+
+
+def send_due_reminders(session: Session, now: datetime | None = None, sender: Callable = send_sms) -> ReminderRun:
+    """Send every due reminder once; hold those of stopped numbers. Returns the counts."""
     settings = get_settings()
     now = as_utc(now or datetime.now(timezone.utc))
     quiet_start, quiet_end = parse_hhmm(settings.reminder_quiet_start), parse_hhmm(settings.reminder_quiet_end)
-    sent = 0
+    run = ReminderRun()
     for appointment in due_appointments(session, now):
         place = session.get(Place, appointment.place_id)
         if in_quiet_hours(local(now, place.timezone), quiet_start, quiet_end):
             continue  # a later run, after the quiet hours, sends it
-        if not claim(session, appointment.id, now):
-            continue
         resident = session.get(Resident, appointment.resident_id)
         if resident is None or not resident.phone_e164:
             continue
+        if is_opted_out(session, resident.phone_e164):
+            run.held += 1  # not claimed: after START, a later run sends it
+            continue
+        if not claim(session, appointment.id, now):
+            continue
         ticket = ticket_for_appointment(session, appointment.id)
-        sender(
+        message = sender(
             session, to_e164=resident.phone_e164, body=reminder_text(place, appointment.start),
             purpose="reminder", ticket_id=ticket.id if ticket else None, appointment_id=appointment.id,
         )
         session.commit()
-        sent += 1
-    return sent
+        if message is None:  # the number said STOP meanwhile: nothing went out
+            release(session, appointment.id)
+            run.held += 1
+            continue
+        run.sent += 1
+    return run

@@ -5,6 +5,12 @@ repository root (python-dotenv; the environment wins). Every setting has a
 default that works on a developer's machine with no credentials: SQLite,
 no Redis, SMS written to a local outbox. `.env.example` documents each one.
 
+In production (APP_ENV=production, or an https PUBLIC_URL) every process
+refuses to start with a default, empty or short secret (`require_safe_settings`,
+called by each entry point), so nothing is ever signed or hashed with a key
+that is in this repository. `make run` writes random local secrets into `.env`
+once (`python -m bot local-secrets`).
+
 Rasa reads `bot/endpoints.yml` and `bot/credentials.yml` with `${VAR}`
 substitution and fails on unset variables, so `export_for_rasa()` puts the
 defaults into the environment before Rasa starts (see `python -m bot rasa`).
@@ -22,11 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Defaults, one per setting. The keys are the environment variable names.
 DEFAULTS: dict[str, str] = {
-    # Where things run.
+    # Where things run. APP_ENV: production, development, or empty (production when PUBLIC_URL is https).
+    "APP_ENV": "",
     "PUBLIC_URL": "http://localhost:5005",
+    # The address the Rasa server, the action server and the desk listen on.
+    "LISTEN_HOST": "127.0.0.1",
+    # Reverse proxies in front of the desk and the web page whose X-Forwarded-For is trusted.
+    "TRUSTED_PROXIES": "0",
     "RASA_PORT": "5005",
     "ACTION_PORT": "5055",
     "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    # Shared secret Rasa sends to the action server (Authorization: Bearer); empty: no check (local only).
+    "ACTION_SERVER_TOKEN": "",
+    # Rasa's plain `rest` channel (no screening, any sender id): tests and the benchmark only.
+    "RASA_REST_CHANNEL": "false",
     "DESK_PORT": "8000",
     "WEB_PORT": "8080",
     "WIDGET_SERVER_URL": "",
@@ -94,10 +109,15 @@ def _truthy(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
+    app_env: str
     public_url: str
+    listen_host: str
+    trusted_proxies: int
     rasa_port: int
     action_port: int
     action_endpoint_url: str
+    action_server_token: str
+    rasa_rest_channel: bool
     desk_port: int
     web_port: int
     widget_server_url: str
@@ -153,6 +173,12 @@ class Settings:
     def twilio_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token)
 
+    @property
+    def production(self) -> bool:
+        """Stated (APP_ENV=production) or inferred from an https PUBLIC_URL."""
+        env = self.app_env.strip().lower()
+        return env in {"production", "prod"} or self.public_url.strip().lower().startswith("https://")
+
 
 def _convert(name: str, kind, value: str):
     if kind in (int, "int"):
@@ -197,3 +223,60 @@ def export_for_rasa() -> None:
         os.environ.setdefault(key, value)
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+# --- secrets ------------------------------------------------------------------------
+MIN_SECRET_LENGTH = 32
+GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+# The secrets every production process needs, and the values shipped in this repository.
+SECRETS = ("HASH_KEY", "DESK_SECRET_KEY", "ACTION_SERVER_TOKEN")
+KNOWN_DEFAULTS = frozenset({
+    DEFAULTS["HASH_KEY"], DEFAULTS["DESK_SECRET_KEY"], "CHANGE-ME-long-random", "changeme", "secret",
+})
+
+
+def is_default_secret(value: str) -> bool:
+    """Empty, or a value written in this repository (settings, examples)."""
+    value = (value or "").strip()
+    return not value or value in KNOWN_DEFAULTS or "change-me" in value.lower() or "changeme" in value.lower()
+
+
+def weak_secret(value: str) -> str | None:
+    """Why `value` cannot be a production secret (empty, a default, short), or None."""
+    value = (value or "").strip()
+    if not value:
+        return "is empty"
+    if is_default_secret(value):
+        return "is a default value"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    return None
+
+
+def unsafe_settings(settings: Settings) -> list[str]:
+    """What makes these settings unfit for production (nothing when not in production)."""
+    if not settings.production:
+        return []
+    problems = []
+    for name in SECRETS:
+        why = weak_secret(getattr(settings, name.lower()))
+        if why:
+            problems.append(f"{name} {why}: set it to a random value ({GENERATE})")
+    if settings.twilio_account_sid.strip() and not settings.twilio_auth_token.strip():
+        problems.append("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty: "
+                        "copy the auth token from the Twilio console")
+    return problems
+
+
+class UnsafeSettings(SystemExit):
+    """Raised at the start of a process that must not run with these settings."""
+
+
+def require_safe_settings(settings: Settings | None = None) -> Settings:
+    """Every process calls this before it starts: in production, a weak secret stops it with one line."""
+    settings = settings or get_settings()
+    problems = unsafe_settings(settings)
+    if problems:
+        raise UnsafeSettings("Refusing to start in production (APP_ENV=production or an https PUBLIC_URL): "
+                             + "; ".join(problems))
+    return settings

@@ -11,6 +11,7 @@ COMMANDS = {
     "augment": "bot.cli.augment",
     "serve": "bot.cli.serve",
     "info": "bot.cli.info",
+    "local-secrets": "bot.cli.local_secrets",
     "db": "bot.cli.db",
     "places": "bot.cli.places",
     "reminders": "bot.cli.reminders",

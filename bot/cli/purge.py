@@ -7,6 +7,7 @@ production run it from cron or a timer.
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
+from bot.settings import require_safe_settings
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
 from bot.privacy.retention import purge
@@ -18,6 +19,7 @@ def purge_once(now) -> str:
 
 
 def main(argv: list[str]) -> int:
+    require_safe_settings()
     args = job_parser("python -m bot purge").parse_args(argv)
     install_log_redaction()
     return run_job(args, purge_once)

@@ -5,14 +5,16 @@ Idempotent: run it from cron every few minutes (`make run` runs it in a loop).
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
+from bot.settings import require_safe_settings
 from bot.db import session_scope
 from bot.reminders import send_due_reminders
 
 
 def reminders_once(now) -> str:
     with session_scope() as session:
-        return f"{send_due_reminders(session, now=now)} reminder(s) sent"
+        return str(send_due_reminders(session, now=now))
 
 
 def main(argv: list[str]) -> int:
+    require_safe_settings()
     return run_job(job_parser("python -m bot reminders").parse_args(argv), reminders_once)

@@ -1,19 +1,26 @@
-"""`python -m bot serve rasa|actions|web|desk`: start one process of the product, configured by settings."""
+"""`python -m bot serve rasa|actions|web|desk`: start one process of the product, configured by settings.
+
+Each process first refuses to start with a default secret in production
+(`require_safe_settings`). The Rasa server, the action server and the desk
+listen on LISTEN_HOST (127.0.0.1 by default: `make run` opens nothing to the
+network; the images set 0.0.0.0 and the network rules of deploy/ decide who
+reaches what).
+"""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.settings import ROOT, export_for_rasa, get_settings
+from bot.settings import ROOT, export_for_rasa, get_settings, require_safe_settings
 
 
-def rasa_server_args(port: int) -> list[str]:
+def rasa_server_args(port: int, host: str | None = None) -> list[str]:
     settings = get_settings()
     return [
         "run",
         "--model", str(settings.model_path),
         "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
         "--credentials", str(ROOT / "bot" / "credentials.yml"),
+        "--interface", host or settings.listen_host,
         "--port", str(port),
         "--cors", "*",
     ]
@@ -31,11 +38,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot serve")
     parser.add_argument("process", choices=["rasa", "actions", "web", "desk"])
     parser.add_argument("--port", type=int, help="default: RASA_PORT, ACTION_PORT, WEB_PORT or DESK_PORT")
-    parser.add_argument("--host", default="127.0.0.1", help="desk only: address to listen on")
+    parser.add_argument("--host", help="rasa, actions, desk: address to listen on (default: LISTEN_HOST)")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    settings = require_safe_settings(get_settings())
+    host = args.host or settings.listen_host
     if args.process == "desk":
-        return serve_desk(args.host, args.port or settings.desk_port)
+        return serve_desk(host, args.port or settings.desk_port)
     if args.process == "web":
         from bot.web.app import serve
 
@@ -44,10 +52,9 @@ def main(argv: list[str]) -> int:
     if args.process == "rasa":
         from bot.cli import rasa_cli
 
-        return rasa_cli.main(rasa_server_args(args.port or settings.rasa_port))
+        return rasa_cli.main(rasa_server_args(args.port or settings.rasa_port, host))
     export_for_rasa()
-    from rasa_sdk.__main__ import main as sdk_main
+    from bot.action_server import serve
 
-    sys.argv = ["rasa_sdk", "--actions", "actions", "--port", str(args.port or settings.action_port)]
-    sdk_main()
+    serve(host, args.port or settings.action_port, settings.action_server_token)
     return 0

@@ -27,7 +27,7 @@ from bot.phones import to_e164
 from bot.privacy.hashing import phone_hash
 from bot.settings import get_settings
 from bot.sms.models import OutboundMessage
-from bot.sms.signature import HEADER, public_url_for, sign
+from bot.sms.signature import HEADER, auth_token, public_url_for, sign
 
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
 
@@ -102,6 +102,10 @@ def main(argv: list[str]) -> int:
                         help="the Rasa server (default: this machine, RASA_PORT)")
     parser.add_argument("--media", action="store_true", help="send it as an MMS with one image")
     args = parser.parse_args(argv)
+    if auth_token() is None:
+        print("No signing token: set TWILIO_AUTH_TOKEN, or run `make run` once (it writes a random HASH_KEY "
+              "into .env; the local token is derived from it, never from the default key).", file=sys.stderr)
+        return 2
     e164 = to_e164(args.sender)
     if e164 is None:
         print(f"not a phone number: {args.sender}", file=sys.stderr)

@@ -15,7 +15,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.db import engine_for, session_factory
-from bot.settings import Settings, get_settings
+from bot.proxies import trust_proxies
+from bot.settings import Settings, get_settings, require_safe_settings
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 SESSION_HOURS = 10
@@ -29,12 +30,14 @@ def db():
 
 
 def client_ip() -> str:
+    """The client's address: behind TRUSTED_PROXIES proxies, the one they saw (bot/proxies.py)."""
     return (request.remote_addr or "unknown")[:64]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or get_settings()
+    settings = require_safe_settings(settings or get_settings())
     app = Flask(__name__)
+    trust_proxies(app, settings.trusted_proxies)
     app.config.update(
         SECRET_KEY=settings.desk_secret_key,
         SESSION_COOKIE_NAME="aidenum_desk",

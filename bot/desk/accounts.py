@@ -3,8 +3,18 @@
 The rate limit counts failed attempts in the database, per account and per
 IP address, over a sliding window (DESK_LOGIN_MAX_FAILURES within
 DESK_LOGIN_WINDOW_MINUTES). An office shares one IP address, so the IP limit
-is a few times the account limit. Unknown e-mails are checked against a dummy
-hash, so the answer takes as long as for a known one.
+is a few times the account limit; it also stops one address from locking
+more than a few accounts. The address is the client's, behind the trusted
+proxies (bot/proxies.py). Unknown e-mails are checked against a dummy hash,
+so the answer takes as long as for a known one.
+
+The limit holds under simultaneous requests: `begin_attempt` counts the
+attempt before the password is checked, atomically. It locks the account's
+and the address's rows of `desk_login_locks` (an upsert: a row lock on
+PostgreSQL, the write lock on SQLite), counts the failures in the window,
+and records this attempt as a failure, in one transaction; only then is the
+password checked, and a right one turns the attempt into a success. Twenty
+requests at once for one account: five are checked, fifteen are refused.
 """
 from __future__ import annotations
 
@@ -12,10 +22,12 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.desk.models import ROLES, LoginAttempt, User
+from bot.desk.models import ROLES, LoginAttempt, LoginLock, User
+from bot.privacy.hashing import keyed_hash
 from bot.places.models import Conseiller
 from bot.settings import get_settings
 
@@ -92,19 +104,58 @@ def login_blocked(session: Session, email: str, ip: str, now: datetime | None = 
     return _failures_since(session, since, ip=ip) >= limit * IP_LIMIT_FACTOR
 
 
-def authenticate(session: Session, email: str, password: str, ip: str) -> User | None:
-    """The user when the password is right; every attempt is recorded. Check `login_blocked` first."""
+def _lock(session: Session, key: str, now: datetime) -> None:
+    """Take (or create) the row of `key` for the rest of the transaction."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(LoginLock).values(key=key, at=now)
+    session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"at": statement.excluded.at}))
+
+
+def begin_attempt(session: Session, email: str, ip: str, now: datetime | None = None) -> int | None:
+    """Count this attempt before any password is checked: its id, or None when the limit is reached.
+
+    Commits: the attempt is recorded as a failure, and the locks released, before
+    `finish_attempt` checks the password.
+    """
+    email, ip = normalise_email(email)[:200], ip[:64]
+    now = now or datetime.now(timezone.utc)
+    session.commit()  # start from a fresh transaction: the locks come first
+    try:
+        _lock(session, keyed_hash("login-account:" + email), now)
+        _lock(session, keyed_hash("login-address:" + ip), now)
+        if login_blocked(session, email, ip, now):
+            session.commit()
+            return None
+        attempt = LoginAttempt(at=now, email=email, ip=ip, success=False)
+        session.add(attempt)
+        session.commit()
+        return attempt.id
+    except Exception:
+        session.rollback()
+        raise
+
+
+def finish_attempt(session: Session, attempt_id: int, email: str, password: str) -> User | None:
+    """Check the password of a counted attempt; the user when it is right (the attempt becomes a success)."""
     email = normalise_email(email)
     user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None or not user.active:
         check_password(_DUMMY_HASH, password)
-        ok = False
-    else:
-        ok = check_password(user.password_hash, password)
-    session.add(LoginAttempt(email=email[:200], ip=ip[:64], success=ok))
-    if ok:
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        user.last_login_at = datetime.now(timezone.utc)
+        return None
+    if not check_password(user.password_hash, password):
+        return None
+    session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=True))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = datetime.now(timezone.utc)
     session.flush()
-    return user if ok else None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, ip: str) -> User | None:
+    """The user when the password is right and the limit not reached; every attempt is counted first."""
+    attempt_id = begin_attempt(session, email, ip)
+    if attempt_id is None:
+        return None
+    return finish_attempt(session, attempt_id, email, password)

@@ -66,6 +66,21 @@ class LoginAttempt(Base):
     success = Column(Boolean, nullable=False, default=False)
 
 
+class LoginLock(Base):
+    """One row per account (`email:...`) and per address (`ip:...`) that tried to log in.
+
+    A login attempt first writes its rows (INSERT ... ON CONFLICT DO UPDATE): a
+    row lock on PostgreSQL, the database's write lock on SQLite, held until the
+    attempt is counted. So simultaneous attempts on one account are counted one
+    after the other (bot/desk/accounts.py). Purged with the login attempts.
+    """
+
+    __tablename__ = "desk_login_locks"
+
+    key = Column(String(300), primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
 class AuditEntry(Base):
     __tablename__ = "desk_audit_log"
 

@@ -40,6 +40,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu import source_fingerprint
 from bot.settings import get_settings
+from bot.text_cleaning import blank_invalid
 
 log = logging.getLogger(__name__)
 
@@ -167,5 +168,7 @@ class FrenchTokenizer(Tokenizer):
         text = message.get(attribute)
         if not text or attribute not in TOKENISED_ATTRIBUTES:
             return []
-        tokens = [Token(t.text, t.idx, lemma=normalise(t.text)) for t in self._tokenizer(text) if t.text.strip()]
+        # A lone surrogate crashes spaCy: blanked, same offsets (channels already clean, bot/text_cleaning.py).
+        tokens = [Token(t.text, t.idx, lemma=normalise(t.text))
+                  for t in self._tokenizer(blank_invalid(text)) if t.text.strip()]
         return self._apply_token_pattern(tokens)

@@ -6,8 +6,10 @@ Five kinds of secret become `[masqué]`:
 - `iban`: IBANs (checked with mod 97);
 - `nir`: French social security numbers (NIR, 13 digits and their key);
 - `password`: a password, PIN or card security code stated as such
-  ("mon mot de passe est Soleil2024", "mdp: azerty123", "cvv 123");
-- `otp`: a one-time code ("le code 482913", "code de vérification : 5521").
+  ("mon mot de passe est Soleil2024", "mdp: azerty123", "cvv 123"), also after
+  what it is for ("mot de passe impots: Metz#1959", "mdp gmail Metz#1959");
+- `otp`: a one-time code ("le code 482913", "code de vérification : 5521",
+  "code : A7KX92").
 
 The checks keep ordinary numbers (phone numbers, dates, amounts, postcodes)
 and ordinary sentences ("j'ai oublié mon mot de passe gmail") as they are:
@@ -36,10 +38,22 @@ _PASSWORD_WORDS = (
     r"mots? de passe|mot-de-passe|mdp|password|pass(?:word)?|code (?:secret|pin|confidentiel|de (?:la )?carte)"
     r"|pin|cvv|cvc|cryptogramme(?: visuel)?"
 )
+_CONNECTOR = r"(?:(?:c'est|c est|cest|est|sera|était|etait)\b\s*(?:le\b|la\b|:)?|:|=|->)"
+# What a password is for, between the word and the connector: "mot de passe impots: ...", "mdp gmail = ...".
+_LABEL = r"[^\s:=,;!?]{2,20}"
+# A run of non-spaces; punctuation at its end is the sentence's ("Soleil2024!"), inside it the secret's.
+_VALUE = r"(?P<value>\S{3,}?)(?=[,;!?.]*(?:\s|$))"
 PASSWORD = re.compile(
     rf"(?i)\b(?P<word>{_PASSWORD_WORDS})\b"
-    r"(?P<sep>\s*(?:(?:c'est|c est|cest|est|sera|était|etait)\s*(?:le|la|:)?|:|=|->)\s*|\s+)"
-    r"(?P<value>[^\s,;!?]{3,}?)(?=[\s,;!?]|\.(?:\s|$)|$)"
+    rf"(?P<sep>(?:\s+{_LABEL}){{1,2}}?\s*{_CONNECTOR}\s*|\s*{_CONNECTOR}\s*|\s+)"
+    + _VALUE
+)
+# The word after a label with no connector ("mdp gmail Metz#1959"): a secret only if it looks like one.
+NEXT_WORD = re.compile(r"\s+" + _VALUE)
+# "code : X", "code wifi = X": a code given after a colon (digits alone are left to OTP's checks).
+CODE = re.compile(
+    r"(?i)\bcode\b(?!\s+(?:postal|postale|client|route|article|promo)\b)"
+    rf"(?:\s+{_LABEL}){{0,2}}?\s*[:=]\s*" + _VALUE
 )
 # A one-time code: "code" (of confirmation, received by SMS...) then 4 to 8 digits
 # nearby, or six digits right after "SMS"; not a postcode, a client number, the highway code.
@@ -58,6 +72,9 @@ _NOT_SECRET_WORDS = {
     "recu", "marche", "fonctionne", "demande", "demandé", "provisoire", "temporaire", "bancaire",
     "oubliés", "correct", "juste", "bon", "mauvais", "sécurisé", "securise", "fort", "faible", "simple",
     "compliqué", "complique", "long", "court", "valide", "refusé", "refuse", "accepté", "chiffres",
+    # questions and complaints written after "mot de passe gmail :"
+    "comment", "pourquoi", "quand", "aide", "aidez", "besoin", "impossible", "erreur", "problème", "probleme",
+    "jamais", "rien", "nouveau", "nouvelle", "celui", "lequel", "quel", "quelle",
 }
 
 
@@ -107,8 +124,8 @@ def _looks_secret(value: str, explicit: bool) -> bool:
     """After "mot de passe est", almost any word is the secret; after a bare
     "mot de passe", only a word that looks like one (digits, symbols, mixed case)."""
     word = value.strip("\"'«»“”()[]").lower()
-    if len(word) < 3 or word in _NOT_SECRET_WORDS or value == MASK:
-        return False
+    if len(word) < 3 or word in _NOT_SECRET_WORDS or value == MASK or value.endswith((":", "=")):
+        return False  # "impots:" is what the password is for, not the password
     if explicit:
         return True
     has_digit = any(c.isdigit() for c in value)
@@ -145,6 +162,14 @@ def find_secrets(text: str) -> list[Found]:
         explicit = bool(m.group("sep").strip())
         if _looks_secret(m.group("value"), explicit):
             add("password", m.start("value"), m.end("value"))
+        elif not explicit:  # the value may be a label: "mdp gmail Metz#1959"
+            after = NEXT_WORD.match(text, m.end("value"))
+            if after and _looks_secret(after.group("value"), explicit=False):
+                add("password", after.start("value"), after.end("value"))
+    for m in CODE.finditer(text):
+        value = m.group("value")
+        if not value.isdigit() and _looks_secret(value, explicit=False):
+            add("otp", m.start("value"), m.end("value"))
     for m in OTP.finditer(text):
         group = "value" if m.group("value") else "sms"
         add("otp", m.start(group), m.end(group))

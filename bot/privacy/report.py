@@ -1,7 +1,8 @@
 """Precision and recall of the redaction on a corpus of labelled messages.
 
 The corpus (tests/privacy/redaction_corpus.yml) lists real-looking messages,
-each with the kinds of secret it holds. For each kind: a true positive is a
+each with the kinds of secret it holds (and, for some, the `secrets` themselves,
+which must not be readable once masked). For each kind: a true positive is a
 message holding that kind where it was found, a false positive one where it
 was found but is not there, a false negative one where it was missed.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.privacy.redaction import KINDS, secret_kinds
+from bot.privacy.redaction import KINDS, redact, secret_kinds
 from bot.settings import ROOT
 
 DEFAULT_CORPUS = ROOT / "tests" / "privacy" / "redaction_corpus.yml"
@@ -43,11 +44,21 @@ def load_corpus(path: Path = DEFAULT_CORPUS) -> list[dict]:
     return entries
 
 
+def found_kinds(entry: dict) -> set[str]:
+    """The kinds found in the message; a listed `secrets` value still readable after masking
+    means the secret was missed (a label masked instead of the password, say)."""
+    found = secret_kinds(entry["text"])
+    masked = redact(entry["text"])
+    if any(secret in masked for secret in entry.get("secrets", [])):
+        found -= set(entry["kinds"])
+    return found
+
+
 def mistakes(entries: list[dict]) -> list[tuple[str, set[str], set[str]]]:
     """(text, expected kinds, found kinds) for every message classified wrongly."""
     wrong = []
     for entry in entries:
-        expected, found = set(entry["kinds"]), secret_kinds(entry["text"])
+        expected, found = set(entry["kinds"]), found_kinds(entry)
         if expected != found:
             wrong.append((entry["text"], expected, found))
     return wrong
@@ -56,7 +67,7 @@ def mistakes(entries: list[dict]) -> list[tuple[str, set[str], set[str]]]:
 def scores(entries: list[dict]) -> dict[str, Score]:
     result = {kind: Score(kind) for kind in KINDS}
     for entry in entries:
-        expected, found = set(entry["kinds"]), secret_kinds(entry["text"])
+        expected, found = set(entry["kinds"]), found_kinds(entry)
         for kind in KINDS:
             if kind in expected and kind in found:
                 result[kind].tp += 1

@@ -28,7 +28,7 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
 from bot.booking.models import Appointment
 from bot.booking.timeutil import as_utc
-from bot.desk.models import AuditEntry, LoginAttempt
+from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
 from bot.privacy.anonymise import (
     ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
 )
@@ -99,6 +99,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     report.desk_login_attempts_deleted = session.execute(
         sa.delete(LoginAttempt).where(LoginAttempt.at < desk_log_cutoff)
     ).rowcount or 0
+    session.execute(sa.delete(LoginLock).where(LoginLock.at < desk_log_cutoff))  # keyed hashes of the same
     report.desk_audit_entries_deleted = session.execute(
         sa.delete(AuditEntry).where(AuditEntry.at < desk_log_cutoff)
     ).rowcount or 0

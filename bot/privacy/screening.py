@@ -1,6 +1,7 @@
 """Screening an incoming message before the assistant sees or stores it.
 
-Every channel (SMS, web widget) calls `screen_inbound`: card numbers,
+Every channel (SMS, web widget) calls `screen_inbound` on text already
+cleaned (bot/text_cleaning.py; cleaned again here): card numbers,
 IBANs, social security numbers, passwords and one-time codes are masked
 (bot/privacy/redaction.py), and the person is warned never to send them.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.privacy.redaction import redact
+from bot.text_cleaning import clean_text
 
 SECRET_WARNING = (
     "Attention : n'envoyez jamais de numéro de carte, de mot de passe ou de code reçu par SMS, "
@@ -23,5 +25,6 @@ class Screened:
 
 
 def screen_inbound(text: str) -> Screened:
-    masked = redact(text or "")
-    return Screened(masked, masked != (text or ""))
+    text = clean_text(text or "")  # the channels clean first; cleaning twice changes nothing
+    masked = redact(text)
+    return Screened(masked, masked != text)

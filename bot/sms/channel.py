@@ -7,7 +7,8 @@ Routes (Rasa mounts them under /webhooks/twilio_sms/):
 
 Both POST routes demand a valid X-Twilio-Signature computed over PUBLIC_URL +
 the path and query and every POST parameter (bot/sms/signature.py); anything
-else gets 403 and changes nothing. Twilio gets TwiML back: an empty
+else gets 403 and changes nothing. Then every field read is checked (format,
+length: bot/sms/fields.py); a bad one gets 400, nothing recorded, no reply. Twilio gets TwiML back: an empty
 <Response/>, since replies go out through the Messages API (bot/sms/outbound.py),
 each one recorded with its delivery status.
 
@@ -33,6 +34,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.db import session_scope
 from bot.settings import get_settings
 from bot.sms import texts
+from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
 from bot.sms.signature import HEADER, FormParams, is_signed, parse_form, public_url_for
 from bot.sms.status import apply_status
@@ -119,6 +121,10 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
+            problem = inbound_problem(params)
+            if problem:
+                log.warning("inbound sms refused: %s is not as Twilio sends it", problem)
+                return response.text("Bad Request", status=400)
             task = asyncio.ensure_future(self.handle(params, on_new_message))
             self._tasks.add(task)
             task.add_done_callback(self._finished)
@@ -136,6 +142,10 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
+            problem = status_problem(params)
+            if problem:
+                log.warning("status callback refused: %s is not as Twilio sends it", problem)
+                return response.text("Bad Request", status=400)
             await asyncio.to_thread(
                 record_status, params.first("MessageSid"),
                 params.first("MessageStatus") or params.first("SmsStatus"), params.first("ErrorCode") or None,

@@ -35,6 +35,7 @@ from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.signature import FormParams
+from bot.text_cleaning import clean_text
 
 log = logging.getLogger(__name__)
 TWILIO_OPT_OUT_TYPES = {"STOP": STOP, "START": START, "HELP": AIDE}
@@ -92,7 +93,7 @@ def take_in(params: FormParams) -> Intake:
     """Everything before the assistant; the replies it needs are already sent."""
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
-    body = params.first("Body")
+    body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
     if not sid:
         return Intake("no_sid")
     e164 = to_e164(raw_from)

@@ -8,7 +8,10 @@ ones included (an empty SMS has `Body=`), whatever Twilio adds in the future.
 
 Without Twilio credentials (a developer's machine) the webhooks still demand
 a signature, made with a local token derived from HASH_KEY, so that
-`python -m bot sms` goes through exactly the same path as Twilio.
+`python -m bot sms` goes through exactly the same path as Twilio. That local
+token exists only outside production and only from a HASH_KEY that is not a
+default (`make run` writes a random one into `.env`): with no token at all,
+every request is refused.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from urllib.parse import parse_qs
 from twilio.request_validator import RequestValidator
 
 from bot.privacy.hashing import keyed_hash
-from bot.settings import Settings, get_settings
+from bot.settings import Settings, get_settings, is_default_secret
 
 HEADER = "X-Twilio-Signature"
 
@@ -37,9 +40,18 @@ def parse_form(body: bytes) -> FormParams:
     return FormParams(parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True))
 
 
-def auth_token(settings: Settings | None = None) -> str:
+class NoSigningToken(RuntimeError):
+    """Neither a Twilio auth token nor a usable local one: nothing can be signed."""
+
+
+def auth_token(settings: Settings | None = None) -> str | None:
+    """Twilio's auth token; else, on a developer's machine with a real HASH_KEY, the local token; else None."""
     settings = settings or get_settings()
-    return settings.twilio_auth_token or keyed_hash("twilio-local-webhook-token")
+    if settings.twilio_auth_token:
+        return settings.twilio_auth_token
+    if settings.production or is_default_secret(settings.hash_key):
+        return None
+    return keyed_hash("twilio-local-webhook-token", key=settings.hash_key)
 
 
 def public_url_for(path: str, query_string: str = "", settings: Settings | None = None) -> str:
@@ -51,10 +63,15 @@ def public_url_for(path: str, query_string: str = "", settings: Settings | None 
 
 def sign(url: str, params: dict, token: str | None = None) -> str:
     """The signature Twilio would send (for `python -m bot sms` and tests)."""
-    return RequestValidator(token or auth_token()).compute_signature(url, params)
+    token = token or auth_token()
+    if not token:
+        raise NoSigningToken("no TWILIO_AUTH_TOKEN and no local signing token: set HASH_KEY "
+                             "(`make run` writes a random one into .env)")
+    return RequestValidator(token).compute_signature(url, params)
 
 
 def is_signed(url: str, params: FormParams, signature: str | None, token: str | None = None) -> bool:
-    if not signature:
+    token = token or auth_token()
+    if not signature or not token:
         return False
-    return RequestValidator(token or auth_token()).validate(url, params, signature)
+    return RequestValidator(token).validate(url, params, signature)

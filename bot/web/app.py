@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 
 from bot.privacy.notice import notice_text
-from bot.settings import get_settings
+from bot.proxies import trust_proxies
+from bot.settings import get_settings, require_safe_settings
 
 STATIC = "/widget"
 # What the header's "Parler à un conseiller" button sends: a sentence the NLU
@@ -55,7 +56,9 @@ def kiosk_seconds(value: str | None) -> int | None:
 
 
 def create_app() -> Flask:
+    settings = require_safe_settings()
     app = Flask(__name__, static_folder="static", static_url_path=STATIC)
+    trust_proxies(app, settings.trusted_proxies)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 300
     app.json.ensure_ascii = False
 

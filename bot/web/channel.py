@@ -8,6 +8,8 @@ channel exists rather than the plain `rest` one:
 - the text goes through `screen_inbound` before Rasa sees it, so a card
   number or a password typed by a resident is never parsed, logged or stored;
   the resident is warned (SECRET_WARNING) in the same answer;
+- the text is cleaned first (bot/text_cleaning.py: lone surrogates, NUL,
+  control characters);
 - the conversation id must be `web:<uuid>`: a browser cannot write into an
   SMS conversation (whose id is a keyed hash of a phone number) or guess
   someone else's;
@@ -28,12 +30,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.privacy.screening import SECRET_WARNING, screen_inbound
+from bot.text_cleaning import clean_text
 from bot.web import deliveries
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-SENDER = re.compile(r"^web:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+SENDER = re.compile(r"\Aweb:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\Z")
 MAX_CHARS = 1000  # the widget's text field has the same limit
 
 EMPTY = "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."
@@ -76,6 +79,8 @@ class WebInput(InputChannel):
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or not SENDER.match(sender):
                 return response.json(said("", BAD_REQUEST), status=400)
+            if isinstance(text, str):
+                text = clean_text(text)  # lone surrogates, NUL, controls: gone before anything reads it
             if not isinstance(text, str) or not text.strip():
                 return response.json(said(sender, EMPTY))
             if len(text) > MAX_CHARS:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Base, session_scope, utcnow
 
-MESSAGE_ID = re.compile(r"^[0-9A-Za-z_-]{8,64}$")
+MESSAGE_ID = re.compile(r"\A[0-9A-Za-z_-]{8,64}\Z")
 # Retries come within minutes (or when a closed page is opened again); the purge deletes older rows.
 KEEP = timedelta(days=1)
 

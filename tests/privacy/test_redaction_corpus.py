@@ -25,6 +25,25 @@ def test_each_message_is_classified_as_labelled(entry):
     assert (MASK in masked) == bool(entry["kinds"])
     if not entry["kinds"]:
         assert masked == entry["text"]
+    for secret in entry.get("secrets", []):
+        assert secret not in masked, (secret, masked)
+
+
+def test_a_password_after_a_label_is_masked_not_the_label():
+    assert redact("mot de passe impots: Metz#1959") == f"mot de passe impots: {MASK}"
+    assert redact("mdp gmail Metz#1959") == f"mdp gmail {MASK}"
+    assert redact("code : A7KX92") == f"code : {MASK}"
+    labelled = [e for e in CORPUS if e.get("secrets")]
+    assert len(labelled) >= 15
+
+
+def test_the_report_shows_recall_and_precision_above_the_targets_for_every_kind(capsys):
+    privacy_cli(["report"])
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()
+            if line.split() and line.split()[0] in KINDS}
+    assert set(rows) == set(KINDS)
+    for kind, (_, precision, recall, *_counts) in rows.items():
+        assert float(recall) >= 0.99 and float(precision) >= 0.95, (kind, precision, recall)
 
 
 def test_precision_and_recall_are_perfect_on_the_corpus():

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from bot.desk import client_ip, db
-from bot.desk.accounts import authenticate, login_blocked
+from bot.desk.accounts import begin_attempt, finish_attempt
 from bot.desk.audit import audit
 
 bp = Blueprint("auth", __name__)
@@ -29,14 +29,15 @@ def login():
         email = request.form.get("email", "")[:200]
         password = request.form.get("password", "")[:200]
         session_db = db()
-        if login_blocked(session_db, email, client_ip()):
+        attempt_id = begin_attempt(session_db, email, client_ip())  # counted before the password is checked
+        if attempt_id is None:
             flash("Trop d'essais. Attendez quelques minutes avant de réessayer.", "error")
             audit(session_db, None, "login_blocked", "account", None, {"email": email.strip().lower()[:200]},
                   ip=client_ip())
             session_db.commit()
             status = 429
         else:
-            user = authenticate(session_db, email, password, client_ip())
+            user = finish_attempt(session_db, attempt_id, email, password)
             if user is None:
                 flash("Adresse e-mail ou mot de passe incorrect.", "error")
                 session_db.commit()
