@@ -175,9 +175,13 @@ class Settings:
 
     @property
     def production(self) -> bool:
-        """Stated (APP_ENV=production) or inferred from an https PUBLIC_URL."""
-        env = self.app_env.strip().lower()
-        return env in {"production", "prod"} or self.public_url.strip().lower().startswith("https://")
+        return is_production(self.app_env, self.public_url)
+
+
+def is_production(app_env: str, public_url: str) -> bool:
+    """Stated (APP_ENV=production) or inferred from an https PUBLIC_URL."""
+    return (app_env or "").strip().lower() in {"production", "prod"} or \
+        (public_url or "").strip().lower().startswith("https://")
 
 
 def _convert(name: str, kind, value: str):

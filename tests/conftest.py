@@ -11,13 +11,13 @@ from sqlalchemy import create_engine, text
 from bot import migrate
 from bot.db import make_engine
 from bot.settings import get_settings
+from tests.live_bot import TEST_SECRETS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The tests' own secrets, never the defaults nor a developer's `.env`: live servers started with
 # an https PUBLIC_URL are in production and refuse default keys (bot/settings.py).
-os.environ.setdefault("HASH_KEY", "tests-hash-key-5c1f0e8a9b7d4c3e2f1a0b9c8d7e6f5a")
-os.environ.setdefault("DESK_SECRET_KEY", "tests-desk-secret-9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a")
-os.environ.setdefault("ACTION_SERVER_TOKEN", "tests-action-token-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d")
+for _name, _value in TEST_SECRETS.items():
+    os.environ.setdefault(_name, _value)
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -1,7 +1,9 @@
 """The product's real processes, started for tests: Rasa server + action server.
 
 Used by conversation tests that talk to the assistant over Rasa's REST webhook,
-exactly as `make run` serves it.
+as `make run` serves it, with the plain `rest` channel turned on
+(RASA_REST_CHANNEL=true: it is off by default) and the tests' own secrets
+(the https PUBLIC_URL makes these servers production: default keys would stop them).
 """
 from __future__ import annotations
 
@@ -20,6 +22,13 @@ from bot.settings import ROOT
 TEST_ACCOUNT_SID = "AC" + "0" * 32
 TEST_AUTH_TOKEN = "test-auth-token"
 PUBLIC_URL = "https://aide.metz.test"
+# Long, random-looking, never the defaults; tests/conftest.py puts them in the tests' environment too,
+# so that keyed hashes computed in a test match the servers'.
+TEST_SECRETS = {
+    "HASH_KEY": "tests-hash-key-5c1f0e8a9b7d4c3e2f1a0b9c8d7e6f5a",
+    "DESK_SECRET_KEY": "tests-desk-secret-9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a",
+    "ACTION_SERVER_TOKEN": "tests-action-token-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+}
 
 
 def free_port() -> int:
@@ -117,6 +126,9 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         # Twilio signs webhooks against the public URL (a reverse proxy in production).
         "PUBLIC_URL": PUBLIC_URL,
         "RASA_TELEMETRY_ENABLED": "false",
+        # The unscreened REST channel the tests and the benchmark talk to (off by default).
+        "RASA_REST_CHANNEL": "true",
+        **{name: os.environ.get(name) or value for name, value in TEST_SECRETS.items()},
         **(extra_env or {}),
     }
     log_dir.mkdir(parents=True, exist_ok=True)

@@ -18,18 +18,19 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot.settings import ROOT, SECRETS, get_settings, weak_secret
+from bot.settings import DEFAULTS, ROOT, SECRETS, is_production, weak_secret
+
+
+def current_values(env_file: Path) -> dict[str, str]:
+    """The environment over `env_file` (read here: this command never loads the settings)."""
+    in_file = dotenv_values(env_file) if env_file.exists() else {}
+    return {**{k: v or "" for k, v in in_file.items()}, **os.environ}
 
 
 def missing_secrets(env_file: Path) -> list[str]:
     """The secrets neither the environment nor `env_file` sets to a usable value."""
-    in_file = dotenv_values(env_file) if env_file.exists() else {}
-    missing = []
-    for name in SECRETS:
-        value = os.environ.get(name) or in_file.get(name) or ""
-        if weak_secret(value):
-            missing.append(name)
-    return missing
+    values = current_values(env_file)
+    return [name for name in SECRETS if weak_secret(values.get(name, ""))]
 
 
 def write_secrets(env_file: Path, names: list[str]) -> None:
@@ -56,7 +57,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot local-secrets", description=__doc__.split("\n\n")[0])
     parser.add_argument("--env-file", type=Path, default=ROOT / ".env")
     args = parser.parse_args(argv)
-    if get_settings().production:
+    values = current_values(args.env_file)
+    if is_production(values.get("APP_ENV", ""), values.get("PUBLIC_URL", DEFAULTS["PUBLIC_URL"])):
         return 0  # an operator's secrets are not ours to write
     names = missing_secrets(args.env_file)
     if names:
