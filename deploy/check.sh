@@ -278,8 +278,11 @@ WEB_PORT=$WEB_PORT
 PUBLIC_URL=https://$DOMAIN:$PROXY_PORT
 WIDGET_SERVER_URL=https://$DOMAIN:$PROXY_PORT
 DESK_PUBLIC_URL=https://$DESK_DOMAIN:$PROXY_PORT
-HASH_KEY=deploy-check-$RANDOM$RANDOM$RANDOM
-DESK_SECRET_KEY=deploy-check-$RANDOM$RANDOM$RANDOM
+HASH_KEY=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+DESK_SECRET_KEY=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+ACTION_SERVER_TOKEN=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+RASA_REST_CHANNEL=true
+TRUSTED_PROXIES=1
 EOF
 )
   { grep -E '^[A-Z_]+=' .env.example | grep -v -E "^($(cut -d= -f1 <<<"$overrides" | paste -sd'|'))="

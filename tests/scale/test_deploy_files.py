@@ -87,7 +87,8 @@ def test_no_socketio_channel_nor_affinity():
     """The widget and Twilio use REST webhooks (README, "Why REST and not socket.io"):
     no socket.io channel in Rasa, no /socket.io route, no sticky sessions anywhere."""
     credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text())
-    assert "socketio" not in credentials and "rest" in credentials
+    assert "socketio" not in credentials and "rest" not in credentials
+    assert "bot.rest_channel.OptionalRestInput" in credentials  # off unless RASA_REST_CHANNEL=true
     assert "bot.web.channel.WebInput" in credentials
     assert not (DEPLOY / "check-socketio.py").exists()
     docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}
@@ -169,3 +170,26 @@ def test_images_carry_the_nlu_cache_and_build_anywhere():
     assert "--network host" in check and "docker pull" not in check
     makefile = (ROOT / "Makefile").read_text()
     assert "\ndeploy-check:\n\tbash deploy/check.sh\n" in makefile
+
+
+def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
+    services = compose()["services"]
+    assert compose()["networks"]["actions"] == {"internal": True}
+    assert set(services["actions"]["networks"]) == {"actions", "actions-data"}
+    for name, service in services.items():
+        if "actions" in service.get("networks", []) and name != "actions":
+            assert name in ("rasa1", "rasa2"), name
+        if name not in ("postgres", "redis", "proxy"):
+            assert service["environment"]["APP_ENV"] == "production", name
+    assert "edge" in services["proxy"]["networks"] and "edge" not in services["actions"]["networks"]
+    assert str(services["desk"]["environment"]["TRUSTED_PROXIES"]) == "1"
+    config = dict(line.split("=", 1) for line in (K8S / "config.env").read_text().splitlines()
+                  if line and not line.startswith("#"))
+    assert config["APP_ENV"] == "production" and config["TRUSTED_PROXIES"] == "1"
+    assert "ACTION_SERVER_TOKEN" in env_names(K8S / "secrets.env.example")
+    policy = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}[
+        ("NetworkPolicy", "actions-from-rasa-only")]["spec"]
+    assert policy["podSelector"] == {"matchLabels": {"app": "actions"}}
+    assert policy["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
+                                  "ports": [{"protocol": "TCP", "port": 5055}]}]
+    assert "APP_ENV=production" in (DEPLOY / "Dockerfile").read_text()
