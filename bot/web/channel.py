@@ -2,7 +2,7 @@
 
 The widget posts `{"sender": "web:<uuid>", "message": "..."}` to
 `/webhooks/web/webhook` and gets back the bot's messages as a JSON list, the
-same shape as Rasa's own REST channel. Two things differ, and are why this
+same shape as Rasa's own REST channel. Several things differ, and are why this
 channel exists rather than the plain `rest` one:
 
 - the text goes through `screen_inbound` before Rasa sees it, so a card
