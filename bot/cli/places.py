@@ -1,9 +1,12 @@
-"""`python -m bot places load [FILE]` and `python -m bot places import NATIONAL_FILE --out FILE`.
+"""`python -m bot places load [FILE]`, `python -m bot places import NATIONAL_FILE --out FILE`
+and `python -m bot places refresh NATIONAL_FILE`.
 
 `load` adds a city's places file to the database (existing rows, which the
 desk may have edited, are kept unless --update); `import` turns the
 national open-data file (schéma des lieux de médiation numérique, CSV or JSON)
-into a places file for the city to complete.
+into a places file for the city to complete; `refresh` updates the public fields
+(address, phone, hours, services...) of the database's places from a newer national
+file, leaving their permanences, aliases, closures and checked date alone.
 """
 from __future__ import annotations
 
@@ -25,7 +28,20 @@ def main(argv: list[str]) -> int:
     imp.add_argument("--out", required=True, help="places file to write (YAML)")
     imp.add_argument("--commune", help="keep only this commune (e.g. Metz)")
     imp.add_argument("--code-postal", help="keep only this postcode")
+    ref = sub.add_parser("refresh", help="refresh the public fields of known places from the national file")
+    ref.add_argument("national_file", help="CSV or JSON of the schéma des lieux de médiation numérique")
+    ref.add_argument("--commune", help="keep only this commune (e.g. Metz)")
+    ref.add_argument("--code-postal", help="keep only this postcode")
     args = parser.parse_args(argv)
+    if args.action == "refresh":
+        from bot.db import session_scope
+        from bot.places.importer import refresh_places
+
+        with session_scope() as session:
+            counts = refresh_places(session, Path(args.national_file), commune=args.commune,
+                                    code_postal=args.code_postal)
+        print(", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
+        return 0
     if args.action == "import":
         from bot.places.importer import import_national_file, write_places_file
 
