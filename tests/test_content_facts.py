@@ -60,7 +60,7 @@ def test_card_fraud_goes_to_perceval_and_warns_of_the_fake_advisers_call():
 
 
 def test_no_confirmation_asks_for_a_password_or_for_logins_the_person_lacks():
-    place = Place(slug="p", nom="Mairie de quartier de Borny (pôle des Lauriers)", adresse="3 bis rue d'Anjou",
+    place = Place(slug="p", nom="Mairie de quartier de Borny", adresse="Pôle des Lauriers, 3 bis rue d'Anjou",
                   code_postal="57070", commune="Metz", timezone="Europe/Paris")
     start = datetime(2026, 12, 8, 13, 0, tzinfo=timezone.utc)
     answers = (None, "oui", "non", "inconnu")

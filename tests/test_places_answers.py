@@ -42,7 +42,7 @@ def test_borny_is_the_pole_des_lauriers_and_a_closed_place_is_not_offered_near_y
     with session_scope(db_engine) as session:
         load_places(session, get_settings().places_file)
         answer = places_hours_answer(session, "j'habite a borny ou est la permanence")
-    assert answer.startswith("Mairie de quartier de Borny (pôle des Lauriers) : 3 bis rue d'Anjou, 57070 Metz.")
+    assert answer.startswith("Mairie de quartier de Borny : Pôle des Lauriers, 3 bis rue d'Anjou, 57070 Metz.")
     assert "Jean-Macé" not in answer
     assert fits_sms(answer)
 

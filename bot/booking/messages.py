@@ -29,7 +29,7 @@ DEVICES = {
     "ordinateur": "votre ordinateur portable et son chargeur, si vous en avez un",
     "autre": "votre appareil et son chargeur",
 }
-DEFAULT_THINGS = ("les courriers liés à votre question", "le nom de vos comptes en ligne")
+DEFAULT_THINGS = ("vos courriers utiles", "le nom de vos comptes en ligne")
 NO = "non"
 
 
@@ -42,7 +42,7 @@ def what_to_bring(thematique: str | None, materiel: str | None = None, *, has_lo
         account = None
     things = [t for t in (DEVICES.get(materiel or ""), papers, account) if t]
     if not things:
-        return "les courriers liés à votre question"
+        return "vos courriers utiles"
     return ", ".join(things)
 
 

@@ -55,7 +55,7 @@ def test_verlaines_permanences_sit_inside_its_opening_hours():
 
 
 def test_borny_is_at_the_pole_des_lauriers_and_lagora_is_listed():
-    assert place("mairie-borny")["adresse"] == "3 bis rue d'Anjou"
+    assert place("mairie-borny")["adresse"] == "Pôle des Lauriers, 3 bis rue d'Anjou"
     assert place("agora-patrotte")["nom"].startswith("L'Agora")
 
 
