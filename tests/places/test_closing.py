@@ -79,3 +79,34 @@ def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(d
         assert next_slots(session, now=NOW, place_ids=[place.id]) == []
         load_places(session, path)  # twice: nothing more
         assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1
+
+
+def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot import migrate
+    from bot.db import make_engine
+    from bot.settings import ROOT
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate.upgrade(url)
+    env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "bot", "places", *a], cwd=ROOT, env=env,  # noqa: E731
+                                    capture_output=True, text=True, timeout=120)
+    assert run("load").returncode == 0
+    closed = run("close", "ccas-metz", "--until", "2027-01-31", "--reason", "Travaux")
+    assert closed.returncode == 0 and "closed until 2027-01-31" in closed.stdout
+    assert run("close", "nowhere", "--until", "2027-01-31").returncode == 1
+    assert run("close", "ccas-camille", "--permanence", "--until", "2027-01-15").returncode == 0
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
+        assert (place.closed_until, place.closed_reason) == (date(2027, 1, 31), "Travaux")
+        assert next_slots(session, now=NOW, place_ids=[place.id]) == []
+    assert run("close", "ccas-metz", "--reopen").returncode == 0
+    with session_scope(engine) as session:
+        place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
+        assert place.closed_until is None
+    engine.dispose()
