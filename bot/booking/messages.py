@@ -41,9 +41,7 @@ def what_to_bring(thematique: str | None, materiel: str | None = None, *, has_lo
     if has_login == NO or (thematique == "email" and has_email == NO):
         account = None
     things = [t for t in (DEVICES.get(materiel or ""), papers, account) if t]
-    if not things:
-        return "vos courriers utiles"
-    return ", ".join(things)
+    return ", ".join(things) or DEFAULT_THINGS[0]
 
 
 def slot_line(number: int, slot: Slot, place: Place) -> str:

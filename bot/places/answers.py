@@ -14,9 +14,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.booking.timeutil import local
 from bot.places.hours_text import french_hours
 from bot.places.lookup import find_places
-from bot.booking.timeutil import local
 from bot.places.models import Place, closed_on
 from bot.sms.encoding import count_segments, normalise
 
