@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
@@ -100,8 +101,9 @@ def store_bot_messages(url: str, sent: dict[str, int], at: datetime, monkeypatch
     store.engine.dispose()
 
 
-def test_due_lists_old_answers_and_places_most_sent_first(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
     migrate.upgrade(url)
     engine = make_engine(url)
     now = datetime.now(timezone.utc)
