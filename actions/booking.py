@@ -220,7 +220,8 @@ class ActionBookAppointment(Action):
                 ticket = make_ticket(session, tracker, tracker.get_slot("route"), appointment)
             resident = resident_of(session, tracker)
             text = confirmation_text(place, appointment.start, tracker.get_slot("thematique"),
-                                     tracker.get_slot("materiel"))
+                                     tracker.get_slot("materiel"), has_login=tracker.get_slot("has_login"),
+                                     has_email=tracker.get_slot("has_email"))
             sent = None
             if resident.phone_e164:
                 sent = send_sms(session, to_e164=resident.phone_e164, body=text, purpose="confirmation",

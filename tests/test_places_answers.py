@@ -33,9 +33,28 @@ def test_the_place_named_in_the_message_is_given_with_address_and_hours(db_engin
 def test_a_quarter_with_two_places_names_the_other_one_too(db_engine):
     with session_scope(db_engine) as session:
         load_places(session, get_settings().places_file)
-        answer = places_hours_answer(session, "j'habite a borny ou est la permanence")
-    assert "Mairie de quartier de Borny" in answer and "Médiathèque Jean-Macé" in answer
+        answer = places_hours_answer(session, "la permanence de bellecroix ou vallieres ?")
+    assert answer.startswith("Mairie de quartier de Bellecroix") and "Mairie de quartier de Vallières" in answer
     assert fits_sms(answer)
+
+
+def test_borny_is_the_pole_des_lauriers_and_a_closed_place_is_not_offered_near_you(db_engine):
+    with session_scope(db_engine) as session:
+        load_places(session, get_settings().places_file)
+        answer = places_hours_answer(session, "j'habite a borny ou est la permanence")
+    assert answer.startswith("Mairie de quartier de Borny : Pôle des Lauriers, 3 bis rue d'Anjou, 57070 Metz.")
+    assert "Jean-Macé" not in answer
+    assert fits_sms(answer)
+
+
+def test_a_closed_place_says_it_is_closed(db_engine):
+    with session_scope(db_engine) as session:
+        load_places(session, get_settings().places_file)
+        answer = places_hours_answer(session, "la médiathèque jean macé est ouverte ?")
+        listed = places_hours_answer(session, "vous êtes ouverts quand ?")
+    assert answer.startswith("Médiathèque Jean-Macé (Borny) :") and "Fermé en ce moment" in answer
+    assert "Ouvert" not in answer and "Conseiller numérique" not in answer
+    assert "Jean-Macé" not in listed and "Agora" not in listed  # closed; no permanence yet
 
 
 def test_no_place_named_lists_the_places_briefly(db_engine):

@@ -75,7 +75,7 @@ def load_references() -> tuple[set[str], set[str]]:
     for entry in data["references"]:
         if entry["kind"] == "phone":
             phones.add(digits(str(entry["value"])))
-        else:
+        elif entry["kind"] == "url":
             urls.add(url_key(str(entry["value"])))
     return urls, phones
 
@@ -149,7 +149,10 @@ def test_the_reference_file_entries_are_complete():
     for entry in data["references"]:
         missing = [k for k in ("value", "kind", "what", "source") if not str(entry.get(k) or "").strip()]
         assert not missing, f"{entry.get('value')!r}: missing {missing}"
-        assert entry["kind"] in {"url", "phone"}, entry
+        assert entry["kind"] in {"url", "phone", "fact"}, entry
+        if entry["kind"] == "fact":
+            assert str(entry["value"]).startswith("fact:"), entry
+            assert entry.get("checked"), f"{entry['value']}: a fact carries the date it was checked"
 
 
 def test_the_scan_covers_the_answers():

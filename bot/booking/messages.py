@@ -8,18 +8,20 @@ from bot.booking.french import french_datetime
 from bot.booking.slots import Slot
 from bot.places.models import Place
 
-# What to bring, by thematique; the default covers every other topic.
+# What to bring, by thematique: papers, then the name of the account the démarche uses.
+# Never a password or a code (they stay with the resident: privacy.secret_warning), and no
+# account for someone who said they have no logins (has_login "non") or no e-mail address.
 WHAT_TO_BRING = {
-    "papiers_elections_citoyennete": "votre pièce d'identité et vos justificatifs",
-    "social_sante": "votre carte Vitale, votre numéro CAF et vos identifiants",
-    "argent_impots": "votre numéro fiscal et votre dernier avis d'impôt",
-    "etrangers_europe": "votre titre de séjour ou récépissé et votre passeport",
-    "transports_mobilite": "votre permis ou votre carte grise et une pièce d'identité",
-    "travail_formation": "votre identifiant France Travail et votre CV si vous en avez un",
-    "logement": "votre numéro de demande ou d'allocataire et vos justificatifs",
-    "famille_scolarite": "le livret de famille et vos identifiants",
-    "banque_et_achats_en_ligne": "vos identifiants de banque (ne les donnez à personne)",
-    "email": "votre adresse e-mail et son mot de passe si vous l'avez",
+    "papiers_elections_citoyennete": ("votre pièce d'identité et vos justificatifs", None),
+    "social_sante": ("votre carte Vitale et votre numéro CAF", None),
+    "argent_impots": ("votre numéro fiscal et votre dernier avis d'impôt", None),
+    "etrangers_europe": ("votre titre de séjour ou récépissé et votre passeport", None),
+    "transports_mobilite": ("votre permis ou votre carte grise et une pièce d'identité", None),
+    "travail_formation": ("votre CV si vous en avez un", "votre identifiant France Travail"),
+    "logement": ("votre numéro de demande ou d'allocataire et vos justificatifs", None),
+    "famille_scolarite": ("le livret de famille", "le nom de vos comptes en ligne"),
+    "banque_et_achats_en_ligne": (None, "votre identifiant de banque"),
+    "email": (None, "votre adresse e-mail"),
 }
 DEVICES = {
     "telephone": "votre téléphone et son chargeur",
@@ -27,14 +29,19 @@ DEVICES = {
     "ordinateur": "votre ordinateur portable et son chargeur, si vous en avez un",
     "autre": "votre appareil et son chargeur",
 }
-DEFAULT_THINGS = "vos identifiants si vous en avez"
+DEFAULT_THINGS = ("vos courriers utiles", "le nom de vos comptes en ligne")
+NO = "non"
 
 
-def what_to_bring(thematique: str | None, materiel: str | None = None) -> str:
-    """One place for what a resident brings: the device, then the topic's papers."""
-    things = WHAT_TO_BRING.get(thematique or "", DEFAULT_THINGS)
-    device = DEVICES.get(materiel or "")
-    return f"{device}, {things}" if device else things
+def what_to_bring(thematique: str | None, materiel: str | None = None, *, has_login: str | None = None,
+                  has_email: str | None = None) -> str:
+    """One place for what a resident brings: the device, the topic's papers, the account's name
+    (not when the person said they have no logins, nor an e-mail address they do not have)."""
+    papers, account = WHAT_TO_BRING.get(thematique or "", DEFAULT_THINGS)
+    if has_login == NO or (thematique == "email" and has_email == NO):
+        account = None
+    things = [t for t in (DEVICES.get(materiel or ""), papers, account) if t]
+    return ", ".join(things) or DEFAULT_THINGS[0]
 
 
 def slot_line(number: int, slot: Slot, place: Place) -> str:
@@ -46,11 +53,13 @@ def offer_text(lines: list[str]) -> str:
             + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle.")
 
 
-def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None) -> str:
+def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None, *,
+                      has_login: str | None = None, has_email: str | None = None) -> str:
+    things = what_to_bring(thematique, materiel, has_login=has_login, has_email=has_email)
     return (
         f"Rendez-vous confirmé : {french_datetime(start_utc, place.timezone)}, "
         f"{place.nom}, {place.adresse}, {place.code_postal} {place.commune}. "
-        f"Apportez {what_to_bring(thematique, materiel)}. "
+        f"Apportez {things}. "
         "Pour annuler, répondez ANNULER."
     )
 

@@ -4,7 +4,7 @@ A permanence's schedule is parsed by opening-hours-py in the place's wall
 time; each open interval is cut into slots of `slot_minutes`. Removed: public
 holidays of the place's region (the `holidays` library), closures, the
 conseiller's absences, slots closer than the minimum notice or beyond the
-horizon, and full slots. Wall times are turned into UTC with zoneinfo, so a
+horizon, full slots, and days up to a place's or a permanence's `closed_until`. Wall times are turned into UTC with zoneinfo, so a
 14 h slot stays at 14 h across daylight-saving changes.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking.models import SlotSeat
 from bot.booking.timeutil import as_utc, local, wall_to_utc
-from bot.places.models import Absence, Closure, Permanence, Place
+from bot.places.models import Absence, Closure, Permanence, Place, closed_on
 from bot.settings import get_settings
 
 MORNING_END_HOUR = 12
@@ -136,6 +136,8 @@ def next_slots(
             if start < earliest or start > latest:
                 continue
             day = wall_start.date()
+            if closed_on(place, day) or closed_on(permanence, day):
+                continue
             if is_public_holiday(place, day):
                 continue
             if any(c.start_date <= day <= c.end_date for c in place_closures):

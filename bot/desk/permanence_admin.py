@@ -1,5 +1,9 @@
 """Editing permanences, closures and absences from the desk.
 
+A place or a permanence can also be marked closed until a date (`closed_until`,
+e.g. a building being rebuilt): no slot is offered up to that day, and the
+residents already booked in that period are cancelled and texted, as for a closure.
+
 Slots are computed from these tables at each request (bot.booking.slots), so
 what the bot offers follows at once. When a change removes time that residents
 have already booked (a closure, an absence, a cancelled permanence), their
@@ -146,3 +150,38 @@ def deactivate_permanence(session: Session, permanence: Permanence, actor: str) 
     permanence.active = False
     session.flush()
     return cancel_booked(session, future_booked(session, permanence_id=permanence.id), actor, "permanence arrêtée")
+
+
+def _check_until(until) -> None:
+    if not isinstance(until, date):
+        raise ScheduleError("Indiquez jusqu'à quelle date c'est fermé.")
+
+
+def close_place_until(session: Session, place: Place, until: date, reason: str | None, actor: str) -> CancelReport:
+    """The place is closed up to `until` (inclusive): no slot until then, and every resident
+    booked there from today to that day is cancelled and texted (cancel_booked)."""
+    _check_until(until)
+    place.closed_until = until
+    place.closed_reason = (reason or "").strip()[:200] or None
+    session.flush()
+    hit = [a for a in future_booked(session, place_id=place.id)
+           if local(a.start, place.timezone).date() <= until]
+    return cancel_booked(session, hit, actor, "fermeture")
+
+
+def close_permanence_until(session: Session, permanence: Permanence, until: date, reason: str | None,
+                           actor: str) -> CancelReport:
+    """The permanence does not take place up to `until` (inclusive), its residents are texted."""
+    _check_until(until)
+    tz = permanence.place.timezone
+    permanence.closed_until = until
+    permanence.closed_reason = (reason or "").strip()[:200] or None
+    session.flush()
+    hit = [a for a in future_booked(session, permanence_id=permanence.id) if local(a.start, tz).date() <= until]
+    return cancel_booked(session, hit, actor, "permanence fermée")
+
+
+def reopen(row: Place | Permanence) -> None:
+    """A place or a permanence closed until a date takes bookings again."""
+    row.closed_until = None
+    row.closed_reason = None

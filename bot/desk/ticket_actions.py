@@ -103,7 +103,9 @@ def reschedule(session: Session, ticket: Ticket, actor: str, slot: Slot, notify:
     if notify:
         place = session.get(Place, new.place_id)
         materiel = (ticket.activity_report or {}).get("materiel")
-        body = confirmation_text(place, new.start, ticket.thematique, materiel if isinstance(materiel, str) else None)
+        triage = ticket.triage or {}
+        body = confirmation_text(place, new.start, ticket.thematique, materiel if isinstance(materiel, str) else None,
+                                 has_login=triage.get("has_login"), has_email=triage.get("has_email"))
         try:
             text_resident(session, ticket, actor, body, template="deplacement")
         except (NoPhone, OptedOut):

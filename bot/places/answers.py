@@ -4,16 +4,20 @@ From the database (places and permanences as the desk keeps them), never from
 a fixed text: a place that changes its hours is answered right at once.
 The nearest place is the one the message names (quarter, postcode, name,
 see bot.places.lookup.find_places); otherwise the places are listed briefly.
+A place marked closed says so, and is neither listed nor offered as "near you".
 Every answer fits in 3 SMS segments.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.booking.timeutil import local
 from bot.places.hours_text import french_hours
 from bot.places.lookup import find_places
-from bot.places.models import Place
+from bot.places.models import Place, closed_on
 from bot.sms.encoding import count_segments, normalise
 
 MAX_SEGMENTS = 3
@@ -31,8 +35,19 @@ def conseiller_hours(place: Place) -> str | None:
     return " ; ".join(t for t in texts if t) or None
 
 
+def today_at(place: Place) -> date:
+    return local(datetime.now(timezone.utc), place.timezone).date()
+
+
+def is_open(place: Place) -> bool:
+    return not closed_on(place, today_at(place))
+
+
 def place_text(place: Place) -> str:
     parts = [f"{place.nom} : {place.adresse}, {place.code_postal} {place.commune}."]
+    if not is_open(place):
+        reason = f" ({place.closed_reason})" if place.closed_reason else ""
+        return f"{parts[0]} Fermé en ce moment{reason}."
     hours = french_hours(place.horaires)
     if hours:
         parts.append(f"Ouvert {hours}.")
@@ -66,8 +81,7 @@ def places_hours_answer(session: Session, message: str) -> str | None:
     """The answer to a places/hours question, or None when no place is configured."""
     found = find_places(session, message or "")
     if found:
-        return one_place_answer(found[0], found[1:3])
-    places = list(session.execute(
-        select(Place).where(Place.active.is_(True)).order_by(Place.id)
-    ).scalars())
+        return one_place_answer(found[0], [p for p in found[1:] if is_open(p)][:2])
+    places = [p for p in session.execute(select(Place).where(Place.active.is_(True)).order_by(Place.id)).scalars()
+              if is_open(p) and any(perm.active for perm in p.permanences)]
     return all_places_answer(places) if places else None

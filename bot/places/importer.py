@@ -7,6 +7,11 @@ places with their schema fields, keeps the national `id` for later updates,
 and marks every place `a_verifier` with an empty `permanences` list, which the
 city fills in (conseillers, kind of help, slot length, capacity, schedule).
 Multi-valued fields may be JSON arrays or strings separated by `|` or `;`.
+
+`refresh_places` brings the national file's newer public fields (name, address,
+phone, hours, services...) into places already in the database, matched by
+national `id` or by name and postcode, without touching what the city owns:
+permanences, aliases, closures and the "vérifié le" date.
 """
 from __future__ import annotations
 
@@ -121,3 +126,38 @@ def write_places_file(data: dict, out: Path) -> None:
     )
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
     Path(out).write_text(header + body, encoding="utf-8")
+
+
+# Public fields of a place that the national file may refresh (never permanences, aliases,
+# closures or the checked date: the city owns them).
+PUBLIC_FIELDS = ("nom", "adresse", "code_postal", "commune", "latitude", "longitude", "telephone", "horaires",
+                 "prise_rdv", "accessibilite", *LIST_FIELDS)
+
+
+def refresh_places(session, path: Path, *, commune: str | None = None, code_postal: str | None = None) -> dict[str, int]:
+    """Update the places of the database that the national file describes; returns counts."""
+    from sqlalchemy import select
+
+    from bot.places.models import Place
+
+    places = list(session.execute(select(Place)).scalars())
+    by_id = {p.id_national: p for p in places if p.id_national}
+    by_name = {(slugify(p.nom), p.code_postal): p for p in places}
+    counts = {"refreshed": 0, "unchanged": 0, "not_in_database": 0}
+    for entry in import_national_file(path, commune=commune, code_postal=code_postal)["places"]:
+        place = by_id.get(entry.get("id_national")) or by_name.get((slugify(entry["nom"]), entry["code_postal"]))
+        if place is None:
+            counts["not_in_database"] += 1
+            continue
+        changed = False
+        for name in PUBLIC_FIELDS:
+            value = entry.get(name)
+            if value in (None, []) or getattr(place, name) == value:
+                continue  # the national file says nothing (or an invalid schedule): keep ours
+            setattr(place, name, value)
+            changed = True
+        if entry.get("id_national") and place.id_national != entry["id_national"]:
+            place.id_national = entry["id_national"]
+        counts["refreshed" if changed else "unchanged"] += 1
+    session.flush()
+    return counts

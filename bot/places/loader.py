@@ -7,6 +7,11 @@ are left as they are (schedules edited in the desk survive `make run`), and
 only new ones are added. With `update=True` (`places load --update`) the file
 wins: existing rows are overwritten and permanences no longer in the file
 are deactivated, not deleted (appointments keep pointing at them).
+
+Two facts of the file reach the database even without `update`, because they
+are safety, not preference: a later `checked` date ("vérifié le"), and a
+`closed_until` date later than the database's (a place or a permanence closed
+in the file gets no slot, and its booked residents are texted: bot.desk.permanence_admin).
 """
 from __future__ import annotations
 
@@ -22,8 +27,9 @@ from bot.places.models import Closure, Conseiller, Permanence, Place
 
 PLACE_FIELDS = (
     "nom", "adresse", "code_postal", "commune", "latitude", "longitude", "telephone",
-    "horaires", "prise_rdv", "accessibilite",
+    "horaires", "prise_rdv", "accessibilite", "id_national",
 )
+FILE_ACTOR = "fichier des lieux"
 LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement", "aliases")
 
 
@@ -43,6 +49,32 @@ def _upsert(session: Session, model, slug: str, update: bool, **values):
     return row
 
 
+def as_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def apply_checked(row: Place, checked: date | None, update: bool) -> None:
+    if update or (checked and (row.checked_on is None or checked > row.checked_on)):
+        row.checked_on = checked
+
+
+def apply_closed(session: Session, row, entry: dict, update: bool) -> None:
+    """The file's `closed_until` on a place or a permanence (see the module docstring)."""
+    from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
+
+    until = as_date(entry.get("closed_until"))
+    if until is None:
+        if update and row.closed_until is not None:
+            reopen(row)
+        return
+    if row.closed_until is not None and row.closed_until >= until and not update:
+        return
+    close = close_place_until if isinstance(row, Place) else close_permanence_until
+    close(session, row, until, entry.get("closed_reason"), FILE_ACTOR)
+
+
 def load_places(session: Session, path: Path, update: bool = False) -> dict[str, int]:
     """Upsert the file's content; returns counts by kind."""
     data = read_places_file(path)
@@ -58,6 +90,7 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
     places = 0
     for entry in data.get("places") or []:
         values = {field: entry.get(field) for field in PLACE_FIELDS}
+        values["id_national"] = str(values["id_national"]) if values["id_national"] else None
         values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
         place = _upsert(
             session, Place, entry["slug"], update, **values,
@@ -65,15 +98,18 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
             holidays_subdiv=holidays.get("subdiv"), timezone=tz, active=True,
         )
         places += 1
+        apply_checked(place, as_date(entry.get("checked")), update)
+        apply_closed(session, place, entry, update)
         for perm in entry.get("permanences") or []:
             OpeningHours(perm["schedule"])  # fails loudly on a malformed schedule
-            _upsert(
+            permanence = _upsert(
                 session, Permanence, perm["slug"], update, place_id=place.id,
                 conseiller_id=conseillers[perm["conseiller"]].id,
                 kind=perm.get("kind", "individuel"), title=perm.get("title"),
                 thematiques=perm.get("thematiques"), slot_minutes=int(perm.get("slot_minutes", 45)),
                 capacity=int(perm.get("capacity", 1)), schedule=perm["schedule"], active=True,
             )
+            apply_closed(session, permanence, perm, update)
             seen_permanences.add(perm["slug"])
     if update:
         for permanence in session.execute(select(Permanence)).scalars():

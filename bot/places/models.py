@@ -13,6 +13,11 @@ from sqlalchemy.orm import relationship
 from bot.db import Base
 
 
+def closed_on(row: "Place | Permanence", day) -> bool:
+    """A place or a permanence marked closed until a date on or after `day`."""
+    return row.closed_until is not None and day <= row.closed_until
+
+
 class Place(Base):
     __tablename__ = "places"
 
@@ -36,6 +41,10 @@ class Place(Base):
     holidays_subdiv = Column(String(10), nullable=True)  # "57" (Moselle): Vendredi saint, 26 décembre
     timezone = Column(String(40), nullable=False, default="Europe/Paris")
     active = Column(Boolean, nullable=False, default=True)
+    id_national = Column(String(80), nullable=True)  # the national file's `id`, for refreshes
+    checked_on = Column(Date, nullable=True)  # "vérifié le": when its facts were last confirmed
+    closed_until = Column(Date, nullable=True)  # inclusive; no slot until then (bot.places.closing)
+    closed_reason = Column(String(200), nullable=True)
 
     permanences = relationship("Permanence", back_populates="place")
 
@@ -65,6 +74,8 @@ class Permanence(Base):
     capacity = Column(Integer, nullable=False, default=1)
     schedule = Column(Text, nullable=False)  # opening_hours syntax
     active = Column(Boolean, nullable=False, default=True)
+    closed_until = Column(Date, nullable=True)  # inclusive; no slot until then (bot.places.closing)
+    closed_reason = Column(String(200), nullable=True)
 
     place = relationship("Place", back_populates="permanences")
     conseiller = relationship("Conseiller")

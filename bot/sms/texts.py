@@ -10,9 +10,14 @@ from __future__ import annotations
 from bot.settings import get_settings
 
 
+def of_name(name: str) -> str:
+    """French "de" before a name, elided before a vowel: "d'Aide numérique", "de Metz"."""
+    return f"d'{name}" if name[:1].lower() in "aàâeéèêiîoôuyh" else f"de {name}"
+
+
 def stop_confirmation() -> str:
     s = get_settings()
-    return (f"C'est noté : vous ne recevrez plus de SMS de {s.service_name}, "
+    return (f"C'est noté : vous ne recevrez plus de SMS {of_name(s.service_name)}, "
             "ni les rappels de rendez-vous. Pour recommencer, écrivez START.")
 
 

@@ -6,7 +6,7 @@ import json
 import yaml
 
 from bot.db import session_scope
-from bot.places.importer import import_national_file, write_places_file
+from bot.places.importer import import_national_file, refresh_places, write_places_file
 from bot.places.loader import load_places
 from bot.places.lookup import find_places
 
@@ -53,3 +53,35 @@ def test_json_file_imports_and_the_result_loads_into_the_database(tmp_path, db_e
         counts = load_places(session, out)
         assert counts["places"] == 1
         assert [p.nom for p in find_places(session, "j'habite 57000")] == ["Médiathèque du Sablon"]
+
+
+def test_a_refresh_from_the_national_file_updates_public_fields_and_leaves_the_permanences(tmp_path, db_engine):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from bot.places.models import Permanence, Place
+
+    city = tmp_path / "city.yml"
+    city.write_text(yaml.safe_dump({
+        "timezone": "Europe/Paris", "conseillers": [{"slug": "c1", "name": "Camille"}],
+        "places": [{"slug": "borny", "nom": "Espace numérique de Borny", "adresse": "1 rue ancienne",
+                    "code_postal": "57070", "commune": "Metz", "horaires": "Mo 09:00-10:00", "aliases": ["borny"],
+                    "checked": "2026-12-01", "closed_until": "2026-12-24",
+                    "permanences": [{"slug": "borny-c1", "conseiller": "c1", "schedule": "Tu 14:00-17:00"}]}],
+    }), encoding="utf-8")
+    national = tmp_path / "lieux.csv"
+    national.write_text(CSV, encoding="utf-8")
+    with session_scope(db_engine) as session:
+        load_places(session, city)
+        session.execute(select(Permanence)).scalar_one().schedule = "We 09:00-12:00"  # edited in the desk
+        counts = refresh_places(session, national, commune="Metz")
+        assert counts == {"refreshed": 1, "unchanged": 0, "not_in_database": 1}
+        place = session.execute(select(Place)).scalar_one()
+        assert (place.adresse, place.horaires, place.telephone) == ("2 boulevard de Provence", "Mo-Fr 09:00-12:00",
+                                                                    "+33387000000")
+        assert place.id_national == "a1" and place.services[0] == "Prendre en main un smartphone ou une tablette"
+        assert place.aliases == ["borny"] and place.checked_on == date(2026, 12, 1)
+        assert place.closed_until == date(2026, 12, 24)
+        assert [(p.slug, p.schedule) for p in place.permanences] == [("borny-c1", "We 09:00-12:00")]
+        assert refresh_places(session, national, commune="Metz")["unchanged"] == 1  # matched by national id now

@@ -1,0 +1,112 @@
+"""A place or a permanence closed until a date: no slot until then, booked residents texted."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import yaml
+from sqlalchemy import select
+
+from bot.booking.models import Appointment
+from bot.booking.service import book
+from bot.booking.slots import next_slots
+from bot.booking.timeutil import local
+from bot.db import session_scope
+from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
+from bot.places.loader import load_places
+from bot.places.models import Permanence, Place
+from bot.sms.models import OutboundMessage
+from tests.booking.helpers import make_place, make_resident
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # a Tuesday
+
+
+def booked(session, place, number="+33612345678"):
+    slot = next_slots(session, now=NOW, place_ids=[place.id], limit=1)[0]
+    return book(session, make_resident(session, number), slot)
+
+
+def test_a_place_closed_until_a_date_offers_no_slot_until_then_and_texts_who_was_booked(db_engine):
+    with session_scope(db_engine) as session:
+        place, _permanence = make_place(session, schedule="Tu 14:00-17:00")
+        appointment = booked(session, place)
+        first_day = local(appointment.start).date()
+        until = first_day + timedelta(days=14)
+        report = close_place_until(session, place, until, "Travaux", actor="coordination")
+        assert (report.cancelled, report.texted) == (1, 1)
+        assert session.get(Appointment, appointment.id).status == "cancelled"
+        sms = session.execute(select(OutboundMessage)).scalar_one()
+        assert sms.purpose == "desk" and "est annulé" in sms.body
+        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=10)
+        assert slots and all(local(s.start).date() > until for s in slots)
+        reopen(place)
+        assert local(next_slots(session, now=NOW, place_ids=[place.id], limit=1)[0].start).date() == first_day
+
+
+def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_engine):
+    with session_scope(db_engine) as session:
+        place, permanence = make_place(session, schedule="Tu 14:00-17:00")
+        other = Permanence(slug="p-other", place_id=place.id, conseiller_id=permanence.conseiller_id,
+                           kind="individuel", slot_minutes=60, capacity=1, schedule="We 09:00-12:00")
+        session.add(other)
+        session.flush()
+        appointment = booked(session, place)
+        assert appointment.permanence_id == permanence.id
+        report = close_permanence_until(session, permanence, date(2026, 12, 15), None, actor="coordination")
+        assert report.cancelled == 1 and session.get(Appointment, appointment.id).status == "cancelled"
+        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=20)
+        assert {s.permanence_id for s in slots if local(s.start).date() <= date(2026, 12, 15)} == {other.id}
+        assert any(s.permanence_id == permanence.id for s in slots)  # after the 15th again
+
+
+def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(db_engine, tmp_path):
+    data = {"timezone": "Europe/Paris", "holidays": {"country": "FR", "subdiv": "57"},
+            "conseillers": [{"slug": "c1", "name": "Camille"}],
+            "places": [{"slug": "lieu", "nom": "Lieu", "adresse": "1 rue", "code_postal": "57000", "commune": "Metz",
+                        "permanences": [{"slug": "lieu-c1", "conseiller": "c1", "schedule": "Mo-Fr 09:00-17:00"}]}]}
+    path = tmp_path / "city.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with session_scope(db_engine) as session:
+        load_places(session, path)
+        place = session.execute(select(Place)).scalar_one()
+        appointment = booked(session, place)
+    data["places"][0].update(closed_until="2030-01-01", closed_reason="Reconstruction", checked="2026-12-01")
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with session_scope(db_engine) as session:
+        load_places(session, path)  # without --update: the desk's edits stay, the closure does not wait
+        place = session.execute(select(Place)).scalar_one()
+        assert place.closed_until == date(2030, 1, 1) and place.checked_on == date(2026, 12, 1)
+        assert session.get(Appointment, appointment.id).status == "cancelled"
+        assert next_slots(session, now=NOW, place_ids=[place.id]) == []
+        load_places(session, path)  # twice: nothing more
+        assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1
+
+
+def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot import migrate
+    from bot.db import make_engine
+    from bot.settings import ROOT
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate.upgrade(url)
+    env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "bot", "places", *a], cwd=ROOT, env=env,  # noqa: E731
+                                    capture_output=True, text=True, timeout=120)
+    assert run("load").returncode == 0
+    closed = run("close", "ccas-metz", "--until", "2027-01-31", "--reason", "Travaux")
+    assert closed.returncode == 0 and "closed until 2027-01-31" in closed.stdout
+    assert run("close", "nowhere", "--until", "2027-01-31").returncode == 1
+    assert run("close", "ccas-camille", "--permanence", "--until", "2027-01-15").returncode == 0
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
+        assert (place.closed_until, place.closed_reason) == (date(2027, 1, 31), "Travaux")
+        assert next_slots(session, now=NOW, place_ids=[place.id]) == []
+    assert run("close", "ccas-metz", "--reopen").returncode == 0
+    with session_scope(engine) as session:
+        place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
+        assert place.closed_until is None
+    engine.dispose()
