@@ -4,7 +4,8 @@ The NLU says which (bot/nlu/decision.py: `decide(parse_data)`); this module only
 it out, so a wrong answer is never given with confidence when the NLU is unsure:
 
 - answer: the answer's response `utter_<key>` (an urgence answer is followed at once by
-  the offer of a conseiller, as before);
+  the offer of a conseiller, as before; a close call between urgence answers only is
+  answered with the best one, never held up by a question);
 - clarify: "Votre question porte sur :" with one button per candidate (its title,
   data/answers/titles.yml) and "Autre chose". By SMS the buttons become numbered lines
   and "2" is read back as the button's payload (bot/sms/choices.py); the widget shows
@@ -24,7 +25,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answer_titles import is_known_answer, title_of
-from bot.nlu.decision import ANSWER, CLARIFY, MAX_CANDIDATES, decide
+from bot.nlu.decision import ANSWER, CLARIFY, MAX_CANDIDATES, Decision, decide
 from bot.triage.answers import plain
 
 CANDIDATES_SLOT = "answer_candidates"
@@ -57,6 +58,17 @@ def ask_between(dispatcher: CollectingDispatcher, keys: list[str], response: str
     dispatcher.utter_message(response=response, buttons=choice_buttons(keys[:MAX_CANDIDATES]))
 
 
+def clarify_if_close(dispatcher: CollectingDispatcher, parse_data: dict) -> list | None:
+    """For a message below the fallback threshold: the clarifying question when the NLU
+    found two or three close answers (the events to return), else None."""
+    decision = decide(parse_data)
+    candidates = [key for key, _ in decision.candidates if is_known_answer(key)]
+    if decision.kind != CLARIFY or len(candidates) < 2:
+        return None
+    ask_between(dispatcher, candidates)
+    return [SlotSet(CANDIDATES_SLOT, [])]
+
+
 def chosen_answer(tracker: Tracker) -> str | None:
     """The answer key a button of the clarifying question sent, if it names a real answer."""
     for entity in tracker.latest_message.get("entities") or []:
@@ -83,6 +95,10 @@ class ActionAnswer(Action):
 
         decision = decide(tracker.latest_message)
         candidates = [key for key, _ in decision.candidates if is_known_answer(key)]
+        if decision.kind == CLARIFY and candidates and all(k.startswith("urgence/") for k in candidates):
+            # A scam in progress is not held up by a question between two urgent answers:
+            # the best one's protective steps come at once.
+            decision = Decision(ANSWER, candidates[0], decision.candidates)
         if decision.kind == ANSWER and is_known_answer(decision.answer):
             give_answer(dispatcher, decision.answer)
             return [SlotSet(CANDIDATES_SLOT, [k for k in candidates if k != decision.answer])]

@@ -136,3 +136,22 @@ def test_the_clarifying_question_fits_two_sms_with_the_longest_titles():
     assert rendered.text.splitlines()[1].startswith("1. ") and "4. Autre chose" in rendered.text
     assert rendered.choices["4"] == "/not_my_question"
     assert count_segments(normalise(rendered.text, True)).count <= 2
+
+
+def test_a_close_call_between_urgent_answers_only_gets_the_best_at_once():
+    close = decision("clarify", "urgence/faux_conseiller", "urgence/faux_conseiller", "urgence/carte_bancaire")
+    messages, slots = run(ActionAnswer(), message("urgence", close))
+    assert [m["response"] for m in messages] == ["utter_urgence/faux_conseiller", "utter_urgence_offer_conseiller"]
+    mixed = decision("clarify", "urgence/compte_pirate", "urgence/compte_pirate", "faq_email/mot_de_passe_oublie")
+    messages, _ = run(ActionAnswer(), message("urgence", mixed))
+    assert messages[0]["response"] == "utter_clarify"  # urgence or not: the resident says which
+
+
+def test_a_message_below_the_fallback_threshold_is_clarified_when_two_answers_are_close():
+    from actions.fallback import ActionFallback
+
+    low = message("nlu_fallback", decision("clarify", SPAMS, SPAMS, FULL))
+    messages, _ = run(ActionFallback(), low)
+    assert messages[0]["response"] == "utter_clarify"
+    messages, _ = run(ActionFallback(), message("nlu_fallback", decision("decline", None)))
+    assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
