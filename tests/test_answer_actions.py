@@ -7,6 +7,7 @@ whatever the classifier of the day decides for a given sentence.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 from rasa_sdk import Tracker
@@ -20,6 +21,12 @@ from bot.sms.choices import render
 from bot.sms.encoding import count_segments, normalise
 
 SPAMS, FULL, PASSWORD = "faq_email/spams", "faq_email/boite_pleine", "faq_email/mot_de_passe_oublie"
+
+
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: safe even when a browser test left a loop running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def message(intent: str, decision: dict | None = None, text: str = "une question", entities=None) -> dict:
@@ -38,7 +45,7 @@ def run(action, latest: dict, slots: dict | None = None) -> tuple[list[dict], di
     tracker = Tracker("test", slots or {}, latest, [{"event": "user", "text": latest.get("text"), "parse_data": latest}],
                       False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = run_coroutine(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 

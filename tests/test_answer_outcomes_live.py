@@ -160,3 +160,17 @@ def test_no_computer_and_no_email_are_not_recorded_as_owned(live_bot):
         assert ticket.triage["materiel"] == "telephone", ticket.triage  # what was answered, not "ordinateur"
         assert ticket.triage["has_email"] == "non"
     engine.dispose()
+
+
+def test_an_appointment_request_for_a_need_is_not_asked_the_need_again(live_bot):
+    bot, sender = live_bot, f"web:{uuid.uuid4()}"
+    message = "je voudrais un rendez-vous avec un conseiller pour mes mails"
+    replies = [m.get("text", "") for m in web_say(bot, sender, message)]
+    assert "questions courtes" in replies[0], replies
+    assert "En quelques mots" not in replies[-1] and "appareil" in replies[-1], replies
+    engine = create_engine(bot.env["DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).scalars().all()
+    engine.dispose()
+    slots = {json.loads(r)["name"]: json.loads(r)["value"] for r in rows if json.loads(r).get("event") == "slot"}
+    assert slots["besoin"] == message and slots["thematique"] == "email"

@@ -8,6 +8,7 @@ triage with the need known (the form does not ask "pour quoi ?").
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rasa_sdk import Tracker
@@ -22,6 +23,12 @@ from bot.triage.answers import is_negated, need_named, stated_has_email, stated_
 CAF = "je dois faire ma demande à la CAF mais j'ai pas d'ordinateur et pas d'adresse mail"
 PHONE_NEED = "je voudrais un rendez-vous pour apprendre à me servir de mon téléphone"
 MAIL_NEED = "je voudrais un rendez-vous avec un conseiller pour mes mails"
+
+
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: safe even when a browser test left a loop running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def entity(text: str, word: str, value: str | None = None) -> dict:
@@ -95,7 +102,7 @@ def actions_db(tmp_path, monkeypatch):
 
 def start_triage(*events: dict) -> dict:
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ActionStartTriage().run(dispatcher, tracker(*events), {}))
+    result = run_coroutine(ActionStartTriage().run(dispatcher, tracker(*events), {}))
     slots = {}
     for event in result:
         slots[event["name"]] = event["value"]  # the last SlotSet of a slot wins, as in Rasa
