@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answer_titles import is_known_answer, title_of
 from bot.nlu.decision import ANSWER, CLARIFY, MAX_CANDIDATES, Decision, decide
-from bot.triage.answers import plain
+from bot.triage.answers import number_choice, plain
 
 CANDIDATES_SLOT = "answer_candidates"
 CHOOSE_INTENT = "choose_answer"
@@ -66,6 +66,42 @@ def clarify_if_close(dispatcher: CollectingDispatcher, parse_data: dict) -> list
     if decision.kind != CLARIFY or len(candidates) < 2:
         return None
     ask_between(dispatcher, candidates)
+    return [SlotSet(CANDIDATES_SLOT, [])]
+
+
+def typed_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """A number typed after the clarifying question ("2" in the widget or the shell, where
+    no channel maps it back to a button as the SMS channel does): that button's choice.
+    None when the message is not a number or the last bot message offered no answers."""
+    number = number_choice(tracker.latest_message.get("text") or "")
+    if number is None:
+        return None
+    buttons, users = [], 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1  # the first one is this very message
+            if users > 1:
+                break
+        elif event.get("event") == "bot" and users:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            break
+    payloads = [b.get("payload") or "" for b in buttons]
+    if not payloads or not all(p.startswith(("/" + CHOOSE_INTENT, OTHER_PAYLOAD)) for p in payloads):
+        return None
+    if not 1 <= number <= len(payloads):
+        return None
+    payload = payloads[number - 1]
+    if payload == OTHER_PAYLOAD:
+        remaining = [k for k in (tracker.get_slot(CANDIDATES_SLOT) or []) if is_known_answer(k)]
+        if remaining:
+            ask_between(dispatcher, remaining, "utter_clarify_next")
+        else:
+            dispatcher.utter_message(response="utter_no_other_answer")
+        return [SlotSet(CANDIDATES_SLOT, [])]
+    key = json.loads(payload[len("/" + CHOOSE_INTENT):] or "{}").get(ANSWER_ENTITY)
+    if not is_known_answer(key):
+        return None
+    give_answer(dispatcher, key)
     return [SlotSet(CANDIDATES_SLOT, [])]
 
 

@@ -28,9 +28,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        from actions.answers import clarify_if_close
+        from actions.answers import clarify_if_close, typed_choice
 
-        asked = clarify_if_close(dispatcher, tracker.latest_message)
+        asked = typed_choice(dispatcher, tracker) or clarify_if_close(dispatcher, tracker.latest_message)
         if asked is not None:
             return asked
         if consecutive_fallbacks(tracker.events) >= 2:

@@ -162,3 +162,25 @@ def test_a_message_below_the_fallback_threshold_is_clarified_when_two_answers_ar
     assert messages[0]["response"] == "utter_clarify"
     messages, _ = run(ActionFallback(), message("nlu_fallback", decision("decline", None)))
     assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
+
+
+def test_a_number_typed_after_the_question_is_that_choice_in_any_channel():
+    from actions.answers import choice_buttons
+    from actions.fallback import ActionFallback
+
+    question = {"event": "bot", "text": "Votre question porte sur :", "data": {"buttons": choice_buttons([SPAMS, FULL])}}
+    typed = message("nlu_fallback", text="2")
+    tracker = Tracker("test", {}, typed, [question, {"event": "user", "text": "2", "parse_data": typed}],
+                      False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    run_coroutine(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_email/boite_pleine"]
+    tracker.events[-1]["text"] = tracker.latest_message["text"] = "3"
+    dispatcher = CollectingDispatcher()
+    run_coroutine(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_other_answer"]
+    no_question = Tracker("test", {}, typed, [{"event": "bot", "text": "Bonjour"}, {"event": "user", "parse_data": typed}],
+                          False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    run_coroutine(ActionFallback().run(dispatcher, no_question, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_rephrase"]

@@ -174,3 +174,10 @@ def test_an_appointment_request_for_a_need_is_not_asked_the_need_again(live_bot)
     engine.dispose()
     slots = {json.loads(r)["name"]: json.loads(r)["value"] for r in rows if json.loads(r).get("event") == "slot"}
     assert slots["besoin"] == message and slots["thematique"] == "email"
+
+
+def test_widget_a_number_typed_instead_of_a_tap_is_that_choice(live_bot):
+    sender, _, decision = first_web(live_bot, "clarify", CLOSE_CALLS)
+    keys = [key for key, _ in decision.candidates]
+    answer = web_say(live_bot, sender, "2")
+    assert response_name(answer[0]["text"]) == f"utter_{keys[1]}", answer
