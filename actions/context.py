@@ -39,18 +39,65 @@ def last_faq_thematique(tracker: Tracker) -> tuple[str | None, str | None]:
         return None, event.get("text")
 
 
-def materiel_named(tracker: Tracker) -> str | None:
-    """The Coop `materiel` of the device the latest help question named ("mon iphone" ->
-    telephone), from the NLU's `appareil` entity; None when it named none."""
-    from bot.triage.answers import SKIPPED, parse_materiel
+REQUEST_INTENTS = ("book_appointment", "ask_human")
 
+
+def booking_request(tracker: Tracker) -> dict | None:
+    """The user event that opened the triage, when it asked for an appointment or a person."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            return event if name in REQUEST_INTENTS else None
+    return None
+
+
+def triage_messages(tracker: Tracker) -> list[dict]:
+    """The user events whose words pre-fill the triage: the appointment request itself,
+    then the latest help question."""
+    messages = []
+    request = booking_request(tracker)
+    if request is not None:
+        messages.append(request)
     found = _last_help_question(tracker)
-    entities = ((found[1].get("parse_data") or {}).get("entities") or []) if found else []
-    for entity in entities:
-        if entity.get("entity") == "appareil":
+    if found is not None and found[1] is not request:
+        messages.append(found[1])
+    return messages
+
+
+def materiel_named(tracker: Tracker) -> str | None:
+    """The Coop `materiel` of the device the appointment request or the latest help question
+    named ("mon iphone" -> telephone), from the NLU's `appareil` entity; None when none was
+    named. A device said to be lacking ("j'ai pas d'ordinateur") is never recorded."""
+    from bot.triage.answers import SKIPPED, is_negated, parse_materiel
+
+    for event in triage_messages(tracker):
+        text = event.get("text") or ""
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") != "appareil":
+                continue
+            start = entity.get("start")
+            if isinstance(start, int) and is_negated(text, start):
+                continue
             materiel = parse_materiel(str(entity.get("value") or ""))
             if materiel not in (None, SKIPPED, "aucun"):
                 return materiel
+    return None
+
+
+def thematique_named(parse_data: dict) -> str | None:
+    """The topic an appointment request names ("un rdv pour mes mails" -> email): the NLU's
+    best answer candidate if it wrote one, else its best help intent."""
+    from bot.classification import thematique_of
+    from bot.nlu.decision import DECISION_KEY
+
+    names = [c.get("answer") for c in ((parse_data.get(DECISION_KEY) or {}).get("candidates") or [])]
+    names += [r.get("name") for r in parse_data.get("intent_ranking") or []]
+    for name in names:
+        if name and (name.startswith("faq_") or name.startswith("urgence")):
+            try:
+                return thematique_of(name)
+            except KeyError:
+                continue
     return None
 
 

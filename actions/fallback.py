@@ -1,4 +1,5 @@
-"""What to say when the NLU is not confident: rephrase once, then offer a conseiller."""
+"""What to say when the NLU is not confident: the clarifying question when it found two or
+three close answers (actions/answers.py), else rephrase once, then offer a conseiller."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,6 +28,11 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        from actions.answers import clarify_if_close, typed_choice
+
+        asked = typed_choice(dispatcher, tracker) or clarify_if_close(dispatcher, tracker.latest_message)
+        if asked is not None:
+            return asked
         if consecutive_fallbacks(tracker.events) >= 2:
             dispatcher.utter_message(response="utter_offer_human_after_fallback")
         else:

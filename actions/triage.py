@@ -7,18 +7,28 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import last_faq_thematique, materiel_named, resident_of
+from actions.context import (
+    booking_request,
+    last_faq_thematique,
+    materiel_named,
+    resident_of,
+    thematique_named,
+    triage_messages,
+)
 from bot.db import session_scope
 from bot.phones import to_e164
 from bot.triage.answers import (
     SKIPPED,
     is_skip,
+    need_named,
     parse_accessibility,
     parse_first_name,
     parse_materiel,
     parse_preferred_time,
     parse_yes_no,
     plain,
+    stated_has_email,
+    stated_has_login,
 )
 
 STOP_WORDS = ("stop", "arret", "arreter", "annuler", "laisse tomber", "laissez tomber", "j'arrete")
@@ -42,7 +52,9 @@ def asks_for_a_human(text: str) -> bool:
 
 
 class ActionStartTriage(Action):
-    """Opens the triage: fills in what is already known, so it is not asked again."""
+    """Opens the triage: fills in what is already known, so it is not asked again: the need
+    and topic of the appointment request ("un rdv pour mes mails") or of the latest help
+    question, the device named, and the e-mail or login the person says they lack."""
 
     def name(self) -> str:
         return "action_start_triage"
@@ -54,12 +66,22 @@ class ActionStartTriage(Action):
             "accessibility", "slot_choice", "offered_slots", "route", "triage_stopped",
         )]
         thematique, text = last_faq_thematique(tracker)
-        events.append(SlotSet("thematique", thematique))
-        if thematique:
+        request = booking_request(tracker)
+        if request is not None and need_named(request.get("text") or ""):
+            # "je voudrais un rendez-vous pour apprendre à me servir de mon téléphone"
+            thematique = thematique_named(request.get("parse_data") or {}) or thematique
+            text = request.get("text")
+            events.append(SlotSet("besoin", text))
+        elif thematique:
             events.append(SlotSet("besoin", text or KNOWN))
+        events.append(SlotSet("thematique", thematique))
         materiel = materiel_named(tracker)
         if materiel:  # "mon iphone ne s'allume plus": the device is not asked again
             events.append(SlotSet("materiel", materiel))
+        said = " ".join(event.get("text") or "" for event in triage_messages(tracker))
+        for slot, value in (("has_email", stated_has_email(said)), ("has_login", stated_has_login(said))):
+            if value:  # "j'ai pas d'adresse mail": recorded as no, not asked
+                events.append(SlotSet(slot, value))
         with session_scope() as session:
             resident = resident_of(session, tracker)
             if resident.phone_e164:

@@ -90,6 +90,9 @@ REQUEST_OF_INTENT: dict[str, str] = {
     "affirm": "question",
     "deny": "question",
     "skip": "question",
+    # Choosing among the answers offered, or saying none fits (actions/answers.py).
+    "choose_answer": "question",
+    "not_my_question": "question",
     "nlu_fallback": "hors_sujet",
 }
 

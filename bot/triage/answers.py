@@ -151,3 +151,65 @@ def parse_slot_choice(text: str, offered: int) -> int | str | None:
     if number is not None and 1 <= number <= offered:
         return number
     return None
+
+
+# --- What the first message already said (pre-filled answers) --------------------------
+
+# French negation just before a word: "pas d'ordinateur", "ni téléphone", "sans mail",
+# "plus de mot de passe", "aucun ordinateur", "pas encore d'adresse mail".
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:pas|plus|jamais|ni|sans|aucune?)\s+(?:(?:encore|vraiment|non plus|du tout|forcement)\s+)?"
+    r"(?:(?:d'|de|du|des|un|une|mon|ma|mes|le|la|les)\s*)?$"
+)
+
+
+def is_negated(text: str, start: int) -> bool:
+    """Whether the word at `start` in `text` is said to be lacking ("j'ai pas d'ordinateur")."""
+    before = plain(text[:start] + "x")[:-1] if start > 0 else ""  # keeps the space before the word
+    return bool(_NEGATION_BEFORE.search(before))
+
+
+_EMAIL_WORDS = r"(?:adresse\s+)?(?:e-?mail|mail|courriel|gmail|boite\s+mail|messagerie)s?\b"
+_LOGIN_WORDS = r"(?:identifiants?|mot\s+de\s+passe|mdp|compte|franceconnect|codes?\s+d'acces)\b"
+
+
+def _lacks(text: str, words: str) -> bool:
+    value = plain(text)
+    return any(is_negated(value, m.start()) for m in re.finditer(rf"\b{words}", value))
+
+
+def stated_has_email(text: str) -> str | None:
+    """'non' when the message says the person has no e-mail address, else None (ask)."""
+    return "non" if _lacks(text, _EMAIL_WORDS) else None
+
+
+def stated_has_login(text: str) -> str | None:
+    """'non' when the message says the person has no login for the site, else None (ask)."""
+    return "non" if _lacks(text, _LOGIN_WORDS) else None
+
+
+# An appointment request that also says what for: "un rendez-vous pour apprendre à me
+# servir de mon téléphone", "un rdv avec un conseiller pour mes mails". A need follows a
+# connector and is not only a time, a place or the request's own words.
+_NEED_CONNECTOR = re.compile(r"\b(?:pour|car|parce que|parce qu'|concernant|au sujet d|a propos d|afin d|besoin d'aide (?:pour|avec|sur))")
+_NOT_A_NEED = frozenset("""
+a au aux avec ce cet cette d de des du en et il j je l la le les m ma me mes moi mon ne nous on pas pour qu que qui s
+sa se son svp sur ta te toi ton tu un une vous y est c ca cela suis ai avoir etre faire fait peux peut pouvoir voudrais
+veux voulais souhaite souhaiterais aimerais aimerai prendre rdv rendez rendezvous conseiller conseillere conseillers
+numerique quelqu quelqu'un un personne humain aide aider m'aider besoin possible plait s'il merci bonjour madame monsieur
+rencontrer voir venir passer parler appeler rappeler demain aujourd'hui matin apres midi soir semaine prochain prochaine
+lundi mardi mercredi jeudi vendredi samedi dimanche heure heures h creneau creneaux mois jour jours date bientot vite
+rapidement urgent urgence mairie mediatheque ccas quartier metz borny sablon bellecroix patrotte queuleu plantieres
+vallieres grange magny gare centre ville nouvelle woippy montigny lorry devant ponts pontiffroy
+""".split())
+
+
+def need_named(text: str) -> bool:
+    """Whether an appointment request also says what it is for (then it is not asked again)."""
+    value = plain(text)
+    for match in _NEED_CONNECTOR.finditer(value):
+        words = re.findall(r"[a-z']+", value[match.end():])
+        if any(len(w.strip("'")) >= 3 and w.strip("'") not in _NOT_A_NEED
+               and w.split("'")[-1] not in _NOT_A_NEED for w in words):
+            return True
+    return False

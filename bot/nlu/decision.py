@@ -1,0 +1,78 @@
+"""The NLU's decision for one message: answer, clarify, or decline.
+
+This is the contract between understanding (bot/nlu/) and conversation (actions/,
+data/rules/): the actions read `decide(parse_data)` and never look at confidences
+themselves. A wrong answer given with confidence hurts more than a short question, so
+the NLU says which of three outcomes fits:
+
+- `answer`: one answer key (`faq_email/spams`) is good enough to send;
+- `clarify`: two or three candidates are close; ask "Votre question porte sur : 1. ... 2. ... 3. Autre chose";
+- `decline`: no answer fits; say so plainly and offer a conseiller.
+
+The pipeline may write its own decision into the parse (property `answer_decision`,
+set by the answer classifier); otherwise it is derived here from Rasa's `intent` and
+`response_selector`. Either way the shape is `Decision`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DECISION_KEY = "answer_decision"
+ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
+MAX_CANDIDATES = 3
+
+# Thresholds of the derived decision (used only when the pipeline wrote none).
+ANSWER_CONFIDENCE = 0.6
+CANDIDATE_CONFIDENCE = 0.1
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str                                   # ANSWER, CLARIFY or DECLINE
+    answer: str | None = None                   # the answer key it would give, e.g. "faq_email/spams"
+    candidates: tuple[tuple[str, float], ...] = field(default_factory=tuple)  # best first, <= 3
+
+    def as_dict(self) -> dict:
+        return {"decision": self.kind, "answer": self.answer,
+                "candidates": [{"answer": key, "confidence": round(float(p), 4)} for key, p in self.candidates]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Decision":
+        candidates = tuple((c["answer"], float(c.get("confidence") or 0.0)) for c in data.get("candidates") or [])
+        return cls(data.get("decision") or DECLINE, data.get("answer"), candidates[:MAX_CANDIDATES])
+
+
+def is_answer_key(intent: str | None) -> bool:
+    return bool(intent) and (intent.startswith("faq_") or intent.startswith("urgence"))
+
+
+def decide(parse_data: dict) -> Decision:
+    """The decision for a parsed message (Rasa's parse data / tracker.latest_message)."""
+    stored = parse_data.get(DECISION_KEY)
+    if isinstance(stored, dict):
+        return Decision.from_dict(stored)
+    return _derived(parse_data)
+
+
+def _derived(parse_data: dict) -> Decision:
+    intent = (parse_data.get("intent") or {})
+    name = intent.get("name")
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if name == "nlu_fallback" and ranking:
+        name, confidence = ranking[0]["name"], float(ranking[0].get("confidence") or 0.0)
+    else:
+        confidence = float(intent.get("confidence") or 0.0)
+    if not is_answer_key(name):
+        return Decision(DECLINE)
+    selector = (parse_data.get("response_selector") or {}).get(name) or {}
+    answers = [(r["intent_response_key"], confidence * float(r.get("confidence") or 0.0))
+               for r in selector.get("ranking") or []]
+    if not answers:
+        return Decision(DECLINE)
+    answers = [a for a in answers if a[1] >= CANDIDATE_CONFIDENCE][:MAX_CANDIDATES] or answers[:1]
+    best_key, best = answers[0]
+    if best >= ANSWER_CONFIDENCE:
+        return Decision(ANSWER, best_key, tuple(answers))
+    if len(answers) >= 2:
+        return Decision(CLARIFY, best_key, tuple(answers))
+    return Decision(DECLINE, None, tuple(answers))
