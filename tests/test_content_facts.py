@@ -45,9 +45,15 @@ def test_every_urgent_answer_gives_help_open_now_and_the_conseiller_comes_second
         assert "17cyber.gouv.fr" in text and "24h/24" in text, key
         assert "0 805 805 817" in text, key
         assert "RDV" not in text, f"{key}: the conseiller is offered after the help open now"
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "urgence.yml").read_text(encoding="utf-8"))["rules"]
-    steps = [s.get("action") for s in rules[0]["steps"] if "action" in s]
-    assert steps == ["utter_urgence", "utter_urgence_offer_conseiller"]
+    # The urgent answer, then the offer of a conseiller (actions/answers.py, give_answer).
+    from unittest.mock import MagicMock
+
+    from actions.answers import give_answer
+
+    dispatcher = MagicMock()
+    give_answer(dispatcher, "urgence/carte_bancaire")
+    said = [call.kwargs.get("response") for call in dispatcher.utter_message.call_args_list]
+    assert said == ["utter_urgence/carte_bancaire", "utter_urgence_offer_conseiller"]
     offer = dict((w.split(":", 1)[1], t) for w, t in domain_texts())["utter_urgence_offer_conseiller"]
     assert "premier rendez-vous libre" not in offer and "RDV" in offer
 
