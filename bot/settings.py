@@ -70,6 +70,8 @@ DEFAULTS: dict[str, str] = {
     "RETENTION_TICKET_DAYS": "365",
     "RETENTION_SMS_DAYS": "90",
     "RETENTION_DESK_LOG_DAYS": "365",
+    # Living answers: an answer or a place not checked for this many days is due for review.
+    "ANSWER_REVIEW_DAYS": "90",
     # Desk.
     "DESK_SECRET_KEY": "dev-only-change-me",
     "DESK_PUBLIC_URL": "http://localhost:8000",
@@ -133,6 +135,7 @@ class Settings:
     retention_ticket_days: int
     retention_sms_days: int
     retention_desk_log_days: int
+    answer_review_days: int
     desk_secret_key: str
     desk_public_url: str
     desk_cookie_secure: bool

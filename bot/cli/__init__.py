@@ -20,6 +20,7 @@ COMMANDS = {
     "notify": "bot.cli.notify",
     "purge": "bot.cli.purge",
     "privacy": "bot.cli.privacy",
+    "answers": "bot.cli.answers",
 }
 
 

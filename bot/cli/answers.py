@@ -1,0 +1,199 @@
+"""`python -m bot answers <subcommand>`: the living answers from the command line.
+
+  seed                       seed the database from bot/domain/*.yml (idempotent; `db upgrade` runs it)
+  export [--root DIR]        write the database's answers back to the domain files (and new references)
+  show KEY                   an answer's texts, sources, checked date and versions
+  set KEY --text-file F      replace a text, with the desk's checks (refused: the reasons, exit code 1)
+  revert KEY --to N          put back what version N held
+  check --text-file F        the checks alone, on any text
+
+Each subcommand is a `cmd_<name>(args) -> int` registered in `build_parser()`: add one
+the same way (a parser in `build_parser`, `set_defaults(run=cmd_<name>)`).
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+
+def actor(args) -> str:
+    if getattr(args, "by", None):
+        return args.by
+    try:
+        return f"ligne de commande ({getpass.getuser()})"
+    except Exception:
+        return "ligne de commande"
+
+
+def cmd_seed(args) -> int:
+    from bot.answers.seed import seed, seed_place_reviews
+    from bot.db import session_scope
+    from bot.settings import get_settings
+
+    with session_scope() as session:
+        report = seed(session, Path(args.root) if args.root else None)
+        seed_place_reviews(session, get_settings().places_file)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from bot.answers.export import ExportError, export
+    from bot.db import session_scope
+
+    try:
+        with session_scope() as session:
+            report = export(session, Path(args.root) if args.root else None)
+    except ExportError as error:
+        print(f"export refused: {error}", file=sys.stderr)
+        return 1
+    if not (report.answers or report.references or report.checks):
+        print("nothing to write: the repository already holds the database's answers")
+    for key in report.answers:
+        print(f"answer {key}")
+    for value in report.references:
+        print(f"reference {value} (data/references.yml)")
+    for key in report.checks:
+        print(f"checked date {key} (data/answers/checks.yml)")
+    if report.files:
+        print("written: " + ", ".join(report.files))
+    return 0
+
+
+def _print_answer(answer, versions) -> None:
+    print(answer.key)
+    print(f"  file: {answer.domain_file}")
+    for index, variation in enumerate(answer.variations, start=1):
+        where = f" [channel {variation['channel']}]" if variation.get("channel") else ""
+        print(f"  variation {index}{where}: {variation.get('text') or ''}")
+        for button in variation.get("buttons") or []:
+            print(f"    button: {button.get('title')} -> {button.get('payload')}")
+    print("  sources: " + ("; ".join(answer.sources) if answer.sources else "none"))
+    checked = answer.checked_on.isoformat() if answer.checked_on else "never"
+    print(f"  checked: {checked}" + (f" by {answer.checked_by}" if answer.checked_by else ""))
+    print("  versions:")
+    for version in versions:
+        note = f" ({version.note})" if version.note else ""
+        print(f"    {version.number}\t{version.at:%Y-%m-%d %H:%M}\t{version.kind}\t{version.by}{note}")
+
+
+def cmd_show(args) -> int:
+    from bot.answers import store
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        try:
+            answer = store.get(session, args.key)
+        except store.UnknownAnswer:
+            print(f"no answer {args.key!r} (python -m bot answers seed?)", file=sys.stderr)
+            return 2
+        _print_answer(answer, store.history(session, args.key))
+    return 0
+
+
+def _read_text(path: str) -> str:
+    return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+
+
+def cmd_set(args) -> int:
+    from bot.answers import store
+    from bot.db import session_scope
+
+    text = _read_text(args.text_file)
+    try:
+        with session_scope() as session:
+            answer = store.get(session, args.key)
+            texts = [str(v.get("text") or "") for v in answer.variations]
+            index = args.variation - 1
+            if not 0 <= index < len(texts):
+                print(f"{args.key} has {len(texts)} variation(s)", file=sys.stderr)
+                return 2
+            texts[index] = text
+            sources = args.source if args.source else None
+            answer = store.edit(session, args.key, texts, actor(args), sources=sources, note=args.note)
+            print(f"{args.key}: version {answer.version} saved; served from the next turn")
+    except store.UnknownAnswer:
+        print(f"no answer {args.key!r} (python -m bot answers seed?)", file=sys.stderr)
+        return 2
+    except store.Refused as refused:
+        print("Modification refusée :", file=sys.stderr)
+        for problem in refused.problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_revert(args) -> int:
+    from bot.answers import store
+    from bot.db import session_scope
+
+    try:
+        with session_scope() as session:
+            answer = store.revert(session, args.key, args.to, actor(args))
+            print(f"{args.key}: version {answer.version} holds version {args.to}'s texts again")
+    except store.UnknownAnswer as error:
+        print(f"unknown answer or version: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_check(args) -> int:
+    from bot.answers.checks import check_text
+    from bot.answers.references import known_references
+    from bot.db import session_scope
+
+    with session_scope() as session:
+        report = check_text(_read_text(args.text_file), known_references(session))
+    if report.sms:
+        print(f"SMS: {report.sms.segments} segment(s), {report.sms.encoding}, {report.sms.length} characters")
+    if report.readability:
+        r = report.readability
+        print(f"readability: {r.words_per_sentence} words per sentence (longest {r.longest_sentence}), "
+              f"long words: {', '.join(r.long_words) or 'none'}")
+    for problem in report.problems:
+        print(f"- {problem}")
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot answers")
+    sub = parser.add_subparsers(dest="action", required=True)
+
+    seed = sub.add_parser("seed", help="seed the database's answers from the domain files")
+    seed.add_argument("--root", help="another checkout to read (default: this one)")
+    seed.set_defaults(run=cmd_seed)
+
+    export = sub.add_parser("export", help="write the database's answers back to the domain files")
+    export.add_argument("--root", help="another checkout to write (default: this one)")
+    export.set_defaults(run=cmd_export)
+
+    show = sub.add_parser("show", help="an answer, its sources, checked date and versions")
+    show.add_argument("key", help="the response name, e.g. utter_faq_email/spams")
+    show.set_defaults(run=cmd_show)
+
+    set_ = sub.add_parser("set", help="replace an answer's text (checked as in the desk)")
+    set_.add_argument("key")
+    set_.add_argument("--text-file", required=True, help="file holding the new text ('-': stdin)")
+    set_.add_argument("--variation", type=int, default=1, help="which variation (1 = the first), see `show`")
+    set_.add_argument("--source", action="append", help="a source of the answer (repeat; replaces the list)")
+    set_.add_argument("--note", help="why (kept in the answer's history)")
+    set_.add_argument("--by", help="who makes the change (default: the system user)")
+    set_.set_defaults(run=cmd_set)
+
+    revert = sub.add_parser("revert", help="put back what a version of an answer held")
+    revert.add_argument("key")
+    revert.add_argument("--to", type=int, required=True, help="the version number (see `show`)")
+    revert.add_argument("--by", help="who makes the change (default: the system user)")
+    revert.set_defaults(run=cmd_revert)
+
+    check = sub.add_parser("check", help="run the checks on a text, save nothing")
+    check.add_argument("--text-file", required=True, help="file holding the text ('-': stdin)")
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
