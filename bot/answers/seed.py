@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -58,6 +59,16 @@ def repository_answers(root: Path | None = None) -> dict[str, tuple[str, list[di
         for name, variations in (data.get("responses") or {}).items():
             found[name] = (str(path.relative_to(root)), list(variations or []))
     return found
+
+
+@lru_cache(maxsize=4)
+def slot_names(root: Path | None = None) -> frozenset:
+    """The domain's slots: the {placeholders} Rasa can fill in an answer."""
+    names = set()
+    for path in sorted(((root or ROOT) / "bot" / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names |= set((data.get("slots") or {}).keys())
+    return frozenset(names)
 
 
 def _date(value) -> date | None:

@@ -96,7 +96,10 @@ def with_texts(variations: list[dict], texts: list[str]) -> list[dict]:
 
 
 def check(session: Session, answer: Answer, variations: list[dict]) -> list[Report]:
-    allowed = placeholders_of(answer.variations) | placeholders_of((answer.seeded or {}).get("variations") or [])
+    from bot.answers.seed import slot_names
+
+    allowed = (placeholders_of(answer.variations) | placeholders_of((answer.seeded or {}).get("variations") or [])
+               | slot_names())
     return check_answer(variations, known_references(session), allowed_placeholders=allowed,
                         fold_accents=get_settings().sms_fold_accents)
 

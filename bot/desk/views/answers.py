@@ -18,9 +18,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from sqlalchemy import select
 
 from bot.answers import store
-from bot.answers.checks import SMS_CHANNEL, check_answer, placeholders_of
+from bot.answers.checks import SMS_CHANNEL
 from bot.answers.models import AnswerReference
-from bot.answers.references import known_references
 from bot.answers.usage import due_answers, due_places, mark_place_checked, sent_counts
 from bot.desk import db
 from bot.desk.views import actor, log, require_coordinateur
@@ -87,8 +86,7 @@ def edit():
     answer = _answer_or_404(key)
     if request.method == "GET":
         texts = [str(v.get("text") or "") for v in answer.variations]
-        reports = check_answer(answer.variations, known_references(session),
-                               allowed_placeholders=placeholders_of(answer.variations))
+        reports = store.check(session, answer, answer.variations)
         return _render_editor(answer, texts, list(answer.sources or []), reports)
     texts, sources = _typed_texts(answer), _typed_sources()
     problems = []
