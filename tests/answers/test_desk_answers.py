@@ -183,3 +183,10 @@ def test_a_place_is_marked_checked_from_the_review_page(coordinateur, seeded_eng
         review = session.execute(select(PlaceReview).where(PlaceReview.place_slug == slug)).scalar_one()
         assert review.checked_on == date.today() and review.checked_by == "coord@metz.fr"
         assert session.execute(select(AuditEntry).where(AuditEntry.target == "place")).scalar_one().detail["slug"] == slug
+
+
+def test_only_the_editor_may_run_its_own_script(coordinateur):
+    editor = coordinateur.get(EDIT_PAGE)
+    assert "script-src 'self'" in editor.headers["Content-Security-Policy"]
+    assert 'src="/static/answers.js"' in editor.get_data(as_text=True)
+    assert "script-src 'none'" in coordinateur.get("/reponses").headers["Content-Security-Policy"]

@@ -170,3 +170,36 @@ def test_check_prints_the_figures_and_the_reasons(seeded_engine, tmp_path, capsy
     assert run("check", "--text-file", text_file(tmp_path, "Vérifie ton compte.")) == 1
     out = capsys.readouterr().out
     assert "SMS: 1 segment(s), GSM-7" in out and "Le texte tutoie" in out
+
+
+CHECKS = """# Sources and checked dates of the answers.
+utter_faq_email/spams:
+  sources:
+    - "signal-spam.fr (consulté le 30/11/2026)"
+  checked: 2026-11-30
+utter_goodbye:
+  sources: []
+"""
+
+
+def test_checks_file_seeds_sources_and_dates_and_a_later_check_is_exported_into_it(seeded_engine, checkout):
+    from datetime import date
+
+    checks = checkout / "data" / "answers" / "checks.yml"
+    checks.parent.mkdir(parents=True, exist_ok=True)
+    checks.write_text(CHECKS, encoding="utf-8")
+    with session_scope(seeded_engine) as session:
+        seed(session, checkout)
+        spams = store.get(session, "utter_faq_email/spams")
+        assert spams.sources == ["signal-spam.fr (consulté le 30/11/2026)"] and spams.checked_on == date(2026, 11, 30)
+        assert store.get(session, "utter_goodbye").checked_on is None
+    before = snapshot(checkout)
+    assert run("export", "--root", str(checkout)) == 0
+    assert snapshot(checkout) == before
+    with session_scope(seeded_engine) as session:
+        store.mark_checked(session, "utter_goodbye", "camille", on=date(2026, 12, 1))
+    assert run("export", "--root", str(checkout)) == 0
+    data = yaml.safe_load(checks.read_text(encoding="utf-8"))
+    assert data["utter_goodbye"] == {"sources": [], "checked": date(2026, 12, 1)}
+    assert data["utter_faq_email/spams"]["checked"] == date(2026, 11, 30)
+    assert checks.read_text(encoding="utf-8").startswith("# Sources and checked dates of the answers.\n")

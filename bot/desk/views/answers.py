@@ -70,13 +70,20 @@ def _typed_sources() -> list[str]:
     return [line.strip() for line in request.form.get("sources", "").splitlines() if line.strip()]
 
 
+# The editor's page may run its one script (static/answers.js, checks as you type); every other
+# page of the desk keeps `script-src 'none'`.
+EDITOR_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+              "connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
 def _render_editor(answer, texts: list[str], sources: list[str], reports=None, problems=None, status=200):
     session = db()
-    return render_template(
+    page = render_template(
         "answer.html", title=f"Réponse {answer.key}", answer=answer, texts=texts, sources=sources,
         labels=[variation_label(v) for v in answer.variations], reports=reports, problems=problems or [],
         history=store.history(session, answer.key), uses=sent_counts(session).get(answer.key, 0),
-        form=request.form, review_days=get_settings().answer_review_days), status
+        form=request.form, review_days=get_settings().answer_review_days)
+    return page, status, {"Content-Security-Policy": EDITOR_CSP}
 
 
 @bp.route("/reponses/modifier", methods=["GET", "POST"])
