@@ -190,3 +190,20 @@ def test_only_the_editor_may_run_its_own_script(coordinateur):
     assert "script-src 'self'" in editor.headers["Content-Security-Policy"]
     assert 'src="/static/answers.js"' in editor.get_data(as_text=True)
     assert "script-src 'none'" in coordinateur.get("/reponses").headers["Content-Security-Policy"]
+
+
+def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten_and_the_text_is_kept(coordinateur, seeded_engine):
+    token = csrf_token(coordinateur.get(EDIT_PAGE).get_data(as_text=True))
+    with session_scope(seeded_engine) as session:
+        seen = store.get(session, KEY).version
+        store.edit(session, KEY, ["Écrivez RDV pour voir un conseiller."], "camille")
+    mine = "Un conseiller peut vous aider : écrivez RDV."
+    response = coordinateur.post("/reponses/modifier", data={"csrf_token": token, "cle": KEY, "action": "enregistrer",
+                                                             "version": str(seen), "texte_0": mine, "sources": ""})
+    body = page(response)
+    assert response.status_code == 400 and "Quelqu'un a changé cette réponse pendant que vous écriviez" in body
+    assert f">{mine}</textarea>" in body and served(seeded_engine) == "Écrivez RDV pour voir un conseiller."
+    again = coordinateur.post("/reponses/modifier", data={"csrf_token": csrf_token(body), "cle": KEY,
+                                                          "action": "enregistrer", "version": str(seen + 1),
+                                                          "texte_0": mine, "sources": ""})
+    assert again.status_code == 302 and served(seeded_engine) == mine

@@ -107,6 +107,11 @@ def edit():
     variations = store.with_texts(answer.variations, texts)
     reports = store.check(session, answer, variations)
     problems += [p for r in reports for p in r.problems]
+    seen = request.form.get("version", "")
+    if request.form.get("action") == "enregistrer" and seen.isdigit() and int(seen) != answer.version:
+        problems.append(f"Quelqu'un a changé cette réponse pendant que vous écriviez (version {answer.version}, "
+                        f"par {answer.updated_by}). Votre texte est gardé : comparez avec l'historique, "
+                        "puis enregistrez à nouveau.")
     if request.form.get("action") != "enregistrer" or problems:
         session.rollback()  # nothing is kept of a refused edit, not even its new reference
         if problems and request.form.get("action") == "enregistrer":
