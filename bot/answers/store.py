@@ -8,7 +8,6 @@ with its reasons; a revert puts back what a version held.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
@@ -66,12 +65,6 @@ def get(session: Session, key: str) -> Answer:
     if answer is None:
         raise UnknownAnswer(key)
     return answer
-
-
-def served(session: Session) -> dict[str, list[dict]]:
-    """What Rasa serves: every answer's variations, by response name."""
-    rows = session.execute(select(Answer.key, Answer.variations).where(Answer.retired.is_(False)))
-    return {key: variations for key, variations in rows}
 
 
 def search(session: Session, words: str = "") -> list[Answer]:
@@ -149,13 +142,6 @@ def history(session: Session, key: str) -> list[AnswerVersion]:
     answer = get(session, key)
     return list(session.execute(select(AnswerVersion).where(AnswerVersion.answer_id == answer.id)
                                 .order_by(AnswerVersion.number.desc())).scalars())
-
-
-@dataclass(frozen=True)
-class NewReference:
-    value: str
-    what: str
-    source: str
 
 
 def add_reference(session: Session, value: str, what: str, source: str, by: str) -> AnswerReference:
