@@ -101,6 +101,6 @@ def known_references(session: Session | None = None, path: Path | None = None) -
         from bot.answers.models import AnswerReference
 
         entries += [(r.kind, r.value) for r in session.execute(select(AnswerReference)).scalars()]
-    urls = frozenset(url_key(v) for k, v in entries if k != "phone")
+    urls = frozenset(url_key(v) for k, v in entries if k == "url")
     phones = frozenset(digits(v) for k, v in entries if k == "phone")
     return Known(urls, phones)

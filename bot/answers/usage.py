@@ -7,7 +7,9 @@ response selector too: `utter_faq_email/spams`). Conversations are purged after
 RETENTION_CONVERSATION_DAYS, so the count covers at most that.
 
 Due: an answer or a place whose last check is older than ANSWER_REVIEW_DAYS, or
-never checked; the most-used first.
+never checked; the most-used first. A place's check is the later of its `place_reviews`
+row (who and when, marked from the review page) and its own `checked_on` column when the
+places table has one.
 """
 from __future__ import annotations
 
@@ -78,14 +80,25 @@ def due_places(session: Session, review_days: int, today: date | None = None,
     items = []
     for place in session.execute(select(Place)).scalars():
         review = reviews.get(place.slug)
-        checked_on = review.checked_on if review else None
+        checked_on = latest(review.checked_on if review else None, getattr(place, "checked_on", None))
         if is_due(checked_on, review_days, today):
             items.append(DueItem("place", place.slug, place.nom, checked_on, review.checked_by if review else None,
                                  uses.get(place.id, 0)))
     return sorted(items, key=lambda i: (-i.uses, i.key))
 
 
+def latest(*days: date | None) -> date | None:
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
+
+
 def mark_place_checked(session: Session, slug: str, by: str, on: date | None = None) -> PlaceReview:
+    """Who checked a place and when; the place's own "vérifié le" too, where the places table has one."""
+    from bot.places.models import Place
+
+    place = session.execute(select(Place).where(Place.slug == slug)).scalar_one_or_none()
+    if place is not None and hasattr(Place, "checked_on"):
+        place.checked_on = on or date.today()
     review = session.execute(select(PlaceReview).where(PlaceReview.place_slug == slug)).scalar_one_or_none()
     if review is None:
         review = PlaceReview(place_slug=slug)

@@ -7,8 +7,8 @@
   revert KEY --to N          put back what version N held
   check --text-file F        the checks alone, on any text
 
-Each subcommand is a `cmd_<name>(args) -> int` registered in `build_parser()`: add one
-the same way (a parser in `build_parser`, `set_defaults(run=cmd_<name>)`).
+Each subcommand registers itself in SUBCOMMANDS with the function that adds its parser
+(its arguments and `set_defaults(run=...)`), so that others can be added beside it.
 """
 from __future__ import annotations
 
@@ -157,43 +157,58 @@ def cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot answers")
-    sub = parser.add_subparsers(dest="action", required=True)
+def add_seed(sub) -> None:
+    parser = sub.add_parser("seed", help="seed the database's answers from the domain files")
+    parser.add_argument("--root", help="another checkout to read (default: this one)")
+    parser.set_defaults(run=cmd_seed)
 
-    seed = sub.add_parser("seed", help="seed the database's answers from the domain files")
-    seed.add_argument("--root", help="another checkout to read (default: this one)")
-    seed.set_defaults(run=cmd_seed)
 
-    export = sub.add_parser("export", help="write the database's answers back to the domain files")
-    export.add_argument("--root", help="another checkout to write (default: this one)")
-    export.set_defaults(run=cmd_export)
+def add_export(sub) -> None:
+    parser = sub.add_parser("export", help="write the database's answers back to the domain files")
+    parser.add_argument("--root", help="another checkout to write (default: this one)")
+    parser.set_defaults(run=cmd_export)
 
-    show = sub.add_parser("show", help="an answer, its sources, checked date and versions")
-    show.add_argument("key", help="the response name, e.g. utter_faq_email/spams")
-    show.set_defaults(run=cmd_show)
 
-    set_ = sub.add_parser("set", help="replace an answer's text (checked as in the desk)")
-    set_.add_argument("key")
-    set_.add_argument("--text-file", required=True, help="file holding the new text ('-': stdin)")
-    set_.add_argument("--variation", type=int, default=1, help="which variation (1 = the first), see `show`")
-    set_.add_argument("--source", action="append", help="a source of the answer (repeat; replaces the list)")
-    set_.add_argument("--note", help="why (kept in the answer's history)")
-    set_.add_argument("--by", help="who makes the change (default: the system user)")
-    set_.set_defaults(run=cmd_set)
+def add_show(sub) -> None:
+    parser = sub.add_parser("show", help="an answer, its sources, checked date and versions")
+    parser.add_argument("key", help="the response name, e.g. utter_faq_email/spams")
+    parser.set_defaults(run=cmd_show)
 
-    revert = sub.add_parser("revert", help="put back what a version of an answer held")
-    revert.add_argument("key")
-    revert.add_argument("--to", type=int, required=True, help="the version number (see `show`)")
-    revert.add_argument("--by", help="who makes the change (default: the system user)")
-    revert.set_defaults(run=cmd_revert)
 
-    check = sub.add_parser("check", help="run the checks on a text, save nothing")
-    check.add_argument("--text-file", required=True, help="file holding the text ('-': stdin)")
-    check.set_defaults(run=cmd_check)
-    return parser
+def add_set(sub) -> None:
+    parser = sub.add_parser("set", help="replace an answer's text (checked as in the desk)")
+    parser.add_argument("key")
+    parser.add_argument("--text-file", required=True, help="file holding the new text ('-': stdin)")
+    parser.add_argument("--variation", type=int, default=1, help="which variation (1 = the first), see `show`")
+    parser.add_argument("--source", action="append", help="a source of the answer (repeat; replaces the list)")
+    parser.add_argument("--note", help="why (kept in the answer's history)")
+    parser.add_argument("--by", help="who makes the change (default: the system user)")
+    parser.set_defaults(run=cmd_set)
+
+
+def add_revert(sub) -> None:
+    parser = sub.add_parser("revert", help="put back what a version of an answer held")
+    parser.add_argument("key")
+    parser.add_argument("--to", type=int, required=True, help="the version number (see `show`)")
+    parser.add_argument("--by", help="who makes the change (default: the system user)")
+    parser.set_defaults(run=cmd_revert)
+
+
+def add_check(sub) -> None:
+    parser = sub.add_parser("check", help="run the checks on a text, save nothing")
+    parser.add_argument("--text-file", required=True, help="file holding the text ('-': stdin)")
+    parser.set_defaults(run=cmd_check)
+
+
+# name -> function adding its parser (arguments and `run`) to the subparsers
+SUBCOMMANDS = {"seed": add_seed, "export": add_export, "show": add_show, "set": add_set, "revert": add_revert,
+               "check": add_check}
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python -m bot answers")
+    sub = parser.add_subparsers(dest="action", required=True)
+    for add in SUBCOMMANDS.values():
+        add(sub)
+    args = parser.parse_args(argv)
     return int(args.run(args) or 0)
