@@ -203,3 +203,12 @@ def test_checks_file_seeds_sources_and_dates_and_a_later_check_is_exported_into_
     assert data["utter_goodbye"] == {"sources": [], "checked": date(2026, 12, 1)}
     assert data["utter_faq_email/spams"]["checked"] == date(2026, 11, 30)
     assert checks.read_text(encoding="utf-8").startswith("# Sources and checked dates of the answers.\n")
+
+
+def test_the_block_writer_reads_back_as_every_response_of_the_repository():
+    from bot.answers.export import emit
+    from bot.answers.seed import repository_answers
+
+    for key, (_file, variations) in repository_answers().items():
+        block = "responses:\n  x:\n" + "\n".join(emit(variations, 4)) + "\n"
+        assert yaml.safe_load(block)["responses"]["x"] == variations, key
