@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db import Base
 from bot import residents  # noqa: F401
+from bot.answers import models as answers_models  # noqa: F401
 from bot.booking import models as booking_models  # noqa: F401
 from bot.desk import models as desk_models  # noqa: F401
 from bot.places import models as places_models  # noqa: F401

@@ -85,7 +85,7 @@ DEFAULTS: dict[str, str] = {
     "RETENTION_TICKET_DAYS": "365",
     "RETENTION_SMS_DAYS": "90",
     "RETENTION_DESK_LOG_DAYS": "365",
-    # Content: an answer or a place whose facts were checked longer ago is due (`answers due`).
+    # Living answers: an answer or a place not checked for this many days is due for review.
     "ANSWER_REVIEW_DAYS": "90",
     # Desk.
     "DESK_SECRET_KEY": "dev-only-change-me",

@@ -9,32 +9,14 @@ modules) and fails on any that is not listed.
 from __future__ import annotations
 
 import ast
-import re
 
 import pytest
 import yaml
 
+from bot.answers.references import FORMAT_SAMPLES, digits, extract, url_key
 from bot.settings import ROOT
 
 REFERENCES = ROOT / "data" / "references.yml"
-
-TLDS = r"(?:gouv\.fr|fr|com|net|org|eu|info|io|ai|app|be|ch|de|co|tv|me)"
-URL = re.compile(
-    rf"(?<![\w@.-])(?:https?://)?(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{TLDS})"
-    rf"((?:/[\w\-./%?=&#~+]*[\w/])?)(?![\w-])",
-    re.IGNORECASE,
-)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONES = [
-    re.compile(r"(?<![\d+])\+33\s?\(?0?\)?\s?[1-9](?:[\s.]?\d{2}){4}(?!\d)"),  # +33 3 87 55 50 00
-    re.compile(r"(?<![\d+])0[1-9](?:[\s.]?\d{2}){4}(?!\d)"),  # 03 87 55 50 00
-    re.compile(r"(?<![\d+])0\s?[1-9]\d{2}(?:[\s.]?\d{3}){2}(?!\d)"),  # 0 892 705 705
-    re.compile(r"(?<![\d,.:h])3\d{3,4}(?![\d,.:]?\d|\s?(?:€|euros?|h\b|mo\b|Mo\b|ko\b|Go\b|%))"),  # 3646, 33700
-    re.compile(r"(?i)(?:appel\w*|compos\w*|num[ée]ro)\s+(?:le\s+|au\s+)?(1\d{1,2}|11\d)(?!\d)"),  # le 17, 112
-]
-
-# Format samples shown to residents ("Écrivez-le comme 06 12 34 56 78"): not resources.
-FORMAT_SAMPLES = {"0612345678"}
 
 # Python modules whose strings are sent to residents.
 MESSAGE_MODULES = [
@@ -44,29 +26,6 @@ MESSAGE_MODULES = [
     "bot/sms/opt_out.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "actions").glob("*.py")),
 ]
-
-
-def digits(value: str) -> str:
-    value = re.sub(r"\D", "", value)
-    return "0" + value[2:] if value.startswith("33") and len(value) == 11 else value
-
-
-def url_key(value: str) -> str:
-    value = re.sub(r"^(?:https?://)?(?:www\.)?", "", value.strip().lower())
-    return value.rstrip("/")
-
-
-def extract(text: str) -> tuple[set[str], set[str]]:
-    """(urls, phone numbers) found in a text, URLs without scheme, phones as digits."""
-    emails = set(EMAIL.findall(text))
-    without_emails = EMAIL.sub(" ", text)
-    urls = {url_key(m.group(1) + m.group(2)) for m in URL.finditer(without_emails)}
-    urls |= {e.lower() for e in emails}
-    phones = set()
-    for pattern in PHONES:
-        for match in pattern.finditer(without_emails):
-            phones.add(digits(match.group(match.lastindex or 0)))
-    return urls, phones
 
 
 def load_references() -> tuple[set[str], set[str]]:

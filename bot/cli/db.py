@@ -6,6 +6,18 @@ import argparse
 from bot import migrate
 
 
+def seed_answers(url: str | None) -> None:
+    """The answers follow the repository after each upgrade (bot/answers/seed.py: desk edits stay)."""
+    from bot.answers.seed import seed, seed_place_reviews
+    from bot.db import engine_for, session_scope
+    from bot.settings import get_settings
+
+    with session_scope(engine_for(url or get_settings().database_url)) as session:
+        report = seed(session)
+        seed_place_reviews(session, get_settings().places_file)
+    print("answers: " + "\n".join(report.lines()))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot db")
     parser.add_argument("action", choices=["upgrade", "downgrade", "revision"])
@@ -14,6 +26,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.action == "upgrade":
         migrate.upgrade(args.url)
+        seed_answers(args.url)
     elif args.action == "downgrade":
         migrate.downgrade(args.url)
     else:

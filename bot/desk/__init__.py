@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from bot.desk.views import agenda, auth, permanences, privacy, reports, tickets
+    from bot.desk.views import agenda, answers, auth, permanences, privacy, reports, tickets
 
-    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp):
+    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp):
         app.register_blueprint(blueprint)
 
     from bot.desk import labels
