@@ -99,14 +99,15 @@ def test_each_refused_edit_says_why_and_keeps_what_was_typed(coordinateur, seede
 
 
 def test_a_new_phone_number_is_added_with_its_source_then_the_edit_saves_and_is_audited(coordinateur, seeded_engine):
-    new = "Un conseiller peut vous aider : écrivez RDV. Info Escroqueries : 0 805 805 817 (gratuit)."
+    # A number the references file does not hold (Info Escroqueries' 0 805 805 817 is there now).
+    new = "Un conseiller peut vous aider : écrivez RDV. Ligne d'essai : 0 800 123 456 (gratuit)."
     refused = submit(coordinateur, [new])
-    assert refused.status_code == 400 and "Le numéro « 0805805817 »" in page(refused)
-    no_source = submit(coordinateur, [new], ref_valeur="0 805 805 817", ref_quoi="Info Escroqueries")
+    assert refused.status_code == 400 and "Le numéro « 0800123456 »" in page(refused)
+    no_source = submit(coordinateur, [new], ref_valeur="0 800 123 456", ref_quoi="Ligne d'essai")
     assert no_source.status_code == 400 and "Donnez la source" in page(no_source)
     with session_scope(seeded_engine) as session:
         assert session.execute(select(AnswerReference)).first() is None  # nothing kept of a refused edit
-    saved = submit(coordinateur, [new], ref_valeur="0 805 805 817", ref_quoi="Info Escroqueries",
+    saved = submit(coordinateur, [new], ref_valeur="0 800 123 456", ref_quoi="Ligne d'essai",
                    ref_source="service-public.fr, page Info Escroqueries", sources="service-public.fr (1/12/2026)")
     assert saved.status_code == 302
     assert "Réponse enregistrée" in page(coordinateur.get(saved.headers["Location"]))
@@ -156,6 +157,8 @@ def test_the_review_page_lists_what_is_due_most_used_first_and_records_who_check
     with session_scope(seeded_engine) as session:
         store.mark_checked(session, "utter_thank", "someone", on=date.today() - timedelta(days=10))
         store.mark_checked(session, "utter_greet", "someone", on=date.today() - timedelta(days=200))
+        for key in ("utter_faq_email/spams", "utter_goodbye"):  # due whatever data/answers/checks.yml says
+            store.mark_checked(session, key, "someone", on=date.today() - timedelta(days=300))
     body = page(coordinateur.get("/revue"))
     answers = body.split("<h2>Lieux")[0]
     assert answers.index("utter_faq_email/spams") < answers.index("utter_goodbye") < answers.index("utter_greet")
