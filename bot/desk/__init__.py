@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, abort, g, redirect, render_template, request, url_for
+from flask import Flask, Request, abort, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.datastructures import ImmutableMultiDict
 
 from bot.db import engine_for, session_factory
 from bot.proxies import trust_proxies
 from bot.settings import Settings, get_settings, require_safe_settings
+from bot.text_cleaning import clean_text
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 SESSION_HOURS = 10
@@ -34,9 +36,22 @@ def client_ip() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
+class CleanFormRequest(Request):
+    """Every form field cleaned as residents' messages are (bot/text_cleaning.py), passwords
+    excepted (they are compared as typed): a NUL in a note never reaches PostgreSQL."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form:
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(key, value if "password" in key else clean_text(value)) for key, value in form.items(multi=True)])
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = require_safe_settings(settings or get_settings())
     app = Flask(__name__)
+    app.request_class = CleanFormRequest
     trust_proxies(app, settings.trusted_proxies)
     app.config.update(
         SECRET_KEY=settings.desk_secret_key,

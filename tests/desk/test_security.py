@@ -147,3 +147,24 @@ def test_a_conseiller_sees_only_the_tickets_of_their_places(app, desk_engine):
     assert client.get(f"/tickets/{ticket_id}").status_code == 404
     assert client.get("/statistiques").status_code == 403
     assert client.get("/permanences/1").status_code == 403
+
+
+def test_form_text_is_cleaned_before_it_is_stored_but_passwords_are_not(app, desk_engine):
+    from bot.sms.models import OutboundMessage
+
+    ticket_id, _ = make_booked_ticket(desk_engine)
+    make_user(desk_engine, "coord@metz.fr", "coordinateur")
+    client = app.test_client()
+    assert login(client, "coord@metz.fr").status_code == 302
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    client.post(f"/tickets/{ticket_id}/sms", data={"modele": "", "texte": "Bonjour\x00 Marie\x07 !",
+                                                   "csrf_token": csrf_token(page)})
+    with session_scope(desk_engine) as session:
+        bodies = [m.body for m in session.execute(select(OutboundMessage).where(
+            OutboundMessage.ticket_id == ticket_id, OutboundMessage.purpose == "desk")).scalars()]
+    assert bodies and all("\x00" not in b and "\x07" not in b for b in bodies), bodies
+    # A password is compared as typed: cleaning it would lock out whoever chose a tab in it.
+    with app.test_request_context("/connexion", method="POST", data={"password": "a\tb", "email": "x\x00@metz.fr"}):
+        from flask import request
+
+        assert request.form["password"] == "a\tb" and request.form["email"] == "x@metz.fr"
