@@ -1,4 +1,9 @@
-"""`python -m bot serve rasa|actions|web|desk`: start one process of the product, configured by settings."""
+"""`python -m bot serve rasa|actions|web|desk`: start one process of the product, configured by settings.
+
+The desk and the web page run under gunicorn (bot/wsgi_server.py), on the desk's
+Python (.venv-desk, the `desk` image); `--dev` gives Werkzeug's development server.
+Only `rasa` and `actions` import Rasa, and only once chosen.
+"""
 from __future__ import annotations
 
 import argparse
@@ -19,11 +24,27 @@ def rasa_server_args(port: int) -> list[str]:
     ]
 
 
-def serve_desk(host: str, port: int) -> int:
-    """The conseillers' desk on Werkzeug's threaded server (enough for a structure's team)."""
+def serve_desk(host: str, port: int, dev: bool = False) -> int:
+    """The conseillers' desk: gunicorn, or Werkzeug's threaded server with `--dev`."""
     from bot.desk import create_app
 
+    if not dev:
+        from bot.wsgi_server import serve_wsgi
+
+        return serve_wsgi(create_app, host, port, "desk")
     create_app().run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    return 0
+
+
+def serve_web(host: str, port: int, dev: bool = False) -> int:
+    """The widget's files and demo page: gunicorn, or Werkzeug's with `--dev`."""
+    from bot.web import app
+
+    if not dev:
+        from bot.wsgi_server import serve_wsgi
+
+        return serve_wsgi(app.create_app, host, port, "web")
+    app.create_app().run(host=host, port=port, threaded=True, use_reloader=False)
     return 0
 
 
@@ -31,16 +52,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot serve")
     parser.add_argument("process", choices=["rasa", "actions", "web", "desk"])
     parser.add_argument("--port", type=int, help="default: RASA_PORT, ACTION_PORT, WEB_PORT or DESK_PORT")
-    parser.add_argument("--host", default="127.0.0.1", help="desk only: address to listen on")
+    parser.add_argument("--host", help="desk and web: address to listen on (desk: 127.0.0.1, web: 0.0.0.0)")
+    parser.add_argument("--dev", action="store_true",
+                        help="desk and web: Werkzeug's development server instead of gunicorn")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.process == "desk":
-        return serve_desk(args.host, args.port or settings.desk_port)
+        return serve_desk(args.host or "127.0.0.1", args.port or settings.desk_port, args.dev)
     if args.process == "web":
-        from bot.web.app import serve
-
-        serve(args.port or settings.web_port)
-        return 0
+        return serve_web(args.host or "0.0.0.0", args.port or settings.web_port, args.dev)
     if args.process == "rasa":
         from bot.cli import rasa_cli
 
