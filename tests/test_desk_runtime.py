@@ -186,3 +186,37 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "find-python.sh 3.12 3.11" in makefile
+
+
+@pytest.mark.parametrize("process, path", [("desk", "/connexion"), ("web", "/health")])
+def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, process, path, tmp_path):
+    """`make run`'s command for each (the Procfile's), on .venv-desk: gunicorn answers, with
+    the worker model of bot/wsgi_server.py; `--dev` is Werkzeug's development server."""
+    import os
+    import urllib.request
+
+    from tests.live_bot import free_port, wait_http
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "GUNICORN_CMD_ARGS": "--workers 1"}
+    assert probe(desk_python, "cli", "db", "upgrade", env=env).returncode == 0
+    servers = {}
+    for dev in (False, True):
+        port = free_port()
+        log_path = tmp_path / f"{process}-{dev}.log"
+        with open(log_path, "w") as log:
+            server = subprocess.Popen([desk_python, "-m", "bot", "serve", process, "--port", str(port),
+                                       *(["--dev"] if dev else [])],
+                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_http(f"http://127.0.0.1:{port}{path}", server, timeout=120)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as answer:
+                servers[dev] = answer.headers.get("Server", "")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        if not dev:
+            log_text = log_path.read_text()
+            assert "Starting gunicorn" in log_text and "Using worker: gthread" in log_text, log_text
+            assert log_text.count("Booting worker") == 1, log_text  # GUNICORN_CMD_ARGS applies
+    assert servers[False] == "gunicorn" and servers[True].startswith("Werkzeug/"), servers
