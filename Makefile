@@ -11,6 +11,7 @@ DESK_VENV := .venv-desk
 DESK_PY := $(DESK_VENV)/bin/python
 DESK_BOT := $(DESK_PY) -m bot
 DESK_INSTALLED := $(DESK_VENV)/.installed
+FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11
 MODEL := models/current.tar.gz
 RASA_DATA := --domain bot/domain --data data/nlu data/stories data/rules
 # Our NLU components' code too (bot/nlu/): Rasa's cache then retrains only what it changed.
@@ -42,7 +43,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt requirements.lock
 # versions of requirements.lock, with a warning; it still holds nothing of Rasa.
 $(DESK_INSTALLED): requirements-desk.txt requirements-desk.lock requirements.lock
 	@if [ ! -x $(DESK_PY) ]; then \
-	  python=$$(sh scripts/find-python.sh 3.12 3.11) || { \
+	  python=$$($(FIND_DESK_PYTHON)) || { \
 	    python=$$(sh scripts/find-python.sh 3.10) || exit 1; \
 	    echo "WARNING: no Python 3.12 or 3.11: $(DESK_VENV) (desk, web page, jobs) uses $$python, which gets no security fixes; install python3.12 and run 'rm -rf $(DESK_VENV)'."; \
 	  }; \

@@ -185,7 +185,7 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
     assert set(lines) == {"rasa", "actions", "reminders", "web", "desk", "notify", "purge"}
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
-    assert "find-python.sh 3.12 3.11" in makefile
+    assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile
 
 
 @pytest.mark.parametrize("process, path", [("desk", "/connexion"), ("web", "/health")])
