@@ -14,7 +14,6 @@ import json
 import re
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -143,7 +142,8 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
     check = subprocess.run(
         [desk_python, "-c", "import json, sys; from importlib import metadata; "
-         "print(json.dumps([sys.version_info[:2], sorted(d.metadata['Name'].lower() for d in metadata.distributions())]))"],
+         "names = sorted(d.metadata['Name'].lower() for d in metadata.distributions()); "
+         "print(json.dumps([sys.version_info[:2], names]))"],
         capture_output=True, text=True, timeout=60)
     version, installed = json.loads(check.stdout)
     assert not set(installed) & set(REFUSED), set(installed) & set(REFUSED)

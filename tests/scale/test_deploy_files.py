@@ -181,8 +181,8 @@ def test_the_desk_web_and_jobs_run_from_the_small_python_312_image():
     run from the `desk` image: python:3.12-slim, requirements-desk.txt, no Rasa, no model."""
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "ARG DESK_PYTHON=python:3.12-slim-bookworm" in dockerfile
-    desk_deps = dockerfile[dockerfile.index("FROM ${DESK_PYTHON} AS desk-deps"):dockerfile.index("FROM ${DESK_PYTHON} AS desk\n")]
-    desk = dockerfile[dockerfile.index("FROM ${DESK_PYTHON} AS desk\n"):dockerfile.index("AS deps")]
+    deps_at, desk_at = dockerfile.index("FROM ${DESK_PYTHON} AS desk-deps"), dockerfile.index("FROM ${DESK_PYTHON} AS desk\n")
+    desk_deps, desk = dockerfile[deps_at:desk_at], dockerfile[desk_at:dockerfile.index("AS deps")]
     assert "COPY requirements-desk.txt requirements-desk.lock /tmp/" in desk_deps
     assert "-r /tmp/requirements-desk.txt -c /tmp/requirements-desk.lock && pip check" in desk_deps
     assert "requirements.txt" not in desk_deps + desk and "actions/" not in desk and "model" not in desk
@@ -190,6 +190,7 @@ def test_the_desk_web_and_jobs_run_from_the_small_python_312_image():
     assert 'CMD ["serve", "desk", "--host", "0.0.0.0"]' in desk
     # Before Rasa's stages: the legacy builder builds the desk without Rasa's dependencies.
     assert dockerfile.index("AS desk\n") < dockerfile.index("AS deps") < dockerfile.index("AS assistant")
+    assert {".venv", ".venv-desk"} <= set((ROOT / ".dockerignore").read_text().splitlines())  # not in the context
     check = (DEPLOY / "check.sh").read_text()
     assert '--build-arg "DESK_PYTHON=$DESK_BASE_IMAGE"' in check and "without Rasa, with gunicorn" in check
 
