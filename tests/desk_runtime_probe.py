@@ -3,14 +3,15 @@
 finder that refuses rasa, rasa_sdk, tensorflow and spacy).
 
     python tests/desk_runtime_probe.py [--block] import MODULE...
-    python tests/desk_runtime_probe.py [--block] use DATABASE_URL
+    python tests/desk_runtime_probe.py [--block] use DATABASE_URL [EMAIL PASSWORD]
     python tests/desk_runtime_probe.py [--block] cli COMMAND ARGS...
     python tests/desk_runtime_probe.py [--block] help COMMAND...
 
 `import` imports each module and prints one JSON object: the modules that failed,
 each with the chain of our files that led to the refused import. `use` builds the
-desk and the web page and asks each for a page, on the database given (already
-migrated), then prints which of the refused packages ended up in sys.modules. `cli` runs
+desk and the web page and asks each for its pages, on the database given (already
+migrated; with an account, logged in as it), then prints which of the refused
+packages ended up in sys.modules. `cli` runs
 `python -m bot COMMAND ARGS...` as the Procfile does; `help` runs `python -m bot COMMAND --help`
 for each command and prints what each exited with and wrote.
 Plain Python only: no pytest here (it is not in .venv-desk).
@@ -59,7 +60,13 @@ def import_all(modules: list[str]) -> dict:
             "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(REFUSED))}
 
 
-def use(database_url: str) -> dict:
+DESK_PAGES = ("/", "/tickets", "/permanences", "/export", "/export.csv", "/statistiques", "/journal",
+              "/donnees-personnelles")
+
+
+def use(database_url: str, email: str | None = None, password: str | None = None) -> dict:
+    import re
+
     os.environ["DATABASE_URL"] = database_url
     os.environ["DESK_COOKIE_SECURE"] = "false"
     from bot.desk import create_app as desk_app
@@ -69,6 +76,13 @@ def use(database_url: str) -> dict:
     desk = desk_app().test_client()
     for path in ("/connexion", "/"):
         statuses[f"desk {path}"] = desk.get(path).status_code
+    if email:
+        page = desk.get("/connexion").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        answer = desk.post("/connexion", data={"email": email, "password": password, "csrf_token": token})
+        statuses["desk login"] = answer.status_code
+        for path in DESK_PAGES:
+            statuses[f"desk {path} (logged in)"] = desk.get(path).status_code
     web = web_app().test_client()
     for path in ("/", "/widget/config.json", "/health"):
         statuses[f"web {path}"] = web.get(path).status_code
@@ -108,7 +122,7 @@ def main(argv: list[str]) -> int:
     if action == "help":
         print(json.dumps(helps(rest)))
         return 0
-    result = import_all(rest) if action == "import" else use(rest[0])
+    result = import_all(rest) if action == "import" else use(*rest)
     print(json.dumps(result))
     return 0
 
