@@ -6,6 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BOT := $(PY) -m bot
 INSTALLED := $(VENV)/.installed
+# The desk, the web page and the jobs: a supported Python (3.12 or 3.11), nothing of Rasa (README, "Runtimes").
+DESK_VENV := .venv-desk
+DESK_PY := $(DESK_VENV)/bin/python
+DESK_BOT := $(DESK_PY) -m bot
+DESK_INSTALLED := $(DESK_VENV)/.installed
+FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11
 MODEL := models/current.tar.gz
 RASA_DATA := --domain bot/domain --data data/nlu data/stories data/rules
 # Our NLU components' code too (bot/nlu/): Rasa's cache then retrains only what it changed.
@@ -15,10 +21,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup train validate run shell test pytest story-test clean browser-deps eval bench deploy-check
+.PHONY: setup setup-desk train validate run shell test pytest story-test clean browser-deps eval bench deploy-check
 
-## setup: create .venv with Python 3.10 and install every dependency in one pip pass.
-setup: $(INSTALLED)
+## setup: create .venv with Python 3.10 (Rasa, actions, tests) and .venv-desk with Python 3.12 or
+## 3.11 (desk, web page, jobs), each with its dependencies installed in one pip pass.
+setup: $(INSTALLED) $(DESK_INSTALLED)
+setup-desk: $(DESK_INSTALLED)
 
 $(INSTALLED): requirements.txt requirements-dev.txt requirements.lock
 	@if [ ! -x $(PY) ]; then \
@@ -29,6 +37,24 @@ $(INSTALLED): requirements.txt requirements-dev.txt requirements.lock
 	$(PY) -m pip install --disable-pip-version-check -q \
 	  -r requirements.txt -r requirements-dev.txt -c requirements.lock
 	$(PY) -m pip check
+	@touch $@
+
+# No Python 3.12/3.11 on this machine: .venv-desk is made with Python 3.10 (end of life) and the
+# versions of requirements.lock, with a warning; it still holds nothing of Rasa.
+$(DESK_INSTALLED): requirements-desk.txt requirements-desk.lock requirements.lock
+	@if [ ! -x $(DESK_PY) ]; then \
+	  python=$$($(FIND_DESK_PYTHON)) || { \
+	    python=$$(sh scripts/find-python.sh 3.10) || exit 1; \
+	    echo "WARNING: no Python 3.12 or 3.11: $(DESK_VENV) (desk, web page, jobs) uses $$python, which gets no security fixes; install python3.12 and run 'rm -rf $(DESK_VENV)'."; \
+	  }; \
+	  echo "Creating $(DESK_VENV) with $$python"; \
+	  "$$python" -m venv $(DESK_VENV); \
+	fi
+	@lock=requirements-desk.lock; \
+	if $(DESK_PY) -c 'import sys; sys.exit(sys.version_info >= (3, 11))'; then lock=requirements.lock; fi; \
+	echo "$(DESK_PY) -m pip install -r requirements-desk.txt -c $$lock"; \
+	$(DESK_PY) -m pip install --disable-pip-version-check -q -r requirements-desk.txt -c $$lock
+	$(DESK_PY) -m pip check
 	@touch $@
 
 ## train: train the model, only when the data or the configuration changed.
@@ -44,11 +70,11 @@ validate: $(INSTALLED)
 	$(BOT) rasa data validate --config bot/config.yml $(RASA_DATA)
 
 ## run: start every process of the product (Ctrl-C stops them all).
-run: $(MODEL)
-	@$(BOT) local-secrets
-	$(BOT) db upgrade
-	$(BOT) places load
-	@$(BOT) info
+run: $(MODEL) $(DESK_INSTALLED)
+	@$(DESK_BOT) local-secrets
+	$(DESK_BOT) db upgrade
+	$(DESK_BOT) places load
+	@$(DESK_BOT) info
 	$(VENV)/bin/honcho start -f Procfile
 
 ## shell: chat with the assistant in the terminal.
@@ -59,7 +85,7 @@ shell: $(MODEL)
 	$(BOT) rasa shell --model $(MODEL) --endpoints bot/endpoints.yml
 
 ## test: validate the data, train, run pytest and Rasa's story tests.
-test: validate $(MODEL) browser-deps
+test: validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	$(PY) -m pytest
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors

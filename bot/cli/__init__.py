@@ -38,6 +38,10 @@ def main(argv: list[str]) -> int:
     if command not in COMMANDS:
         print(f"unknown command {command!r}\n{usage()}")
         return 2
+    # Readable output: other projects' deprecation warnings hidden, ours kept (bot/warning_filters.py).
+    from bot.warning_filters import quiet_third_party_deprecations
+
+    quiet_third_party_deprecations()
     # No plain phone number or secret in any log of any command (bot/logging_setup.py).
     from bot.logging_setup import install_log_redaction
 

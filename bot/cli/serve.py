@@ -5,6 +5,10 @@ Each process first refuses to start with a default secret in production
 listen on LISTEN_HOST (127.0.0.1 by default: `make run` opens nothing to the
 network; the images set 0.0.0.0 and the network rules of deploy/ decide who
 reaches what).
+
+The desk and the web page run under gunicorn (bot/wsgi_server.py), on the desk's
+Python (.venv-desk, the `desk` image); `--dev` gives Werkzeug's development server.
+Only `rasa` and `actions` import Rasa, and only once chosen.
 """
 from __future__ import annotations
 
@@ -26,11 +30,27 @@ def rasa_server_args(port: int, host: str | None = None) -> list[str]:
     ]
 
 
-def serve_desk(host: str, port: int) -> int:
-    """The conseillers' desk on Werkzeug's threaded server (enough for a structure's team)."""
+def serve_desk(host: str, port: int, dev: bool = False) -> int:
+    """The conseillers' desk: gunicorn, or Werkzeug's threaded server with `--dev`."""
     from bot.desk import create_app
 
+    if not dev:
+        from bot.wsgi_server import serve_wsgi
+
+        return serve_wsgi(create_app, host, port, "desk")
     create_app().run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    return 0
+
+
+def serve_web(host: str, port: int, dev: bool = False) -> int:
+    """The widget's files and demo page: gunicorn, or Werkzeug's with `--dev`."""
+    from bot.web import app
+
+    if not dev:
+        from bot.wsgi_server import serve_wsgi
+
+        return serve_wsgi(app.create_app, host, port, "web")
+    app.create_app().run(host=host, port=port, threaded=True, use_reloader=False)
     return 0
 
 
@@ -38,17 +58,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot serve")
     parser.add_argument("process", choices=["rasa", "actions", "web", "desk"])
     parser.add_argument("--port", type=int, help="default: RASA_PORT, ACTION_PORT, WEB_PORT or DESK_PORT")
-    parser.add_argument("--host", help="rasa, actions, desk: address to listen on (default: LISTEN_HOST)")
+    parser.add_argument("--host", help="address to listen on (default: LISTEN_HOST, 127.0.0.1)")
+    parser.add_argument("--dev", action="store_true",
+                        help="desk and web: Werkzeug's development server instead of gunicorn")
     args = parser.parse_args(argv)
     settings = require_safe_settings(get_settings())
     host = args.host or settings.listen_host
     if args.process == "desk":
-        return serve_desk(host, args.port or settings.desk_port)
+        return serve_desk(host, args.port or settings.desk_port, args.dev)
     if args.process == "web":
-        from bot.web.app import serve
-
-        serve(args.port or settings.web_port)
-        return 0
+        return serve_web(host, args.port or settings.web_port, args.dev)
     if args.process == "rasa":
         from bot.cli import rasa_cli
 

@@ -91,9 +91,3 @@ def create_app() -> Flask:
         return "Cette page n'existe pas.", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
     return app
-
-
-def serve(port: int) -> None:
-    """Flask's threaded server: enough for static files and a demo. In
-    production a reverse proxy can serve `static/` itself (deploy/)."""
-    create_app().run(host="0.0.0.0", port=port, threaded=True, use_reloader=False)

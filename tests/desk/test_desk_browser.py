@@ -5,7 +5,6 @@ CSV export holds that activity."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import uuid
 
 from playwright.sync_api import sync_playwright
@@ -17,6 +16,7 @@ from bot.places.models import Permanence
 from bot.settings import ROOT
 from bot.tickets.models import Ticket
 from tests.live_bot import free_port, wait_http
+from tests.runtimes import desk_python
 from tests.twilio_edge import recorded
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,12 +51,12 @@ def test_a_conseiller_texts_the_resident_and_records_the_outcome_in_a_real_brows
     env = {**bot.env, "DESK_PORT": str(port), "DESK_COOKIE_SECURE": "false",
            "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex}
     email = f"{conseiller_slug}-{uuid.uuid4().hex[:6]}@metz.fr"
-    created = subprocess.run([sys.executable, "-m", "bot", "users", "create", "--email", email, "--role", "conseiller",
+    created = subprocess.run([desk_python(), "-m", "bot", "users", "create", "--email", email, "--role", "conseiller",
                               "--conseiller", conseiller_slug, "--password-stdin"],
                              cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
     assert created.returncode == 0, created.stderr
     log = open(bot.log_dir / "desk.log", "w")
-    desk = subprocess.Popen([sys.executable, "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
+    desk = subprocess.Popen([desk_python(), "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

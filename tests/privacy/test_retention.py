@@ -132,4 +132,4 @@ def test_purge_command_prints_its_counts(privacy_db):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "purge: conversations=0" in result.stdout and "desk_audit_entries_deleted=0" in result.stdout
-    assert "purge: .venv/bin/python -m bot purge --every 86400" in (ROOT / "Procfile").read_text()
+    assert "purge: .venv-desk/bin/python -m bot purge --every 86400" in (ROOT / "Procfile").read_text()

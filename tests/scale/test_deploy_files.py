@@ -193,3 +193,55 @@ def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
     assert policy["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
                                   "ports": [{"protocol": "TCP", "port": 5055}]}]
     assert "APP_ENV=production" in (DEPLOY / "Dockerfile").read_text()
+
+
+DESK_IMAGE_PROCESSES = {"desk", "web", "reminders", "notify", "purge"}
+RASA_IMAGE_PROCESSES = {"rasa1", "rasa2", "rasa", "actions", "migrate"}
+
+
+def test_the_desk_web_and_jobs_run_from_the_small_python_312_image():
+    """Rasa 3.6 keeps Python 3.10 to the Rasa server and the action server (and the migration
+    one-shot, which also makes Rasa's tracker-store table); the desk, the web page and the jobs
+    run from the `desk` image: python:3.12-slim, requirements-desk.txt, no Rasa, no model."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "ARG DESK_PYTHON=python:3.12-slim-bookworm" in dockerfile
+    deps_at, desk_at = dockerfile.index("FROM ${DESK_PYTHON} AS desk-deps"), dockerfile.index("FROM ${DESK_PYTHON} AS desk\n")
+    desk_deps, desk = dockerfile[deps_at:desk_at], dockerfile[desk_at:dockerfile.index("AS deps")]
+    assert "COPY requirements-desk.txt requirements-desk.lock /tmp/" in desk_deps
+    assert "-r /tmp/requirements-desk.txt -c /tmp/requirements-desk.lock && pip check" in desk_deps
+    assert "requirements.txt" not in desk_deps + desk and "actions/" not in desk and "model" not in desk
+    assert "COPY --from=desk-deps /opt/venv /opt/venv" in desk and "USER aidenum" in desk
+    assert 'CMD ["serve", "desk", "--host", "0.0.0.0"]' in desk
+    # Before Rasa's stages: the legacy builder builds the desk without Rasa's dependencies.
+    assert dockerfile.index("AS desk\n") < dockerfile.index("AS deps") < dockerfile.index("AS assistant")
+    assert {".venv", ".venv-desk"} <= set((ROOT / ".dockerignore").read_text().splitlines())  # not in the context
+    check = (DEPLOY / "check.sh").read_text()
+    assert '--build-arg "DESK_PYTHON=$DESK_BASE_IMAGE"' in check and "without Rasa, with gunicorn" in check
+
+    images = {name: service["image"] for name, service in compose()["services"].items()}
+    for name in DESK_IMAGE_PROCESSES:
+        assert images[name] == "${REGISTRY:-aidenum}/desk:${TAG:-latest}", name
+        assert compose()["services"][name]["build"]["target"] == "desk", name
+    for name in RASA_IMAGE_PROCESSES & set(images):
+        assert images[name] == "${REGISTRY:-aidenum}/assistant:${TAG:-latest}", name
+    k8s = {}
+    for doc in k8s_documents():
+        for pod in pod_specs(doc):
+            for container in pod["containers"]:
+                k8s[container["name"]] = container["image"]
+    assert {name for name, image in k8s.items() if image == "aidenum/desk"} == DESK_IMAGE_PROCESSES
+    assert {name for name, image in k8s.items() if image == "aidenum/assistant"} == RASA_IMAGE_PROCESSES & set(k8s)
+
+
+def test_the_desk_and_the_web_page_run_under_gunicorn_everywhere():
+    """`serve desk|web` is gunicorn (bot/wsgi_server.py); `--dev` (Werkzeug) appears nowhere
+    in the Procfile, compose or Kubernetes; gunicorn is pinned for the desk's runtime."""
+    commands = [compose()["services"][name]["command"] for name in ("desk", "web")]
+    commands += [c["args"] for doc in k8s_documents() for pod in pod_specs(doc) for c in pod["containers"]
+                 if c["name"] in ("desk", "web")]
+    procfile = (ROOT / "Procfile").read_text()
+    commands += [line.split()[4:] for line in procfile.splitlines() if line.startswith(("desk:", "web:"))]
+    assert len(commands) == 6
+    for command in commands:
+        assert command[:2] in (["serve", "desk"], ["serve", "web"]) and "--dev" not in command, command
+    assert "gunicorn==" in (ROOT / "requirements-desk.txt").read_text()

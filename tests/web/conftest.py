@@ -1,7 +1,7 @@
 """Fixtures of the web widget's tests: the web process and real headless Chromium.
 
 The web process is started exactly as `make run` starts it
-(`python -m bot serve web`), pointed at the live bot's Rasa server.
+(`.venv-desk/bin/python -m bot serve web`: gunicorn), pointed at the live bot's Rasa server.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 from bot.settings import ROOT
 from tests.live_bot import free_port, wait_http
+from tests.runtimes import desk_python
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,7 +31,7 @@ def web_url(live_bot, tmp_path_factory) -> str:
     env = {**live_bot.env, "WEB_PORT": str(port)}
     log_path = tmp_path_factory.mktemp("web") / "web.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "web"], cwd=ROOT, env=env,
+        process = subprocess.Popen([desk_python(), "-m", "bot", "serve", "web"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"http://127.0.0.1:{port}/health", process, timeout=60)
