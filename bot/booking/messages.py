@@ -1,12 +1,18 @@
 """The SMS texts of a booking: the offer, the confirmation, the reminder.
 
 Short, plain French; the confirmation says where, when, what to bring and how to cancel.
+A workshop (atelier collectif, a permanence of kind "atelier") is offered and
+confirmed as one: its title, its length, and that it is in a group.
 """
 from __future__ import annotations
 
+import re
+
 from bot.booking.french import french_datetime
 from bot.booking.slots import Slot
-from bot.places.models import Place
+from bot.places.models import Permanence, Place
+
+WORKSHOP = "atelier"
 
 # What to bring, by thematique; the default covers every other topic.
 WHAT_TO_BRING = {
@@ -37,18 +43,45 @@ def what_to_bring(thematique: str | None, materiel: str | None = None) -> str:
     return f"{device}, {things}" if device else things
 
 
-def slot_line(number: int, slot: Slot, place: Place) -> str:
-    return f"{number}. {french_datetime(slot.start, place.timezone)}, {place.nom}"
+def is_workshop(permanence: Permanence | None) -> bool:
+    return permanence is not None and permanence.kind == WORKSHOP
 
 
-def offer_text(lines: list[str]) -> str:
-    return ("Voici les prochains rendez-vous :\n" + "\n".join(lines)
+def duration_text(minutes: int) -> str:
+    """90 -> "1 h 30", 60 -> "1 h", 45 -> "45 min"."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def workshop_name(permanence: Permanence) -> str:
+    """ "Atelier collectif « bien utiliser son smartphone », 1 h 30" (the title's own "Atelier :" dropped)."""
+    title = re.sub(r"^\s*atelier\s*(collectif)?\s*:\s*", "", permanence.title or "", flags=re.IGNORECASE).strip()
+    named = f"Atelier collectif « {title} »" if title else "Atelier collectif"
+    return f"{named}, {duration_text(permanence.slot_minutes)}"
+
+
+def slot_line(number: int, slot: Slot, place: Place, permanence: Permanence | None = None) -> str:
+    line = f"{number}. {french_datetime(slot.start, place.timezone)}, {place.nom}"
+    return f"{line}, en groupe" if is_workshop(permanence) else line
+
+
+def offer_text(lines: list[str], permanence: Permanence | None = None) -> str:
+    intro = "Voici les prochains rendez-vous :\n"
+    if is_workshop(permanence):
+        intro = f"{workshop_name(permanence)}, en groupe. Prochaines séances :\n"
+    return (intro + "\n".join(lines)
             + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle.")
 
 
-def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None) -> str:
+def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None,
+                      permanence: Permanence | None = None) -> str:
+    what = "Rendez-vous confirmé"
+    if is_workshop(permanence):
+        what = f"{workshop_name(permanence)}, en groupe : place réservée"
     return (
-        f"Rendez-vous confirmé : {french_datetime(start_utc, place.timezone)}, "
+        f"{what} : {french_datetime(start_utc, place.timezone)}, "
         f"{place.nom}, {place.adresse}, {place.code_postal} {place.commune}. "
         f"Apportez {what_to_bring(thematique, materiel)}. "
         "Pour annuler, répondez ANNULER."

@@ -3,6 +3,7 @@ their values in code and their French labels for the desk and the CSV."""
 from __future__ import annotations
 
 from bot.classification import THEMATIQUES
+from bot.tickets.models import TicketStatus
 
 AUTONOMIES = {
     "entierement_accompagne": "Entièrement accompagné",
@@ -25,12 +26,9 @@ ORIENTATIONS = {
 }
 TYPES = {"individuel": "Accompagnement individuel", "collectif": "Atelier collectif"}
 STATUS_LABELS = {
-    "nouveau": "Nouveau",
-    "confirme": "Confirmé",
-    "vu": "Vu",
-    "absent": "Absent",
-    "annule": "Annulé",
-    "clos": "Clos",
+    TicketStatus.NOUVEAU: "Nouveau",
+    TicketStatus.CONFIRME: "Confirmé",
+    TicketStatus.CLOS: "Clos",
 }
 MAX_DURATION_MINUTES = 600
 

@@ -6,12 +6,16 @@ from datetime import datetime
 import phonenumbers
 
 from bot.booking.french import french_datetime, french_day, french_time
+from bot.booking.models import AppointmentStatus
 from bot.booking.timeutil import local
 from bot.classification import THEMATIQUES
 from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, TYPES, thematique_label
 from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES
 
-APPOINTMENT_STATUS = {"booked": "Réservé", "cancelled": "Annulé", "done": "Venu", "no_show": "Absent"}
+APPOINTMENT_STATUS = {
+    AppointmentStatus.BOOKED: "Réservé", AppointmentStatus.SEEN: "Venu", AppointmentStatus.NOSHOW: "Absent",
+    AppointmentStatus.EXCUSED: "Annulé par la personne", AppointmentStatus.REVOKED: "Annulé par le service",
+}
 SMS_STATUS = {
     "queued": "En file", "sending": "En cours", "sent": "Envoyé", "delivered": "Reçu",
     "undelivered": "Non remis", "failed": "Échec", "outbox": "Boîte d'envoi locale", "accepted": "Accepté",
@@ -19,7 +23,7 @@ SMS_STATUS = {
 EVENT_KINDS = {
     "created": "Ticket créé", "status": "Statut", "outcome": "Bilan enregistré", "sms": "SMS envoyé",
     "sms_refused": "SMS refusé (STOP)", "sms_failure": "SMS non remis", "moved": "Rendez-vous déplacé",
-    "note": "Note",
+    "note": "Note", "attendance": "Présence", "cancelled": "Rendez-vous annulé",
 }
 
 

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import local
 from bot.desk.coop import AUTONOMIES, CSV_COLUMNS, MATERIELS, ORIENTATIONS, TYPES, thematique_label
 from bot.places.models import Permanence, Place
@@ -99,16 +99,17 @@ def statistics(session: Session, tickets: list[Ticket], today: date | None = Non
     statuses = Counter(
         session.execute(select(Appointment.status).where(Appointment.id.in_(appointment_ids or [-1]))).scalars()
     )
-    held = statuses["done"] + statuses["no_show"]
+    seen, no_show = statuses[AppointmentStatus.SEEN], statuses[AppointmentStatus.NOSHOW]
+    held = seen + no_show
     return {
         "total": len(tickets),
         "per_week": [(w.strftime("%d/%m"), per_week[w]) for w in weeks],
         "per_thematique": Counter(thematique_label(t.thematique) if t.thematique else "Non précisée"
                                   for t in tickets).most_common(),
         "per_place": Counter(places.get(t.place_id, "Sans lieu") for t in tickets).most_common(),
-        "done": statuses["done"],
-        "no_show": statuses["no_show"],
-        "no_show_rate": (statuses["no_show"] / held) if held else None,
+        "done": seen,
+        "no_show": no_show,
+        "no_show_rate": (no_show / held) if held else None,
     }
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.db import session_scope
 from bot.desk import create_app
@@ -16,7 +16,7 @@ from bot.desk.accounts import create_user
 from bot.places.models import Permanence, Place
 from bot.residents import resident_for_phone
 from bot.settings import reload_settings
-from bot.tickets.service import create_ticket
+from tests.handoff.builders import create_ticket
 from tests.conftest import fresh_schema, load_city_places
 
 PASSWORD = "mot-de-passe-de-test"
