@@ -10,6 +10,7 @@ import re
 
 from bot.booking.french import french_datetime
 from bot.booking.slots import Slot
+from bot.coop import Materiel
 from bot.places.models import Permanence, Place
 
 WORKSHOP = "atelier"
@@ -28,10 +29,10 @@ WHAT_TO_BRING = {
     "email": "votre adresse e-mail et son mot de passe si vous l'avez",
 }
 DEVICES = {
-    "telephone": "votre téléphone et son chargeur",
-    "tablette": "votre tablette et son chargeur",
-    "ordinateur": "votre ordinateur portable et son chargeur, si vous en avez un",
-    "autre": "votre appareil et son chargeur",
+    Materiel.TELEPHONE: "votre téléphone et son chargeur",
+    Materiel.TABLETTE: "votre tablette et son chargeur",
+    Materiel.ORDINATEUR: "votre ordinateur portable et son chargeur, si vous en avez un",
+    Materiel.AUTRE: "votre appareil et son chargeur",
 }
 DEFAULT_THINGS = "vos identifiants si vous en avez"
 
@@ -55,9 +56,14 @@ def duration_text(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
+def workshop_title(permanence: Permanence) -> str:
+    """The workshop's title without its own leading "Atelier :"."""
+    return re.sub(r"^\s*atelier\s*(collectif)?\s*:\s*", "", permanence.title or "", flags=re.IGNORECASE).strip()
+
+
 def workshop_name(permanence: Permanence) -> str:
-    """ "Atelier collectif « bien utiliser son smartphone », 1 h 30" (the title's own "Atelier :" dropped)."""
-    title = re.sub(r"^\s*atelier\s*(collectif)?\s*:\s*", "", permanence.title or "", flags=re.IGNORECASE).strip()
+    """ "Atelier collectif « bien utiliser son smartphone », 1 h 30"."""
+    title = workshop_title(permanence)
     named = f"Atelier collectif « {title} »" if title else "Atelier collectif"
     return f"{named}, {duration_text(permanence.slot_minutes)}"
 

@@ -8,8 +8,7 @@ import phonenumbers
 from bot.booking.french import french_datetime, french_day, french_time
 from bot.booking.models import AppointmentStatus
 from bot.booking.timeutil import local
-from bot.classification import THEMATIQUES
-from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, TYPES, thematique_label
+from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, THEMATIQUES, TYPES, thematique_label
 from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES
 
 APPOINTMENT_STATUS = {

@@ -2,7 +2,8 @@
 
 `HandoffRequest` is what the conversation hands over (the actions read it from
 the tracker's slots); `draft_report` turns the triage and the appointment into
-the Coop fields the conseiller will check and record (bot/coop.py).
+the Coop fields the conseiller will check and record (bot/coop.py): type, type de
+lieu, lieu, durée, atelier, thématiques, matériel, autonomie, orientation.
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from bot.booking.messages import workshop_title
 from bot.booking.models import Appointment
 from bot.booking.offer import known
+from bot.coop import TypeActivite, TypeLieu, estimate_autonomie
 from bot.places.models import Permanence, Place
-from bot.triage.routing import estimate_autonomie
+from bot.triage.routing import route_named
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,15 @@ class HandoffRequest:
 
 
 def appointment_fields(permanence: Permanence | None, place: Place | None) -> dict:
-    """The report's fields that follow the appointment: its kind, place and length."""
+    """The report's fields that follow the appointment: its kind, place and length.
+    Without an appointment (a call back), the help is given at a distance."""
+    workshop = permanence is not None and permanence.kind == "atelier"
     return {
-        "type": "collectif" if permanence is not None and permanence.kind == "atelier" else "individuel",
+        "type": TypeActivite.COLLECTIF if workshop else TypeActivite.INDIVIDUEL,
+        "type_lieu": TypeLieu.LIEU_ACTIVITE if place else TypeLieu.A_DISTANCE,
         "lieu": place.nom if place else None,
         "duree": permanence.slot_minutes if permanence else None,
+        "titre_atelier": workshop_title(permanence) if workshop else None,
     }
 
 
@@ -40,10 +47,14 @@ def report_for_appointment(session: Session, appointment: Appointment) -> dict:
                               session.get(Place, appointment.place_id))
 
 
-def draft_report(triage: dict, thematique: str | None, permanence: Permanence | None, place: Place | None) -> dict:
+def draft_report(triage: dict, thematique: str | None, permanence: Permanence | None, place: Place | None,
+                 route: str | None = None) -> dict:
+    """The Coop fields the triage already tells (values of bot/coop.py); the conseiller checks them."""
+    known_route = route_named(route) if route else None
     return {
         "thematiques": [thematique] if thematique else [],
         "materiel": known(triage.get("materiel")),
         "autonomie": estimate_autonomie(triage.get("has_email"), triage.get("has_login")),
+        "orientation": known_route.structure_de_redirection if known_route else None,
         **appointment_fields(permanence, place),
     }

@@ -58,7 +58,7 @@ def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
         thematique=request.thematique,
         route=request.route,
         triage=request.triage,
-        activity_report=draft_report(request.triage, request.thematique, permanence, place),
+        activity_report=draft_report(request.triage, request.thematique, permanence, place, request.route),
         bot_answers=list(request.bot_answers),
         transcript_excerpt=request.transcript,
     )

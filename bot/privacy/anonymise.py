@@ -25,10 +25,11 @@ ERASED_CONVERSATION_PREFIX = "erased:"
 
 # Triage answers kept for statistics: closed choices, never free text.
 ANONYMOUS_TRIAGE_KEYS = ("thematique", "materiel", "has_email", "has_login", "preferred_time")
-# The Coop activity-report (CRA) fields (bot/desk/coop.py): no names, no free text.
+# The Coop activity-report (CRA) fields (bot/coop.py): no names, no free text.
 ANONYMOUS_REPORT_KEYS = (
-    "date", "type", "lieu", "code_postal", "commune", "duree", "duree_minutes", "thematiques",
-    "materiel", "autonomie", "orientation", "structure_redirection", "conseiller",
+    "date", "type", "type_lieu", "lieu", "code_postal", "commune", "duree", "duree_minutes", "titre_atelier",
+    "thematiques", "materiel", "autonomie", "orientation", "oriente", "structure_redirection", "conseiller",
+    "enregistre", "enregistre_le",
 )
 # Ticket history: these event details are closed values; the others (notes...) are dropped.
 ANONYMOUS_EVENT_KEYS = ("status", "route", "from", "to", "by", "moved_to", "reason")

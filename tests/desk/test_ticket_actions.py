@@ -70,7 +70,7 @@ def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_
     assert bad.status_code == 400 and "thématique" in bad.get_data(as_text=True)
     good = post_form(client, page, f"{page}/bilan", {
         "duree": "40", "autonomie": "entierement_accompagne", "thematiques": ["email", "securite_numerique"],
-        "materiel": ["telephone", "ordinateur"], "orientation": "france_services"})
+        "materiel": ["telephone", "ordinateur"], "orientation": "aide_aux_demarches_administratives"})
     assert good.status_code == 302
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -79,7 +79,8 @@ def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_
         assert session.get(Appointment, ticket.appointment_id).status == AppointmentStatus.SEEN
         assert report["duree"] == 40 and report["autonomie"] == "entierement_accompagne"
         assert report["thematiques"] == ["email", "securite_numerique"]
-        assert report["materiel"] == ["telephone", "ordinateur"] and report["orientation"] == "france_services"
+        assert report["materiel"] == ["telephone", "ordinateur"] and report["orientation"] == "aide_aux_demarches_administratives"
+        assert report["oriente"] is True
         assert report["enregistre"] is True and report["type"] == "individuel"
     kinds = [k for k, _ in events(desk_engine, ticket_id)]
     assert kinds == ["created", "outcome", "attendance", "status"]

@@ -37,7 +37,8 @@ def test_a_ticket_is_opened_with_its_draft_report_and_follows_its_appointment(db
         assert resident.first_name == "Marie" and ticket.status == TicketStatus.NOUVEAU
         assert ticket.place_id == place.id and ticket.activity_report == {
             "thematiques": ["email"], "materiel": "telephone", "autonomie": "partiellement_autonome",
-            "type": "individuel", "lieu": place.nom, "duree": 45}
+            "orientation": None, "type": "individuel", "type_lieu": "lieu_activite", "lieu": place.nom,
+            "duree": 45, "titre_atelier": None}
         new = handoff.move(s, appointment, next_slots(s, now=NOW, place_ids=[other.id], limit=1)[0],
                            by=CancelledBy.SERVICE, actor="nadia")
         assert ticket.appointment_id == new.id and ticket.place_id == other.id
@@ -46,6 +47,17 @@ def test_a_ticket_is_opened_with_its_draft_report_and_follows_its_appointment(db
         kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
                                            .order_by(TicketEvent.id)).scalars()]
         assert kinds == [EventKind.CREATED, EventKind.MOVED, EventKind.STATUS]
+
+
+def test_a_call_back_is_help_at_a_distance_and_a_route_proposes_its_structure(db_engine):
+    with session_scope(db_engine) as s:
+        resident = make_resident(s)
+        request = handoff.HandoffRequest(triage={"has_email": "non", "has_login": "non"},
+                                         thematique="argent_impots", route="aidants_connect")
+        report = handoff.open_ticket(s, resident, request).activity_report
+    assert report["type_lieu"] == "a_distance" and report["lieu"] is None
+    assert report["autonomie"] == "entierement_accompagne"
+    assert report["orientation"] == "aide_aux_demarches_administratives"  # data/routes/metz.yml
 
 
 @pytest.mark.parametrize("by, status", [(CancelledBy.RESIDENT, AppointmentStatus.EXCUSED),
@@ -141,8 +153,9 @@ def test_migration_0008_maps_the_old_statuses(request, database, sqlite_url):
         _insert(c, "slot_seats", id=1, permanence_id=1, start=day, seat=1, appointment_id=1)
         for i, (status, appointment) in enumerate((("vu", 2), ("absent", 3), ("annule", 4), ("annule", 5),
                                                    ("nouveau", 1)), start=1):
+            report = {"orientation": "aidants_connect", "duree": 30} if i == 2 else {}
             _insert(c, "tickets", id=i, resident_id=1, appointment_id=appointment, status=status, triage={},
-                    activity_report={}, bot_answers=[], delivery_problem=False, created_at=day, updated_at=day)
+                    activity_report=report, bot_answers=[], delivery_problem=False, created_at=day, updated_at=day)
         # Appointment 4 was cancelled by a conseiller at the desk, 5 by the resident.
         for event_id, (ticket, actor) in enumerate(((3, "nadia"), (4, "resident")), start=1):
             _insert(c, "ticket_events", id=event_id, ticket_id=ticket, at=day, actor=actor, kind="status",
@@ -154,7 +167,10 @@ def test_migration_0008_maps_the_old_statuses(request, database, sqlite_url):
         statuses = dict(c.execute(sa.text("SELECT id, status FROM appointments")).all())
         tickets = dict(c.execute(sa.text("SELECT id, status FROM tickets")).all())
         seat = c.execute(sa.text("SELECT resident_id FROM slot_seats")).scalar_one()
+        report = c.execute(sa.select(sa.column("activity_report", sa.JSON)).select_from(sa.table("tickets"))
+                           .where(sa.column("id") == 2)).scalar_one()
     engine.dispose()
+    assert report == {"orientation": "aide_aux_demarches_administratives", "oriente": True, "duree": 30}
     assert statuses == {1: "booked", 2: "seen", 3: "noshow", 4: "revoked", 5: "excused"}
     assert tickets == {1: "confirme", 2: "clos", 3: "clos", 4: "clos", 5: "nouveau"}
     assert seat == 1

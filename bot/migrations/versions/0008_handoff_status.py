@@ -9,6 +9,7 @@ appointments.status: booked stays; done -> seen; no_show -> noshow; cancelled ->
 service cancelled it (a ticket event by someone other than the resident), excused otherwise.
 tickets.status: vu -> confirme (the report is still to record); absent, annule -> clos.
 slot_seats.resident_id: filled from the appointment; UNIQUE (permanence_id, start, resident_id).
+tickets.activity_report.orientation: our old codes become the Coop's structureDeRedirection values.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -22,13 +23,16 @@ depends_on = None
 APPOINTMENTS = sa.table("appointments", sa.column("id", sa.Integer), sa.column("status", sa.String),
                         sa.column("resident_id", sa.Integer))
 TICKETS = sa.table("tickets", sa.column("id", sa.Integer), sa.column("status", sa.String),
-                   sa.column("appointment_id", sa.Integer))
+                   sa.column("appointment_id", sa.Integer), sa.column("activity_report", sa.JSON))
 EVENTS = sa.table("ticket_events", sa.column("ticket_id", sa.Integer), sa.column("actor", sa.String),
                   sa.column("kind", sa.String), sa.column("detail", sa.JSON))
 SEATS = sa.table("slot_seats", sa.column("appointment_id", sa.Integer), sa.column("resident_id", sa.Integer))
 
 APPOINTMENT_UP = {"done": "seen", "no_show": "noshow"}
 TICKET_UP = {"vu": "confirme", "absent": "clos", "annule": "clos"}
+ORIENTATION_UP = {"france_services": "aide_aux_demarches_administratives",
+                  "aidants_connect": "aide_aux_demarches_administratives",
+                  "partenaire_materiel": "autre", "autre_structure": "autre"}
 
 
 def _cancelled_by_service(bind) -> set[int]:
@@ -58,6 +62,11 @@ def upgrade() -> None:
                      .values(status="revoked" if appointment_id in by_service else "excused"))
     for old, new in TICKET_UP.items():
         bind.execute(TICKETS.update().where(TICKETS.c.status == old).values(status=new))
+
+    for ticket_id, report in bind.execute(sa.select(TICKETS.c.id, TICKETS.c.activity_report)):
+        if (report or {}).get("orientation") in ORIENTATION_UP:
+            report = {**report, "orientation": ORIENTATION_UP[report["orientation"]], "oriente": True}
+            bind.execute(TICKETS.update().where(TICKETS.c.id == ticket_id).values(activity_report=report))
 
     with op.batch_alter_table('slot_seats', schema=None) as batch_op:
         batch_op.add_column(sa.Column('resident_id', sa.Integer(), nullable=True))
