@@ -11,7 +11,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import bot_answers, resident_of, user_messages
+from actions.context import bot_answers, resident_of
 from actions.triage import wants_to_stop
 from bot import handoff
 from bot.booking.french import french_datetime
@@ -20,6 +20,7 @@ from bot.booking.models import Appointment
 from bot.booking.offer import Offer, known, offer_slots, slot_from_dict
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
+from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
 from bot.tickets.models import CancelledBy
@@ -183,7 +184,7 @@ def handoff_request(tracker: Tracker, route: str | None) -> handoff.HandoffReque
     return handoff.HandoffRequest(
         triage=triage, thematique=triage.get("thematique"), route=route,
         first_name=known(tracker.get_slot("first_name")), bot_answers=bot_answers(tracker),
-        transcript="\n".join(redact(text) for text in user_messages(tracker)),
+        transcript=transcript(tracker.events),
     )
 
 

@@ -60,6 +60,13 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
         assert ticket.activity_report["type"] == "individuel"
         assert "Borny" in ticket.activity_report["lieu"]
         assert "06 12 34 00 01" in ticket.transcript_excerpt  # a phone number is not a secret
+        # The transcript: from the question the triage carried, the assistant's questions and the answers.
+        lines = ticket.transcript_excerpt.splitlines()
+        assert lines[0] == "Vous : je n'arrive pas à envoyer un mail avec une pièce jointe", lines[:3]
+        assert lines[1].startswith("Assistant : ") and "trombone" in lines[1]
+        asked = next(i for i, line in enumerate(lines) if line.startswith("Assistant : ") and "appareil" in line)
+        assert "2. Téléphone" in lines[asked] and lines[asked + 1] == "Vous : 2"
+        assert "Vous : 06 12 34 00 01" in lines and lines[-1] == "Vous : 1"  # the slot chosen
         message = s.execute(select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id)).scalar_one()
         assert message.purpose == "confirmation" and message.status == "queued" and message.twilio_sid
         start = as_utc(appointment.start)
