@@ -52,6 +52,9 @@ def test_absent_marks_the_appointment_as_a_no_show(app, desk_engine):
     with session_scope(desk_engine) as session:
         assert session.get(Appointment, appointment_id).status == AppointmentStatus.NOSHOW
         assert session.get(Ticket, ticket_id).status == TicketStatus.CLOS
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert "Clos · Absent</span>" in page and "Présence" in page and "Réservé → Absent" in page
+    assert "Clos · Absent" in client.get("/tickets").get_data(as_text=True)
     post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/statut", {"statut": "confirme"})
     with session_scope(desk_engine) as session:  # a mistake undone: booked again, the ticket in hand
         assert session.get(Appointment, appointment_id).status == AppointmentStatus.BOOKED
