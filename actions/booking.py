@@ -11,21 +11,21 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import bot_answers, resident_of, user_messages
+from actions.context import bot_answers, resident_of
 from actions.triage import wants_to_stop
+from bot import handoff
 from bot.booking.french import french_datetime
-from bot.booking.messages import cancellation_text, confirmation_text, offer_text, slot_line
+from bot.booking.messages import cancellation_text, offer_text, slot_line
 from bot.booking.models import Appointment
 from bot.booking.offer import Offer, known, offer_slots, slot_from_dict
 from bot.booking.timeutil import as_utc
-from bot.booking.service import SlotTaken, TooManyAppointments, book, cancel, move, upcoming_for_resident
 from bot.db import session_scope
+from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
-from bot.sms.outbound import send_sms
-from bot.tickets.service import create_ticket, set_status, ticket_for_appointment
+from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
-from bot.triage.routing import choose_route, estimate_autonomie
+from bot.triage.routing import choose_route
 
 TRIAGE_SLOTS = ("materiel", "has_email", "has_login", "neighbourhood", "preferred_time", "accessibility")
 
@@ -82,7 +82,7 @@ class ActionRouteAndOfferSlots(Action):
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
             with session_scope() as session:
-                make_ticket(session, tracker, route.route, appointment=None)
+                handoff.open_ticket(session, resident_of(session, tracker), handoff_request(tracker, route.route))
         return events + offer_events(offer)
 
 
@@ -94,17 +94,21 @@ class ActionAskSlotChoice(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         offered = tracker.get_slot("offered_slots") or []
-        lines, buttons = [], []
+        lines, buttons, permanences = [], [], []
         with session_scope() as session:
             for number, data in enumerate(offered, start=1):
                 slot = slot_from_dict(session, data)
-                place = session.get(Place, slot.place_id)
-                line = slot_line(number, slot, place)
+                permanence = session.get(Permanence, slot.permanence_id)
+                permanences.append(permanence)
+                line = slot_line(number, slot, session.get(Place, slot.place_id), permanence)
                 lines.append(line)
                 buttons.append({"title": line.split(". ", 1)[1], "payload": str(number)})
+            # One workshop offered (its sessions): say which, how long, in a group.
+            workshop = permanences[0] if permanences and all(p.id == permanences[0].id for p in permanences) else None
+            text = offer_text(lines, workshop)
         buttons.append({"title": "Autres horaires", "payload": "autre"})
         buttons.append({"title": "Être rappelé", "payload": "rappel"})
-        dispatcher.utter_message(text=offer_text(lines), buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
@@ -133,17 +137,17 @@ class ValidateSlotChoiceForm(FormValidationAction):
             slot = slot_from_dict(session, offered[choice - 1])
             try:
                 if moving_id:
-                    appointment = move(session, session.get(Appointment, int(moving_id)), slot)
-                    old_ticket = ticket_for_appointment(session, int(moving_id))
-                    if old_ticket is not None:
-                        old_ticket.appointment_id = appointment.id
-                        set_status(session, old_ticket, "nouveau", "resident", {"moved_to": appointment.id})
+                    appointment = handoff.move(session, session.get(Appointment, int(moving_id)), slot,
+                                               by=CancelledBy.RESIDENT, actor=handoff.RESIDENT)
                 else:
-                    appointment = book(session, resident, slot)
-            except SlotTaken:
+                    appointment = handoff.book(session, resident, slot)
+            except handoff.AlreadyBooked:
+                session.rollback()
+                return self._new_offer(dispatcher, tracker, "Vous avez déjà une place à cet atelier. Voici d'autres horaires.")
+            except handoff.SlotTaken:
                 session.rollback()
                 return self._new_offer(dispatcher, tracker, "Ce créneau vient d'être pris. Voici d'autres horaires.")
-            except TooManyAppointments as error:
+            except handoff.TooManyAppointments as error:
                 dispatcher.utter_message(
                     text=f"Vous avez déjà {error.args[0]} rendez-vous prévus. Écrivez ANNULER pour en annuler un."
                 )
@@ -156,7 +160,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
             if not resident_of(session, tracker).phone_e164:
                 dispatcher.utter_message(response="utter_callback_needs_number")
                 return {"slot_choice": None}
-            make_ticket(session, tracker, CALLBACK, appointment=None)
+            handoff.open_ticket(session, resident_of(session, tracker), handoff_request(tracker, CALLBACK))
         dispatcher.utter_message(response="utter_callback_noted")
         return {"slot_choice": CALLBACK}
 
@@ -174,29 +178,13 @@ class ValidateSlotChoiceForm(FormValidationAction):
         }
 
 
-def make_ticket(session, tracker: Tracker, route: str | None, appointment: Appointment | None):
+def handoff_request(tracker: Tracker, route: str | None) -> handoff.HandoffRequest:
+    """What the conversation hands over to the conseiller, read from the tracker."""
     triage = triage_of(tracker)
-    resident = resident_of(session, tracker)
-    first_name = known(tracker.get_slot("first_name"))
-    if first_name:
-        resident.first_name = first_name
-    permanence = session.get(Permanence, appointment.permanence_id) if appointment else None
-    place = session.get(Place, appointment.place_id) if appointment else None
-    thematique = triage.get("thematique")
-    report = {
-        "thematiques": [thematique] if thematique else [],
-        "materiel": known(triage.get("materiel")),
-        "autonomie": estimate_autonomie(triage.get("has_email"), triage.get("has_login")),
-        "type": "collectif" if permanence is not None and permanence.kind == "atelier" else "individuel",
-        "lieu": place.nom if place else None,
-        "duree": permanence.slot_minutes if permanence else None,
-    }
-    transcript = "\n".join(redact(text) for text in user_messages(tracker))
-    return create_ticket(
-        session, resident_id=resident.id, thematique=thematique, triage=triage,
-        activity_report=report, bot_answers=bot_answers(tracker), transcript_excerpt=transcript,
-        route=route, appointment_id=appointment.id if appointment else None,
-        place_id=place.id if place else None,
+    return handoff.HandoffRequest(
+        triage=triage, thematique=triage.get("thematique"), route=route,
+        first_name=known(tracker.get_slot("first_name")), bot_answers=bot_answers(tracker),
+        transcript=transcript(tracker.events),
     )
 
 
@@ -214,20 +202,13 @@ class ActionBookAppointment(Action):
         moving = tracker.get_slot("moving_appointment_id")
         with session_scope() as session:
             appointment = session.get(Appointment, int(choice.split(":", 1)[1]))
-            place = session.get(Place, appointment.place_id)
-            ticket = ticket_for_appointment(session, appointment.id)
-            if ticket is None and not moving:
-                ticket = make_ticket(session, tracker, tracker.get_slot("route"), appointment)
-            resident = resident_of(session, tracker)
-            text = confirmation_text(place, appointment.start, tracker.get_slot("thematique"),
-                                     tracker.get_slot("materiel"), has_login=tracker.get_slot("has_login"),
-                                     has_email=tracker.get_slot("has_email"))
-            sent = None
-            if resident.phone_e164:
-                sent = send_sms(session, to_e164=resident.phone_e164, body=text, purpose="confirmation",
-                                ticket_id=ticket.id if ticket else None, appointment_id=appointment.id)
-            if resident.channel != "sms" or sent is None:
-                dispatcher.utter_message(text=text)
+            request = None if moving else handoff_request(tracker, tracker.get_slot("route"))
+            confirmation = handoff.confirm_booking(session, appointment, resident_of(session, tracker), request,
+                                                   materiel=known(tracker.get_slot("materiel")),
+                                                   has_login=tracker.get_slot("has_login"),
+                                                   has_email=tracker.get_slot("has_email"))
+        if confirmation.show_in_conversation:
+            dispatcher.utter_message(text=confirmation.text)
         return reset
 
 
@@ -237,7 +218,7 @@ class ActionCheckAppointment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with session_scope() as session:
-            appointments = upcoming_for_resident(session, resident_of(session, tracker).id)
+            appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
                 return []
@@ -260,17 +241,14 @@ class ActionCancelAppointment(Action):
         with session_scope() as session:
             now = datetime.now(timezone.utc)
             appointments = [
-                a for a in upcoming_for_resident(session, resident_of(session, tracker).id, now)
+                a for a in handoff.upcoming_for_resident(session, resident_of(session, tracker).id, now)
                 if as_utc(a.start) > now
             ]
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
                 return []
-            appointment = appointments[0]
-            cancel(session, appointment, actor="resident")
-            ticket = ticket_for_appointment(session, appointment.id)
-            if ticket is not None:
-                set_status(session, ticket, "annule", "resident", {"by": "sms" if tracker.sender_id.startswith("sms:") else "web"})
+            handoff.cancel(session, appointments[0], by=CancelledBy.RESIDENT, actor=handoff.RESIDENT,
+                           reason="sms" if tracker.sender_id.startswith("sms:") else "web")
         dispatcher.utter_message(text=cancellation_text())
         return []
 
@@ -283,14 +261,15 @@ class ActionMoveAppointment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with session_scope() as session:
-            appointments = upcoming_for_resident(session, resident_of(session, tracker).id)
+            appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
                 return [SlotSet("slots_available", False)]
             appointment = appointments[0]
-            ticket = ticket_for_appointment(session, appointment.id)
+            ticket = handoff.ticket_for_appointment(session, appointment.id)
             thematique = ticket.thematique if ticket else None
             offer = offer_slots(session, thematique=thematique, neighbourhood=None, preferred=None,
+                                kind=session.get(Permanence, appointment.permanence_id).kind,
                                 exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"])
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")

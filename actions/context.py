@@ -110,7 +110,3 @@ def bot_answers(tracker: Tracker, limit: int = 5) -> list[str]:
             if name.startswith(("utter_faq_", "utter_urgence")):
                 answers.append(name.replace("utter_", "", 1))
     return answers[-limit:]
-
-
-def user_messages(tracker: Tracker, limit: int = 8) -> list[str]:
-    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-limit:]

@@ -4,8 +4,9 @@ This is the one place that maps intents onto the values that evaluation,
 monitoring, triage and the desk rely on.
 
 - `request` says what kind of message it is (a question, an appointment...).
-- `thematique` is the topic in the Coop de la médiation numérique taxonomy,
-  or None when the message has no topic (a greeting, a cancellation...).
+- `thematique` is the topic in the Coop de la médiation numérique taxonomy
+  (bot/coop.py, with its two families and labels), or None when the message
+  has no topic (a greeting, a cancellation...).
 
 Intent naming convention (the NLU data follows it):
 - `faq_<thematique>`: a help question on that topic; a Rasa retrieval intent
@@ -17,44 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The Coop taxonomy: value -> French label shown to conseillers.
-THEMATIQUES: dict[str, str] = {
-    # Non-administrative help.
-    "diagnostic_numerique": "Diagnostic numérique",
-    "prendre_en_main_du_materiel": "Prendre en main du matériel",
-    "maintenance_de_materiel": "Maintenance de matériel",
-    "gere_ses_contenus_numeriques": "Gérer ses contenus numériques",
-    "navigation_sur_internet": "Navigation sur internet",
-    "email": "E-mail",
-    "bureautique": "Bureautique",
-    "reseaux_sociaux": "Réseaux sociaux communication",
-    "sante": "Santé",
-    "banque_et_achats_en_ligne": "Banque et achats en ligne",
-    "entrepreneuriat": "Accompagner un professionnel",
-    "insertion_professionnelle": "Insertion professionnelle",
-    "securite_numerique": "Prévention en sécurité numérique",
-    "parentalite": "Parentalité",
-    "scolarite_et_numerique": "Scolarité et numérique",
-    "creer_avec_le_numerique": "Créer avec le numérique",
-    "culture_numerique": "Culture numérique",
-    "intelligence_artificielle": "Intelligence artificielle (IA)",
-    "aide_aux_demarches_administratives": "Aide aux démarches administratives",
-    # Administrative procedures (démarches).
-    "papiers_elections_citoyennete": "Papiers - Élections Citoyenneté",
-    "famille_scolarite": "Famille - Scolarité",
-    "social_sante": "Social - Santé",
-    "travail_formation": "Travail - Formation",
-    "logement": "Logement",
-    "transports_mobilite": "Transports - Mobilité",
-    "argent_impots": "Argent - Impôts",
-    "justice": "Justice",
-    "etrangers_europe": "Étrangers - Europe",
-    "loisirs_sports_culture": "Loisirs - Sports Culture",
-    "associations": "Associations",
-}
-
-# The Coop splits its topics in two families; démarches count as administrative.
-ADMINISTRATIVE_THEMATIQUES = frozenset(list(THEMATIQUES)[19:])
+from bot.coop import THEMATIQUES  # noqa: F401  (the taxonomy; re-exported for the contract's users)
 
 REQUESTS = (
     "question",

@@ -8,14 +8,16 @@ Alembic (bot/migrations) creates and upgrades the schema.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from enum import Enum
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, String, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 from bot.settings import get_settings
 
@@ -83,3 +85,24 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class EnumText(TypeDecorator):
+    """A `str` Enum stored as its value in a VARCHAR (the same on SQLite and PostgreSQL).
+
+    Writing a value that is not a member fails before it reaches the database;
+    reading gives the member back, so code compares with the Enum, never a bare string.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[Enum], length: int = 20):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)

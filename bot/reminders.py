@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import handoff
 from bot.booking.messages import reminder_text
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local
 from bot.places.models import Place
 from bot.residents import Resident
 from bot.settings import get_settings
 from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import send_sms
-from bot.tickets.service import ticket_for_appointment
 
 
 def parse_hhmm(value: str) -> time:
@@ -50,7 +50,7 @@ def due_appointments(session: Session, now: datetime) -> list[Appointment]:
     horizon = now + timedelta(hours=settings.reminder_hours_before)
     return list(session.execute(
         select(Appointment).where(
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.BOOKED,
             Appointment.reminder_sent_at.is_(None),
             Appointment.start > now,
             Appointment.start <= horizon,
@@ -59,25 +59,15 @@ def due_appointments(session: Session, now: datetime) -> list[Appointment]:
 
 
 def claim(session: Session, appointment_id: int, now: datetime) -> bool:
-    """Take the reminder for this run; False when another run already took it."""
-    result = session.execute(
-        update(Appointment)
-        .where(Appointment.id == appointment_id, Appointment.reminder_sent_at.is_(None))
-        .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    """Take the reminder for this run (bot.handoff.claim_reminder); False when another run already took it."""
+    claimed = handoff.claim_reminder(session, appointment_id, now)
     session.commit()
-    return result.rowcount == 1
+    return claimed
 
 
 def release(session: Session, appointment_id: int) -> None:
     """Give a claimed reminder back: nothing was sent, a later run may send it."""
-    session.execute(
-        update(Appointment)
-        .where(Appointment.id == appointment_id)
-        .values(reminder_sent_at=None)
-        .execution_options(synchronize_session=False)
-    )
+    handoff.release_reminder(session, appointment_id)
     session.commit()
 
 
@@ -108,7 +98,7 @@ def send_due_reminders(session: Session, now: datetime | None = None, sender: Ca
             continue
         if not claim(session, appointment.id, now):
             continue
-        ticket = ticket_for_appointment(session, appointment.id)
+        ticket = handoff.ticket_for_appointment(session, appointment.id)
         message = sender(
             session, to_e164=resident.phone_e164, body=reminder_text(place, appointment.start),
             purpose="reminder", ticket_id=ticket.id if ticket else None, appointment_id=appointment.id,

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.booking.models import Appointment, SlotSeat
+from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
 from bot.sms.models import OutboundMessage
-from bot.tickets.models import Ticket, TicketEvent
+from bot.tickets.models import Ticket, TicketEvent, TicketStatus
 from tests.twilio_edge import recorded
 
 
@@ -60,6 +60,13 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
         assert ticket.activity_report["type"] == "individuel"
         assert "Borny" in ticket.activity_report["lieu"]
         assert "06 12 34 00 01" in ticket.transcript_excerpt  # a phone number is not a secret
+        # The transcript: from the question the triage carried, the assistant's questions and the answers.
+        lines = ticket.transcript_excerpt.splitlines()
+        assert lines[0] == "Vous : je n'arrive pas à envoyer un mail avec une pièce jointe", lines[:3]
+        assert lines[1].startswith("Assistant : ") and "trombone" in lines[1]
+        asked = next(i for i, line in enumerate(lines) if line.startswith("Assistant : ") and "appareil" in line)
+        assert "2. Téléphone" in lines[asked] and lines[asked + 1] == "Vous : 2"
+        assert "Vous : 06 12 34 00 01" in lines and lines[-1] == "Vous : 1"  # the slot chosen
         message = s.execute(select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id)).scalar_one()
         assert message.purpose == "confirmation" and message.status == "queued" and message.twilio_sid
         start = as_utc(appointment.start)
@@ -70,7 +77,7 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
     assert "1." in " ".join(m.get("text") or "" for m in moved)
     assert "Rendez-vous confirmé" in say("1")
     with session_scope(engine) as s:
-        assert s.get(Appointment, appointment_id).status == "cancelled"
+        assert s.get(Appointment, appointment_id).status == AppointmentStatus.EXCUSED
         assert s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
         ticket = s.get(Ticket, ticket_id)
         appointment = s.get(Appointment, ticket.appointment_id)
@@ -89,10 +96,10 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
     assert "Votre rendez-vous" in say("c'est quand mon rendez-vous ?")
     assert "annulé" in say("ANNULER")
     with session_scope(engine) as s:
-        assert s.get(Appointment, appointment_id).status == "cancelled"
-        assert s.get(Ticket, ticket_id).status == "annule"
+        assert s.get(Appointment, appointment_id).status == AppointmentStatus.EXCUSED
+        assert s.get(Ticket, ticket_id).status == TicketStatus.CLOS
         kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()]
-        assert kinds == ["created", "status", "status"]  # moved, then cancelled
+        assert kinds == ["created", "moved", "cancelled", "status"]  # moved, then cancelled: closed
         assert s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
     assert "pas de rendez-vous" in say("c'est quand mon rendez-vous ?")
     engine.dispose()

@@ -24,7 +24,7 @@ from datetime import timedelta
 import psutil
 from sqlalchemy import select
 
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope

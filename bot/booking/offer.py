@@ -1,7 +1,10 @@
 """Choosing the slots to offer after a triage: near the person, when they prefer.
 
 Preferences are relaxed step by step when nothing fits: first the time of
-day, then the neighbourhood; an empty list means no free slot at all.
+day, then the neighbourhood; an empty list means no free slot at all. A
+workshop keeps the neighbourhood the person gave: a group session across the
+city is not offered in place of a personal appointment near them (the action
+then offers that appointment).
 """
 from __future__ import annotations
 
@@ -45,9 +48,9 @@ def offer_slots(
     attempts = [
         (place_ids, preferred, []),
         (place_ids, None, ["horaire"]),
-        (None, preferred, ["quartier"]),
-        (None, None, ["horaire", "quartier"]),
     ]
+    if kind != "atelier" or not place_ids:
+        attempts += [(None, preferred, ["quartier"]), (None, None, ["horaire", "quartier"])]
     tried = set()
     for ids, pref, relaxed in attempts:
         if (tuple(ids or ()), pref) in tried:

@@ -1,52 +1,35 @@
-"""The Coop de la médiation numérique's activity-report (CRA) fields, with
-their values in code and their French labels for the desk and the CSV."""
+"""The desk's outcome form, checked against the Coop's values (bot/coop.py), and the
+ticket workflow's French labels."""
 from __future__ import annotations
 
-from bot.classification import THEMATIQUES
+from bot.coop import (
+    AUTONOMIE_LABELS, EXPORT_COLUMNS, MATERIEL_LABELS, STRUCTURE_DE_REDIRECTION_LABELS, THEMATIQUES,
+    TYPE_ACTIVITE_LABELS, TYPE_LIEU_LABELS, Autonomie, Materiel, StructureDeRedirection, Thematique,
+    thematique_label,
+)
+from bot.tickets.models import TicketStatus
 
-AUTONOMIES = {
-    "entierement_accompagne": "Entièrement accompagné",
-    "partiellement_autonome": "Partiellement autonome",
-    "autonome": "Autonome",
-}
-MATERIELS = {
-    "ordinateur": "Ordinateur",
-    "telephone": "Téléphone",
-    "tablette": "Tablette",
-    "autre": "Autre matériel",
-    "aucun": "Pas de matériel",
-}
-ORIENTATIONS = {
-    "": "Pas d'orientation",
-    "france_services": "France Services",
-    "aidants_connect": "Aidants Connect",
-    "partenaire_materiel": "Partenaire matériel (reconditionnement)",
-    "autre_structure": "Autre structure",
-}
-TYPES = {"individuel": "Accompagnement individuel", "collectif": "Atelier collectif"}
+# What the outcome form offers (code -> French label), in the Coop's order.
+AUTONOMIES = AUTONOMIE_LABELS
+MATERIELS = MATERIEL_LABELS
+ORIENTATIONS = {"": "Pas d'orientation", **STRUCTURE_DE_REDIRECTION_LABELS}
+TYPES = TYPE_ACTIVITE_LABELS
+TYPES_LIEU = TYPE_LIEU_LABELS
 STATUS_LABELS = {
-    "nouveau": "Nouveau",
-    "confirme": "Confirmé",
-    "vu": "Vu",
-    "absent": "Absent",
-    "annule": "Annulé",
-    "clos": "Clos",
+    TicketStatus.NOUVEAU: "Nouveau",
+    TicketStatus.CONFIRME: "Confirmé",
+    TicketStatus.CLOS: "Clos",
 }
 MAX_DURATION_MINUTES = 600
+# The CSV export's columns: the Coop's export's, in its order.
+CSV_COLUMNS = EXPORT_COLUMNS
 
-# Columns of the CSV export, in the order of the Coop's activity report.
-CSV_COLUMNS = (
-    "date", "type", "lieu", "code_postal", "commune", "duree_minutes", "thematiques",
-    "materiel", "autonomie", "orientation", "structure_redirection", "conseiller", "ticket",
-)
+__all__ = ["CSV_COLUMNS", "AUTONOMIES", "MATERIELS", "ORIENTATIONS", "STATUS_LABELS", "THEMATIQUES", "TYPES", "TYPES_LIEU",
+           "OutcomeError", "clean_outcome", "thematique_label"]
 
 
 class OutcomeError(ValueError):
     """The outcome form holds a value the Coop does not know (French message for the desk)."""
-
-
-def thematique_label(code: str | None) -> str:
-    return THEMATIQUES.get(code or "", code or "—")
 
 
 def clean_outcome(form: dict, thematiques: list[str], materiels: list[str]) -> dict:
@@ -58,18 +41,21 @@ def clean_outcome(form: dict, thematiques: list[str], materiels: list[str]) -> d
     if not 1 <= duree <= MAX_DURATION_MINUTES:
         raise OutcomeError("La durée doit être entre 1 et 600 minutes.")
     autonomie = form.get("autonomie", "")
-    if autonomie not in AUTONOMIES:
+    if autonomie not in Autonomie.values():
         raise OutcomeError("Choisissez le niveau d'autonomie.")
-    if not thematiques or any(t not in THEMATIQUES for t in thematiques):
+    if not thematiques or any(t not in Thematique.values() for t in thematiques):
         raise OutcomeError("Choisissez au moins une thématique.")
-    if not materiels or any(m not in MATERIELS for m in materiels):
+    if not materiels or any(m not in Materiel.values() for m in materiels):
         raise OutcomeError("Choisissez le matériel utilisé (ou « Pas de matériel »).")
     orientation = form.get("orientation", "")
-    if orientation not in ORIENTATIONS:
+    if orientation and orientation not in StructureDeRedirection.values():
         raise OutcomeError("Cette orientation n'existe pas.")
     structure = (form.get("structure_redirection") or "").strip()[:200]
     return {
-        "duree": duree, "autonomie": autonomie, "thematiques": list(dict.fromkeys(thematiques)),
-        "materiel": list(dict.fromkeys(materiels)), "orientation": orientation or None,
+        "duree": duree, "autonomie": Autonomie(autonomie),
+        "thematiques": [Thematique(t) for t in dict.fromkeys(thematiques)],
+        "materiel": [Materiel(m) for m in dict.fromkeys(materiels)],
+        "orientation": StructureDeRedirection(orientation) if orientation else None,
+        "oriente": bool(orientation),
         "structure_redirection": structure or None,
     }

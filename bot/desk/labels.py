@@ -6,20 +6,31 @@ from datetime import datetime
 import phonenumbers
 
 from bot.booking.french import french_datetime, french_day, french_time
+from bot.booking.models import AppointmentStatus
 from bot.booking.timeutil import local
-from bot.classification import THEMATIQUES
-from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, TYPES, thematique_label
+from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, THEMATIQUES, TYPES, thematique_label
 from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES
+from bot.desk.ticket_actions import DeskAction
+from bot.tickets.models import EventKind
 
-APPOINTMENT_STATUS = {"booked": "Réservé", "cancelled": "Annulé", "done": "Venu", "no_show": "Absent"}
+APPOINTMENT_STATUS = {
+    AppointmentStatus.BOOKED: "Réservé", AppointmentStatus.SEEN: "Venu", AppointmentStatus.NOSHOW: "Absent",
+    AppointmentStatus.EXCUSED: "Annulé par la personne", AppointmentStatus.REVOKED: "Annulé par le service",
+}
 SMS_STATUS = {
     "queued": "En file", "sending": "En cours", "sent": "Envoyé", "delivered": "Reçu",
     "undelivered": "Non remis", "failed": "Échec", "outbox": "Boîte d'envoi locale", "accepted": "Accepté",
 }
 EVENT_KINDS = {
-    "created": "Ticket créé", "status": "Statut", "outcome": "Bilan enregistré", "sms": "SMS envoyé",
-    "sms_refused": "SMS refusé (STOP)", "sms_failure": "SMS non remis", "moved": "Rendez-vous déplacé",
-    "note": "Note",
+    EventKind.CREATED: "Ticket créé", EventKind.STATUS: "Statut", EventKind.OUTCOME: "Bilan enregistré",
+    EventKind.SMS: "SMS envoyé", EventKind.SMS_REFUSED: "SMS refusé (STOP)", EventKind.SMS_FAILURE: "SMS non remis",
+    EventKind.MOVED: "Rendez-vous déplacé", EventKind.NOTE: "Note", EventKind.ATTENDANCE: "Présence",
+    EventKind.CANCELLED: "Rendez-vous annulé",
+}
+# The ticket page's status buttons: the desk's actions (bot/desk/ticket_actions.py).
+DESK_BUTTONS = {
+    DeskAction.CONFIRM: "Confirmer", DeskAction.SEEN: "Personne vue", DeskAction.ABSENT: "Absent",
+    DeskAction.CANCEL: "Annuler le rendez-vous",
 }
 
 
@@ -59,6 +70,7 @@ def template_globals() -> dict:
         "ORIENTATIONS": ORIENTATIONS, "THEMATIQUES": THEMATIQUES, "TYPES": TYPES,
         "TEMPLATE_TITLES": TEMPLATE_TITLES, "APPOINTMENT_STATUS": APPOINTMENT_STATUS,
         "SMS_STATUS": SMS_STATUS, "EVENT_KINDS": EVENT_KINDS, "MAX_FREE_TEXT": MAX_FREE_TEXT,
+        "DESK_BUTTONS": DESK_BUTTONS, "BOOKED": AppointmentStatus.BOOKED, "EventKind": EventKind,
     }
 
 

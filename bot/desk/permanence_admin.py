@@ -19,14 +19,14 @@ from opening_hours import OpeningHours, ParserError, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.models import Appointment
-from bot.booking.service import cancel
+from bot import handoff
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.desk.sms_templates import cancellation_by_desk_text
 from bot.places.models import Absence, Closure, Conseiller, Permanence, Place
 from bot.residents import Resident
 from bot.sms.outbound import send_sms
-from bot.tickets.service import set_status, ticket_for_appointment
+from bot.tickets.models import CancelledBy
 
 MAX_SLOT_MINUTES = 240
 MAX_CAPACITY = 50
@@ -73,13 +73,10 @@ def cancel_booked(session: Session, appointments: list[Appointment], actor: str,
     """Cancel these appointments, note it on their tickets and text each resident."""
     report = CancelReport()
     for appointment in appointments:
-        if appointment.status != "booked":
+        if appointment.status != AppointmentStatus.BOOKED:
             continue
-        cancel(session, appointment, actor=actor)
+        ticket = handoff.cancel(session, appointment, by=CancelledBy.SERVICE, actor=actor, reason=reason)
         report.cancelled += 1
-        ticket = ticket_for_appointment(session, appointment.id)
-        if ticket is not None and ticket.status != "annule":
-            set_status(session, ticket, "annule", actor, {"reason": reason})
         resident = session.get(Resident, appointment.resident_id)
         place = session.get(Place, appointment.place_id)
         if resident is not None and resident.phone_e164:
@@ -91,7 +88,7 @@ def cancel_booked(session: Session, appointments: list[Appointment], actor: str,
 
 def future_booked(session: Session, now: datetime | None = None, **where) -> list[Appointment]:
     now = now or datetime.now(timezone.utc)
-    query = select(Appointment).where(Appointment.status == "booked", Appointment.start > now)
+    query = select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED, Appointment.start > now)
     for column, value in where.items():
         query = query.where(getattr(Appointment, column) == value)
     return list(session.execute(query.order_by(Appointment.start)).scalars())

@@ -1,5 +1,6 @@
-"""The activity export (CSV in the Coop report's columns) and the statistics
-page's figures, with a bar chart drawn on the server as inline SVG."""
+"""The activity export (CSV with the columns, order and values of the Coop's own
+activity export, bot/coop.py) and the statistics page's figures, with a bar chart
+drawn on the server as inline SVG."""
 from __future__ import annotations
 
 import csv
@@ -11,9 +12,14 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import local
-from bot.desk.coop import AUTONOMIES, CSV_COLUMNS, MATERIELS, ORIENTATIONS, TYPES, thematique_label
+from bot.coop import (
+    AUTONOMIE_STARS, CELL_LINE_BREAK, GENRE_LABELS, MATERIEL_LABELS, ROLE_CONSEILLER_NUMERIQUE,
+    STATUT_SOCIAL_LABELS, STRUCTURE_DE_REDIRECTION_LABELS, THEMATIQUES, TRANCHE_AGE_LABELS, TYPE_ACTIVITE_LABELS,
+    TYPE_LIEU_LABELS, YES_NO_LABELS, Genre, StatutSocial, TrancheAge, TypeActivite, TypeLieu, thematique_label,
+)
+from bot.desk.coop import CSV_COLUMNS
 from bot.places.models import Permanence, Place
 from bot.tickets.models import Ticket
 
@@ -27,10 +33,68 @@ def _safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _labels(values, labels: dict) -> str:
+    return CELL_LINE_BREAK.join(labels.get(v, v) for v in _as_list(values))
+
+
+def activity_row(ticket: Ticket, report: dict, day: date, place: Place | None, permanence: Permanence | None,
+                 conseiller: str) -> dict:
+    """One accompaniment in the Coop export's columns and values (bot/coop.py)."""
+    collectif = report.get("type") == TypeActivite.COLLECTIF
+    type_lieu = report.get("type_lieu") or (TypeLieu.LIEU_ACTIVITE if place else TypeLieu.A_DISTANCE)
+    autonomie = report.get("autonomie")
+    orientation = report.get("orientation")
+    tz = place.timezone if place else "Europe/Paris"
+    recorded = local(datetime.fromisoformat(report["enregistre_le"]), tz)
+    row = {
+        "Date": day.strftime("%d/%m/%Y"),
+        "Enregistré le": recorded.strftime("%d/%m/%Y à %H:%M"),
+        "Dernière modification le": "",
+        "Prénom du médiateur": conseiller,
+        "Nom du médiateur": "",
+        "Rôle": ROLE_CONSEILLER_NUMERIQUE,
+        "ID - Conum": "",
+        "Type": TYPE_ACTIVITE_LABELS.get(report.get("type") or TypeActivite.INDIVIDUEL, report.get("type")),
+        "Participants": 1,
+        "Canaux d’accompagnement": TYPE_LIEU_LABELS.get(type_lieu, type_lieu),
+        "Nom du lieu": place.nom if place else (report.get("lieu") or ""),
+        "Adresse": place.adresse if place else "",
+        "Commune": place.commune if place else "",
+        "Code postal": place.code_postal if place else "",
+        "Code Insee": "",
+        "Durée (min)": report.get("duree") or "",
+        "Nom de l’atelier": (report.get("titre_atelier") or "") if collectif else "",
+        "Matériel numérique utilisé": _labels(report.get("materiel"), MATERIEL_LABELS),
+        "Thématique(s) d’accompagnement": _labels(report.get("thematiques"), THEMATIQUES),
+        "Tags": "",
+        "Nom de la démarche administrative": "",
+        "Niveau d’autonomie (ou de l’atelier)":
+            f"{AUTONOMIE_STARS[autonomie]}/{len(AUTONOMIE_STARS)}" if autonomie in AUTONOMIE_STARS and not collectif
+            else "",
+        "Bénéficiaire réorienté": "" if collectif else YES_NO_LABELS[bool(orientation)],
+        "Structure de redirection": STRUCTURE_DE_REDIRECTION_LABELS.get(orientation, "") if orientation else "",
+        "Commune du bénéficiaire": "",
+        "Code postal du bénéficiaire": "",
+        "Code Insee du bénéficiaire": "",
+        "Genre du bénéficiaire": GENRE_LABELS[Genre.NON_COMMUNIQUE],
+        "Tranche d’âge du bénéficiaire": TRANCHE_AGE_LABELS[TrancheAge.NON_COMMUNIQUE],
+        "Statut du bénéficiaire": STATUT_SOCIAL_LABELS[StatutSocial.NON_COMMUNIQUE],
+        "ID CRA": ticket.id,
+    }
+    assert tuple(row) == CSV_COLUMNS
+    return row
+
+
 def activity_rows(session: Session, tickets: list[Ticket], start: date | None = None,
                   end: date | None = None) -> list[dict]:
-    """One row per ticket whose outcome was recorded, in the Coop's columns."""
-    rows = []
+    """One row per ticket whose outcome was recorded, in the Coop export's columns, by date."""
+    found = []
     for ticket in tickets:
         report = ticket.activity_report or {}
         if not report.get("enregistre"):
@@ -44,33 +108,12 @@ def activity_rows(session: Session, tickets: list[Ticket], start: date | None = 
             day = local(datetime.fromisoformat(report["enregistre_le"]), tz).date()
         if (start and day < start) or (end and day > end):
             continue
-        conseiller = None
-        if appointment is not None:
-            permanence = session.get(Permanence, appointment.permanence_id)
-            conseiller = permanence.conseiller.name if permanence and permanence.conseiller else None
-        rows.append({
-            "date": day.isoformat(),
-            "type": TYPES.get(report.get("type") or "individuel", report.get("type")),
-            "lieu": place.nom if place else (report.get("lieu") or ""),
-            "code_postal": place.code_postal if place else "",
-            "commune": place.commune if place else "",
-            "duree_minutes": report.get("duree") or "",
-            "thematiques": ", ".join(thematique_label(t) for t in report.get("thematiques") or []),
-            "materiel": ", ".join(MATERIELS.get(m, m) for m in _as_list(report.get("materiel"))),
-            "autonomie": AUTONOMIES.get(report.get("autonomie") or "", ""),
-            "orientation": ORIENTATIONS.get(report.get("orientation") or "", report.get("orientation") or ""),
-            "structure_redirection": report.get("structure_redirection") or "",
-            "conseiller": conseiller or report.get("enregistre_par") or "",
-            "ticket": ticket.id,
-        })
-    rows.sort(key=lambda r: (r["date"], r["ticket"]))
-    return rows
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+        permanence = session.get(Permanence, appointment.permanence_id) if appointment is not None else None
+        conseiller = permanence.conseiller.name if permanence and permanence.conseiller else None
+        found.append((day, ticket.id, activity_row(ticket, report, day, place, permanence,
+                                                   conseiller or report.get("enregistre_par") or "")))
+    found.sort(key=lambda item: item[:2])
+    return [row for _day, _id, row in found]
 
 
 def activities_csv(rows: list[dict]) -> str:
@@ -99,16 +142,17 @@ def statistics(session: Session, tickets: list[Ticket], today: date | None = Non
     statuses = Counter(
         session.execute(select(Appointment.status).where(Appointment.id.in_(appointment_ids or [-1]))).scalars()
     )
-    held = statuses["done"] + statuses["no_show"]
+    seen, no_show = statuses[AppointmentStatus.SEEN], statuses[AppointmentStatus.NOSHOW]
+    held = seen + no_show
     return {
         "total": len(tickets),
         "per_week": [(w.strftime("%d/%m"), per_week[w]) for w in weeks],
         "per_thematique": Counter(thematique_label(t.thematique) if t.thematique else "Non précisée"
                                   for t in tickets).most_common(),
         "per_place": Counter(places.get(t.place_id, "Sans lieu") for t in tickets).most_common(),
-        "done": statuses["done"],
-        "no_show": statuses["no_show"],
-        "no_show_rate": (statuses["no_show"] / held) if held else None,
+        "done": seen,
+        "no_show": no_show,
+        "no_show_rate": (no_show / held) if held else None,
     }
 
 

@@ -1,32 +1,38 @@
 """What a conseiller does to a ticket from the desk.
 
-Each function changes the ticket through bot.tickets.service (so the change
-is in the ticket's history), and the appointment through bot.booking.service
-(so a cancelled slot is free at once). The caller commits.
+The desk's buttons are actions, not statuses: each one calls the handoff core
+(bot/handoff/), which writes the appointment and the ticket in step and leaves
+the change in the ticket's history. The caller commits.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy.orm import Session
 
-from bot.booking.messages import confirmation_text
+from bot import handoff
 from bot.booking.models import Appointment
-from bot.booking.service import cancel, move
+from bot.booking.messages import confirmation_text
 from bot.booking.slots import Slot
 from bot.desk.coop import clean_outcome
-from bot.places.models import Place
+from bot.enums import StrEnum
+from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.sms.outbound import send_sms
-from bot.tickets.models import Ticket
-from bot.tickets.service import add_event, set_status
+from bot.tickets.models import CancelledBy, Ticket
 
-# Status changes a conseiller may make, with the appointment status that goes with them.
-STATUS_ACTIONS = {
-    "confirme": None,
-    "vu": "done",
-    "absent": "no_show",
-    "annule": "cancelled",
+
+class DeskAction(StrEnum):
+    """The status buttons of the ticket page (the form's `statut` values)."""
+    CONFIRM = "confirme"
+    SEEN = "vu"
+    ABSENT = "absent"
+    CANCEL = "annule"
+
+
+ACTION_LABELS = {
+    DeskAction.CONFIRM: "Confirmé",
+    DeskAction.SEEN: "Personne vue",
+    DeskAction.ABSENT: "Absent",
+    DeskAction.CANCEL: "Annulé",
 }
 
 
@@ -38,37 +44,24 @@ class OptedOut(Exception):
     """The resident's number said STOP: no SMS may be sent."""
 
 
-def change_status(session: Session, ticket: Ticket, status: str, actor: str) -> Ticket:
-    if status not in STATUS_ACTIONS:
-        raise ValueError(f"the desk cannot set status {status!r}")
-    appointment = session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
-    if appointment is not None:
-        if status == "annule" and appointment.status != "cancelled":
-            cancel(session, appointment, actor=actor)
-        elif STATUS_ACTIONS[status] and status != "annule" and appointment.status != "cancelled":
-            appointment.status = STATUS_ACTIONS[status]
-        elif status == "confirme" and appointment.status in ("done", "no_show"):
-            appointment.status = "booked"
-    return set_status(session, ticket, status, actor)
+def change_status(session: Session, ticket: Ticket, action: str, actor: str) -> Ticket:
+    try:
+        action = DeskAction(action)
+    except ValueError:
+        raise ValueError(f"the desk cannot do {action!r}") from None
+    if action == DeskAction.CONFIRM:
+        return handoff.reopen(session, ticket, actor)
+    if action == DeskAction.SEEN:
+        return handoff.mark_seen(session, ticket, actor)
+    if action == DeskAction.ABSENT:
+        return handoff.mark_absent(session, ticket, actor)
+    return handoff.cancel_ticket(session, ticket, actor, reason="desk")
 
 
 def record_outcome(session: Session, ticket: Ticket, actor: str, form: dict,
                    thematiques: list[str], materiels: list[str]) -> Ticket:
     """The conseiller's final activity report, in the Coop fields; the ticket is closed."""
-    outcome = clean_outcome(form, thematiques, materiels)
-    report = dict(ticket.activity_report or {})
-    report.update(outcome)
-    report["enregistre"] = True
-    report["enregistre_le"] = datetime.now(timezone.utc).isoformat()
-    report["enregistre_par"] = actor
-    ticket.activity_report = report  # a new dict, so the JSON column is saved
-    add_event(session, ticket, actor, "outcome", outcome)
-    if ticket.status != "clos":
-        appointment = session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
-        if appointment is not None and appointment.status == "booked":
-            appointment.status = "done"
-        set_status(session, ticket, "clos", actor)
-    return ticket
+    return handoff.record_outcome(session, ticket, actor, clean_outcome(form, thematiques, materiels))
 
 
 def resident_phone(session: Session, ticket: Ticket) -> str | None:
@@ -83,28 +76,22 @@ def text_resident(session: Session, ticket: Ticket, actor: str, body: str, templ
         raise NoPhone()
     message = send_sms(session, to_e164=phone, body=body, purpose="desk", ticket_id=ticket.id,
                        appointment_id=ticket.appointment_id)
+    handoff.record_sms(session, ticket, actor, message, template)
     if message is None:
-        add_event(session, ticket, actor, "sms_refused", {"reason": "opt_out", "template": template})
         raise OptedOut()
-    add_event(session, ticket, actor, "sms", {"message_id": message.id, "template": template,
-                                               "status": message.status})
     return message
 
 
 def reschedule(session: Session, ticket: Ticket, actor: str, slot: Slot, notify: bool = True) -> Appointment:
-    """Move the ticket's appointment to `slot` (both or neither: bot.booking.service.move)."""
-    old = session.get(Appointment, ticket.appointment_id)
-    new = move(session, old, slot)
-    ticket.appointment_id = new.id
-    ticket.place_id = new.place_id
-    add_event(session, ticket, actor, "moved", {"from": old.id, "to": new.id, "start": new.start.isoformat()})
-    if ticket.status in ("nouveau", "absent", "annule"):
-        set_status(session, ticket, "confirme", actor)
+    """Move the ticket's appointment to `slot` (both or neither; the ticket follows: bot.handoff.move)."""
+    new = handoff.move(session, session.get(Appointment, ticket.appointment_id), slot,
+                       by=CancelledBy.SERVICE, actor=actor)
     if notify:
-        place = session.get(Place, new.place_id)
         materiel = (ticket.activity_report or {}).get("materiel")
         triage = ticket.triage or {}
-        body = confirmation_text(place, new.start, ticket.thematique, materiel if isinstance(materiel, str) else None,
+        body = confirmation_text(session.get(Place, new.place_id), new.start, ticket.thematique,
+                                 materiel if isinstance(materiel, str) else None,
+                                 permanence=session.get(Permanence, new.permanence_id),
                                  has_login=triage.get("has_login"), has_email=triage.get("has_email"))
         try:
             text_resident(session, ticket, actor, body, template="deplacement")

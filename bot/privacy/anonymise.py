@@ -14,9 +14,10 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.handoff import strip_personal_fields
 from bot.residents import Resident
 from bot.sms.models import OutboundMessage
-from bot.tickets.models import Ticket, TicketEvent
+from bot.tickets.models import Ticket
 
 ERASED_TEXT = "[effacé]"
 ERASED_HASH = "effacé"
@@ -24,33 +25,20 @@ ERASED_CONVERSATION_PREFIX = "erased:"
 
 # Triage answers kept for statistics: closed choices, never free text.
 ANONYMOUS_TRIAGE_KEYS = ("thematique", "materiel", "has_email", "has_login", "preferred_time")
-# The Coop activity-report (CRA) fields (bot/desk/coop.py): no names, no free text.
+# The Coop activity-report (CRA) fields (bot/coop.py): no names, no free text.
 ANONYMOUS_REPORT_KEYS = (
-    "date", "type", "lieu", "code_postal", "commune", "duree", "duree_minutes", "thematiques",
-    "materiel", "autonomie", "orientation", "structure_redirection", "conseiller",
+    "date", "type", "type_lieu", "lieu", "code_postal", "commune", "duree", "duree_minutes", "titre_atelier",
+    "thematiques", "materiel", "autonomie", "orientation", "oriente", "structure_redirection", "conseiller",
+    "enregistre", "enregistre_le",
 )
 # Ticket history: these event details are closed values; the others (notes...) are dropped.
 ANONYMOUS_EVENT_KEYS = ("status", "route", "from", "to", "by", "moved_to", "reason")
 
 
-def _keep(data: dict | None, keys: tuple[str, ...]) -> dict:
-    return {key: value for key, value in (data or {}).items() if key in keys}
-
-
 def anonymise_ticket(session: Session, ticket: Ticket) -> bool:
-    """Remove the personal fields of a ticket; True if anything changed."""
-    changed = False
-    triage, report = _keep(ticket.triage, ANONYMOUS_TRIAGE_KEYS), _keep(ticket.activity_report, ANONYMOUS_REPORT_KEYS)
-    if ticket.transcript_excerpt is not None:
-        ticket.transcript_excerpt, changed = None, True
-    if triage != (ticket.triage or {}):
-        ticket.triage, changed = triage, True
-    if report != (ticket.activity_report or {}):
-        ticket.activity_report, changed = report, True
-    for event in session.execute(sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).scalars():
-        detail = _keep(event.detail, ANONYMOUS_EVENT_KEYS)
-        if detail != (event.detail or {}):
-            event.detail, changed = detail, True
+    """Remove the personal fields of a ticket (written by the handoff core); True if anything changed."""
+    changed = strip_personal_fields(session, ticket, triage_keys=ANONYMOUS_TRIAGE_KEYS,
+                                    report_keys=ANONYMOUS_REPORT_KEYS, event_keys=ANONYMOUS_EVENT_KEYS)
     if _clear_notification_detail(session, ticket.id):
         changed = True
     return changed

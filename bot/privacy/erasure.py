@@ -24,16 +24,15 @@ from sqlalchemy.orm import Session
 
 import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
-from bot.booking.models import Appointment
-from bot.booking.service import cancel
+from bot import handoff
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.privacy.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
 from bot.sms.models import InboundMessage, OutboundMessage
-from bot.tickets.models import Ticket
-from bot.tickets.service import set_status, ticket_for_appointment
+from bot.tickets.models import CancelledBy, Ticket
 from bot.web.deliveries import WebDelivery
 
 # The erasure action sets this slot to this value; the tracker store
@@ -140,16 +139,14 @@ def erase_residents(
 
 def _cancel_future_appointments(session: Session, resident: Resident, now: datetime) -> int:
     appointments = session.execute(
-        sa.select(Appointment).where(Appointment.resident_id == resident.id, Appointment.status == "booked")
+        sa.select(Appointment).where(Appointment.resident_id == resident.id,
+                                     Appointment.status == AppointmentStatus.BOOKED)
     ).scalars().all()
     cancelled = 0
     for appointment in appointments:
         if as_utc(appointment.start) <= now:
             continue
-        cancel(session, appointment, actor="resident")
-        ticket = ticket_for_appointment(session, appointment.id)
-        if ticket is not None and ticket.status != "annule":
-            set_status(session, ticket, "annule", "resident", {"reason": "erasure"})
+        handoff.cancel(session, appointment, by=CancelledBy.RESIDENT, actor=handoff.RESIDENT, reason="erasure")
         cancelled += 1
     return cancelled
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
 from bot.privacy.anonymise import (
@@ -112,7 +112,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
 
 def _residents_to_forget(session: Session, cutoff: datetime, now: datetime) -> list[Resident]:
     """Residents not seen since `cutoff` and with no appointment to come."""
-    upcoming = sa.select(Appointment.resident_id).where(Appointment.status == "booked", Appointment.end > now)
+    upcoming = sa.select(Appointment.resident_id).where(Appointment.status == AppointmentStatus.BOOKED, Appointment.end > now)
     return list(session.execute(
         sa.select(Resident).where(
             Resident.last_seen_at < cutoff,

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.sms.models import OutboundMessage
-from bot.tickets.service import flag_sms_failure
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +44,8 @@ def apply_status(session: Session, message_sid: str, status: str, error_code: st
     if error_code:
         message.error_code = str(error_code)[:20]
     if status in FAILED and previous not in FAILED and message.ticket_id and message.purpose in FLAGGED_PURPOSES:
+        from bot.handoff import flag_sms_failure  # the handoff core sends SMS: imported when needed
+
         flag_sms_failure(session, message.ticket_id, {
             "purpose": message.purpose, "status": status, "error_code": message.error_code,
             "outbound_message_id": message.id,

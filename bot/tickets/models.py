@@ -1,13 +1,41 @@
-"""Tickets and their history of events."""
-from __future__ import annotations
+"""Tickets and their history of events.
 
+A ticket's status is its own workflow, the desk's handling of a request:
+new, taken in hand, closed. What happened to the appointment (seen, no-show,
+cancelled by whom) is the appointment's status (bot/booking/models.py), not
+the ticket's. Only bot/handoff/ writes these tables.
+"""
+from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from bot.db import Base, utcnow
+from bot.db import Base, EnumText, utcnow
+from bot.enums import StrEnum
 
-STATUSES = ("nouveau", "confirme", "vu", "absent", "annule", "clos")
+
+class TicketStatus(StrEnum):
+    NOUVEAU = "nouveau"    # not yet looked at by a conseiller
+    CONFIRME = "confirme"  # a conseiller has it in hand
+    CLOS = "clos"          # the outcome is recorded, or the appointment was cancelled or missed
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"            # the ticket's workflow moved
+    ATTENDANCE = "attendance"    # the appointment's outcome: seen, noshow, or back to booked
+    CANCELLED = "cancelled"      # the appointment was cancelled (by the person or the service)
+    MOVED = "moved"
+    OUTCOME = "outcome"          # the Coop activity report was recorded
+    SMS = "sms"
+    SMS_REFUSED = "sms_refused"
+    SMS_FAILURE = "sms_failure"
+    NOTE = "note"
+
+
+class CancelledBy(StrEnum):
+    RESIDENT = "resident"
+    SERVICE = "service"
 
 
 
@@ -18,7 +46,7 @@ class Ticket(Base):
     resident_id = Column(Integer, ForeignKey("residents.id", ondelete="SET NULL"), nullable=True, index=True)
     appointment_id = Column(Integer, ForeignKey("appointments.id"), nullable=True, index=True)
     place_id = Column(Integer, ForeignKey("places.id"), nullable=True, index=True)
-    status = Column(String(20), nullable=False, default="nouveau")
+    status = Column(EnumText(TicketStatus), nullable=False, default=TicketStatus.NOUVEAU)
     thematique = Column(String(60), nullable=True)
     route = Column(String(40), nullable=True)
     triage = Column(JSON, nullable=False, default=dict)
@@ -40,5 +68,5 @@ class TicketEvent(Base):
     ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     actor = Column(String(80), nullable=False)  # "assistant", "resident", a conseiller's name
-    kind = Column(String(40), nullable=False)  # created, status, sms_failure, note...
+    kind = Column(EnumText(EventKind, 40), nullable=False)
     detail = Column(JSON, nullable=False, default=dict)

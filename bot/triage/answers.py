@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.coop import Materiel
+
 SKIPPED = "inconnu"
 
 SKIP_WORDS = (
@@ -52,18 +54,18 @@ def _choose(text: str, options: list[tuple[str, tuple[str, ...]]]) -> str | None
 
 # "portable" alone means a phone far more often than a laptop in residents' French.
 MATERIEL_OPTIONS = [
-    ("ordinateur", ("ordi", "pc", "computer", "mac")),
-    ("telephone", ("tel", "portable", "smartphone", "iphone", "samsung", "mobile", "gsm")),
-    ("tablette", ("tablette", "ipad")),
-    ("autre", ("autre", "liseuse", "tv", "tele", "imprimante", "montre")),
-    ("aucun", ("aucun", "rien", "pas d'appareil", "pas de telephone", "non")),
+    (Materiel.ORDINATEUR.value, ("ordi", "pc", "computer", "mac")),
+    (Materiel.TELEPHONE.value, ("tel", "portable", "smartphone", "iphone", "samsung", "mobile", "gsm")),
+    (Materiel.TABLETTE.value, ("tablette", "ipad")),
+    (Materiel.AUTRE.value, ("autre", "liseuse", "tv", "tele", "imprimante", "montre")),
+    (Materiel.AUCUN.value, ("aucun", "rien", "pas d'appareil", "pas de telephone", "non")),
 ]
 
 
 def parse_materiel(text: str) -> str | None:
     value = plain(text)
     if re.search(r"\bordinateur portable\b", value):
-        return "ordinateur"
+        return Materiel.ORDINATEUR.value
     return _choose(text, MATERIEL_OPTIONS)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.classification import ADMINISTRATIVE_THEMATIQUES
+from bot.coop import ADMINISTRATIVE_THEMATIQUES, StructureDeRedirection, estimate_autonomie
 from bot.settings import get_settings
 from bot.triage.answers import SKIPPED
 
@@ -21,19 +21,13 @@ class Route:
     route: str
     book: str | None  # "individuel", "atelier" or None (no appointment)
     message: str
+    structure_de_redirection: StructureDeRedirection | None = None  # the Coop value it orients to
 
 
-def estimate_autonomie(has_email: str | None, has_login: str | None) -> str:
-    """A first guess of the Coop `autonomie` from the two autonomy clues."""
-    answers = [a for a in (has_email, has_login) if a in ("oui", "non")]
-    if not answers:
-        return "partiellement_autonome"
-    yes = answers.count("oui")
-    if yes == 0:
-        return "entierement_accompagne"
-    if yes == len(answers) == 2:
-        return "autonome"
-    return "partiellement_autonome"
+def _route(rule: dict) -> Route:
+    redirection = rule.get("structure_de_redirection")
+    return Route(rule["route"], rule.get("book"), rule.get("message") or "",
+                 StructureDeRedirection(redirection) if redirection else None)
 
 
 @lru_cache(maxsize=4)
@@ -61,6 +55,14 @@ def choose_route(triage: dict, path: str | Path | None = None) -> Route:
     facts["autonomie"] = estimate_autonomie(facts.get("has_email"), facts.get("has_login"))
     for rule in rules.get("routes") or []:
         if _matches(rule.get("when") or {}, facts):
-            return Route(rule["route"], rule.get("book"), rule.get("message") or "")
-    default = rules["default"]
-    return Route(default["route"], default.get("book"), default.get("message") or "")
+            return _route(rule)
+    return _route(rules["default"])
+
+
+def route_named(name: str | None, path: str | Path | None = None) -> Route | None:
+    """The route of this name in the city's rules (a ticket keeps only the name)."""
+    rules = load_rules(str(path or get_settings().routes_file))
+    for rule in [*(rules.get("routes") or []), rules["default"]]:
+        if rule.get("route") == name:
+            return _route(rule)
+    return None

@@ -7,8 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.booking.models import Appointment
-from bot.booking.service import SlotTaken, TooManyAppointments, book, cancel, move, seats_taken, upcoming_for_resident
+from bot.booking.models import Appointment, AppointmentStatus
+from bot.handoff import SlotTaken, TooManyAppointments, book, cancel, move, upcoming_for_resident
+from bot.handoff.seats import seats_taken
+from bot.tickets.models import CancelledBy
 from bot.booking.slots import next_slots
 from bot.db import session_scope
 from bot.residents import resident_for_phone
@@ -46,7 +48,7 @@ def race(engine, attempts: int) -> tuple[int, int]:
     for t in threads:
         t.join()
     with session_scope(engine) as s:
-        stored = s.execute(select(Appointment).where(Appointment.status == "booked")).scalars().all()
+        stored = s.execute(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED)).scalars().all()
         assert len(stored) == results.count("booked")
         # The loser of the race gets new slots, not an error.
         assert next_slots(s, now=NOW, limit=1)[0].start != slot.start
@@ -79,8 +81,8 @@ def test_cancelling_frees_the_slot_at_once(db_engine):
         slot = next_slots(s, now=NOW, limit=1)[0]
         appointment = book(s, make_resident(s), slot, now=NOW)
         assert next_slots(s, now=NOW, limit=1)[0].start != slot.start
-        cancel(s, appointment)
-        assert appointment.status == "cancelled"
+        cancel(s, appointment, by=CancelledBy.RESIDENT, actor="resident")
+        assert appointment.status == AppointmentStatus.EXCUSED
         assert next_slots(s, now=NOW, limit=1)[0].start == slot.start
         book(s, resident_for_phone(s, "+33699999999"), slot, now=NOW)
 
@@ -103,8 +105,8 @@ def test_moving_books_the_new_slot_and_frees_the_old_one(db_engine):
         resident = make_resident(s)
         first, second, _ = next_slots(s, now=NOW, limit=3)
         old = book(s, resident, first, now=NOW)
-        new = move(s, old, second)
-        assert old.status == "cancelled" and new.status == "booked"
+        new = move(s, old, second, by=CancelledBy.RESIDENT, actor="resident")
+        assert old.status == AppointmentStatus.EXCUSED and new.status == AppointmentStatus.BOOKED
         assert seats_taken(s, first.permanence_id, first.start) == 0
 
 
@@ -116,7 +118,7 @@ def test_moving_to_a_slot_taken_meanwhile_keeps_the_old_appointment(db_engine):
         old = book(s, resident, first, now=NOW)
         book(s, resident_for_phone(s, "+33699999998"), second, now=NOW)
         with pytest.raises(SlotTaken):
-            move(s, old, second)
+            move(s, old, second, by=CancelledBy.RESIDENT, actor="resident")
         s.refresh(old)
-        assert old.status == "booked"
+        assert old.status == AppointmentStatus.BOOKED
         assert seats_taken(s, first.permanence_id, first.start) == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope

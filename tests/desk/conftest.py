@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.booking.service import book
+from bot import handoff
 from bot.booking.slots import next_slots
 from bot.db import session_scope
 from bot.desk import create_app
@@ -16,7 +16,6 @@ from bot.desk.accounts import create_user
 from bot.places.models import Permanence, Place
 from bot.residents import resident_for_phone
 from bot.settings import reload_settings
-from bot.tickets.service import create_ticket
 from tests.conftest import fresh_schema, load_city_places
 
 PASSWORD = "mot-de-passe-de-test"
@@ -54,22 +53,19 @@ def first_permanence(session, place_slug: str = "mairie-borny") -> Permanence:
 
 def make_booked_ticket(engine, phone: str = RESIDENT_PHONE, transcript: str = "je veux de l'aide pour mes mails",
                        permanence_id: int | None = None) -> tuple[int, int]:
-    """A resident with a booked appointment and its ticket, as the bot makes them: (ticket id, appointment id)."""
+    """A resident with a booked appointment and its ticket, made by the handoff core as the bot makes them:
+    (ticket id, appointment id)."""
     with session_scope(engine) as session:
         permanence = session.get(Permanence, permanence_id) if permanence_id else first_permanence(session)
         slot = next_slots(session, place_ids=[permanence.place_id], limit=20)
         slot = [s for s in slot if s.permanence_id == permanence.id][0]
         resident = resident_for_phone(session, phone)
-        resident.first_name = "Marie"
-        appointment = book(session, resident, slot)
-        ticket = create_ticket(
-            session, resident_id=resident.id, thematique="email",
+        appointment = handoff.book(session, resident, slot)
+        request = handoff.HandoffRequest(
             triage={"materiel": "telephone", "has_email": "oui", "has_login": "non", "besoin": transcript},
-            activity_report={"thematiques": ["email"], "materiel": "telephone", "autonomie": "partiellement_autonome",
-                             "type": "individuel", "lieu": permanence.place.nom, "duree": permanence.slot_minutes},
-            bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."], transcript_excerpt=transcript,
-            route="rendez_vous", appointment_id=appointment.id, place_id=permanence.place_id,
-        )
+            thematique="email", route="rendez_vous", first_name="Marie",
+            bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."], transcript=transcript)
+        ticket = handoff.open_ticket(session, resident, request, appointment)
         return ticket.id, appointment.id
 
 

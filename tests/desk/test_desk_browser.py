@@ -81,7 +81,7 @@ def test_a_conseiller_texts_the_resident_and_records_the_outcome_in_a_real_brows
             page.select_option("#autonomie", "partiellement_autonome")
             page.check("input[name=thematiques][value=email]")
             page.check("input[name=materiel][value=telephone]")
-            page.select_option("#orientation", "aidants_connect")
+            page.select_option("#orientation", "aide_aux_demarches_administratives")
             page.click("button:has-text('Enregistrer le bilan')")
             assert "Bilan enregistré" in page.content()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -98,5 +98,5 @@ def test_a_conseiller_texts_the_resident_and_records_the_outcome_in_a_real_brows
     assert any(m["Body"].startswith("Bonjour Lucie, pensez à votre téléphone") for m in sms), sms
     row = [line for line in csv_text.splitlines() if line.endswith(f";{ticket_id}")]
     assert len(row) == 1, csv_text
-    assert "E-mail" in row[0] and "Téléphone" in row[0] and "Partiellement autonome" in row[0]
-    assert ";50;" in row[0] and "Aidants Connect" in row[0]
+    assert "E-mail" in row[0] and "Téléphone" in row[0] and ";2/3;Oui;" in row[0]
+    assert ";50;" in row[0] and "(France Services…)" in row[0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.booking.models import Appointment, SlotSeat
+from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope
 from bot.places.models import Absence, Permanence
 from bot.sms.models import OutboundMessage
-from bot.tickets.models import Ticket
+from bot.tickets.models import Ticket, TicketStatus
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, login, make_booked_ticket, make_user, post_form
 
 
@@ -34,9 +34,9 @@ def slots_of(engine, pid: int):
 
 def assert_cancelled_and_texted(engine, ticket_id: int, appointment_id: int):
     with session_scope(engine) as session:
-        assert session.get(Appointment, appointment_id).status == "cancelled"
+        assert session.get(Appointment, appointment_id).status == AppointmentStatus.REVOKED
         assert session.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
-        assert session.get(Ticket, ticket_id).status == "annule"
+        assert session.get(Ticket, ticket_id).status == TicketStatus.CLOS
         sms = session.execute(select(OutboundMessage).where(OutboundMessage.to_e164 == RESIDENT_PHONE)).scalar_one()
         assert sms.purpose == "desk" and "est annulé" in sms.body and "RDV" in sms.body
 

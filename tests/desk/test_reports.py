@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.desk.accounts import check_password
 from bot.desk.coop import CSV_COLUMNS
+from bot.desk.reports import _safe_cell
 from bot.desk.models import User
 from bot.settings import ROOT
 from tests.desk.conftest import login, make_booked_ticket, make_user, post_form
@@ -24,20 +26,43 @@ def test_the_csv_export_has_the_coop_columns_and_one_row_per_recorded_outcome(ap
     client = app.test_client()
     login(client, "coord@metz.fr")
     post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/bilan", {
-        "duree": "45", "autonomie": "autonome", "thematiques": ["email"], "materiel": ["tablette"],
-        "orientation": "autre_structure", "structure_redirection": "=HYPERLINK(\"http://x\")"})
+        "duree": "45", "autonomie": "autonome", "thematiques": ["email", "argent_impots"],
+        "materiel": ["tablette", "aucun"], "orientation": "aide_sociale",
+        "structure_redirection": "=HYPERLINK(\"http://x\")"})
     response = client.get("/export.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")  # opens directly in French spreadsheets
     records = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    # The Coop's own export (buildAccompagnementsWorksheet.ts): these columns, in this order.
+    assert records[0] == [
+        "Date", "Enregistré le", "Dernière modification le", "Prénom du médiateur", "Nom du médiateur", "Rôle",
+        "ID - Conum", "Type", "Participants", "Canaux d’accompagnement", "Nom du lieu", "Adresse", "Commune",
+        "Code postal", "Code Insee", "Durée (min)", "Nom de l’atelier", "Matériel numérique utilisé",
+        "Thématique(s) d’accompagnement", "Tags", "Nom de la démarche administrative",
+        "Niveau d’autonomie (ou de l’atelier)", "Bénéficiaire réorienté", "Structure de redirection",
+        "Commune du bénéficiaire", "Code postal du bénéficiaire", "Code Insee du bénéficiaire",
+        "Genre du bénéficiaire", "Tranche d’âge du bénéficiaire", "Statut du bénéficiaire", "ID CRA"]
     assert records[0] == list(CSV_COLUMNS)
     assert len(records) == 2
     row = dict(zip(CSV_COLUMNS, records[1]))
-    assert row["ticket"] == str(ticket_id) and row["duree_minutes"] == "45"
-    assert row["thematiques"] == "E-mail" and row["materiel"] == "Tablette" and row["autonomie"] == "Autonome"
-    assert row["lieu"] == "Mairie de quartier de Borny" and row["type"] == "Accompagnement individuel"
-    assert row["structure_redirection"].startswith("'=")  # no formula injection in a spreadsheet
+    assert row["ID CRA"] == str(ticket_id) and row["Durée (min)"] == "45" and row["Participants"] == "1"
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d", row["Date"])
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d à \d\d:\d\d", row["Enregistré le"])
+    # The Coop's labels, several choices on separate lines of one cell.
+    assert row["Thématique(s) d’accompagnement"] == "E-mail\nArgent - Impôts"
+    assert row["Matériel numérique utilisé"] == "Tablette\nPas de matériel"
+    assert row["Niveau d’autonomie (ou de l’atelier)"] == "3/3" and row["Bénéficiaire réorienté"] == "Oui"
+    assert row["Structure de redirection"] == "Structure d’aide sociale (maison des solidarités, centre social…)"
+    assert row["Type"] == "Accompagnement individuel" and row["Canaux d’accompagnement"] == "Lieu d’activité"
+    assert row["Nom du lieu"] == "Mairie de quartier de Borny" and row["Commune"] == "Metz"
+    assert row["Code postal"] == "57070" and row["Rôle"] == "Conseiller Numérique"
+    assert row["Prénom du médiateur"] == "Nadia (exemple)"
+    assert (row["Genre du bénéficiaire"], row["Tranche d’âge du bénéficiaire"], row["Statut du bénéficiaire"]) == (
+        "Non communiqué", "Non communiqué", "Non communiqué ou hétérogène")
+    assert row["Nom de l’atelier"] == row["Tags"] == row["Code Insee"] == ""
+    assert "HYPERLINK" not in text  # the free-text structure name is ours, not a Coop column
+    assert _safe_cell('=HYPERLINK("http://x")').startswith("'=")  # no formula injection in a spreadsheet
     assert str(other_id) not in [r[-1] for r in records[1:]]
     assert client.get("/export.csv?du=2000-01-01&au=2000-01-02").get_data(as_text=True).count("\n") == 1
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.booking.models import Appointment, SlotSeat
+from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.db import session_scope
 from bot.sms.models import OutboundMessage
 from bot.sms.opt_out import opt_out
-from bot.tickets.models import Ticket, TicketEvent
+from bot.tickets.models import Ticket, TicketEvent, TicketStatus
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
 
 
@@ -34,12 +34,15 @@ def test_confirm_seen_absent_and_cancel_each_leave_an_event_and_cancel_frees_the
         response = post_form(client, page, f"{page}/statut", {"statut": status})
         assert response.status_code == 302
     with session_scope(desk_engine) as session:
-        assert session.get(Ticket, ticket_id).status == "annule"
-        assert session.get(Appointment, appointment_id).status == "cancelled"
+        assert session.get(Ticket, ticket_id).status == TicketStatus.CLOS
+        assert session.get(Appointment, appointment_id).status == AppointmentStatus.REVOKED
         assert session.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment_id)).first() is None
-    statuses = [d["to"] for kind, d in events(desk_engine, ticket_id) if kind == "status"]
-    assert statuses == ["confirme", "vu", "absent", "annule"]
-    assert all(d.get("from") for kind, d in events(desk_engine, ticket_id) if kind == "status")
+    # The ticket's workflow and the appointment's outcome, each in its own events.
+    history = events(desk_engine, ticket_id)
+    assert [d["to"] for kind, d in history if kind == "status"] == ["confirme", "clos"]
+    assert [d["to"] for kind, d in history if kind == "attendance"] == ["seen", "noshow"]
+    assert [d for kind, d in history if kind == "cancelled"] == [{"by": "service", "reason": "desk", "to": "revoked"}]
+    assert all(d.get("from") for kind, d in history if kind in ("status", "attendance"))
 
 
 def test_absent_marks_the_appointment_as_a_no_show(app, desk_engine):
@@ -47,7 +50,15 @@ def test_absent_marks_the_appointment_as_a_no_show(app, desk_engine):
     client = logged_in(app, desk_engine)
     post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/statut", {"statut": "absent"})
     with session_scope(desk_engine) as session:
-        assert session.get(Appointment, appointment_id).status == "no_show"
+        assert session.get(Appointment, appointment_id).status == AppointmentStatus.NOSHOW
+        assert session.get(Ticket, ticket_id).status == TicketStatus.CLOS
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert "Clos · Absent</span>" in page and "Présence" in page and "Réservé → Absent" in page
+    assert "Clos · Absent" in client.get("/tickets").get_data(as_text=True)
+    post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/statut", {"statut": "confirme"})
+    with session_scope(desk_engine) as session:  # a mistake undone: booked again, the ticket in hand
+        assert session.get(Appointment, appointment_id).status == AppointmentStatus.BOOKED
+        assert session.get(Ticket, ticket_id).status == TicketStatus.CONFIRME
 
 
 def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_answer(app, desk_engine):
@@ -62,18 +73,20 @@ def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_
     assert bad.status_code == 400 and "thématique" in bad.get_data(as_text=True)
     good = post_form(client, page, f"{page}/bilan", {
         "duree": "40", "autonomie": "entierement_accompagne", "thematiques": ["email", "securite_numerique"],
-        "materiel": ["telephone", "ordinateur"], "orientation": "france_services"})
+        "materiel": ["telephone", "ordinateur"], "orientation": "aide_aux_demarches_administratives"})
     assert good.status_code == 302
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)
         report = ticket.activity_report
-        assert ticket.status == "clos"
+        assert ticket.status == TicketStatus.CLOS
+        assert session.get(Appointment, ticket.appointment_id).status == AppointmentStatus.SEEN
         assert report["duree"] == 40 and report["autonomie"] == "entierement_accompagne"
         assert report["thematiques"] == ["email", "securite_numerique"]
-        assert report["materiel"] == ["telephone", "ordinateur"] and report["orientation"] == "france_services"
+        assert report["materiel"] == ["telephone", "ordinateur"] and report["orientation"] == "aide_aux_demarches_administratives"
+        assert report["oriente"] is True
         assert report["enregistre"] is True and report["type"] == "individuel"
     kinds = [k for k, _ in events(desk_engine, ticket_id)]
-    assert kinds == ["created", "outcome", "status"]
+    assert kinds == ["created", "outcome", "attendance", "status"]
 
 
 def test_texting_the_resident_with_a_template_and_free_text_goes_through_send_sms(app, desk_engine):
@@ -118,9 +131,10 @@ def test_rescheduling_moves_the_appointment_frees_the_old_slot_and_texts_the_new
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)
         assert ticket.appointment_id != old_id and ticket.status == "confirme"
-        assert session.get(Appointment, old_id).status == "cancelled"
+        assert session.get(Appointment, old_id).status == AppointmentStatus.REVOKED
         new = session.get(Appointment, ticket.appointment_id)
-        assert f"{new.permanence_id}@" in choice and new.status == "booked"
+        assert f"{new.permanence_id}@" in choice and new.status == AppointmentStatus.BOOKED
+        assert ticket.place_id == new.place_id
         body = session.execute(select(OutboundMessage.body).where(OutboundMessage.ticket_id == ticket_id)).scalar_one()
         assert body.startswith("Rendez-vous confirmé")
     assert "moved" in [k for k, _ in events(desk_engine, ticket_id)]

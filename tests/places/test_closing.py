@@ -7,7 +7,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.booking.models import Appointment
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope
@@ -33,7 +33,7 @@ def test_a_place_closed_until_a_date_offers_no_slot_until_then_and_texts_who_was
         until = first_day + timedelta(days=14)
         report = close_place_until(session, place, until, "Travaux", actor="coordination")
         assert (report.cancelled, report.texted) == (1, 1)
-        assert session.get(Appointment, appointment.id).status == "cancelled"
+        assert session.get(Appointment, appointment.id).status == "revoked"
         sms = session.execute(select(OutboundMessage)).scalar_one()
         assert sms.purpose == "desk" and "est annulé" in sms.body
         slots = next_slots(session, now=NOW, place_ids=[place.id], limit=10)
@@ -52,7 +52,7 @@ def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_e
         appointment = booked(session, place)
         assert appointment.permanence_id == permanence.id
         report = close_permanence_until(session, permanence, date(2026, 12, 15), None, actor="coordination")
-        assert report.cancelled == 1 and session.get(Appointment, appointment.id).status == "cancelled"
+        assert report.cancelled == 1 and session.get(Appointment, appointment.id).status == "revoked"
         slots = next_slots(session, now=NOW, place_ids=[place.id], limit=20)
         assert {s.permanence_id for s in slots if local(s.start).date() <= date(2026, 12, 15)} == {other.id}
         assert any(s.permanence_id == permanence.id for s in slots)  # after the 15th again
@@ -75,7 +75,7 @@ def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(d
         load_places(session, path)  # without --update: the desk's edits stay, the closure does not wait
         place = session.execute(select(Place)).scalar_one()
         assert place.closed_until == date(2030, 1, 1) and place.checked_on == date(2026, 12, 1)
-        assert session.get(Appointment, appointment.id).status == "cancelled"
+        assert session.get(Appointment, appointment.id).status == "revoked"
         assert next_slots(session, now=NOW, place_ids=[place.id]) == []
         load_places(session, path)  # twice: nothing more
         assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1

@@ -14,14 +14,14 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import migrate
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import Slot
 from bot.db import make_engine
 from bot.residents import resident_for_phone
 from bot.settings import ROOT, reload_settings
 from bot.sms.models import InboundMessage
 from bot.sms.outbound import send_sms
-from bot.tickets.service import create_ticket
+from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place
 
 

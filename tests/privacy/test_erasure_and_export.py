@@ -5,7 +5,7 @@ import json
 
 import sqlalchemy as sa
 
-from bot.booking.models import Appointment, SlotSeat
+from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.db import session_scope
 from bot.privacy.erasure import erase_conversation, erase_phone
 from bot.privacy.export import export_for_phone
@@ -14,7 +14,7 @@ from bot.residents import resident_for_conversation, sms_conversation_id
 from bot.schema import metadata
 from bot.sms.models import PendingChoices
 from bot.sms.opt_out import is_opted_out, opt_out
-from bot.tickets.models import Ticket
+from bot.tickets.models import Ticket, TicketStatus
 from bot.web.deliveries import WebDelivery
 from tests.privacy.conftest import person, save
 
@@ -94,11 +94,11 @@ def test_erasure_removes_everything_linked_to_a_number_and_nothing_else(
     with session_scope(privacy_db) as session:
         assert is_opted_out(session, ALICE)
         # Her future appointment is cancelled and the slot free again.
-        assert session.get(Appointment, rdv_id).status == "cancelled"
+        assert session.get(Appointment, rdv_id).status == AppointmentStatus.EXCUSED
         assert session.execute(sa.select(SlotSeat).where(SlotSeat.appointment_id == rdv_id)).first() is None
         # Anonymous statistics stay.
         ticket = session.get(Ticket, ticket_id)
-        assert ticket.status == "annule" and ticket.thematique == "email" and ticket.place_id is not None
+        assert ticket.status == TicketStatus.CLOS and ticket.thematique == "email" and ticket.place_id is not None
         assert ticket.triage == {"thematique": "email", "materiel": "telephone", "has_email": "oui"}
         assert ticket.activity_report["thematiques"] == ["email"] and "notes" not in ticket.activity_report
         assert ticket.transcript_excerpt is None

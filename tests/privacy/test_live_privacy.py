@@ -8,12 +8,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.db import session_scope
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
 from bot.sms.models import OutboundMessage
-from bot.tickets.models import Ticket
+from bot.tickets.models import Ticket, TicketStatus
 from tests.privacy.conftest import shows_digits
 from tests.privacy.live_helpers import engine_of, sms, stored_events
 
@@ -100,10 +100,10 @@ def test_supprimer_mes_donnees_by_sms_asks_then_erases_everything_of_that_person
     with session_scope(engine) as s:
         resident = s.get(Resident, resident_id)
         assert resident.phone_e164 is None and resident.first_name is None
-        assert s.get(Appointment, appointment_id).status == "cancelled"
+        assert s.get(Appointment, appointment_id).status == AppointmentStatus.EXCUSED
         ticket = s.execute(sa.select(Ticket).where(Ticket.resident_id == resident_id)).scalar_one()
         assert ticket.transcript_excerpt is None and "besoin" not in ticket.triage
-        assert ticket.status == "annule"
+        assert ticket.status == TicketStatus.CLOS
         bodies = s.execute(sa.select(OutboundMessage.body, OutboundMessage.to_e164)).all()
     before_erasure = [b for b, to in bodies if to == phone]
     # Only the SMS confirming the erasure itself still goes to the number.

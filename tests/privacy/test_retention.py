@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from bot.booking.models import AppointmentStatus
 from bot.db import session_scope
 from bot.desk.models import AuditEntry, LoginAttempt
 from bot.privacy.retention import purge
@@ -53,7 +54,7 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
     with session_scope(privacy_db) as session:
         old, old_rdv, old_ticket = person(session, *place_and_permanence, OLD, "Odile", "ancien", days=3)
         new, new_rdv, new_ticket = person(session, *place_and_permanence, RECENT, "Nina", "recent", days=4)
-        old_rdv.status = "done"  # her appointment took place long ago
+        old_rdv.status = AppointmentStatus.SEEN  # her appointment took place long ago
         old_ticket.created_at = now - timedelta(days=settings.retention_ticket_days + 1)
         old.last_seen_at = now - timedelta(days=settings.retention_ticket_days + 1)
         for message in session.execute(sa.select(OutboundMessage).where(OutboundMessage.ticket_id == old_ticket.id)).scalars():

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
@@ -20,7 +20,7 @@ from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
 from bot.privacy.hashing import phone_hash
 from bot.tickets.models import Ticket, TicketEvent
-from bot.tickets.service import create_ticket
+from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place, make_resident
 from tests.twilio_edge import RecordingHttpClient
 

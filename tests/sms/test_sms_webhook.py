@@ -11,7 +11,7 @@ from sqlalchemy import text as text_sql
 
 from bot.booking.models import Appointment
 from bot.booking.offer import offer_slots
-from bot.booking.service import book
+from bot.handoff import book
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
 from bot.privacy.hashing import phone_hash

@@ -9,14 +9,14 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import local
 from bot.desk import db
 from bot.desk.scope import tickets_query, visible_place_ids, visible_places
 from bot.places.models import Conseiller, Permanence
 from bot.residents import Resident
 from bot.settings import get_settings
-from bot.tickets.models import Ticket
+from bot.tickets.models import Ticket, TicketStatus
 
 bp = Blueprint("agenda", __name__)
 MAX_DAYS = 31
@@ -46,7 +46,7 @@ def index():
     start = datetime.combine(first_day, time(0), ZoneInfo(tz))
     end = start + timedelta(days=days)
     query = (select(Appointment, Permanence).join(Permanence, Permanence.id == Appointment.permanence_id)
-             .where(Appointment.start >= start, Appointment.start < end, Appointment.status != "cancelled")
+             .where(Appointment.start >= start, Appointment.start < end, Appointment.status.notin_(AppointmentStatus.cancelled()))
              .order_by(Appointment.start))
     ids = visible_place_ids(session, current_user)
     if ids is not None:
@@ -62,7 +62,7 @@ def index():
         rows.append({"appointment": appointment, "permanence": permanence, "ticket": ticket,
                      "resident": resident, "day": local(appointment.start, tz).date()})
     queue = list(session.execute(
-        tickets_query(session, current_user).where(Ticket.status == "nouveau").order_by(Ticket.created_at)
+        tickets_query(session, current_user).where(Ticket.status == TicketStatus.NOUVEAU).order_by(Ticket.created_at)
     ).scalars())
     conseillers = list(session.execute(select(Conseiller).where(Conseiller.active.is_(True))
                                        .order_by(Conseiller.name)).scalars())

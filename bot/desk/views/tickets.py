@@ -5,9 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.offer import slot_from_dict
-from bot.booking.service import SlotTaken, TooManyAppointments
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.desk import db
@@ -15,9 +14,11 @@ from bot.desk.coop import STATUS_LABELS, OutcomeError
 from bot.desk.scope import can_see_ticket, tickets_query
 from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.desk.ticket_actions import (
-    STATUS_ACTIONS, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone, text_resident,
+    ACTION_LABELS, DeskAction, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone,
+    text_resident,
 )
 from bot.desk.views import actor, log
+from bot.handoff import SlotTaken, TooManyAppointments
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.sms.models import OutboundMessage
@@ -87,14 +88,14 @@ def _done(ticket: Ticket, message: str, category: str = "info"):
 def status(ticket_id: int):
     ticket = load_ticket(ticket_id)
     new = request.form.get("statut", "")
-    if new not in STATUS_ACTIONS:
+    if new not in DeskAction.values():
         flash("Ce changement n'est pas possible.", "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
     previous = ticket.status
     change_status(db(), ticket, new, actor())
     log("change", "ticket", ticket.id, {"status": [previous, new]})
-    message = f"Statut : {STATUS_LABELS[new]}."
-    if new == "annule" and ticket.appointment_id:
+    message = f"Statut : {ACTION_LABELS[DeskAction(new)]}."
+    if new == DeskAction.CANCEL and ticket.appointment_id:
         message += " Le créneau est libéré."
     return _done(ticket, message)
 
@@ -150,7 +151,7 @@ def move(ticket_id: int):
     ticket = load_ticket(ticket_id)
     session = db()
     appointment = session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
-    if appointment is None or appointment.status != "booked":
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
         flash("Ce ticket n'a pas de rendez-vous à déplacer.", "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
     if request.method == "POST":

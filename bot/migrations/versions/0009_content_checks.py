@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_content_checks'
-down_revision = '0007_login_locks'
+down_revision = '0008_handoff_status'
 branch_labels = None
 depends_on = None
 

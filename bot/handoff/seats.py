@@ -1,4 +1,10 @@
-"""Booking, cancelling and moving appointments, atomically."""
+"""Seats: the database, not the code, holds a slot's capacity.
+
+A slot of capacity N has seats 1..N (bot/booking/models.py). Taking a seat
+inserts the first free one in a SAVEPOINT: a unique violation means another
+process took it first, and the next seat is tried. Freeing deletes the seat,
+so the slot is offered again at once. Only bot.handoff.service calls this.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,12 +13,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.booking.models import Appointment, SlotSeat
+from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.booking.slots import Slot
 from bot.booking.timeutil import as_utc
 from bot.places.models import Permanence
 from bot.residents import Resident
-from bot.settings import get_settings
 
 
 class SlotTaken(Exception):
@@ -23,6 +28,10 @@ class TooManyAppointments(Exception):
     """The resident already holds the maximum number of future appointments."""
 
 
+class AlreadyBooked(SlotTaken):
+    """The resident already holds a seat of this session (a workshop slot): one seat a person."""
+
+
 def upcoming_for_resident(session: Session, resident_id: int, now: datetime | None = None) -> list[Appointment]:
     now = as_utc(now or datetime.now(timezone.utc))
     return list(
@@ -30,7 +39,7 @@ def upcoming_for_resident(session: Session, resident_id: int, now: datetime | No
             select(Appointment)
             .where(
                 Appointment.resident_id == resident_id,
-                Appointment.status == "booked",
+                Appointment.status == AppointmentStatus.BOOKED,
                 Appointment.end > now,
             )
             .order_by(Appointment.start)
@@ -38,14 +47,9 @@ def upcoming_for_resident(session: Session, resident_id: int, now: datetime | No
     )
 
 
-def book(session: Session, resident: Resident, slot: Slot, now: datetime | None = None) -> Appointment:
-    """Take the first free seat of `slot` for `resident`.
-
-    Each attempt runs in a SAVEPOINT: a unique violation on the seat means
-    another process took it first, and the next seat is tried. When none is
-    left, `SlotTaken`. The caller commits.
-    """
-    limit = get_settings().booking_max_future_appointments
+def take_seat(session: Session, resident: Resident, slot: Slot, *, limit: int,
+              now: datetime | None = None) -> Appointment:
+    """The first free seat of `slot` for `resident`, or `SlotTaken`. The caller commits."""
     if len(upcoming_for_resident(session, resident.id, now)) >= limit:
         raise TooManyAppointments(limit)
     permanence = session.get(Permanence, slot.permanence_id)
@@ -59,16 +63,30 @@ def book(session: Session, resident: Resident, slot: Slot, now: datetime | None 
                     place_id=permanence.place_id,
                     start=start,
                     end=as_utc(slot.end),
-                    status="booked",
+                    status=AppointmentStatus.BOOKED,
                 )
                 session.add(appointment)
                 session.flush()
-                session.add(SlotSeat(permanence_id=permanence.id, start=start, seat=seat, appointment_id=appointment.id))
+                session.add(SlotSeat(permanence_id=permanence.id, start=start, seat=seat,
+                                     resident_id=resident.id, appointment_id=appointment.id))
                 session.flush()
             return appointment
         except IntegrityError:
+            if holds_seat(session, resident.id, permanence.id, start):
+                raise AlreadyBooked(slot.key()) from None
             continue
     raise SlotTaken(slot.key())
+
+
+def holds_seat(session: Session, resident_id: int, permanence_id: int, start: datetime) -> bool:
+    return session.execute(
+        select(SlotSeat.id).where(SlotSeat.resident_id == resident_id, SlotSeat.permanence_id == permanence_id,
+                                  SlotSeat.start == as_utc(start))
+    ).first() is not None
+
+
+def free_seat(session: Session, appointment: Appointment) -> None:
+    session.execute(delete(SlotSeat).where(SlotSeat.appointment_id == appointment.id))
 
 
 def seats_taken(session: Session, permanence_id: int, start: datetime) -> int:
@@ -77,24 +95,3 @@ def seats_taken(session: Session, permanence_id: int, start: datetime) -> int:
             SlotSeat.permanence_id == permanence_id, SlotSeat.start == as_utc(start)
         )
     ).scalar_one()
-
-
-def cancel(session: Session, appointment: Appointment, actor: str = "resident") -> Appointment:
-    """Cancel and free the seat at once."""
-    session.execute(delete(SlotSeat).where(SlotSeat.appointment_id == appointment.id))
-    appointment.status = "cancelled"
-    appointment.cancelled_at = datetime.now(timezone.utc)
-    session.flush()
-    return appointment
-
-
-def move(session: Session, appointment: Appointment, new_slot: Slot) -> Appointment:
-    """Cancel the old appointment and book the new slot, both or neither.
-
-    If the new slot is taken meanwhile, the SAVEPOINT rolls the cancellation
-    back: the resident keeps the old appointment and gets `SlotTaken`.
-    """
-    resident = session.get(Resident, appointment.resident_id)
-    with session.begin_nested():
-        cancel(session, appointment, actor="resident")
-        return book(session, resident, new_slot)
