@@ -225,8 +225,13 @@ class ActionBookAppointment(Action):
             if resident.phone_e164:
                 sent = send_sms(session, to_e164=resident.phone_e164, body=text, purpose="confirmation",
                                 ticket_id=ticket.id if ticket else None, appointment_id=appointment.id)
-            if resident.channel != "sms" or sent is None:
+            voice = tracker.get_latest_input_channel() == "twilio_voice"
+            if resident.channel != "sms" or sent is None or voice:
                 dispatcher.utter_message(text=text)
+            if voice:  # on the phone: said twice (bot/voice), and kept by SMS when one was sent
+                dispatcher.utter_message(text=text)
+                if sent is not None:
+                    dispatcher.utter_message(text="Vous le recevez aussi par SMS.")
         return reset
 
 

@@ -59,6 +59,7 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
     for entry in data.get("places") or []:
         values = {field: entry.get(field) for field in PLACE_FIELDS}
         values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
+        values["voice_transfer"] = bool(entry.get("voice_transfer", False))
         place = _upsert(
             session, Place, entry["slug"], update, **values,
             holidays_country=holidays.get("country", "FR"),

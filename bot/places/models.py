@@ -36,6 +36,8 @@ class Place(Base):
     holidays_subdiv = Column(String(10), nullable=True)  # "57" (Moselle): Vendredi saint, 26 décembre
     timezone = Column(String(40), nullable=False, default="Europe/Paris")
     active = Column(Boolean, nullable=False, default=True)
+    # The phone line may transfer a caller to `telephone` during this place's permanences.
+    voice_transfer = Column(Boolean, nullable=False, default=False, server_default="0")
 
     permanences = relationship("Permanence", back_populates="place")
 
