@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timezone
 
 from sqlalchemy import delete, select
+from sqlalchemy import text as text_sql
 
 from bot.booking.models import Appointment
 from bot.booking.slots import is_public_holiday
@@ -359,3 +360,39 @@ def test_the_contact_keyword_by_sms(voice_bot):
     sent = new_sms(voice_bot, phone, before)
     assert len(sent) == 1 and "03 87 55 50 00" in sent[0] and "Ville de Metz" in sent[0] and "STOP" in sent[0]
     assert recorded(voice_bot.twilio_record_file)
+
+
+def test_what_the_recognizer_heard_is_screened_like_an_sms(voice_bot):
+    phone = number(13)
+    call = Call(voice_bot, phone)
+    check(call.start())
+    answer = check(call.say("ma carte bancaire c'est le 4111 1111 1111 1111 on me l'a volée"))
+    assert "ne donnez jamais de numéro de carte" in answer.said
+    engine = engine_of(voice_bot)
+    with session_scope(engine) as s:
+        events = s.execute(text_sql("SELECT data FROM events WHERE sender_id = :c"),
+                           {"c": sms_conversation_id(phone)}).scalars().all()
+        assert events and not any("4111" in e for e in events)
+    engine.dispose()
+
+
+def test_a_hidden_caller_books_by_giving_a_mobile_number(voice_bot):
+    call = Call(voice_bot, "+266696687")  # "anonymous", as some networks spell it
+    check(call.start())
+    offer = answer_the_triage(call, check(call.say("je veux prendre rendez-vous")))
+    confirmed = check(call.key("1"))
+    assert "Je répète" in confirmed.said
+    assert any(s.startswith("Rendez-vous confirm") for s in sms_to(voice_bot, "+33612345678"))
+    assert offer
+
+
+def test_no_sms_of_links_to_a_number_that_said_stop(voice_bot):
+    phone = number(14)
+    text(voice_bot, phone, "bonjour")
+    text(voice_bot, phone, "STOP")
+    before = len(sms_to(voice_bot, phone))
+    call = Call(voice_bot, phone)
+    check(call.start())
+    answer = check(call.say("j'ai été victime d'une escroquerie sur internet"))
+    assert "je vous envoie" not in answer.said and "point gouv point fr" in answer.said
+    assert new_sms(voice_bot, phone, before) == []
