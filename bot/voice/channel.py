@@ -53,6 +53,7 @@ CALL_STATUSES = {"queued", "initiated", "ringing", "in-progress", "completed", "
                  "canceled"}
 MAX_SPEECH_CHARS = 2000
 ROUTE = "/webhooks/twilio_voice"
+ALSO_BY_SMS = "Vous le recevez aussi par SMS."  # actions/booking.py, after a booking by voice
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "matin", "après-midi"]
 WORDS = ["rendez-vous", "annuler", "conseiller", "oui", "non", "passer", "autre", "rappel",
          "e-mail", "mot de passe", "impôts", "CAF", "Ameli", "France Travail", "arnaque", "téléphone",
@@ -261,6 +262,8 @@ class TwilioVoiceInput(InputChannel):
                      fields: Fields) -> Reply:
         """The assistant's answer to `text`, spoken; links by SMS; handoff and menu when needed."""
         messages = await self.converse(on_new_message, caller, text, fields.call_sid)
+        if not state.sms_to:  # a landline or a number that said STOP: promise no SMS
+            messages = [m for m in messages if m.get("text") != ALSO_BY_SMS]
         spoken, names = spoken_messages(messages, bool(state.sms_to))
         if "utter_ask_human" in names:
             return await self.handoff(request, caller, state)

@@ -83,6 +83,8 @@ def test_forged_or_unsigned_requests_get_403_and_bad_fields_400(voice_bot):
         post(voice_bot, GATHER, params, signature=twilio_signature(GATHER, params, base=internal)),
         post(voice_bot, GATHER, params, tamper={"SpeechResult": "annuler"}),
         post(voice_bot, STATUS, call_params(sid, phone, CallStatus="completed"), signature=None),
+        post(voice_bot, "/webhooks/twilio_voice/dialed", call_params(sid, phone, DialCallStatus="no-answer"),
+             signature=None),
     ]
     assert [a.status for a in attempts] == [403] * len(attempts)
     engine = engine_of(voice_bot)
@@ -203,13 +205,17 @@ def test_a_hang_up_in_the_middle_of_the_questions_resumes_on_the_next_call(voice
     assert "Reprenons" in back.said and "Quel appareil" in back.said and "Tapez 1 ou dites : Ordinateur" in back.said
 
 
-def test_a_low_confidence_cancellation_is_confirmed_before_acting(voice_bot):
+def test_a_low_confidence_slot_choice_or_cancellation_is_confirmed_before_acting(voice_bot):
     phone = number(6)
     call = Call(voice_bot, phone)
     check(call.start())
     check(call.say("je veux un rendez-vous"))
     offer = answer_the_triage(call, check(call.say("j'ai un souci avec ma boîte mail")))
-    check(call.key("2"))
+    # A slot said, but the recognizer is unsure: confirmed before booking.
+    unsure_slot = check(call.say("le deuxième", confidence=0.28))
+    assert "Vous avez dit : le deuxième" in unsure_slot.said and "Tapez 1 ou dites oui" in unsure_slot.said
+    booked = check(call.say("oui"))
+    assert "Rendez-vous confirmé" in booked.said
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         resident = s.execute(select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))).scalar_one()
@@ -396,3 +402,12 @@ def test_no_sms_of_links_to_a_number_that_said_stop(voice_bot):
     answer = check(call.say("j'ai été victime d'une escroquerie sur internet"))
     assert "je vous envoie" not in answer.said and "point gouv point fr" in answer.said
     assert new_sms(voice_bot, phone, before) == []
+
+
+def test_a_landline_hears_the_site_name_and_gets_no_sms(voice_bot):
+    phone = "+33387111111"  # a Metz landline
+    call = Call(voice_bot, phone)
+    check(call.start())
+    answer = check(call.say("j'ai été victime d'une escroquerie sur internet"))
+    assert "point gouv point fr" in answer.said and "SMS vient" not in answer.said
+    assert sms_to(voice_bot, phone) == []
