@@ -411,3 +411,22 @@ def test_a_landline_hears_the_site_name_and_gets_no_sms(voice_bot):
     answer = check(call.say("j'ai été victime d'une escroquerie sur internet"))
     assert "point gouv point fr" in answer.said and "SMS vient" not in answer.said
     assert sms_to(voice_bot, phone) == []
+
+
+def test_python_m_bot_call_talks_to_the_line_from_a_terminal(voice_bot):
+    import subprocess
+    import sys
+
+    from bot.settings import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "call", "--from", "0620000099", "--server",
+         f"http://127.0.0.1:{voice_bot.rasa_port}"],
+        input="je veux un rendez-vous\n#2\n\n\n", cwd=ROOT, env=voice_bot.env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    assert "ligne> Bonjour" in out and "quelques questions courtes" in out
+    assert "Je ne vous entends pas" in out and "Je ne vous entends toujours pas" in out
+    assert "sms> " in out  # the SMS of how to get help, after the silences
