@@ -72,7 +72,7 @@ def in_permanence(session: Session, place: Place, now: datetime) -> bool:
     return any(OpeningHours(p.schedule).is_open(wall) for p in _permanences(session, place))
 
 
-def next_opening(session: Session, place: Place | None, now: datetime, days: int = 14) -> tuple[datetime, str] | None:
+def next_opening(session: Session, place: Place | None, now: datetime, days: int = 35) -> tuple[datetime, str] | None:
     """The next start of a permanence (of this place, or of any): (UTC moment, its place's timezone)."""
     best = None
     for permanence in _permanences(session, place):
