@@ -395,6 +395,28 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
     table.add(f"Voice turn, webhook to TwiML, {calls} concurrent calls (a turn every {every:g} s each)",
               f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} ms ({len(ms)} turns, {errors} errors)",
               "p95 ≤ 300 ms")
+    # The same pattern through the REST channel: what the phone line adds to a turn.
+    rest: list[float] = []
+
+    async def conversation(session, index: int, deadline: float) -> None:
+        await asyncio.sleep(index * every / calls)
+        while time.perf_counter() < deadline:
+            sender = f"bench-voice-{uuid.uuid4()}"
+            for _key, value in CALL_TURNS:
+                if time.perf_counter() >= deadline:
+                    return
+                due = time.perf_counter() + every
+                start = time.perf_counter()
+                async with session.post(bot.rest_url, json={"sender": sender, "message": value}) as response:
+                    await response.read()
+                rest.append(1000 * (time.perf_counter() - start))
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True)) as session:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(conversation(session, i, deadline) for i in range(calls)))
+    table.add("The same turns through the REST channel (what the phone line adds)",
+              f"p50 {percentile(rest, 50):.0f} / p95 {percentile(rest, 95):.0f} ms ({len(rest)} turns)")
 
 
 def bench_voice_only(model_path: Path, seconds: float, workers: int, table: Table) -> None:
