@@ -207,8 +207,13 @@ class ActionBookAppointment(Action):
                                                    materiel=known(tracker.get_slot("materiel")),
                                                    has_login=tracker.get_slot("has_login"),
                                                    has_email=tracker.get_slot("has_email"))
-        if confirmation.show_in_conversation:
+        voice = tracker.get_latest_input_channel() == "twilio_voice"
+        if confirmation.show_in_conversation or voice:
             dispatcher.utter_message(text=confirmation.text)
+        if voice:  # on the phone: said twice (bot/voice), and kept by SMS when one was sent
+            dispatcher.utter_message(text=confirmation.text)
+            if confirmation.sms_sent:
+                dispatcher.utter_message(text="Vous le recevez aussi par SMS.")
         return reset
 
 

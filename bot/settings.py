@@ -72,6 +72,18 @@ DEFAULTS: dict[str, str] = {
     "SMS_FOLD_ACCENTS": "true",
     "SMS_RATE_LIMIT_PER_HOUR": "30",
     "SMS_WEBHOOK_TIMEOUT_SECONDS": "10",
+    # Who runs the service and how to reach them (the CONTACT keyword); empty: the city's standard.
+    "SERVICE_CONTACT": "",
+    # What residents are told: the number they text (a short code) and the phone line's number.
+    # Empty: TWILIO_FROM_NUMBER, and CITY_CONTACT_PHONE.
+    "SMS_PUBLIC_NUMBER": "",
+    "VOICE_NUMBER": "",
+    # The phone line (bot/voice/).
+    "VOICE_TTS_VOICE": "Polly.Lea",
+    "VOICE_MIN_CONFIDENCE": "0.5",
+    "VOICE_MAX_TURNS": "40",
+    "VOICE_GATHER_TIMEOUT_SECONDS": "6",
+    "VOICE_TRANSFER_PLACE": "",
     # Booking.
     "BOOKING_MIN_NOTICE_HOURS": "2",
     "BOOKING_HORIZON_DAYS": "28",
@@ -144,6 +156,14 @@ class Settings:
     sms_fold_accents: bool
     sms_rate_limit_per_hour: int
     sms_webhook_timeout_seconds: int
+    service_contact: str
+    sms_public_number: str
+    voice_number: str
+    voice_tts_voice: str
+    voice_min_confidence: float
+    voice_max_turns: int
+    voice_gather_timeout_seconds: int
+    voice_transfer_place: str
     booking_min_notice_hours: int
     booking_horizon_days: int
     booking_max_future_appointments: int
@@ -192,6 +212,8 @@ def _convert(name: str, kind, value: str):
         return int(value)
     if kind in (bool, "bool"):
         return _truthy(value)
+    if kind in (float, "float"):
+        return float(value)
     if kind in (Path, "Path"):
         return Path(value)
     return value

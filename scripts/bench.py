@@ -25,6 +25,10 @@ targets of the deployment issue beside each figure.
   resident's 5 turns, then a new resident takes its place.
 - SMS segments: of every reply seen during the runs, and of every text the bot
   can send (bot/sms/bench.py).
+- The phone line (bot/voice/): webhook to TwiML latency p50/p95 of the <Gather>
+  turns of 10 concurrent calls (signed as Twilio signs them; each call speaks a
+  turn every 2 s, faster than a person does), and the share of the responses
+  that have a spoken form (bot/voice/coverage.py).
 """
 from __future__ import annotations
 
@@ -332,9 +336,110 @@ def bench_live(model_path: Path, rate: float, seconds: float, workers: int, tabl
             rasa = bot.processes[1]
             table.add(f"Rasa server memory after start (PSS of the server and its {workers} workers; largest "
                       "process RSS)", f"{memory_mb(rasa.pid):.0f} MB; {largest_rss_mb(rasa.pid):.0f} MB", "≤ 1 GB")
-            return asyncio.run(load_runs(bot.rest_url, rate, seconds, table, rasa.pid, bot.processes[0].pid, workers))
+            replies = asyncio.run(load_runs(bot.rest_url, rate, seconds, table, rasa.pid, bot.processes[0].pid,
+                                            workers))
+            asyncio.run(voice_runs(bot, seconds, table))
+            return replies
         finally:
             bot.stop()
+
+
+# --- the phone line ----------------------------------------------------------------
+
+CALL_TURNS = [("SpeechResult", "j'ai oublié mon mot de passe gmail"), ("SpeechResult", "merci"),
+              ("SpeechResult", "où est la permanence"), ("Digits", "1"), ("SpeechResult", "au revoir")]
+
+
+async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: float = 2.0) -> None:
+    """10 concurrent calls, each a turn every `every` seconds: webhook -> TwiML latency."""
+    import aiohttp
+    from twilio.request_validator import RequestValidator
+
+    from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+
+    validator = RequestValidator(TEST_AUTH_TOKEN)
+    base = f"http://127.0.0.1:{bot.rasa_port}"
+    latencies: list[float] = []
+    errors = 0
+
+    async def post(session, path: str, params: dict) -> None:
+        nonlocal errors
+        headers = {"X-Twilio-Signature": validator.compute_signature(PUBLIC_URL + path, params)}
+        start = time.perf_counter()
+        async with session.post(base + path, data=params, headers=headers) as response:
+            body = await response.text()
+        if response.status != 200 or "<Response" not in body:
+            errors += 1
+        if path.endswith("/gather"):
+            latencies.append(time.perf_counter() - start)
+
+    async def call(session, index: int, deadline: float) -> None:
+        await asyncio.sleep(index * every / calls)  # calls do not all speak at the same instant
+        while time.perf_counter() < deadline:
+            sid = "CA" + uuid.uuid4().hex
+            params = {"AccountSid": TEST_ACCOUNT_SID, "CallSid": sid, "From": f"+3361{index:03d}{uuid.uuid4().int % 10**4:04d}",
+                      "To": "+33387000000", "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+            await post(session, "/webhooks/twilio_voice/webhook", params)
+            for key, value in CALL_TURNS:
+                if time.perf_counter() >= deadline:
+                    return
+                due = time.perf_counter() + every
+                await post(session, "/webhooks/twilio_voice/gather", {**params, key: value, "Confidence": "0.9"})
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True)) as session:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(call(session, i, deadline) for i in range(calls)))
+    ms = [1000 * x for x in latencies]
+    table.add(f"Voice turn, webhook to TwiML, {calls} concurrent calls (a turn every {every:g} s each)",
+              f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} ms ({len(ms)} turns, {errors} errors)",
+              "p95 ≤ 300 ms")
+    # The same pattern through the REST channel: what the phone line adds to a turn.
+    rest: list[float] = []
+
+    async def conversation(session, index: int, deadline: float) -> None:
+        await asyncio.sleep(index * every / calls)
+        while time.perf_counter() < deadline:
+            sender = f"bench-voice-{uuid.uuid4()}"
+            for _key, value in CALL_TURNS:
+                if time.perf_counter() >= deadline:
+                    return
+                due = time.perf_counter() + every
+                start = time.perf_counter()
+                async with session.post(bot.rest_url, json={"sender": sender, "message": value}) as response:
+                    await response.read()
+                rest.append(1000 * (time.perf_counter() - start))
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True)) as session:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(conversation(session, i, deadline) for i in range(calls)))
+    table.add("The same turns through the REST channel (what the phone line adds)",
+              f"p50 {percentile(rest, 50):.0f} / p95 {percentile(rest, 95):.0f} ms ({len(rest)} turns)")
+
+
+def bench_voice_only(model_path: Path, seconds: float, workers: int, table: Table) -> None:
+    import redis
+
+    from tests.live_bot import start_live_bot
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        bot = start_live_bot(model_path, database_url, Path(folder) / "logs",
+                             {"REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers)})
+        try:
+            asyncio.run(voice_runs(bot, seconds, table))
+        finally:
+            bot.stop()
+
+
+def bench_spoken(table: Table) -> None:
+    from bot.voice.coverage import coverage
+
+    result = coverage()
+    table.add("Responses with a spoken form (no URL, no \"écrivez RDV\", ≤ 600 characters)",
+              f"{result.share:.0%} ({result.fit} of {result.total})", "100 %")
 
 
 # --- SMS ----------------------------------------------------------------------------
@@ -364,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Sanic workers of the Rasa server (SANIC_WORKERS; default: one per core)")
     parser.add_argument("--skip-training", action="store_true", help="do not time a training run")
     parser.add_argument("--training-seconds", type=float, help="a training time measured elsewhere")
+    parser.add_argument("--voice-only", action="store_true", help="only the phone line's figures")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -376,9 +482,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     table = Table()
     print(f"Benchmark of {model_path} on {os.cpu_count()} cores", flush=True)
+    if args.voice_only:
+        bench_voice_only(model_path, args.seconds, args.workers, table)
+        bench_spoken(table)
+        print(table.markdown())
+        return 0
     bench_nlu(model_path, table)
     replies = bench_live(model_path, args.rate, args.seconds, args.workers, table)
     bench_sms(replies, table)
+    bench_spoken(table)
     if args.training_seconds is not None:
         table.add("Training time (full)", f"{args.training_seconds:.0f} s (given)", "≤ 180 s")
     elif not args.skip_training:

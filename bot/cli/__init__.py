@@ -16,6 +16,7 @@ COMMANDS = {
     "places": "bot.cli.places",
     "reminders": "bot.cli.reminders",
     "sms": "bot.cli.sms",
+    "call": "bot.cli.call",
     "bench-sms": "bot.cli.bench_sms",
     "users": "bot.cli.users",
     "notify": "bot.cli.notify",

@@ -18,7 +18,9 @@ def main(argv: list[str]) -> int:
                 f"  Web widget demo page: http://localhost:{s.web_port}/",
                 f"  Conseillers' desk:    http://localhost:{s.desk_port}/ (first account: python -m bot users create)",
                 f"  Database: {s.database_url}",
-                f"  SMS: {'Twilio' if s.twilio_enabled else 'local outbox (no Twilio credentials)'}",
+                f"  SMS: {'Twilio' if s.twilio_enabled else 'local outbox (no Twilio credentials)'}"
+                " (python -m bot sms)",
+                "  Phone line:           python -m bot call (as Twilio calls /webhooks/twilio_voice/webhook)",
                 "",
             ]
         )

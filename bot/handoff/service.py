@@ -44,16 +44,19 @@ __all__ = [
 
 
 def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
-                appointment: Appointment | None = None, actor: str = ASSISTANT) -> Ticket:
-    """The ticket a conseiller receives: triage, draft Coop report, what the assistant answered."""
+                appointment: Appointment | None = None, actor: str = ASSISTANT,
+                place: Place | None = None) -> Ticket:
+    """The ticket a conseiller receives: triage, draft Coop report, what the assistant answered.
+    Without an appointment, `place` (a phone call-back's place) decides who sees the ticket."""
     if request.first_name:
         resident.first_name = request.first_name
     permanence = session.get(Permanence, appointment.permanence_id) if appointment else None
+    ticket_place = place
     place = session.get(Place, appointment.place_id) if appointment else None
     ticket = Ticket(
         resident_id=resident.id,
         appointment_id=appointment.id if appointment else None,
-        place_id=place.id if place else None,
+        place_id=place.id if place else (ticket_place.id if ticket_place else None),
         status=TicketStatus.NOUVEAU,
         thematique=request.thematique,
         route=request.route,

@@ -92,6 +92,7 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
         values = {field: entry.get(field) for field in PLACE_FIELDS}
         values["id_national"] = str(values["id_national"]) if values["id_national"] else None
         values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
+        values["voice_transfer"] = bool(entry.get("voice_transfer", False))
         place = _upsert(
             session, Place, entry["slug"], update, **values,
             holidays_country=holidays.get("country", "FR"),

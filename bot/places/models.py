@@ -45,6 +45,8 @@ class Place(Base):
     checked_on = Column(Date, nullable=True)  # "vérifié le": when its facts were last confirmed
     closed_until = Column(Date, nullable=True)  # inclusive; no slot until then (bot.places.closing)
     closed_reason = Column(String(200), nullable=True)
+    # The phone line may transfer a caller to `telephone` during this place's permanences.
+    voice_transfer = Column(Boolean, nullable=False, default=False, server_default="0")
 
     permanences = relationship("Permanence", back_populates="place")
 

@@ -9,7 +9,8 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - their future appointments are cancelled, the slot freed at once;
 - the SMS sent to them lose body and number; the inbound dedupe rows go;
 - their resident rows lose phone number, first name and conversation id;
-- the widget's last stored answer of their conversations goes (bot/web/deliveries.py).
+- the widget's last stored answer of their conversations goes (bot/web/deliveries.py);
+- the state of their phone calls goes (bot/voice/models.py).
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -33,6 +34,7 @@ from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import CancelledBy, Ticket
+from bot.voice.models import VoiceCall
 from bot.web.deliveries import WebDelivery
 
 # The erasure action sets this slot to this value; the tracker store
@@ -49,6 +51,7 @@ class ErasureReport:
     appointments_cancelled: int = 0
     sms_sent: int = 0
     sms_received: int = 0
+    voice_calls: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -133,6 +136,10 @@ def erase_residents(
         _forget_sms_choices(session, phone_hashes)
     report.conversation_events = delete_conversations(session, sorted(conversations))
     session.execute(sa.delete(WebDelivery).where(WebDelivery.sender.in_(sorted(conversations))))
+    report.voice_calls = session.execute(sa.delete(VoiceCall).where(sa.or_(
+        VoiceCall.conversation_id.in_(sorted(conversations) or [""]),
+        VoiceCall.caller_hash.in_(sorted(phone_hashes) or [""]),
+    ))).rowcount or 0
     session.flush()
     return report
 

@@ -4,7 +4,8 @@ A coordinateur runs it on a resident's request, from the desk or the CLI
 (`python -m bot privacy export +33612345678`). It gathers the resident rows
 of the number (its SMS conversation and the web conversations where it was
 given), their conversations as stored, appointments, tickets with their
-history, the SMS sent to the number, the inbound records and the opt-out.
+history, the SMS sent to the number, the inbound records, the opt-out and
+the phone calls (when, how long; nothing is recorded of what was said but the conversation).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.privacy.hashing import phone_hash
 from bot.residents import sms_conversation_id
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
+from bot.voice.models import VoiceCall
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -53,6 +55,11 @@ def export_for_phone(session: Session, e164: str) -> dict:
         sa.select(InboundMessage).where(InboundMessage.from_hash == hashed).order_by(InboundMessage.id)
     ).scalars().all()
     opt_out = session.execute(sa.select(OptOut).where(OptOut.phone_hash == hashed)).scalar_one_or_none()
+    calls = session.execute(
+        sa.select(VoiceCall).where(sa.or_(VoiceCall.caller_hash == hashed,
+                                          VoiceCall.conversation_id.in_(conversation_ids)))
+        .order_by(VoiceCall.id)
+    ).scalars().all()
 
     return {
         "phone": e164,
@@ -79,6 +86,11 @@ def export_for_phone(session: Session, e164: str) -> dict:
         ],
         "sms_received": [{"at": _when(m.received_at), "status": m.status} for m in received],
         "opt_out": {"since": _when(opt_out.since), "source": opt_out.source} if opt_out else None,
+        "voice_calls": [
+            {"started_at": _when(c.started_at), "ended_at": _when(c.ended_at), "duration_seconds": c.duration_seconds,
+             "turns": c.turns, "status": c.status}
+            for c in calls
+        ],
     }
 
 

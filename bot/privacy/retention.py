@@ -37,6 +37,7 @@ from bot.residents import Resident
 from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
+from bot.voice.calls import purge_calls
 from bot.web import deliveries
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
@@ -54,6 +55,7 @@ class PurgeReport:
     desk_login_attempts_deleted: int = 0
     desk_audit_entries_deleted: int = 0
     web_answers_deleted: int = 0
+    voice_calls_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,6 +73,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     idle = conversations_idle_since(session, conversation_cutoff)
     report.conversations = len(idle)
     report.conversation_events = delete_conversations(session, idle)
+    report.voice_calls_deleted = purge_calls(session, conversation_cutoff)  # per-call state, bot/voice
 
     ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():

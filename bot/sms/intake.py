@@ -10,7 +10,7 @@ them in a worker thread. Order of the checks:
 3. opted-out numbers: nothing is read or sent;
 4. the per-number rate limit;
 5. the privacy notice, once, as the first reply to a new number;
-6. AIDE; images, empty, emoji-only, very long, other languages (kind answers);
+6. AIDE and CONTACT; images, empty, emoji-only, very long, other languages (kind answers);
 7. secrets masked (with a warning), a reply "2" mapped to the choice it names.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from bot.privacy.screening import SECRET_WARNING, screen_inbound
 from bot.residents import resident_for_phone, sms_conversation_id
 from bot.sms import choices, texts
 from bot.sms.inbound import edge_case
-from bot.sms.keywords import AIDE, START, STOP, keyword_of
+from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
@@ -148,6 +148,10 @@ def take_in(params: FormParams) -> Intake:
         reply(e164, texts.aide_text())
         mark(sid, "aide")
         return Intake("aide", sid, e164)
+    if keyword == CONTACT:
+        reply(e164, texts.contact_text())
+        mark(sid, "contact")
+        return Intake("contact", sid, e164)
 
     edge = edge_case(body, _num_media(params))
     if edge is not None:

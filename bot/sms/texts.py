@@ -31,6 +31,18 @@ def aide_text() -> str:
             f"appelez le {s.city_contact_phone} ou écrivez RDV. Pour ne plus recevoir de SMS, écrivez STOP.")
 
 
+def service_contact() -> str:
+    """Who runs the service and how to reach them (SERVICE_CONTACT, else the city's standard)."""
+    s = get_settings()
+    return s.service_contact or f"standard de la mairie, {s.city_contact_phone}"
+
+
+def contact_text() -> str:
+    s = get_settings()
+    return (f"{s.service_name}, un service de la {s.city_name}. Contact : {service_contact()}. "
+            "Pour ne plus recevoir de SMS, écrivez STOP.")
+
+
 def media_text() -> str:
     return "Je ne peux lire que du texte, pas les images. Écrivez votre question en quelques mots."
 
@@ -79,6 +91,7 @@ def all_texts() -> dict[str, str]:
         "sms.stop_confirmation": stop_confirmation(),
         "sms.start_confirmation": start_confirmation(),
         "sms.aide": aide_text(),
+        "sms.contact": contact_text(),
         "sms.media": media_text(),
         "sms.empty": empty_text(),
         "sms.emoji": emoji_text(),

@@ -57,7 +57,8 @@ def test_compose_runs_two_rasa_instances_on_postgres_and_redis_behind_tls():
     assert policies and policies <= {"least_conn", "round_robin", "random", "least_requests"}, policies
     assert "socket.io" not in caddy and "ip_hash" not in caddy and "cookie" not in caddy
     # Only the channels that screen what they receive are published, not Rasa's plain REST one.
-    assert "@webhooks path /webhooks/web/* /webhooks/twilio_sms/*" in caddy and "/webhooks/*" not in caddy
+    assert ("@webhooks path /webhooks/web/* /webhooks/twilio_sms/* /webhooks/twilio_voice/*" in caddy
+            and "/webhooks/*" not in caddy)
 
 
 def test_every_process_is_a_real_cli_command():
@@ -102,7 +103,7 @@ def test_no_socketio_channel_nor_affinity():
             assert "/socket.io" not in paths, name
     assistant = docs[("Ingress", "assistant")]["spec"]["rules"][0]["http"]["paths"]
     assert {p["path"]: p["backend"]["service"]["name"] for p in assistant} == {
-        "/webhooks/web": "rasa", "/webhooks/twilio_sms": "rasa", "/": "web"}
+        "/webhooks/web": "rasa", "/webhooks/twilio_sms": "rasa", "/webhooks/twilio_voice": "rasa", "/": "web"}
 
 
 def test_kubernetes_probes_autoscaler_and_jobs():

@@ -1,0 +1,1 @@
+"""The phone line: residents call, Twilio listens and speaks French, the assistant answers."""
