@@ -24,7 +24,7 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "heads") -> None:
     url = url or get_settings().database_url
     ensure_sqlite_folder(url)
     command.upgrade(alembic_config(url), revision)

@@ -19,7 +19,8 @@ SMS_STATUS = {
 EVENT_KINDS = {
     "created": "Ticket créé", "status": "Statut", "outcome": "Bilan enregistré", "sms": "SMS envoyé",
     "sms_refused": "SMS refusé (STOP)", "sms_failure": "SMS non remis", "moved": "Rendez-vous déplacé",
-    "note": "Note",
+    "note": "Note", "conversation_taken": "Conversation prise", "conversation_message": "Message écrit",
+    "conversation_returned": "Conversation rendue à l'assistant",
 }
 
 
