@@ -9,7 +9,8 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - their future appointments are cancelled, the slot freed at once;
 - the SMS sent to them lose body and number; the inbound dedupe rows go;
 - their resident rows lose phone number, first name and conversation id;
-- the widget's last stored answer of their conversations goes (bot/web/deliveries.py).
+- the widget's last stored answer of their conversations goes (bot/web/deliveries.py);
+- the holds of their conversations by a conseiller and their messages go (bot/conversations/).
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -27,6 +28,7 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 from bot.booking.models import Appointment
 from bot.booking.service import cancel
 from bot.booking.timeutil import as_utc
+from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.privacy.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
@@ -134,6 +136,8 @@ def erase_residents(
         _forget_sms_choices(session, phone_hashes)
     report.conversation_events = delete_conversations(session, sorted(conversations))
     session.execute(sa.delete(WebDelivery).where(WebDelivery.sender.in_(sorted(conversations))))
+    session.execute(sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations))))
+    session.execute(sa.delete(ConversationHold).where(ConversationHold.conversation_id.in_(sorted(conversations))))
     session.flush()
     return report
 

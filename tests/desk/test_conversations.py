@@ -202,3 +202,34 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
         {"held": False, "by": None, "messages": [], "last": 0}
     with session_scope(desk_engine) as session:
         assert session.execute(select(ConversationMessage)).scalars().first().conversation_id == sender
+
+
+def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine):
+    from bot.privacy.erasure import erase_phone
+    from bot.privacy.export import export_for_phone
+    from bot.privacy.retention import purge
+
+    make_booked_ticket(desk_engine)
+    take(app, desk_engine)
+    asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi"))
+    with session_scope(desk_engine) as session:
+        held = export_for_phone(session, RESIDENT_PHONE)["held_conversations"]
+        assert held[0]["held_by"] == "Nadia"
+        assert "je suis disponible jeudi" in [m["text"] for m in held[0]["messages"]]
+        erase_phone(session, RESIDENT_PHONE)
+    with session_scope(desk_engine) as session:
+        assert session.execute(select(ConversationMessage)).first() is None
+        assert session.execute(select(ConversationHold)).first() is None
+
+    # Retention: a hold's messages older than RETENTION_CONVERSATION_DAYS go, then the ended hold.
+    make_booked_ticket(desk_engine, phone="+33612340000")
+    other = sms_conversation_id("+33612340000")
+    with session_scope(desk_engine) as session:
+        user = session.execute(select(User)).scalars().first()
+        hold = holds.take_over(session, other, user)
+        holds.hand_back(session, hold, user)
+    later = datetime.now(timezone.utc) + timedelta(days=holds.get_settings().retention_conversation_days + 1)
+    with session_scope(desk_engine) as session:
+        report = purge(session, now=later)
+        assert report.held_messages_deleted == 2 and report.holds_deleted == 1
+        assert purge(session, now=later).held_messages_deleted == 0
