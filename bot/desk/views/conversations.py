@@ -41,8 +41,9 @@ def _held_rows(filter_name: str) -> list[dict]:
             continue
         if not can_see_conversation(session, current_user, hold.conversation_id):
             continue
-        last = session.execute(sa.select(ConversationMessage).where(ConversationMessage.hold_id == hold.id)
-                               .order_by(ConversationMessage.id.desc()).limit(1)).scalar()
+        last = session.execute(sa.select(ConversationMessage).where(  # automatic notices answer nothing
+            ConversationMessage.hold_id == hold.id, ConversationMessage.author != "notice")
+            .order_by(ConversationMessage.id.desc()).limit(1)).scalar()
         waiting = last is not None and last.author == "resident"
         if filter_name == "moi" and hold.user_id != current_user.id:
             continue
