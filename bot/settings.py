@@ -107,6 +107,7 @@ DEFAULTS: dict[str, str] = {
     "DESK_LOGIN_WINDOW_MINUTES": "15",
     "DESK_NOTIFY_CHANNEL": "email",
     "DESK_NOTIFY_MAX_AGE_HOURS": "48",
+    "HUMAN_HOLD_HOURS": "24",
     "SMTP_HOST": "",
     "SMTP_PORT": "25",
     "SMTP_USER": "",
@@ -183,6 +184,7 @@ class Settings:
     desk_login_window_minutes: int
     desk_notify_channel: str
     desk_notify_max_age_hours: int
+    human_hold_hours: int
     smtp_host: str
     smtp_port: int
     smtp_user: str

@@ -103,9 +103,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     CSRFProtect(app)
 
     from bot.desk.views import agenda, answers, auth, permanences, privacy, reports, tickets
+    from bot.desk.views import conversations
 
     for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(conversations.bp)
 
     from bot.desk import labels
 

@@ -25,7 +25,9 @@ EVENT_KINDS = {
     EventKind.CREATED: "Ticket créé", EventKind.STATUS: "Statut", EventKind.OUTCOME: "Bilan enregistré",
     EventKind.SMS: "SMS envoyé", EventKind.SMS_REFUSED: "SMS refusé (STOP)", EventKind.SMS_FAILURE: "SMS non remis",
     EventKind.MOVED: "Rendez-vous déplacé", EventKind.NOTE: "Note", EventKind.ATTENDANCE: "Présence",
-    EventKind.CANCELLED: "Rendez-vous annulé",
+    EventKind.CANCELLED: "Rendez-vous annulé", EventKind.CONVERSATION_TAKEN: "Conversation prise",
+    EventKind.CONVERSATION_MESSAGE: "Message écrit",
+    EventKind.CONVERSATION_RETURNED: "Conversation rendue à l'assistant",
 }
 # The ticket page's status buttons: the desk's actions (bot/desk/ticket_actions.py).
 DESK_BUTTONS = {

@@ -50,3 +50,16 @@ def can_manage_permanence(user, permanence: Permanence) -> bool:
 
 def can_manage_absences_of(user, conseiller_id: int) -> bool:
     return user.is_coordinateur or user.conseiller_id == conseiller_id
+
+
+def can_see_conversation(session: Session, user, conversation_id: str) -> bool:
+    """A resident's conversation: a coordinateur sees all; a conseiller the ones linked to a ticket
+    they may see, or that they hold or held (bot/conversations/)."""
+    if user.is_coordinateur:
+        return True
+    from bot.conversations.hold import hold_row, tickets_of
+
+    hold = hold_row(session, conversation_id)
+    if hold is not None and hold.user_id == user.id:
+        return True
+    return any(can_see_ticket(session, user, ticket) for ticket in tickets_of(session, conversation_id))

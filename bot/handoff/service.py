@@ -38,7 +38,7 @@ RESIDENT = "resident"
 __all__ = [
     "ASSISTANT", "RESIDENT", "AlreadyBooked", "Confirmation", "HandoffRequest", "SlotTaken", "TooManyAppointments",
     "book", "cancel", "cancel_ticket", "claim_reminder", "release_reminder", "confirm_booking", "flag_sms_failure", "mark_absent",
-    "mark_seen", "move", "open_ticket", "record_outcome", "record_sms", "reopen", "strip_personal_fields",
+    "mark_seen", "move", "open_ticket", "record_conversation_event", "record_outcome", "record_sms", "reopen", "strip_personal_fields",
     "ticket_for_appointment", "upcoming_for_resident",
 ]
 
@@ -221,6 +221,12 @@ def confirm_booking(session: Session, appointment: Appointment, resident: Reside
         sent = send_sms(session, to_e164=resident.phone_e164, body=text, purpose="confirmation",
                         ticket_id=ticket.id if ticket else None, appointment_id=appointment.id)
     return Confirmation(ticket, text, sent is not None, resident.channel != "sms" or sent is None)
+
+
+def record_conversation_event(session: Session, ticket: Ticket, actor: str, kind: EventKind,
+                              detail: dict | None = None) -> None:
+    """A conseiller took, wrote in, or handed back the ticket's conversation (bot/conversations)."""
+    add_event(session, ticket, actor[:80], EventKind(kind), detail)
 
 
 def record_sms(session: Session, ticket: Ticket, actor: str, message, template: str | None) -> None:

@@ -11,6 +11,7 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - their resident rows lose phone number, first name and conversation id;
 - the widget's last stored answer of their conversations goes (bot/web/deliveries.py);
 - the state of their phone calls goes (bot/voice/models.py).
+- the holds of their conversations by a conseiller and their messages go (bot/conversations/).
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -28,6 +29,7 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 from bot import handoff
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
+from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.privacy.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
@@ -140,6 +142,8 @@ def erase_residents(
         VoiceCall.conversation_id.in_(sorted(conversations) or [""]),
         VoiceCall.caller_hash.in_(sorted(phone_hashes) or [""]),
     ))).rowcount or 0
+    session.execute(sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations))))
+    session.execute(sa.delete(ConversationHold).where(ConversationHold.conversation_id.in_(sorted(conversations))))
     session.flush()
     return report
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
 from bot.booking.models import Appointment
+from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.places.models import Place
 from bot.privacy.conversations import conversation_messages
 from bot.privacy.erasure import residents_for_phone
@@ -73,6 +74,7 @@ def export_for_phone(session: Session, e164: str) -> dict:
             {"conversation_id": cid, "messages": conversation_messages(session, cid)}
             for cid in conversation_ids
         ],
+        "held_conversations": _held(session, conversation_ids),
         "appointments": [
             {"id": a.id, "place": places.get(a.place_id), "start": _when(a.start), "end": _when(a.end),
              "status": a.status, "created_at": _when(a.created_at), "cancelled_at": _when(a.cancelled_at)}
@@ -92,6 +94,22 @@ def export_for_phone(session: Session, e164: str) -> dict:
             for c in calls
         ],
     }
+
+
+def _held(session: Session, conversation_ids: list[str]) -> list[dict]:
+    """Conversations a conseiller held (bot/conversations/), with what was said meanwhile."""
+    found = []
+    for hold in session.execute(sa.select(ConversationHold).where(
+            ConversationHold.conversation_id.in_(conversation_ids)).order_by(ConversationHold.id)).scalars():
+        messages = session.execute(sa.select(ConversationMessage).where(
+            ConversationMessage.hold_id == hold.id).order_by(ConversationMessage.id)).scalars()
+        found.append({
+            "conversation_id": hold.conversation_id, "held_by": hold.holder_name,
+            "started_at": _when(hold.started_at), "ended_at": _when(hold.ended_at), "end_reason": hold.end_reason,
+            "messages": [{"at": _when(m.at), "from": m.author, "name": m.author_name, "kind": m.kind,
+                          "text": m.text} for m in messages],
+        })
+    return found
 
 
 def _ticket(session: Session, ticket: Ticket, places: dict) -> dict:

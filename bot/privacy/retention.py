@@ -12,7 +12,9 @@ Periods come from settings (RETENTION_*_DAYS):
 - the desk's logs: login attempts (e-mail, IP address) and audit entries (who
   saw or changed what) older than RETENTION_DESK_LOG_DAYS are deleted;
 - the widget's stored answers (kept for its retries, bot/web/deliveries.py)
-  are deleted after a day.
+  are deleted after a day;
+- held conversations (bot/conversations/): messages older than
+  RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long.
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -28,6 +30,7 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
+from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
 from bot.privacy.anonymise import (
     ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
@@ -56,6 +59,8 @@ class PurgeReport:
     desk_audit_entries_deleted: int = 0
     web_answers_deleted: int = 0
     voice_calls_deleted: int = 0
+    held_messages_deleted: int = 0
+    holds_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,6 +79,14 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     report.conversations = len(idle)
     report.conversation_events = delete_conversations(session, idle)
     report.voice_calls_deleted = purge_calls(session, conversation_cutoff)  # per-call state, bot/voice
+    report.held_messages_deleted = session.execute(
+        sa.delete(ConversationMessage).where(ConversationMessage.at < conversation_cutoff)
+    ).rowcount or 0
+    report.holds_deleted = session.execute(sa.delete(ConversationHold).where(
+        ConversationHold.ended_at.is_not(None), ConversationHold.last_activity_at < conversation_cutoff,
+        ConversationHold.ended_at < conversation_cutoff,
+        ConversationHold.id.not_in(sa.select(ConversationMessage.hold_id)),
+    ).execution_options(synchronize_session=False)).rowcount or 0
 
     ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():

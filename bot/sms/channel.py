@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.conversations import routing
 from bot.db import session_scope
 from bot.settings import get_settings
 from bot.sms import texts
@@ -91,9 +92,18 @@ class TwilioSmsInput(InputChannel):
             return None
         return params
 
-    async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Intake:
+    async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                     agent: Any = None) -> Intake:
         intake = await asyncio.to_thread(take_in, params)
+        if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
+            await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
+                                    params.first("Body"))  # a held conversation: the conseiller sees it
         if intake.outcome != "converse":
+            return intake
+        # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
+        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written)
+        if not held.to_bot:
+            await asyncio.to_thread(mark, intake.message_sid, "held")
             return intake
         collector = SmsCollector()
         try:
@@ -107,6 +117,9 @@ class TwilioSmsInput(InputChannel):
             await asyncio.to_thread(mark, intake.message_sid, "error")
             return intake
         await asyncio.to_thread(send_replies, intake, collector.messages)
+        if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
+            await asyncio.to_thread(routing.note_answers, intake.conversation_id,
+                                    [m.get("text") or "" for m in collector.messages if m.get("text")])
         return intake
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -125,7 +138,8 @@ class TwilioSmsInput(InputChannel):
             if problem:
                 log.warning("inbound sms refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)
-            task = asyncio.ensure_future(self.handle(params, on_new_message))
+            agent = getattr(request.app.ctx, "agent", None)
+            task = asyncio.ensure_future(self.handle(params, on_new_message, agent))
             self._tasks.add(task)
             task.add_done_callback(self._finished)
             try:

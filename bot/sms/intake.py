@@ -47,6 +47,7 @@ class Intake:
     message_sid: str = ""
     e164: str | None = None
     text: str | None = None  # what the assistant reads (only when outcome == "converse")
+    written: str | None = None  # the masked text as written (a reply "2" not mapped): for a held conversation
 
     @property
     def conversation_id(self) -> str | None:
@@ -165,7 +166,7 @@ def take_in(params: FormParams) -> Intake:
         reply(e164, SECRET_WARNING)
     with session_scope() as session:
         text = choices.resolve(session, from_hash, screened.text)
-    return Intake("converse", sid, e164, text)
+    return Intake("converse", sid, e164, text, screened.text)
 
 
 def send_replies(intake: Intake, messages: list[dict]) -> int:

@@ -31,6 +31,9 @@ class EventKind(StrEnum):
     SMS_REFUSED = "sms_refused"
     SMS_FAILURE = "sms_failure"
     NOTE = "note"
+    CONVERSATION_TAKEN = "conversation_taken"        # a conseiller holds the conversation (bot/conversations)
+    CONVERSATION_MESSAGE = "conversation_message"    # the conseiller wrote to the resident (no text kept here)
+    CONVERSATION_RETURNED = "conversation_returned"  # handed back to the assistant
 
 
 class CancelledBy(StrEnum):

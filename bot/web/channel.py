@@ -14,7 +14,12 @@ channel exists rather than the plain `rest` one:
   SMS conversation (whose id is a keyed hash of a phone number) or guess
   someone else's;
 - a message sent again with the same `message_id` (the widget's retries) is
-  answered once: the retry gets the stored answer (bot/web/deliveries.py).
+  answered once: the retry gets the stored answer (bot/web/deliveries.py);
+- a conversation a conseiller holds goes to the desk, not to Rasa
+  (bot/conversations/routing.py): the answer is then a `custom` message
+  `{"hold": {"by": "Camille"}}` (and any notice), and the widget fetches the
+  conseiller's messages from `GET /webhooks/web/messages?sender=...&after=<id>`
+  (bot/conversations/widget.py).
 
 Bad input gets a kind French answer, never a 5xx.
 """
@@ -29,6 +34,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.conversations import routing, widget
 from bot.privacy.screening import SECRET_WARNING, screen_inbound
 from bot.text_cleaning import clean_text
 from bot.web import deliveries
@@ -68,6 +74,16 @@ class WebInput(InputChannel):
         async def health(_: Request):
             return response.json({"status": "ok"})
 
+        @web.route("/messages", methods=["GET"])
+        async def held_messages(request: Request):
+            sender = request.args.get("sender", "")
+            if not SENDER.match(sender):
+                return response.json({"error": "bad sender"}, status=400)
+            after = request.args.get("after", "0")
+            after = int(after) if after.isdigit() and len(after) < 12 else 0
+            return response.json(await asyncio.to_thread(widget.held_messages, sender, after),
+                                 headers={"Cache-Control": "no-store"})
+
         @web.route("/webhook", methods=["POST"])
         async def receive(request: Request):
             try:
@@ -97,6 +113,13 @@ class WebInput(InputChannel):
                     return response.json(claim.answer)
 
             screened = screen_inbound(text.strip())
+            warning = said(sender, SECRET_WARNING) if screened.had_secret else []
+            held = await routing.route(sender, screened.text, getattr(request.app.ctx, "agent", None))
+            if not held.to_bot:  # a conseiller holds the conversation: the desk has the message
+                answer = warning + widget.held_answer(sender, held)
+                if message_id is not None:
+                    await asyncio.to_thread(deliveries.answered, sender, message_id, answer)
+                return response.json(answer)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -109,8 +132,11 @@ class WebInput(InputChannel):
                 if message_id is not None:
                     await asyncio.to_thread(deliveries.release, sender, message_id)
                 return response.json(said(sender, trouble()))
-            warning = said(sender, SECRET_WARNING) if screened.had_secret else []
-            answer = warning + collector.messages
+            answer = warning + said(sender, *held.notices) + collector.messages
+            if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
+                await asyncio.to_thread(routing.note_answers, sender,
+                                        [m.get("text") or "" for m in collector.messages if m.get("text")])
+                answer += widget.held_answer(sender, held)
             if message_id is not None:
                 await asyncio.to_thread(deliveries.answered, sender, message_id, answer)
             logger.info("web widget: %s answered with %d message(s)", sender, len(collector.messages))

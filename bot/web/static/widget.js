@@ -27,6 +27,12 @@
   var scriptUrl = new URL(script.src, document.baseURI);
   var SERVER = (data.server || scriptUrl.origin).replace(/\/+$/, "");
   var ENDPOINT = SERVER + "/webhooks/web/webhook";
+  var HELD_ENDPOINT = SERVER + "/webhooks/web/messages";
+  /* A conseiller may take the conversation over: poll every 5 s while held (doubling up to 60 s
+   * while nothing comes); after an answer of the assistant, look a few times (5, 10, 20, 40 s). */
+  var HOLD_POLL_MS = 5000;
+  var HOLD_POLL_MAX_MS = 60000;
+  var WATCH_POLLS = 4;
   var MAX_CHARS = 1000;
   var KIOSK = data.kiosk !== undefined && data.kiosk !== "false";
   var KIOSK_SECONDS = KIOSK ? (parseInt(data.kiosk, 10) || 120) : 0;
@@ -95,6 +101,9 @@
     attempts: 0,
     retryTimer: null,
     generation: 0,
+    pollTimer: null,
+    pollDelay: 5000,
+    watching: 0,
     open: false
   };
 
@@ -103,9 +112,10 @@
     state.history.messages = state.history.messages.slice(-200);
     session.setItem(HISTORY_KEY, JSON.stringify({
       messages: state.history.messages.map(function (m) {
-        return { who: m.who, text: m.text, payload: m.payload, pending: !!m.pending, id: m.id };
+        return { who: m.who, text: m.text, payload: m.payload, pending: !!m.pending, id: m.id, name: m.name };
       }),
-      replies: state.history.replies || []
+      replies: state.history.replies || [],
+      hold: state.history.hold || null
     }));
   }
 
@@ -214,6 +224,8 @@
 
     ui.typing = el("p", { className: "aidenum-status", role: "status" });
     ui.alert = el("p", { className: "aidenum-alert", role: "status" });
+    ui.holder = el("p", { className: "aidenum-holder", role: "status" });
+    ui.holder.hidden = true;
 
     ui.input = el("textarea", { id: "aidenum-input", className: "aidenum-input", rows: "2", maxlength: String(MAX_CHARS),
       autocomplete: "off", enterkeyhint: "send", placeholder: "Écrivez votre message" });
@@ -225,7 +237,7 @@
 
     ui.panel = el("div", { id: "aidenum-panel", className: "aidenum-panel", role: "dialog",
       "aria-labelledby": "aidenum-title", "aria-describedby": "aidenum-notice" },
-      [header, ui.body, ui.typing, ui.alert, ui.form]);
+      [header, ui.holder, ui.body, ui.typing, ui.alert, ui.form]);
     ui.panel.hidden = true;
 
     ui.root.appendChild(ui.panel);
@@ -281,7 +293,8 @@
   function messageNode(msg) {
     var who = msg.who === "user" ? "user" : "bot";
     var node = el("div", { className: "aidenum-msg aidenum-msg--" + who, "data-who": who });
-    node.appendChild(srOnly(who === "user" ? "Vous : " : "L'assistant : "));
+    node.appendChild(srOnly(who === "user" ? "Vous : " : (msg.name ? msg.name + " : " : "L'assistant : ")));
+    if (msg.name) { node.appendChild(el("span", { className: "aidenum-meta", text: msg.name })); }
     var body = el("p", { className: "aidenum-text" });
     appendRichText(body, msg.text, who === "bot");
     node.appendChild(body);
@@ -455,9 +468,90 @@
     });
   }
 
+  /* ------------------------------------------------- a conseiller answers */
+
+  function renderHolder() {
+    var hold = state.history.hold;
+    ui.holder.hidden = !(hold && hold.by);
+    ui.holder.textContent = hold && hold.by ? hold.by + " vous répond (conseiller numérique)." : "";
+  }
+
+  function schedulePoll(delay) {
+    clearTimeout(state.pollTimer);
+    state.pollTimer = setTimeout(poll, delay);
+  }
+
+  function startHold(by) {
+    var hold = state.history.hold || { after: 0 };
+    hold.by = by || "Un conseiller";
+    state.history.hold = hold;
+    state.pollDelay = HOLD_POLL_MS;
+    saveHistory();
+    renderHolder();
+    schedulePoll(0);
+  }
+
+  function stopHold() {
+    if (state.history.hold) { state.history.hold.by = null; }
+    clearTimeout(state.pollTimer);
+    saveHistory();
+    renderHolder();
+  }
+
+  function watch() {
+    /* After the assistant answered: a few polls, in case a conseiller takes over. */
+    state.watching = WATCH_POLLS;
+    state.pollDelay = HOLD_POLL_MS;
+    schedulePoll(HOLD_POLL_MS);
+  }
+
+  function poll() {
+    var generation = state.generation;
+    var hold = state.history.hold || { after: 0 };
+    var url = HELD_ENDPOINT + "?sender=" + encodeURIComponent(state.sender) + "&after=" + (hold.after || 0);
+    fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (body) {
+      if (generation !== state.generation) { return; } /* the conversation was wiped meanwhile */
+      var wasHeld = !!(state.history.hold && state.history.hold.by);
+      var messages = Array.isArray(body.messages) ? body.messages : [];
+      var current = state.history.hold || { after: 0 };
+      messages.forEach(function (m) {
+        if (typeof m.text !== "string" || typeof m.id !== "number" || m.id <= (current.after || 0)) { return; }
+        current.after = m.id;
+        addMessage({ who: "bot", text: m.text, name: m.from === "conseiller" ? String(m.name || "") : "" });
+      });
+      state.history.hold = current;
+      if (body.held) {
+        current.by = String(body.by || "Un conseiller");
+        state.watching = 0;
+        state.pollDelay = messages.length ? HOLD_POLL_MS : Math.min(state.pollDelay * 2, HOLD_POLL_MAX_MS);
+        saveHistory();
+        renderHolder();
+        schedulePoll(state.pollDelay);
+        return;
+      }
+      current.by = null;
+      saveHistory();
+      renderHolder();
+      if (!wasHeld && state.watching > 0) {
+        state.watching -= 1;
+        state.pollDelay = state.pollDelay * 2;
+        schedulePoll(state.pollDelay);
+      }
+    }).catch(function () {
+      if (generation !== state.generation) { return; }
+      state.pollDelay = Math.min((state.pollDelay || HOLD_POLL_MS) * 2, HOLD_POLL_MAX_MS);
+      if ((state.history.hold && state.history.hold.by) || state.watching > 0) { schedulePoll(state.pollDelay); }
+    });
+  }
+
   function showAnswer(messages) {
     var replies = [];
+    var held = null;
     messages.forEach(function (m) {
+      if (m && m.custom && m.custom.hold) { held = String(m.custom.hold.by || "Un conseiller"); return; }
       var text = typeof m.text === "string" ? m.text : "";
       if (m.image) { text += (text ? "\n" : "") + "Image : " + m.image; }
       if (text) { addMessage({ who: "bot", text: text }); }
@@ -470,6 +564,7 @@
     saveHistory();
     renderReplies();
     scrollToEnd();
+    if (held) { startHold(held); } else { if (state.history.hold && state.history.hold.by) { stopHold(); } watch(); }
   }
 
   /* ----------------------------------------------------------- open / close */
@@ -509,8 +604,11 @@
     state.attempts = 0;
     state.sender = newSender();
     state.history = { messages: [], replies: [] };
+    clearTimeout(state.pollTimer);
+    state.watching = 0;
     saveHistory();
     renderAll();
+    renderHolder();
     setTyping(false);
     setAlert(announce || "");
   }
@@ -613,6 +711,7 @@
     if (!navigator.onLine) { setAlert(OFFLINE); }
     pump();
     touch();
+    if (state.history.hold && state.history.hold.by) { startHold(state.history.hold.by); }
   }
 
   if (document.readyState === "loading") {
