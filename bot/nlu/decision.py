@@ -54,6 +54,14 @@ def decide(parse_data: dict) -> Decision:
     return _derived(parse_data)
 
 
+def decision_fields(parse_data: dict) -> dict:
+    """The decision's keys of the classification contract (`python -m bot classify`):
+    `answer` (given only when the decision is to answer), `decision`, `candidates` (keys, best first)."""
+    decision = decide(parse_data)
+    return {"answer": decision.answer if decision.kind == ANSWER else None, "decision": decision.kind,
+            "candidates": [key for key, _ in decision.candidates]}
+
+
 def _derived(parse_data: dict) -> Decision:
     intent = (parse_data.get("intent") or {})
     name = intent.get("name")
