@@ -134,8 +134,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        # Not bot/nlu/decision.py: the decision's thresholds apply at parse time, nothing
+        # trained depends on them.
         return source_fingerprint(__name__, "bot.nlu.features", "bot.nlu.negation", "bot.nlu.calibration",
-                                  "bot.nlu.decision", "bot.nlu.text")
+                                  "bot.nlu.text")
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -5,6 +5,8 @@ From a message's tokens (normalised forms, bot/nlu/text.py), the feature names a
   (bot/nlu/negation.py: "pas d'ordinateur" says nothing for the computer answers);
 - `c:<n-gram>` character n-grams (2 to 5) inside each word not negated, robust to typos;
 - `b:<word> <word>` word pairs ("mot passe", "carte vitale");
+- greetings and letter formulas ("Madame, Monsieur", "salutations distinguées") only when
+  they are the whole message (`POLITE`);
 - `q:<word>` and `qc:<n-gram>` again for the words of the sentence that asks: the last
   sentence with a question mark, else the last with an asking word ("comment", "je
   voudrais", "aidez"...), else the last one. In a one-sentence message it is the whole
@@ -35,6 +37,15 @@ ASKING_WORDS = {normalise(w) for w in (
     "veux", "souhaite", "souhaiterais", "aimerais", "aidez", "aidez-moi", "aider", "aide", "svp", "faut-il",
     "faire", "dois-je", "possible", "savoir", "expliquer", "explique", "cherche", "besoin", "demande")}
 CHAR_RANGE = (2, 5)
+# Greetings and letter formulas: the whole message in "bonjour" or "merci beaucoup", only
+# wrapping in "Madame, Monsieur, ... Veuillez agréer mes salutations distinguées". Left out
+# of the features when the message has at least `POLITE_CONTENT` other words.
+POLITE = {normalise(w) for w in (
+    "bonjour", "bonsoir", "bjr", "bsr", "slt", "salut", "coucou", "hello", "madame", "monsieur", "mesdames",
+    "messieurs", "mme", "mr", "cordialement", "cdlt", "cdt", "salutations", "distinguees", "distinguee",
+    "respectueuses", "sinceres", "agreer", "agreez", "veuillez", "prie", "sentiments", "remerciements", "remercie",
+    "merci", "mercii", "expression", "meilleurs", "respectueusement", "bien-etre")}
+POLITE_CONTENT = 3
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,11 @@ def feature_names(tokens: list[Token], text: str, asking: bool = True, bigrams: 
     flags = negated_flags(words) if negation else [False] * len(words)
     features = []
     kept = []  # (index, word) of the words, punctuation left out
-    for i, (word, negated) in enumerate(zip(words, flags)):
-        if word in PUNCTUATION or not any(c.isalnum() for c in word):
+    content = [i for i, w in enumerate(words) if w not in PUNCTUATION and any(c.isalnum() for c in w)]
+    wrapped = sum(words[i] not in POLITE for i in content) >= POLITE_CONTENT
+    for i in content:
+        word, negated = words[i], flags[i]
+        if wrapped and word in POLITE:
             continue
         kept.append(i)
         if negated:
