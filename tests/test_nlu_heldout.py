@@ -58,9 +58,9 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
 # never lower one to let a change through.
 TARGET_PRECISION, FLOOR_PRECISION = 0.95, 0.93  # measured 94.0 %
 TARGET_REACHED, FLOOR_REACHED = 0.93, 0.85  # measured 86.0 %
-TARGET_CLARIFIED, CEILING_CLARIFIED = 0.15, 0.17  # measured 16.2 % of all messages
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.83  # measured 84.2 %
-TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.95  # measured 95.8 %
+TARGET_CLARIFIED, CEILING_CLARIFIED = 0.15, 0.17  # measured 16.1 % of all messages
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.83  # measured 84.1 %
+TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.95  # measured 95.6 %
 TARGET_UNANSWERABLE, FLOOR_UNANSWERABLE = 0.80, 0.78  # measured 79.7 %
 
 

@@ -4,6 +4,7 @@
 - `answer_classifier.py`: `AnswerClassifier`, one model over every answer key and
   conversational intent; writes the intent, Rasa's `response_selector`, the decision and
   the negated mentions.
+- `unknown_words.py`: `UnknownWordsGuard`, a message of words never seen falls back.
 - `features.py`: its features (the sentence that asks, negated words); `negation.py`: the
   negation scopes; `calibration.py`: the temperature that makes its confidence mean
   something; `decision.py`: answer, clarify or decline (the contract with the conversation);

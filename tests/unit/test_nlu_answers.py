@@ -100,3 +100,23 @@ def test_the_decision_answers_asks_or_declines():
 def test_the_parse_carries_the_pipelines_decision():
     stored = Decision(CLARIFY, "faq_email/spams", (("faq_email/spams", 0.4), ("faq_email/bloquer", 0.3)))
     assert decide({"answer_decision": stored.as_dict()}) == stored
+
+
+def test_a_message_of_unknown_words_loses_its_confidence():
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.tokenizer import Token as RasaToken
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.unknown_words import UnknownWordsGuard
+
+    guard = UnknownWordsGuard({}, None, None, known={"comment", "envoyer", "un", "mail"})
+
+    def message(words):
+        m = Message(data={"text": " ".join(words), "intent": {"name": "out_of_scope", "confidence": 0.4}})
+        m.set(TOKENS_NAMES["text"], [RasaToken(w, 0, lemma=w) for w in words])
+        return m
+
+    gibberish, question = message(["xqzw", "plokj", "vbnmz"]), message(["comment", "envoyer", "un", "mial"])
+    guard.process([gibberish, question])
+    assert gibberish.get("intent")["confidence"] == 0.0
+    assert question.get("intent")["confidence"] == 0.4
