@@ -90,7 +90,7 @@ test: validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
 
-## eval: NLU figures on the held-out set (tests/nlu/heldout.yml) and its noisy copy.
+## eval: NLU figures on the blind and the old held-out sets (tests/nlu/) and their noisy copies.
 eval: $(MODEL)
 	$(BOT) eval --model $(MODEL)
 

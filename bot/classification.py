@@ -117,12 +117,34 @@ def classify_intent(intent: str, confidence: float) -> Classification:
     )
 
 
+# A request for a person (an appointment, a conseiller) that also names a topic ("un
+# rendez-vous pour mes mails") carries that topic's thematique when the answers of that
+# topic hold at least this share of the (calibrated) probability.
+TOPIC_OF_REQUEST_AT = 0.2
+REQUESTS_FOR_A_PERSON = ("rendez_vous", "humain")
+
+
+def topic_named(parse: dict) -> str | None:
+    """The thematique a message names beside its request: the most probable help intent of
+    the ranking, when it reaches TOPIC_OF_REQUEST_AT; None otherwise."""
+    for candidate in parse.get("intent_ranking") or []:
+        name = candidate.get("name") or ""
+        if (name.startswith(FAQ_PREFIX) or name in THEMATIQUE_OF_INTENT) \
+                and float(candidate.get("confidence") or 0.0) >= TOPIC_OF_REQUEST_AT:
+            try:
+                return thematique_of(name)
+            except KeyError:
+                return None
+    return None
+
+
 def classify_parse(parse: dict) -> Classification:
     """Classify Rasa's parse result.
 
     Below the fallback threshold Rasa reports `nlu_fallback`; the contract
     still wants the best guess, so the top real intent of the ranking is used
-    with its own confidence.
+    with its own confidence. A request for a person that names a topic gets its
+    thematique (`topic_named`).
     """
     intent = parse.get("intent") or {}
     name = intent.get("name") or "nlu_fallback"
@@ -135,7 +157,12 @@ def classify_parse(parse: dict) -> Classification:
                 break
     if name == "nlu_fallback" or not name:
         return Classification("nlu_fallback", confidence, "hors_sujet", None)
-    return classify_intent(name, confidence)
+    result = classify_intent(name, confidence)
+    if result.request in REQUESTS_FOR_A_PERSON and result.thematique is None:
+        topic = topic_named(parse)
+        if topic:
+            return Classification(result.intent, result.confidence, result.request, topic)
+    return result
 
 
 def all_conversational_intents() -> list[str]:

@@ -70,3 +70,16 @@ def test_below_the_fallback_threshold_the_best_real_guess_is_reported():
 
 def test_an_empty_parse_is_out_of_scope():
     assert classify_parse({"intent": {"name": None, "confidence": 0.0}}).request == "hors_sujet"
+
+
+def test_a_request_for_a_person_that_names_a_topic_carries_its_thematique():
+    parse = {"intent": {"name": "book_appointment", "confidence": 0.7},
+             "intent_ranking": [{"name": "book_appointment", "confidence": 0.7},
+                                {"name": "faq_email", "confidence": 0.25},
+                                {"name": "greet", "confidence": 0.02}]}
+    result = classify_parse(parse)
+    assert (result.request, result.thematique) == ("rendez_vous", "email")
+    parse["intent_ranking"][1]["confidence"] = 0.1  # "RDV" alone: no topic stands out
+    assert classify_parse(parse).thematique is None
+    greeting = {"intent": {"name": "greet", "confidence": 0.7}, "intent_ranking": parse["intent_ranking"]}
+    assert classify_parse(greeting).thematique is None

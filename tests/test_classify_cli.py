@@ -9,7 +9,7 @@ import sys
 from bot.classification import REQUESTS, THEMATIQUES
 from bot.settings import ROOT
 
-KEYS = {"text", "intent", "confidence", "request", "thematique"}
+KEYS = {"text", "intent", "confidence", "request", "thematique", "answer", "decision", "candidates"}
 
 
 def test_classify_reads_lines_and_writes_one_json_object_per_line(model_path):
@@ -28,5 +28,11 @@ def test_classify_reads_lines_and_writes_one_json_object_per_line(model_path):
         assert output["request"] in REQUESTS
         assert output["thematique"] is None or output["thematique"] in THEMATIQUES
         assert 0.0 <= output["confidence"] <= 1.0
+        assert output["decision"] in ("answer", "clarify", "decline")
+        assert isinstance(output["candidates"], list) and len(output["candidates"]) <= 3
+        assert all(c.startswith(("faq_", "urgence/")) and "/" in c for c in output["candidates"])
+        assert (output["answer"] is None) == (output["decision"] != "answer")
+        assert output["answer"] is None or output["answer"] == output["candidates"][0]
     assert outputs[0]["request"] == "salutation"
     assert outputs[3]["request"] == "remerciement"
+    assert outputs[0]["decision"] == "decline" and outputs[0]["answer"] is None  # a greeting asks nothing

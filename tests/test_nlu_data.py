@@ -3,7 +3,8 @@
 - every answer fits in 3 SMS segments (as sent: typography and accents folded);
 - every topic of the Coop taxonomy has answers, every help intent has >= 40 examples,
   a rule and one response per sub-intent;
-- the held-out evaluation set covers every intent and shares no message with the training.
+- the held-out evaluation sets (the old one and the blind one) cover every intent and share no
+  message with the training, not even a near-copy (same words, or nearly).
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ DOMAIN = ROOT / "bot" / "domain"
 NLU = ROOT / "data" / "nlu"
 RULES = ROOT / "data" / "rules"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+BLIND = ROOT / "tests" / "nlu" / "blind.yml"
+# Overlaps that existed before the blind set's training data was written (the file says why).
+PREEXISTING = ROOT / "tests" / "nlu" / "preexisting_overlaps.txt"
 MIN_EXAMPLES = 40
 MAX_SEGMENTS = 3
 # Intents only said inside a conversation (answers to a question): not in the held-out set.
@@ -114,7 +118,51 @@ def test_the_heldout_set_covers_every_intent_a_resident_starts_with():
     assert expected <= held, f"missing from the held-out set: {sorted(expected - held)}"
 
 
-def test_the_heldout_set_is_never_trained_on():
-    training = {squash(e.text) for e in read_nlu_folder(NLU)}
-    leaked = [e.text for e in read_nlu_file(HELDOUT) if squash(e.text) in training]
+def heldout_texts() -> list[str]:
+    from bot.nlu.evaluation import read_blind
+
+    return [e.text for e in read_nlu_file(HELDOUT)] + [m.text for m in read_blind(BLIND)]
+
+
+def near_copy(words: set[str], other: set[str]) -> bool:
+    """Nearly the same words: a paraphrase that only moved or changed one word in six."""
+    return len(words) >= 5 and len(words & other) / len(words | other) >= 0.8
+
+
+def test_the_blind_set_is_large_and_labelled():
+    from bot.nlu.evaluation import read_blind
+
+    messages = read_blind(BLIND)
+    assert len(messages) >= 600
+    assert all(m.text and m.request and m.styles for m in messages)
+
+
+def test_the_heldout_sets_are_never_trained_on():
+    training = [squash(e.text) for e in read_nlu_folder(NLU)]
+    exact = set(training)
+    by_word: dict[str, list[set[str]]] = {}
+    for text in training:
+        words = set(text.split())
+        for word in words:
+            by_word.setdefault(word, []).append(words)
+    leaked, near = [], []
+    allowed = {line for line in PREEXISTING.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+    for text in heldout_texts():
+        squashed = squash(text)
+        if squashed in allowed:
+            continue
+        if squashed in exact:
+            leaked.append(text)
+            continue
+        words = set(squashed.split())
+        rarest = min(words, key=lambda w: len(by_word.get(w, ())), default=None)
+        if rarest and any(near_copy(words, other) for other in by_word.get(rarest, ())):
+            near.append(text)
     assert not leaked, f"held-out messages copied into data/nlu: {leaked}"
+    assert not near, f"held-out messages nearly copied into data/nlu: {near}"
+
+
+def test_a_near_copy_is_seen():
+    assert near_copy(set("je veux bloquer le numero qui m appelle tous les jours".split()),
+                     set("je voudrais bloquer le numero qui m appelle tous les jours".split()))
+    assert not near_copy(set("je veux bloquer un numero".split()), set("comment bloquer un numero".split()))

@@ -83,3 +83,45 @@ def test_the_generated_typo_file_follows_the_hand_written_data():
     assert GENERATED.read_text(encoding="utf-8") == render_nlu(typo_copies(examples)), (
         "data/nlu/generated_typos.yml is stale: run `python -m bot augment`"
     )
+
+
+def _outcome(answers, decision, answer=None, candidates=(), request="question", thematique="email",
+             given_thematique="email", styles=("sms",)):
+    from bot.nlu.evaluation import Labelled, Outcome
+
+    message = Labelled("x", tuple(answers), request, thematique, None, tuple(styles))
+    return Outcome(message, "x", "faq_email", "question", given_thematique, decision, answer, tuple(candidates),
+                   0.9 if decision == "answer" else 0.4)
+
+
+def test_decision_figures_count_answers_questions_and_declines():
+    from bot.nlu.evaluation import DecisionScores
+
+    scores = DecisionScores([
+        _outcome(["faq_email/spams"], "answer", "faq_email/spams", ["faq_email/spams"]),
+        _outcome(["faq_email/spams", "faq_email/bloquer"], "answer", "faq_email/bloquer", ["faq_email/bloquer"]),
+        _outcome(["faq_email/spams"], "answer", "faq_email/piece_jointe", ["faq_email/piece_jointe"]),
+        _outcome(["faq_email/spams"], "clarify", None, ["faq_email/piece_jointe", "faq_email/spams"]),
+        _outcome([], "decline", styles=("long_story",)),
+        _outcome([], "answer", "faq_email/spams", ["faq_email/spams"], given_thematique="bureautique"),
+    ])
+    f = scores.figures()
+    assert (f["answerable"], f["unanswerable"], f["answers_given"]) == (4, 2, 4)
+    assert f["answer_accuracy"] == 2 / 4
+    assert f["reached_after_one_question"] == 3 / 4
+    assert f["precision_of_answers"] == 2 / 4
+    assert (f["answered"], f["clarified"], f["declined"]) == (4 / 6, 1 / 6, 1 / 6)
+    assert f["unanswerable_declined_or_clarified"] == 1 / 2
+    assert f["thematique_accuracy"] == 5 / 6
+    assert scores.per_style()["sms"]["reached"] == 3 / 4
+    assert scores.confusions() == [("faq_email/spams", "faq_email/piece_jointe", 2)]
+
+
+def test_the_blind_set_reads_with_every_answer_and_style():
+    from bot.nlu.evaluation import read_labelled
+
+    blind = read_labelled(ROOT / "tests" / "nlu" / "blind.yml")
+    assert len(blind) >= 600
+    assert any(len(m.answers) > 1 for m in blind) and any(not m.answers and m.is_help for m in blind)
+    old = read_labelled(ROOT / "tests" / "nlu" / "heldout.yml")
+    assert old[0].answers and old[0].request == "question"

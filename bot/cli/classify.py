@@ -1,8 +1,10 @@
 """`python -m bot classify`: one message per line on stdin, one JSON line out.
 
-Each output line has exactly the keys text, intent, confidence, request and
-thematique (the classification contract, see bot/classification.py).
-The model is loaded once per call.
+Each output line has the keys text, intent, confidence, request and thematique (the
+classification contract, see bot/classification.py), and the NLU's decision
+(bot/nlu/decision.py): `answer` (the answer key it gives, such as `faq_email/spams`, or
+null when it asks or declines), `decision` (`answer`, `clarify` or `decline`) and
+`candidates` (up to 3 answer keys, best first). The model is loaded once per call.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 import sys
 
 from bot.classification import classify_parse
+from bot.nlu.decision import decision_fields
 from bot.nlu.model import TrainedModel
 
 
@@ -22,8 +25,9 @@ def main(argv: list[str]) -> int:
     try:
         for line in sys.stdin:
             text = line.rstrip("\r\n")
-            result = classify_parse(model.parse(text))
-            sys.stdout.write(json.dumps(result.as_dict(text), ensure_ascii=False) + "\n")
+            parse = model.parse(text)
+            output = {**classify_parse(parse).as_dict(text), **decision_fields(parse)}
+            sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     finally:
         model.close()

@@ -1,11 +1,21 @@
-"""`python -m bot eval`: NLU figures on the held-out set and on its noisy copy.
+"""`python -m bot eval`: NLU figures on the held-out sets and on their noisy copies.
 
-The held-out set (tests/nlu/heldout.yml) is never given to `rasa train`. The
-model is loaded once; every message is classified with the classification
-contract (bot.classification.classify_parse). Printed: the training data counts
-(no model needed), then for the clean and the noisy copy (accents stripped,
-seeded typos): per-intent precision/recall/F1, the top confusion pairs, and the
-accuracy of the intent, of `request` and of `thematique`.
+Two held-out sets, never given to `rasa train` (tests/test_nlu_data.py fails if one of
+their messages is copied into data/nlu/):
+
+- tests/nlu/blind.yml, the blind set: written by someone who never read data/nlu/,
+  before the training examples it judges; each message with every answer that fits it
+  (none: no answer in the catalogue), its request, thematique and style tags;
+- tests/nlu/heldout.yml, the older set (one label per message).
+
+The model is loaded once; every message goes through the classification contract
+(bot.classification) and the decision (bot.nlu.decision: answer, clarify, decline).
+Printed for each set: the answer figures of the targets (first answer, reached after one
+clarifying question, precision of the answers given, shares answered / clarified /
+declined, unanswerable questions not answered), thematique and request accuracy, a
+per-style breakdown, the confusion pairs, a reliability table of the calibrated
+confidence, then the same figures on a noisy copy (accents stripped, seeded typos) and
+the mean over ten other seeds.
 """
 from __future__ import annotations
 
@@ -16,9 +26,13 @@ import time
 from pathlib import Path
 
 from bot.classification import classify_parse
-from bot.nlu.evaluation import Example, Scores, answer_of, noisy, read_nlu_file, read_nlu_folder, training_counts
+from bot.nlu.evaluation import (
+    DecisionScores, Example, Labelled, Scores, answer_of, noisy, outcome_of, read_labelled, read_nlu_file,
+    read_nlu_folder, training_counts,
+)
 from bot.settings import ROOT
 
+BLIND = ROOT / "tests" / "nlu" / "blind.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 TRAINING = ROOT / "data" / "nlu"
 MIN_EXAMPLES = 40
@@ -28,6 +42,21 @@ GIBBERISH = [
     "Wie spät ist es bitte", "where is the train station please", "¿dónde está la estación?",
     "ne zaman açıksınız", "hhhh bbbb", "zzz",
 ]
+NOISE_SEEDS = range(1, 11)
+# The figures the targets speak of, as (key, label); shares printed as percentages.
+TARGET_KEYS = (
+    ("answer_accuracy", "right answer at once (answerable messages)"),
+    ("reached_after_one_question", "right answer at once or after one question"),
+    ("best_candidate_accuracy", "best candidate right (before the decision)"),
+    ("precision_of_answers", "precision of the answers given"),
+    ("answered", "help messages answered"),
+    ("clarified", "help messages clarified"),
+    ("declined", "help messages declined"),
+    ("clarified_of_all_messages", "clarifying questions, of all messages"),
+    ("unanswerable_declined_or_clarified", "no answer in the catalogue: declined or clarified"),
+    ("thematique_accuracy", "thematique"),
+    ("request_accuracy", "request"),
+)
 
 
 def print_training_counts(folder: Path, heldout: list[Example], out) -> None:
@@ -46,12 +75,11 @@ def print_training_counts(folder: Path, heldout: list[Example], out) -> None:
         out.write(f"{intent:42} {entry['examples']:>8} {len(subs):>5} "
                   f"{(min(subs.values()) if subs else 0):>7} {held.get(intent, 0):>8}{low}{missing}\n")
     total = sum(entry["examples"] for entry in counts.values())
-    out.write(f"{len(counts)} intents, {total} training examples; held-out: {len(heldout)} messages\n")
+    out.write(f"{len(counts)} intents, {total} training examples; old held-out: {len(heldout)} messages\n")
 
 
 def run(model, examples: list[Example], transform=None) -> tuple[Scores, list[tuple[str, str, str]], float]:
-    """Classify every example; the errors are (expected, given, text): a wrong intent, or the
-    right topic with another answer than the one the message is labelled with."""
+    """The old set's intent-level scores: classify every example; the errors are (expected, given, text)."""
     scores = Scores()
     errors = []
     start = time.perf_counter()
@@ -64,15 +92,31 @@ def run(model, examples: list[Example], transform=None) -> tuple[Scores, list[tu
         scores.add(example.intent, given, result.request, result.thematique, fallback, result.confidence)
         if scores.predicted[-1] != example.base or ("/" in example.intent and given != example.intent):
             errors.append((example.intent, given, text))
-    elapsed = time.perf_counter() - start
-    return scores, errors, elapsed
+    return scores, errors, time.perf_counter() - start
 
 
-NOISE_SEEDS = range(1, 11)
+def decide_all(model, messages: list[Labelled], transform=None) -> tuple[DecisionScores, list[float]]:
+    """Every message through the model and the decision; also each parse's time in seconds."""
+    outcomes, times = [], []
+    for message in messages:
+        text = transform(message.text) if transform else message.text
+        start = time.perf_counter()
+        parse = model.parse(text)
+        times.append(time.perf_counter() - start)
+        outcomes.append(outcome_of(message, text, parse))
+    return DecisionScores(outcomes), times
+
+
+def noisy_figures(model, messages: list[Labelled], seeds=NOISE_SEEDS) -> dict[str, tuple[float, float, float]]:
+    """The noisy copy is one draw of typos: over several seeds, key -> (mean, min, max)."""
+    runs = [decide_all(model, messages, lambda t, seed=seed: noisy(t, seed))[0].figures() for seed in seeds]
+    keys = [k for k, _ in TARGET_KEYS]
+    return {key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
+            for key in keys}
 
 
 def noisy_runs(model, examples: list[Example], seeds=NOISE_SEEDS) -> dict[str, tuple[float, float, float]]:
-    """The noisy copy is one draw of typos: over several seeds, key -> (mean, min, max)."""
+    """The old set's intent-level scores over several noisy seeds: key -> (mean, min, max)."""
     runs = [summary(run(model, examples, lambda t, seed=seed: noisy(t, seed))[0]) for seed in seeds]
     return {key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
             for key in SUMMARY_KEYS}
@@ -97,89 +141,105 @@ def summary(scores: Scores) -> dict:
     }
 
 
-def print_scores(title: str, scores: Scores, errors, elapsed: float, top: int, show_errors: bool, out) -> None:
-    s = summary(scores)
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def print_decisions(title: str, scores: DecisionScores, times: list[float], top: int, show_errors: bool,
+                    out, reliability: bool = True, styles: bool = True) -> dict:
+    f = scores.figures()
     out.write(f"\n== {title} ==\n")
-    out.write(f"{'intent':42} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}\n")
-    for intent, (p, r, f1, n) in scores.per_intent().items():
-        out.write(f"{intent:42} {p:6.2f} {r:6.2f} {f1:6.2f} {n:>4}\n")
-    out.write("\nTop confusions (expected -> predicted):\n")
-    for gold, predicted, n in scores.confusions(top):
-        out.write(f"  {n:>3}  {gold} -> {predicted}\n")
+    out.write(f"{f['messages']} messages: {f['help_messages']} help messages ({f['answerable']} with an answer in "
+              f"the catalogue, {f['unanswerable']} without), {f['answers_given']} answers given\n")
+    for key, label in TARGET_KEYS:
+        out.write(f"  {label:52} {f[key]:6.1%}\n")
+    if times:
+        out.write(f"  parse time: mean {1000 * sum(times) / len(times):.1f} ms, p95 {1000 * percentile(times, 0.95):.1f} ms\n")
+    if styles:
+        out.write(f"\n  {'style':16} {'n':>4} {'answer':>7} {'reached':>8} {'thematique':>10}\n")
+        for style, row in scores.per_style().items():
+            out.write(f"  {style:16} {row['messages']:>4} {row['answer_accuracy']:7.1%} {row['reached']:8.1%} "
+                      f"{row['thematique_accuracy']:10.1%}\n")
+    out.write("\n  Confusions (expected answer -> given answer or best candidate):\n")
+    for gold, guess, n in scores.confusions(top):
+        out.write(f"    {n:>3}  {gold} -> {guess}\n")
+    if reliability:
+        out.write(f"\n  Reliability of the best candidate's confidence (help messages):\n"
+                  f"  {'confidence':>12} {'n':>5} {'mean conf':>10} {'right':>7}\n")
+        for low, high, n, mean, right in scores.reliability():
+            out.write(f"  {low:5.2f}-{high:4.2f}  {n:>5} {mean:10.2f} {right:7.1%}\n")
     if show_errors:
-        out.write("\nMisclassified messages, and wrong answers on the right topic:\n")
-        for gold, predicted, text in errors:
-            out.write(f"  [{gold} -> {predicted}] {text}\n")
-    out.write(
-        f"\nintent accuracy     {s['intent_accuracy']:.1%}  (macro F1 {s['macro_f1']:.3f})\n"
-        f"request accuracy    {s['request_accuracy']:.1%}\n"
-        f"thematique accuracy {s['thematique_accuracy']:.1%}  (on {s['thematique_messages']} messages with a topic)\n"
-        f"answer accuracy     {s['answer_accuracy']:.1%}  (on {s['answer_messages']} messages labelled with the answer "
-        f"they should get)\n"
-        f"below fallback threshold: {s['below_fallback_threshold']} of {s['messages']}\n"
-        f"parse time: {1000 * elapsed / max(scores.total, 1):.1f} ms per message\n"
-    )
+        out.write("\n  Errors [expected | decision: given / candidates | thematique | request]:\n")
+        for o in scores.errors():
+            out.write(f"    [{', '.join(o.message.answers) or o.message.intent or 'no answer'} | {o.decision}: "
+                      f"{o.answer} / {', '.join(o.candidates)} | {o.thematique} | {o.request}] {o.text}\n")
+    return f
+
+
+def evaluate_set(model, name: str, messages: list[Labelled], args, out) -> dict:
+    clean, times = decide_all(model, messages)
+    figures = {"clean": print_decisions(f"{name}: {len(messages)} messages", clean, times, args.top,
+                                        args.errors, out)}
+    figures["clean"]["parse_p95_ms"] = round(1000 * percentile(times, 0.95), 2)
+    dirty, _ = decide_all(model, messages, lambda t: noisy(t, args.seed))
+    figures["noisy"] = print_decisions(f"{name}, noisy copy (no accents, seeded typos, seed {args.seed})", dirty, [],
+                                       args.top, False, out, reliability=False, styles=False)
+    if not args.no_seed_sweep:
+        sweep = noisy_figures(model, messages)
+        figures["noisy_seeds"] = {key: dict(zip(("mean", "min", "max"), v)) for key, v in sweep.items()}
+        out.write(f"\n  {name}, noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}: "
+                  f"mean (min-max), loss of the mean\n")
+        for key, label in TARGET_KEYS:
+            mean, low, high = sweep[key]
+            out.write(f"    {label:52} {mean:6.1%} ({low:.1%}-{high:.1%}) "
+                      f"{100 * (figures['clean'][key] - mean):+5.1f}\n")
+    return figures
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot eval", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="path of the trained model (default: MODEL_PATH)")
-    parser.add_argument("--heldout", default=str(HELDOUT), help="labelled messages (Rasa NLU YAML)")
+    parser.add_argument("--blind", default=str(BLIND), help="the blind set (messages: ...); skipped if absent")
+    parser.add_argument("--heldout", default=str(HELDOUT), help="the old held-out set (Rasa NLU YAML)")
     parser.add_argument("--training-data", default=str(TRAINING), help="folder of the training NLU data")
     parser.add_argument("--seed", type=int, default=13, help="seed of the typos of the noisy copy")
     parser.add_argument("--no-seed-sweep", action="store_true",
                         help=f"skip the noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}")
     parser.add_argument("--top", type=int, default=15, help="how many confusion pairs to print")
-    parser.add_argument("--errors", action="store_true", help="also print every misclassified message")
-    parser.add_argument("--json", help="also write the summary figures to this JSON file")
+    parser.add_argument("--errors", action="store_true", help="also print every message it got wrong")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
     out = sys.stdout
-    heldout = read_nlu_file(Path(args.heldout))
-    print_training_counts(Path(args.training_data), heldout, out)
+    old = read_nlu_file(Path(args.heldout))
+    print_training_counts(Path(args.training_data), old, out)
+    sets = []
+    if Path(args.blind).exists():
+        sets.append(("Blind set", read_labelled(Path(args.blind))))
+    sets.append(("Old held-out set", read_labelled(Path(args.heldout))))
 
     from bot.nlu.model import TrainedModel
 
     started = time.perf_counter()
     model = TrainedModel(args.model)
     out.write(f"\nmodel {model.path} loaded in {time.perf_counter() - started:.1f} s\n")
+    figures = {}
     try:
-        clean, clean_errors, clean_time = run(model, heldout)
-        print_scores("Held-out set", clean, clean_errors, clean_time, args.top, args.errors, out)
-        dirty, dirty_errors, dirty_time = run(model, heldout, lambda t: noisy(t, args.seed))
-        print_scores(f"Noisy copy (no accents, seeded typos, seed {args.seed})", dirty, dirty_errors,
-                     dirty_time, args.top, args.errors, out)
-        gibberish_parses = [model.parse(text) for text in GIBBERISH]
-        sweep = None if args.no_seed_sweep else noisy_runs(model, heldout)
+        for name, messages in sets:
+            figures[name] = evaluate_set(model, name, messages, args, out)
+        gibberish = [classify_parse(model.parse(text)) for text in GIBBERISH]
     finally:
         model.close()
-
-    out.write("\n== Fallback threshold (clean held-out set; gibberish caught = below it or out_of_scope) ==\n")
-    gibberish = [classify_parse(model_parse) for model_parse in gibberish_parses]
-    out.write(f"{'threshold':>9} {'held-out below':>15} {'accuracy above':>15} {'gibberish caught':>17}\n")
-    for threshold, below, accuracy in clean.threshold_sweep():
-        caught = sum(g.confidence < threshold or g.request == "hors_sujet" for g in gibberish)
-        out.write(f"{threshold:9.2f} {below:15.1%} {accuracy:15.1%} {caught:>10} of {len(gibberish)}\n")
-
-    a, b = summary(clean), summary(dirty)
-    out.write("\n== Summary ==\n")
-    out.write(f"{'':22} {'clean':>7} {'noisy':>7} {'loss':>6}\n")
-    for key in SUMMARY_KEYS:
-        out.write(f"{key:22} {a[key]:7.1%} {b[key]:7.1%} {100 * (a[key] - b[key]):+6.1f}\n"
-                  if key != "macro_f1" else
-                  f"{key:22} {a[key]:7.3f} {b[key]:7.3f} {a[key] - b[key]:+6.3f}\n")
-    if sweep:
-        out.write(f"\n== Noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}: mean (min-max), loss of the mean ==\n")
-        for key in SUMMARY_KEYS:
-            mean, low, high = sweep[key]
-            if key == "macro_f1":
-                out.write(f"{key:22} {mean:6.3f} ({low:.3f}-{high:.3f}) {a[key] - mean:+6.3f}\n")
-            else:
-                out.write(f"{key:22} {mean:6.1%} ({low:.1%}-{high:.1%}) {100 * (a[key] - mean):+6.1f}\n")
+    caught = sum(g.request == "hors_sujet" for g in gibberish)
+    out.write(f"\n== Gibberish and other languages: {caught} of {len(gibberish)} taken as out of scope ==\n")
+    out.write("\n== Summary (clean / noisy seed %d / loss) ==\n" % args.seed)
+    for name, f in figures.items():
+        out.write(f"{name}\n")
+        for key, label in TARGET_KEYS:
+            a, b = f["clean"][key], f["noisy"][key]
+            out.write(f"  {label:52} {a:6.1%} {b:6.1%} {100 * (a - b):+5.1f}\n")
     if args.json:
-        figures = {"clean": a, "noisy": b}
-        if sweep:
-            figures["noisy_seeds"] = {key: dict(zip(("mean", "min", "max"), values)) for key, values in sweep.items()}
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0

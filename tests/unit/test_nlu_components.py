@@ -1,18 +1,14 @@
-"""Our NLU components without a trained model: the French tokens, the pattern cache, the
-linear model's arithmetic and storage."""
+"""Our NLU components without a trained model: the French tokens and the pattern cache
+(the answer classifier's parts: tests/unit/test_nlu_answers.py)."""
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
-from sklearn.linear_model import LogisticRegression
 
 from bot.nlu import french
 from bot.nlu.french import FrenchTokenizer, normalise
-from bot.nlu.linear import LinearModel
 
 
 @pytest.mark.parametrize("word, form", [
@@ -52,37 +48,3 @@ def test_a_cache_from_another_python_is_not_used(tmp_path, monkeypatch):
     assert french._seed_regex_cache(cache) is None
     cache.write_bytes(b"not a cache")
     assert french._seed_regex_cache(cache) is None
-
-
-def _data(classes: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    features = csr_matrix(rng.poisson(0.3, size=(60, 40)).astype(float))
-    labels = [f"label_{i % classes}" for i in range(60)]
-    return features, labels
-
-
-@pytest.mark.parametrize("classes, solver", [(2, "liblinear"), (5, "liblinear"), (5, "lbfgs")])
-def test_linear_model_gives_scikit_learns_probabilities(classes, solver):
-    features, labels = _data(classes)
-    model = LinearModel.fit(features, labels, solver=solver, balanced=True)
-    reference = LogisticRegression(solver=solver, max_iter=300, random_state=42, class_weight="balanced")
-    reference.fit(features, labels)
-    assert list(model.classes) == list(reference.classes_)
-    np.testing.assert_allclose(model.predict_proba(features), reference.predict_proba(features), atol=1e-8)
-
-
-def test_linear_model_round_trips_through_plain_arrays(tmp_path):
-    features, labels = _data(4)
-    model = LinearModel.fit(features, labels)
-    model.save(tmp_path / "m.npz")
-    loaded = LinearModel.load(tmp_path / "m.npz")
-    np.testing.assert_allclose(loaded.predict_proba(features), model.predict_proba(features))
-    assert loaded.ranking(features[0], 2) == model.ranking(features[0], 2)
-    assert len(loaded.ranking(features[0], 10)) == 4
-
-
-def test_a_single_label_is_always_chosen(tmp_path):
-    features, _ = _data(1)
-    model = LinearModel.fit(features, ["faq_justice/casier"] * 60)
-    model.save(tmp_path / "one.npz")
-    assert LinearModel.load(tmp_path / "one.npz").ranking(features[0], 5) == [("faq_justice/casier", 1.0)]

@@ -1,0 +1,160 @@
+"""The answer classifier's features: what a message says, weighted towards what it asks.
+
+From a message's tokens (normalised forms, bot/nlu/text.py), the feature names are:
+- `w:<word>` for each word, `n:<word>` instead when the word sits in a negation scope
+  (bot/nlu/negation.py: "pas d'ordinateur" says nothing for the computer answers);
+- `c:<n-gram>` character n-grams (2 to 5) inside each word not negated, robust to typos;
+- `b:<word> <word>` word pairs ("mot passe", "carte vitale");
+- greetings and letter formulas ("Madame, Monsieur", "salutations distinguées") only when
+  they are the whole message (`POLITE`);
+- `q:<word>` and `qc:<n-gram>` again for the words of the sentence that asks: the last
+  sentence with a question mark, else the last with an asking word ("comment", "je
+  voudrais", "aidez"...), else the last one. In a one-sentence message it is the whole
+  message, so these features are learnt on every example, and in a long story they carry
+  the question over the context before it.
+
+`Vocabulary` turns feature lists into TF-IDF rows (sublinear counts, L2-normalised),
+stored as JSON and plain arrays (no pickle). Pure Python and numpy: no Rasa import.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from bot.nlu.negation import PUNCTUATION, negated_flags
+from bot.nlu.text import normalise
+
+SENTENCE_ENDS = {".", "!", "?", "…", "\n", "...", "?!", "!!", "??"}
+ASKING_WORDS = {normalise(w) for w in (
+    "comment", "coment", "komment", "koman", "coman", "commen", "pourquoi", "quoi", "koi", "quel", "quelle",
+    "quels", "quelles", "ou", "combien", "est-ce", "peut-on", "puis-je", "pouvez", "pouvez-vous", "voudrais",
+    "veux", "souhaite", "souhaiterais", "aimerais", "aidez", "aidez-moi", "aider", "aide", "svp", "faut-il",
+    "faire", "dois-je", "possible", "savoir", "expliquer", "explique", "cherche", "besoin", "demande")}
+CHAR_RANGE = (2, 5)
+# Greetings and letter formulas: the whole message in "bonjour" or "merci beaucoup", only
+# wrapping in "Madame, Monsieur, ... Veuillez agréer mes salutations distinguées". Left out
+# of the features when the message has at least `POLITE_CONTENT` other words.
+POLITE = {normalise(w) for w in (
+    "bonjour", "bonsoir", "bjr", "bsr", "slt", "salut", "coucou", "hello", "madame", "monsieur", "mesdames",
+    "messieurs", "mme", "mr", "cordialement", "cdlt", "cdt", "salutations", "distinguees", "distinguee",
+    "respectueuses", "sinceres", "agreer", "agreez", "veuillez", "prie", "sentiments", "remerciements", "remercie",
+    "merci", "mercii", "expression", "meilleurs", "respectueusement", "bien-etre")}
+POLITE_CONTENT = 3
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # normalised form
+    start: int
+    end: int
+
+
+def sentences(tokens: list[Token], text: str) -> list[list[int]]:
+    """Token indices of each sentence: split at end punctuation and line breaks."""
+    groups, current = [], []
+    for i, token in enumerate(tokens):
+        if i and current and "\n" in text[tokens[i - 1].end:token.start]:
+            groups.append(current)
+            current = []
+        current.append(i)
+        if token.word in SENTENCE_ENDS or (token.word and set(token.word) <= set(".!?…")):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def asking_sentence(tokens: list[Token], text: str) -> list[int]:
+    """The indices of the sentence that asks (see the module's docstring)."""
+    groups = [g for g in sentences(tokens, text) if any(tokens[i].word not in PUNCTUATION for i in g)]
+    if len(groups) <= 1:
+        return list(range(len(tokens)))
+    with_mark = [g for g in groups if any("?" in tokens[i].word for i in g)]
+    if with_mark:
+        return with_mark[-1]
+    with_word = [g for g in groups if any(tokens[i].word in ASKING_WORDS for i in g)]
+    return (with_word or groups)[-1]
+
+
+def char_ngrams(word: str, low: int = CHAR_RANGE[0], high: int = CHAR_RANGE[1]) -> list[str]:
+    padded = f" {word} "
+    return [padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+
+
+def feature_names(tokens: list[Token], text: str, asking: bool = True, bigrams: bool = True,
+                  negation: bool = True) -> list[str]:
+    words = [t.word for t in tokens]
+    flags = negated_flags(words) if negation else [False] * len(words)
+    features = []
+    kept = []  # (index, word) of the words, punctuation left out
+    content = [i for i, w in enumerate(words) if w not in PUNCTUATION and any(c.isalnum() for c in w)]
+    wrapped = sum(words[i] not in POLITE for i in content) >= POLITE_CONTENT
+    for i in content:
+        word, negated = words[i], flags[i]
+        if wrapped and word in POLITE:
+            continue
+        kept.append(i)
+        if negated:
+            features.append(f"n:{word}")
+        else:
+            features.append(f"w:{word}")
+            features.extend(f"c:{g}" for g in char_ngrams(word))
+    if bigrams:
+        features.extend(f"b:{words[a]} {words[b]}" for a, b in zip(kept, kept[1:]))
+    if asking:
+        chosen = set(asking_sentence(tokens, text))
+        for i in kept:
+            if i in chosen:
+                features.append(f"q:{'~' if flags[i] else ''}{words[i]}")
+                if not flags[i]:
+                    features.extend(f"qc:{g}" for g in char_ngrams(words[i], 3, 5))
+    return features
+
+
+class Vocabulary:
+    """Feature names -> columns, with inverse document frequencies; TF-IDF rows out."""
+
+    def __init__(self, index: dict[str, int], idf: np.ndarray) -> None:
+        self.index = index
+        self.idf = idf
+
+    @classmethod
+    def fit(cls, documents: list[list[str]], min_df: int = 1) -> "Vocabulary":
+        df = Counter()
+        for features in documents:
+            df.update(set(features))
+        names = sorted(f for f, n in df.items() if n >= min_df)
+        index = {name: i for i, name in enumerate(names)}
+        total = len(documents)
+        idf = np.array([math.log((1 + total) / (1 + df[name])) + 1 for name in names])
+        return cls(index, idf)
+
+    def transform(self, documents: list[list[str]]) -> csr_matrix:
+        data, indices, indptr = [], [], [0]
+        for features in documents:
+            counts = Counter(self.index[f] for f in features if f in self.index)
+            columns = sorted(counts)
+            values = np.array([(1 + math.log(counts[c])) * self.idf[c] for c in columns])
+            norm = float(np.sqrt((values ** 2).sum())) if len(values) else 0.0
+            data.extend((values / norm).tolist() if norm else [])
+            indices.extend(columns if norm else [])
+            indptr.append(len(indices))
+        return csr_matrix((np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr)),
+                          shape=(len(documents), len(self.index)))
+
+    def save(self, folder: Path) -> None:
+        (folder / "vocabulary.json").write_text(json.dumps(sorted(self.index, key=self.index.get)),
+                                                encoding="utf-8")
+        np.save(folder / "idf.npy", self.idf, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Vocabulary":
+        names = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+        return cls({name: i for i, name in enumerate(names)}, np.load(folder / "idf.npy", allow_pickle=False))
