@@ -17,7 +17,11 @@ from bot.places.models import Permanence, Place
 from bot.sms.models import OutboundMessage
 from tests.booking.helpers import make_place, make_resident
 
-NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # a Tuesday
+# The closures act on appointments still ahead of the real clock: NOW is next week's Tuesday.
+_today = datetime.now(timezone.utc).replace(hour=8, minute=0, second=0, microsecond=0)
+NOW = _today + timedelta(days=7 + (1 - _today.weekday()) % 7)  # a Tuesday, 08:00 UTC
+CLOSED_TO = (NOW + timedelta(days=14)).date()
+CLI_CLOSED_TO = (NOW + timedelta(days=60)).date()
 
 
 def booked(session, place, number="+33612345678"):
@@ -51,10 +55,10 @@ def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_e
         session.flush()
         appointment = booked(session, place)
         assert appointment.permanence_id == permanence.id
-        report = close_permanence_until(session, permanence, date(2026, 12, 15), None, actor="coordination")
+        report = close_permanence_until(session, permanence, CLOSED_TO, None, actor="coordination")
         assert report.cancelled == 1 and session.get(Appointment, appointment.id).status == "revoked"
         slots = next_slots(session, now=NOW, place_ids=[place.id], limit=20)
-        assert {s.permanence_id for s in slots if local(s.start).date() <= date(2026, 12, 15)} == {other.id}
+        assert {s.permanence_id for s in slots if local(s.start).date() <= CLOSED_TO} == {other.id}
         assert any(s.permanence_id == permanence.id for s in slots)  # after the 15th again
 
 
@@ -96,14 +100,14 @@ def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "bot", "places", *a], cwd=ROOT, env=env,  # noqa: E731
                                     capture_output=True, text=True, timeout=120)
     assert run("load").returncode == 0
-    closed = run("close", "ccas-metz", "--until", "2027-01-31", "--reason", "Travaux")
-    assert closed.returncode == 0 and "closed until 2027-01-31" in closed.stdout
-    assert run("close", "nowhere", "--until", "2027-01-31").returncode == 1
-    assert run("close", "ccas-camille", "--permanence", "--until", "2027-01-15").returncode == 0
+    closed = run("close", "ccas-metz", "--until", CLI_CLOSED_TO.isoformat(), "--reason", "Travaux")
+    assert closed.returncode == 0 and f"closed until {CLI_CLOSED_TO}" in closed.stdout
+    assert run("close", "nowhere", "--until", CLI_CLOSED_TO.isoformat()).returncode == 1
+    assert run("close", "ccas-camille", "--permanence", "--until", CLOSED_TO.isoformat()).returncode == 0
     engine = make_engine(url)
     with session_scope(engine) as session:
         place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
-        assert (place.closed_until, place.closed_reason) == (date(2027, 1, 31), "Travaux")
+        assert (place.closed_until, place.closed_reason) == (CLI_CLOSED_TO, "Travaux")
         assert next_slots(session, now=NOW, place_ids=[place.id]) == []
     assert run("close", "ccas-metz", "--reopen").returncode == 0
     with session_scope(engine) as session:
