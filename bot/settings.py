@@ -95,6 +95,8 @@ DEFAULTS: dict[str, str] = {
     "DESK_LOGIN_WINDOW_MINUTES": "15",
     "DESK_NOTIFY_CHANNEL": "email",
     "DESK_NOTIFY_MAX_AGE_HOURS": "48",
+    # Calendar feeds (bot/desk/calendar_feeds.py): the resident's first name in event titles.
+    "ICS_INCLUDE_RESIDENT_NAMES": "false",
     "SMTP_HOST": "",
     "SMTP_PORT": "25",
     "SMTP_USER": "",
@@ -163,6 +165,7 @@ class Settings:
     desk_login_window_minutes: int
     desk_notify_channel: str
     desk_notify_max_age_hours: int
+    ics_include_resident_names: bool
     smtp_host: str
     smtp_port: int
     smtp_user: str

@@ -18,7 +18,7 @@ from bot.db import engine_for, session_factory
 from bot.proxies import trust_proxies
 from bot.settings import Settings, get_settings, require_safe_settings
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "calendar.feed"})  # the feed: a secret URL
 SESSION_HOURS = 10
 
 
@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from bot.desk.views import agenda, auth, permanences, privacy, reports, tickets
+    from bot.desk.views import agenda, auth, calendars, permanences, privacy, reports, tickets
 
-    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp):
+    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, calendars.bp):
         app.register_blueprint(blueprint)
 
     from bot.desk import labels
