@@ -10,6 +10,7 @@ from bot.desk import models as desk_models  # noqa: F401
 from bot.places import models as places_models  # noqa: F401
 from bot.sms import models as sms_models  # noqa: F401
 from bot.tickets import models as tickets_models  # noqa: F401
+from bot.desk import calendar_feeds  # noqa: F401
 from bot.web import deliveries as web_deliveries  # noqa: F401
 from bot.voice import models as voice_models  # noqa: F401
 from bot.conversations import models as conversation_models  # noqa: F401

@@ -108,6 +108,8 @@ DEFAULTS: dict[str, str] = {
     "DESK_NOTIFY_CHANNEL": "email",
     "DESK_NOTIFY_MAX_AGE_HOURS": "48",
     "HUMAN_HOLD_HOURS": "24",
+    # Calendar feeds (bot/desk/calendar_feeds.py): the resident's first name in event titles.
+    "ICS_INCLUDE_RESIDENT_NAMES": "false",
     "SMTP_HOST": "",
     "SMTP_PORT": "25",
     "SMTP_USER": "",
@@ -185,6 +187,7 @@ class Settings:
     desk_notify_channel: str
     desk_notify_max_age_hours: int
     human_hold_hours: int
+    ics_include_resident_names: bool
     smtp_host: str
     smtp_port: int
     smtp_user: str

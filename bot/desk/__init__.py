@@ -20,7 +20,7 @@ from bot.proxies import trust_proxies
 from bot.settings import Settings, get_settings, require_safe_settings
 from bot.text_cleaning import clean_text
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "calendar.feed"})  # the feed: a secret URL
 SESSION_HOURS = 10
 
 
@@ -102,10 +102,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from bot.desk.views import agenda, answers, auth, permanences, privacy, reports, tickets
+    from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
     from bot.desk.views import conversations
 
-    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp):
+    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
+                      calendars.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(conversations.bp)
 
