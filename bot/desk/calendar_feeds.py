@@ -30,7 +30,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.booking.models import Appointment
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.classification import THEMATIQUES
 from bot.db import Base, utcnow
 from bot.places.models import Permanence, Place
@@ -197,7 +197,7 @@ def build_feed(session: Session, feed: CalendarFeed, *, public_url: str, include
         event.add("dtend", _aware(appointment.end).astimezone(zone))
         event.add("summary", summary)
         event.add("location", f"{place.nom}, {place.adresse}, {place.code_postal} {place.commune}")
-        if appointment.status == "cancelled":
+        if appointment.status in (AppointmentStatus.EXCUSED, AppointmentStatus.REVOKED):
             event.add("status", "CANCELLED")
             event.add("sequence", 1)
         else:

@@ -98,10 +98,11 @@ def test_export_with_nothing_changed_leaves_the_files_byte_identical(seeded_engi
 
 
 def test_export_of_an_edit_changes_only_that_line_and_a_new_reference_is_appended(seeded_engine, checkout, tmp_path):
-    new = "Un conseiller peut vous aider : écrivez RDV. Info Escroqueries : 0 805 805 817."
+    # A number data/references.yml does not hold yet (Info Escroqueries' is there now).
+    new = "Un conseiller peut vous aider : écrivez RDV. Ligne d'essai : 0 800 123 456."
     with session_scope(seeded_engine) as session:
-        store.add_reference(session, "0 805 805 817", "Info Escroqueries (ligne gratuite du ministère de l'Intérieur)",
-                            "service-public.fr, page Info Escroqueries", "camille")
+        store.add_reference(session, "0 800 123 456", "Ligne d'essai (numéro de test)",
+                            "service-public.fr, page d'essai", "camille")
     assert run("set", KEY, "--text-file", text_file(tmp_path, new)) == 0
     before = snapshot(checkout)
     assert run("export", "--root", str(checkout)) == 0
@@ -112,13 +113,13 @@ def test_export_of_an_edit_changes_only_that_line_and_a_new_reference_is_appende
     new_lines = after["bot/domain/core.yml"].decode().splitlines()
     assert len(old_lines) == len(new_lines)
     differing = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
-    assert len(differing) == 1 and "0 805 805 817" in differing[0][1]
+    assert len(differing) == 1 and "0 800 123 456" in differing[0][1]
     data = yaml.safe_load(after["bot/domain/core.yml"])
     assert data["responses"][KEY] == [{"text": new}]
     references = yaml.safe_load(after["data/references.yml"])["references"]
-    assert references[-1] == {"value": "0 805 805 817", "kind": "phone",
-                              "what": "Info Escroqueries (ligne gratuite du ministère de l'Intérieur)",
-                              "source": "service-public.fr, page Info Escroqueries"}
+    assert references[-1] == {"value": "0 800 123 456", "kind": "phone",
+                              "what": "Ligne d'essai (numéro de test)",
+                              "source": "service-public.fr, page d'essai"}
     # The round trip now holds: exporting again writes nothing.
     assert run("export", "--root", str(checkout)) == 0
     assert snapshot(checkout) == after
@@ -189,6 +190,9 @@ def test_checks_file_seeds_sources_and_dates_and_a_later_check_is_exported_into_
     checks.parent.mkdir(parents=True, exist_ok=True)
     checks.write_text(CHECKS, encoding="utf-8")
     with session_scope(seeded_engine) as session:
+        # seeded_engine was seeded from this repository, whose checks.yml dates utter_goodbye:
+        # start it undated, as the checkout's file has it.
+        store.get(session, "utter_goodbye").checked_on = None
         seed(session, checkout)
         spams = store.get(session, "utter_faq_email/spams")
         assert spams.sources == ["signal-spam.fr (consulté le 30/11/2026)"] and spams.checked_on == date(2026, 11, 30)

@@ -97,7 +97,7 @@ def test_the_vtimezone_itself_gives_the_right_offsets(desk_engine):
 
 def test_cancelled_appointment_stays_with_its_uid_as_cancelled(desk_engine):
     kept = _appointment_at(desk_engine, date(2027, 3, 26), 10)
-    cancelled = _appointment_at(desk_engine, date(2027, 3, 29), 10, status="cancelled")
+    cancelled = _appointment_at(desk_engine, date(2027, 3, 29), 10, status="revoked")
     with session_scope(desk_engine) as session:
         create_feed(session, "place", first_permanence(session).place_id)
         feed = session.execute(select(CalendarFeed)).scalar_one()
