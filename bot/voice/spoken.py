@@ -27,17 +27,12 @@ from pathlib import Path
 
 import yaml
 
+from bot.answers.references import EMAIL, URL  # one definition of what a link is
+
 SPOKEN_FILE = Path(__file__).with_name("spoken.yml")
 MAX_SPOKEN_CHARS = 600  # about 40 seconds of speech: beyond it, write an override
 LINK_BY_SMS = "le lien que je vous envoie par SMS"
 
-TLDS = r"(?:gouv\.fr|fr|com|net|org|eu|info|io|ai|app|be|ch|de|co|tv|me)"
-URL = re.compile(
-    rf"(?<![\w@.-])(?:https?://)?(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{TLDS})"
-    rf"((?:/[\w\-./%?=&#~+]*[\w/])?)(?![\w-])",
-    re.IGNORECASE,
-)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(
     r"(?<![\d+])(?:\+33\s?[1-9](?:[\s.]?\d{2}){4}|0[1-9](?:[\s.]?\d{2}){4}|0\s?[1-9]\d{2}(?:[\s.]?\d{3}){2})(?!\d)"
 )
