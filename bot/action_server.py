@@ -60,5 +60,7 @@ def serve(host: str, port: int, token: str) -> None:
     utils.update_sanic_log_level()
     app = create_app(token)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    log.info("action server on http://%s:%s (token %s)", host, port, "checked" if token else "not set")
+    # rasa_sdk's own wording, which operators and the tests look for.
+    log.info("Action endpoint is up and running on http://%s:%s (token %s)", host, port,
+             "checked" if token else "not set")
     app.run(host, port, workers=utils.number_of_sanic_workers())
