@@ -37,7 +37,7 @@ from bot.settings import get_settings
 from bot.sms import texts
 from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
-from bot.sms.signature import HEADER, FormParams, is_signed, parse_form, public_url_for
+from bot.sms.signature import FormParams, signed_params
 from bot.sms.status import apply_status
 
 log = logging.getLogger(__name__)
@@ -84,13 +84,8 @@ class TwilioSmsInput(InputChannel):
 
     @staticmethod
     def verified(request: Request) -> FormParams | None:
-        """The POST parameters when Twilio signed them, else None."""
-        params = parse_form(request.body or b"")
-        url = public_url_for(request.path, request.query_string or "")
-        if not is_signed(url, params, request.headers.get(HEADER)):
-            log.warning("unsigned or forged request on %s refused", request.path)
-            return None
-        return params
+        """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
+        return signed_params(request)
 
     async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                      agent: Any = None) -> Intake:

@@ -15,6 +15,7 @@ every request is refused.
 """
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs
 
 from twilio.request_validator import RequestValidator
@@ -23,6 +24,7 @@ from bot.privacy.hashing import keyed_hash
 from bot.settings import Settings, get_settings, is_default_secret
 
 HEADER = "X-Twilio-Signature"
+log = logging.getLogger(__name__)
 
 
 class FormParams(dict):
@@ -75,3 +77,14 @@ def is_signed(url: str, params: FormParams, signature: str | None, token: str | 
     if not signature or not token:
         return False
     return RequestValidator(token).validate(url, params, signature)
+
+
+def signed_params(request) -> FormParams | None:
+    """A Sanic request's POST parameters when Twilio signed them (over PUBLIC_URL + path and
+    query), else None: the one check of every Twilio webhook, SMS and voice."""
+    params = parse_form(request.body or b"")
+    url = public_url_for(request.path, request.query_string or "")
+    if not is_signed(url, params, request.headers.get(HEADER)):
+        log.warning("unsigned or forged request on %s refused", request.path)
+        return None
+    return params

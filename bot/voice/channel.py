@@ -38,7 +38,7 @@ from bot.phones import to_e164
 from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
 from bot.sms.intake import reply
-from bot.sms.signature import HEADER, FormParams, is_signed, parse_form, public_url_for
+from bot.sms.signature import FormParams, public_url_for, signed_params
 from bot.voice import calls, listening, texts
 from bot.voice.calls import Caller, CallState
 from bot.voice.spoken import Spoken, speak
@@ -235,12 +235,8 @@ class TwilioVoiceInput(InputChannel):
 
     @staticmethod
     def verified(request: Request) -> FormParams | None:
-        params = parse_form(request.body or b"")
-        public = public_url_for(request.path, request.query_string or "")
-        if not is_signed(public, params, request.headers.get(HEADER)):
-            log.warning("unsigned or forged request on %s refused", request.path)
-            return None
-        return params
+        """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
+        return signed_params(request)
 
     # --- the assistant ---------------------------------------------------------------
     async def converse(self, on_new_message, caller: Caller, text: str, sid: str) -> list[dict]:
