@@ -8,19 +8,22 @@ it in a worker thread.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
+from bot.booking.timeutil import as_utc
 from bot.db import session_scope
 from bot.settings import get_settings
 from bot.sms.outbound import send_sms
 from bot.waitlist import service
 
 
-def answer_sms(e164: str, text: str) -> service.Answer | None:
+def answer_sms(e164: str, text: str, now: datetime | None = None) -> service.Answer | None:
     """The answer to an offer, already sent; None when the message is not one (Rasa reads it)."""
     if not service.is_yes(text):
         return None
     settings = get_settings()
     with session_scope() as session:
-        now = service.now_utc()
+        now = as_utc(now or service.now_utc())
         offer = service.pending_offer(session, e164, now)
         if offer is None:
             return None

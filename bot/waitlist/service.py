@@ -72,7 +72,7 @@ def join(session: Session, resident: Resident, *, place_ids: list[int], thematiq
         resident_id=resident.id, phone_hash=resident.phone_hash or phone_hash(resident.phone_e164),
         place_ids=sorted(set(place_ids)), thematique=thematique, kind=kind or "individuel", route=route,
         triage=dict(triage or {}), appointment_id=current.id if current is not None else None,
-        before=as_utc(min(before, expires)), expires_at=expires, status=EntryStatus.ACTIVE, created_at=now,
+        before=as_utc(before), expires_at=expires, status=EntryStatus.ACTIVE, created_at=now,
     )
     session.add(entry)
     session.flush()
@@ -215,6 +215,14 @@ def offer_freed_seats(session: Session, *, offer_minutes: int, batch: int, quiet
 def plain(text: str) -> str:
     without = "".join(c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", without).split()).upper()
+
+
+EARLIER = re.compile(r"\b(PLUS TOT|PLUS VITE|PLUS RAPIDE|PLUS RAPIDEMENT|TROP TARD|TROP LOIN)\b")
+
+
+def wants_earlier(text: str) -> bool:
+    """ "plus tôt", "c'est trop tard", "plus vite": the slots offered are too late."""
+    return bool(EARLIER.search(plain(text)))
 
 
 def is_yes(text: str) -> bool:
