@@ -217,7 +217,7 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", without).split()).upper()
 
 
-EARLIER = re.compile(r"\b(PLUS TOT|PLUS VITE|PLUS RAPIDE|PLUS RAPIDEMENT|TROP TARD|TROP LOIN)\b")
+EARLIER = re.compile(r"\b(PLUS TOT|PLUS VITE|PLUS RAPIDE|PLUS RAPIDEMENT|TROP TARD)\b")
 
 
 def wants_earlier(text: str) -> bool:
