@@ -258,3 +258,21 @@ def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitli
                                           ("autre", False), ("2", False)])
 def test_plus_tot_is_read_as_slots_too_late(text, earlier):
     assert service.wants_earlier(text) is earlier
+
+
+def test_every_cause_of_a_free_seat_reaches_the_list_desk_cancel_and_a_new_day(wl_db):
+    from bot.places.models import Permanence
+
+    engine, client = wl_db
+    _place_id, ids = city(engine)
+    with session_scope(engine) as s:  # the desk cancels A's ticket: the seat is revoked
+        ticket = s.execute(select(Ticket).where(Ticket.appointment_id == ids[PHONES[0]])).scalar_one()
+        handoff.cancel_ticket(s, ticket, "Camille")
+    assert run_job(engine).offered == 3 and set(offers_sent(client)) == set(PHONES[1:4])
+    client.requests.clear()
+    with session_scope(engine) as s:  # a new permanence day (the coordinateur edits the schedule)
+        permanence = s.execute(select(Permanence)).scalars().one()
+        permanence.schedule = "Tu 14:00-15:00; We 10:00-11:00"
+    run_job(engine)
+    assert set(offers_sent(client)) == {PHONES[4]}  # E, the only one without an offer waiting
+    assert "mercredi 9 décembre à 10 h" in offers_sent(client)[PHONES[4]]
