@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import bot_answers, resident_of
@@ -26,6 +26,10 @@ from bot.privacy.redaction import redact
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
 from bot.triage.routing import choose_route
+from bot.waitlist.service import can_join as can_join_waitlist, wants_earlier
+from bot.texts import waitlist as waitlist_texts
+
+WAITLIST_CHOICE = "liste"  # the slots are too late: the waitlist question comes next (actions/waitlist.py)
 
 TRIAGE_SLOTS = ("materiel", "has_email", "has_login", "neighbourhood", "preferred_time", "accessibility")
 
@@ -123,6 +127,10 @@ class ValidateSlotChoiceForm(FormValidationAction):
         if wants_to_stop(value or ""):
             dispatcher.utter_message(response="utter_booking_stopped")
             return {"slot_choice": "stop"}
+        if wants_earlier(value or ""):  # "plus tôt": the waitlist, when its SMS can reach the person
+            if self._waitlist_possible(tracker):
+                return {"slot_choice": WAITLIST_CHOICE}
+            return self._new_offer(dispatcher, tracker, "Voici d'autres horaires.")
         choice = parse_slot_choice(value or "", len(offered))
         if choice is None:
             dispatcher.utter_message(text="Je n'ai pas compris. Répondez 1, 2 ou 3, AUTRE ou RAPPEL.")
@@ -164,9 +172,17 @@ class ValidateSlotChoiceForm(FormValidationAction):
         dispatcher.utter_message(response="utter_callback_noted")
         return {"slot_choice": CALLBACK}
 
+    @staticmethod
+    def _waitlist_possible(tracker) -> bool:
+        with session_scope() as session:
+            return can_join_waitlist(resident_of(session, tracker), tracker.sender_id)
+
     def _new_offer(self, dispatcher, tracker, text: str) -> dict:
         shown = tracker.get_slot("shown_slots") or []
         offer = compute_offer(tracker, shown)
+        if not offer.slots and shown and self._waitlist_possible(tracker):  # AUTRE at the end of the offers
+            dispatcher.utter_message(text=waitlist_texts.no_other_slot_text())
+            return {"slot_choice": WAITLIST_CHOICE, "offered_slots": [], "slots_available": False}
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
             return {"slot_choice": "aucun", "offered_slots": [], "slots_available": False}
@@ -197,6 +213,9 @@ class ActionBookAppointment(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         choice = tracker.get_slot("slot_choice") or ""
         reset = [SlotSet("slot_choice", None), SlotSet("offered_slots", None), SlotSet("moving_appointment_id", None)]
+        if choice == WAITLIST_CHOICE:  # the moving appointment stays known to the waitlist's join
+            return [SlotSet("slot_choice", None), SlotSet("offered_slots", None),
+                    FollowupAction("action_offer_waitlist")]
         if not choice.startswith("rdv:"):
             return reset
         moving = tracker.get_slot("moving_appointment_id")

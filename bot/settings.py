@@ -91,6 +91,10 @@ DEFAULTS: dict[str, str] = {
     "REMINDER_HOURS_BEFORE": "48",
     "REMINDER_QUIET_START": "20:00",
     "REMINDER_QUIET_END": "09:00",
+    # Waitlist (bot/waitlist/): how long an entry lasts without an appointment, how long an offer waits.
+    "WAITLIST_DAYS": "14",
+    "WAITLIST_OFFER_MINUTES": "120",
+    "WAITLIST_OFFER_BATCH": "3",
     # Personal data.
     "HASH_KEY": "change-me-in-production",
     "RETENTION_CONVERSATION_DAYS": "90",
@@ -173,6 +177,9 @@ class Settings:
     reminder_hours_before: int
     reminder_quiet_start: str
     reminder_quiet_end: str
+    waitlist_days: int
+    waitlist_offer_minutes: int
+    waitlist_offer_batch: int
     hash_key: str
     retention_conversation_days: int
     retention_ticket_days: int

@@ -15,6 +15,7 @@ COMMANDS = {
     "db": "bot.cli.db",
     "places": "bot.cli.places",
     "reminders": "bot.cli.reminders",
+    "waitlist": "bot.cli.waitlist",
     "sms": "bot.cli.sms",
     "call": "bot.cli.call",
     "bench-sms": "bot.cli.bench_sms",

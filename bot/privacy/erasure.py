@@ -11,7 +11,8 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - their resident rows lose phone number, first name and conversation id;
 - the widget's last stored answer of their conversations goes (bot/web/deliveries.py);
 - the state of their phone calls goes (bot/voice/models.py).
-- the holds of their conversations by a conseiller and their messages go (bot/conversations/).
+- the holds of their conversations by a conseiller and their messages go (bot/conversations/);
+- their waitlist entries and the freed seats offered to them go (bot/waitlist/).
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -37,6 +38,7 @@ from bot.residents import Resident, sms_conversation_id
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import CancelledBy, Ticket
 from bot.voice.models import VoiceCall
+from bot.waitlist import service as waitlist
 from bot.web.deliveries import WebDelivery
 
 # The erasure action sets this slot to this value; the tracker store
@@ -54,6 +56,7 @@ class ErasureReport:
     sms_sent: int = 0
     sms_received: int = 0
     voice_calls: int = 0
+    waitlist_entries: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,6 +147,7 @@ def erase_residents(
     ))).rowcount or 0
     session.execute(sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations))))
     session.execute(sa.delete(ConversationHold).where(ConversationHold.conversation_id.in_(sorted(conversations))))
+    report.waitlist_entries = waitlist.forget(session, [r.id for r in residents], sorted(phone_hashes))
     session.flush()
     return report
 

@@ -26,6 +26,7 @@ from bot.residents import sms_conversation_id
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
 from bot.voice.models import VoiceCall
+from bot.waitlist import service as waitlist
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -75,6 +76,7 @@ def export_for_phone(session: Session, e164: str) -> dict:
             for cid in conversation_ids
         ],
         "held_conversations": _held(session, conversation_ids),
+        "waitlist": waitlist.export(session, [r.id for r in residents], hashed),
         "appointments": [
             {"id": a.id, "place": places.get(a.place_id), "start": _when(a.start), "end": _when(a.end),
              "status": a.status, "created_at": _when(a.created_at), "cancelled_at": _when(a.cancelled_at)}

@@ -14,7 +14,9 @@ Periods come from settings (RETENTION_*_DAYS):
 - the widget's stored answers (kept for its retries, bot/web/deliveries.py)
   are deleted after a day;
 - held conversations (bot/conversations/): messages older than
-  RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long.
+  RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long;
+- the waitlist (bot/waitlist/): entries that left the list (served, removed, expired)
+  more than RETENTION_CONVERSATION_DAYS ago are deleted with their offers.
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -41,6 +43,7 @@ from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
 from bot.voice.calls import purge_calls
+from bot.waitlist import service as waitlist
 from bot.web import deliveries
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
@@ -61,6 +64,7 @@ class PurgeReport:
     voice_calls_deleted: int = 0
     held_messages_deleted: int = 0
     holds_deleted: int = 0
+    waitlist_entries_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -87,6 +91,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
         ConversationHold.ended_at < conversation_cutoff,
         ConversationHold.id.not_in(sa.select(ConversationMessage.hold_id)),
     ).execution_options(synchronize_session=False)).rowcount or 0
+    report.waitlist_entries_deleted = waitlist.purge_ended(session, conversation_cutoff)
 
     ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():

@@ -39,6 +39,7 @@ from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
 from bot.sms.signature import FormParams, signed_params
 from bot.sms.status import apply_status
+from bot.waitlist import replies as waitlist_replies
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,10 @@ class TwilioSmsInput(InputChannel):
             await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
                                     params.first("Body"))  # a held conversation: the conseiller sees it
         if intake.outcome != "converse":
+            return intake
+        # OUI to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
+        if await asyncio.to_thread(waitlist_replies.answer_sms, intake.e164, intake.written or intake.text or ""):
+            await asyncio.to_thread(mark, intake.message_sid, "waitlist")
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
         held = await routing.route(intake.conversation_id, intake.text, agent, intake.written)
