@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -25,7 +27,7 @@ from bot.desk.accounts import AccountError, create_user
 from bot.desk.models import AuditEntry, User
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, sms_conversation_id
-from bot.settings import reload_settings
+from bot.settings import ROOT, reload_settings
 from bot.sms import outbound
 from bot.sms.encoding import normalise
 from bot.sms.opt_out import opt_out
@@ -231,10 +233,21 @@ def test_a_prescripteur_sees_only_their_bookings_and_no_other_desk_page(desk):
     assert logged_in(app, "coord@metz.fr").get("/prescriptions").status_code == 403
 
 
-def test_a_prescripteur_account_names_its_structure():
-    from bot.desk.models import ROLES
-
-    assert "prescripteur" in ROLES
+def test_the_coordinateur_creates_a_prescripteur_with_its_structure_from_the_cli(db_engine, sqlite_url):
+    env = {"DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "bot", "users", "create", "--email", "Agent@CCAS-Metz.fr",
+               "--role", "prescripteur", "--password-stdin"]
+    refused = subprocess.run(command, cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True)
+    assert refused.returncode == 1 and "--structure" in refused.stderr
+    created = subprocess.run([*command, "--structure", "CCAS de Metz"], cwd=ROOT, env=env, input=PASSWORD + "\n",
+                             capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    listed = subprocess.run([sys.executable, "-m", "bot", "users", "list"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert "agent@ccas-metz.fr\tprescripteur\tCCAS de Metz\tactive" in listed.stdout
+    with session_scope(db_engine) as s:
+        user = s.execute(select(User)).scalar_one()
+        assert user.role == "prescripteur" and user.structure == "CCAS de Metz" and user.conseiller_id is None
 
 
 def test_creating_a_prescripteur_needs_a_structure(db_engine):
@@ -305,3 +318,21 @@ def test_two_prescripteurs_on_the_last_seat_one_wins(monkeypatch, postgres_url):
         engine.dispose()
         monkeypatch.undo()
         reload_settings()
+
+
+def test_the_right_of_access_names_who_booked_and_erasure_forgets_the_note(desk):
+    from bot.privacy.erasure import erase_phone
+    from bot.privacy.export import export_for_phone
+
+    app, engine, _edge = desk
+    assert book(logged_in(app))[0].status_code == 302
+    with session_scope(engine) as s:
+        exported = export_for_phone(s, PHONE)["tickets"]
+        assert len(exported) == 1 and exported[0]["prescribed_by"] == "CCAS de Metz"
+        assert exported[0]["triage"]["besoin"].startswith("Elle ne reçoit plus ses mails")
+    with session_scope(engine) as s:
+        assert erase_phone(s, PHONE).appointments_cancelled == 1
+    with session_scope(engine) as s:
+        ticket = s.execute(select(Ticket)).scalar_one()
+        assert "besoin" not in ticket.triage and "accessibility" not in ticket.triage
+        assert ticket.prescriber_structure == "CCAS de Metz"  # the partner's name, not the person's
