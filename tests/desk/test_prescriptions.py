@@ -336,3 +336,19 @@ def test_the_right_of_access_names_who_booked_and_erasure_forgets_the_note(desk)
         ticket = s.execute(select(Ticket)).scalar_one()
         assert "besoin" not in ticket.triage and "accessibility" not in ticket.triage
         assert ticket.prescriber_structure == "CCAS de Metz"  # the partner's name, not the person's
+
+
+def test_other_times_offers_the_next_slots_and_a_chosen_place_is_searched_first(desk):
+    app, engine, _edge = desk
+    client = logged_in(app)
+    page = search(client).get_data(as_text=True)
+    first = offered_slots(page)
+    more = client.post("/prescriptions/nouvelle", data={**FORM, "etape": "autres", "vus": hidden(page, "vus"),
+                                                         "csrf_token": csrf_token(page)}).get_data(as_text=True)
+    assert offered_slots(more) and not set(offered_slots(more)) & set(first)
+    with session_scope(engine) as s:
+        verlaine = s.execute(select(Place).where(Place.slug == "mediatheque-verlaine")).scalar_one()
+        permanences = {p.id for p in s.execute(select(Permanence).where(Permanence.place_id == verlaine.id)).scalars()}
+    at_place = offered_slots(search(client, {**FORM, "lieu": str(verlaine.id)}).get_data(as_text=True))
+    assert at_place and all(int(key.split("@")[0]) in permanences for key in at_place)
+    assert search(client, {**FORM, "lieu": "99999"}).status_code == 400
