@@ -234,6 +234,10 @@ def estimate_autonomie(has_email: str | None, has_login: str | None) -> Autonomi
     return Autonomie.PARTIELLEMENT_AUTONOME
 
 
+# Who sent the person (a prescripteur booking from the desk: tickets.prescriber_structure) has no
+# field in the CRA nor in its export: `orientation` / "Structure de redirection" is where the
+# conseiller sends the person next. The prescription stays on the ticket.
+
 # The columns of the Coop's activity export, in its order (list/export/buildAccompagnementsWorksheet.ts,
 # an export of several médiateurs, without the v1 source column).
 EXPORT_COLUMNS = (

@@ -41,9 +41,13 @@ def offer_slots(
     kind: str = "individuel",
     exclude: list[str] | tuple[str, ...] = (),
     now: datetime | None = None,
+    place_ids: list[int] | None = None,
+    size: int = OFFER_SIZE,
 ) -> Offer:
-    places = find_places(session, known(neighbourhood) or "")
-    place_ids = [p.id for p in places] or None
+    """`place_ids` (a place chosen on the desk) stands for the neighbourhood's places."""
+    if not place_ids:
+        places = find_places(session, known(neighbourhood) or "")
+        place_ids = [p.id for p in places] or None
     preferred = known(preferred)
     attempts = [
         (place_ids, preferred, []),
@@ -60,7 +64,7 @@ def offer_slots(
             # When no permanence lists the thematique, any conseiller can help.
             slots = next_slots(
                 session, now=now, thematique=topic, place_ids=ids, preferred=pref,
-                kind=kind, limit=OFFER_SIZE, exclude=tuple(exclude),
+                kind=kind, limit=size, exclude=tuple(exclude),
             )
             if slots:
                 return Offer(slots, relaxed)

@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     CSRFProtect(app)
 
     from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
-    from bot.desk.views import conversations
+    from bot.desk.views import conversations, prescriptions
 
     for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
                       calendars.bp):
@@ -112,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from bot.desk.views import waitlist
 
     app.register_blueprint(waitlist.bp)
+    app.register_blueprint(prescriptions.bp)
 
     from bot.desk import labels
 

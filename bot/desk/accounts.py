@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.desk.models import ROLES, LoginAttempt, LoginLock, User
+from bot.desk.models import PRESCRIPTEUR, ROLES, LoginAttempt, LoginLock, User
 from bot.privacy.hashing import keyed_hash
 from bot.places.models import Conseiller
 from bot.settings import get_settings
@@ -57,8 +57,11 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+MAX_STRUCTURE_LENGTH = 200
+
+
 def create_user(session: Session, *, email: str, password: str, role: str,
-                conseiller_slug: str | None = None) -> User:
+                conseiller_slug: str | None = None, structure: str | None = None) -> User:
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("the e-mail address is not valid")
@@ -77,8 +80,14 @@ def create_user(session: Session, *, email: str, password: str, role: str,
             raise AccountError(f"no conseiller with slug {conseiller_slug!r} (run `python -m bot places load`)")
     elif role == "conseiller":
         raise AccountError("a conseiller account needs --conseiller <slug>")
+    structure = " ".join((structure or "").split())[:MAX_STRUCTURE_LENGTH] or None
+    if role == PRESCRIPTEUR:
+        if conseiller is not None:
+            raise AccountError("a prescripteur account is not a conseiller: no --conseiller")
+        if structure is None:
+            raise AccountError("a prescripteur account needs --structure \"<organisation>\" (e.g. \"CCAS de Metz\")")
     user = User(email=email, password_hash=hash_password(password), role=role,
-                conseiller_id=conseiller.id if conseiller else None, active=True)
+                conseiller_id=conseiller.id if conseiller else None, structure=structure, active=True)
     session.add(user)
     session.flush()
     return user

@@ -28,6 +28,7 @@ EVENT_KINDS = {
     EventKind.CANCELLED: "Rendez-vous annulé", EventKind.CONVERSATION_TAKEN: "Conversation prise",
     EventKind.CONVERSATION_MESSAGE: "Message écrit",
     EventKind.CONVERSATION_RETURNED: "Conversation rendue à l'assistant",
+    EventKind.PRESCRIBED: "Réservé par un partenaire",
 }
 # The ticket page's status buttons: the desk's actions (bot/desk/ticket_actions.py).
 DESK_BUTTONS = {

@@ -13,7 +13,10 @@ from sqlalchemy.orm import relationship
 
 from bot.db import Base, utcnow
 
-ROLES = ("conseiller", "coordinateur")
+# A prescripteur (a CCAS or France Services agent, a social worker) books for residents from the
+# desk and sees only the bookings they made (bot/desk/views/prescriptions.py).
+ROLES = ("conseiller", "coordinateur", "prescripteur")
+PRESCRIPTEUR = "prescripteur"
 
 
 
@@ -23,8 +26,9 @@ class User(Base):
     id = Column(Integer, primary_key=True)
     email = Column(String(200), nullable=False, unique=True)
     password_hash = Column(String(200), nullable=False)  # argon2id
-    role = Column(String(20), nullable=False)  # conseiller | coordinateur
+    role = Column(String(20), nullable=False)  # conseiller | coordinateur | prescripteur
     conseiller_id = Column(Integer, ForeignKey("conseillers.id"), nullable=True, index=True)
+    structure = Column(String(200), nullable=True)  # a prescripteur's organisation (CCAS de Metz...)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_login_at = Column(DateTime(timezone=True), nullable=True)
@@ -52,8 +56,14 @@ class User(Base):
         return self.role == "coordinateur"
 
     @property
+    def is_prescripteur(self) -> bool:
+        return self.role == PRESCRIPTEUR
+
+    @property
     def display_name(self) -> str:
-        return self.conseiller.name if self.conseiller is not None else self.email
+        if self.conseiller is not None:
+            return self.conseiller.name
+        return f"{self.email} ({self.structure})" if self.is_prescripteur and self.structure else self.email
 
 
 class LoginAttempt(Base):

@@ -122,7 +122,8 @@ def _ticket(session: Session, ticket: Ticket, places: dict) -> dict:
         "id": ticket.id, "status": ticket.status, "thematique": ticket.thematique, "route": ticket.route,
         "place": places.get(ticket.place_id), "appointment_id": ticket.appointment_id,
         "triage": ticket.triage, "activity_report": ticket.activity_report,
-        "transcript": ticket.transcript_excerpt, "created_at": _when(ticket.created_at),
+        "transcript": ticket.transcript_excerpt, "prescribed_by": ticket.prescriber_structure,
+        "created_at": _when(ticket.created_at),
         "updated_at": _when(ticket.updated_at),
         "history": [{"at": _when(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in history],
     }

@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     CONVERSATION_TAKEN = "conversation_taken"        # a conseiller holds the conversation (bot/conversations)
     CONVERSATION_MESSAGE = "conversation_message"    # the conseiller wrote to the resident (no text kept here)
     CONVERSATION_RETURNED = "conversation_returned"  # handed back to the assistant
+    PRESCRIBED = "prescribed"    # booked from the desk by a partner (prescripteur) for the resident
 
 
 class CancelledBy(StrEnum):
@@ -57,6 +58,9 @@ class Ticket(Base):
     bot_answers = Column(JSON, nullable=False, default=list)
     transcript_excerpt = Column(Text, nullable=True)  # redacted
     delivery_problem = Column(Boolean, nullable=False, default=False)
+    # Booked by a partner for the resident (bot/handoff/prescription.py): who, and for which structure.
+    prescriber_user_id = Column(Integer, ForeignKey("desk_users.id", ondelete="SET NULL"), nullable=True, index=True)
+    prescriber_structure = Column(String(200), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
