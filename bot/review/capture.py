@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from bot.classification import thematique_of
 from bot.db import utcnow
-from bot.nlu.decision import MAX_CANDIDATES
 from bot.privacy.redaction import redact_identifiers
 from bot.review.fingerprint import similar_key
 from bot.review.models import ReviewItem, ReviewReason
 
 TEXT_LIMIT = 1000
+MAX_CANDIDATES = 3  # as bot/nlu/decision.py (not imported: the desk side reads this module)
 CHANNELS = {"sms": "sms", "web": "web", "voice": "twilio_voice"}
 
 
