@@ -28,7 +28,7 @@ MIN_LETTERS = 3
 STOPWORDS = frozenset("""
 les des une uns aux avec dans pour par sur sous sans chez entre vers mais donc car
 que qui quoi quand comment pourquoi quel quelle quels quelles est sont etre ete suis
-ai as avons avez ont fait faire faut peux peut pouvez veux veut voudrais voulez
+ai as avons avez ont avoir fait faire faut peux peut pouvez veux veut voudrais voulez
 mon ton son mes tes ses notre votre nos vos leur leurs cette ces cet celui celle
 moi toi lui elle nous vous ils elles eux tout tous toute toutes rien plus moins tres
 bien aussi encore deja alors ainsi bonjour merci svp stp oui non pas
