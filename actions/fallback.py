@@ -30,9 +30,18 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         from actions.answers import clarify_if_close, typed_choice
 
-        asked = typed_choice(dispatcher, tracker) or clarify_if_close(dispatcher, tracker.latest_message)
+        from actions import review
+        from bot.review.models import ReviewReason, TurnOutcome
+
+        asked = typed_choice(dispatcher, tracker)
         if asked is not None:
             return asked
+        review.capture_latest(tracker, ReviewReason.FALLBACK)
+        asked = clarify_if_close(dispatcher, tracker.latest_message)
+        if asked is not None:
+            review.record_outcome(TurnOutcome.CLARIFY)
+            return asked
+        review.record_outcome(TurnOutcome.FALLBACK)
         if consecutive_fallbacks(tracker.events) >= 2:
             dispatcher.utter_message(response="utter_offer_human_after_fallback")
         else:

@@ -57,6 +57,9 @@ REQUEST_OF_INTENT: dict[str, str] = {
     # Choosing among the answers offered, or saying none fits (actions/answers.py).
     "choose_answer": "question",
     "not_my_question": "question",
+    # "Cette réponse vous aide ? 1 Oui 2 Non" (actions/review.py): buttons' payloads.
+    "feedback_yes": "question",
+    "feedback_no": "question",
     "nlu_fallback": "hors_sujet",
 }
 

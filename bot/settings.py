@@ -103,6 +103,11 @@ DEFAULTS: dict[str, str] = {
     "RETENTION_DESK_LOG_DAYS": "365",
     # Living answers: an answer or a place not checked for this many days is due for review.
     "ANSWER_REVIEW_DAYS": "90",
+    # Learning from residents (bot/review/): the share of answers followed by "Cette réponse
+    # vous aide ? 1 Oui 2 Non" (0..1), and the margin (best - second confidence) under which an
+    # answered message goes to the review inbox.
+    "FEEDBACK_RATE": "0.25",
+    "REVIEW_MARGIN": "0.15",
     # Desk.
     "DESK_SECRET_KEY": "dev-only-change-me",
     "DESK_PUBLIC_URL": "http://localhost:8000",
@@ -186,6 +191,8 @@ class Settings:
     retention_sms_days: int
     retention_desk_log_days: int
     answer_review_days: int
+    feedback_rate: float
+    review_margin: float
     desk_secret_key: str
     desk_public_url: str
     desk_cookie_secure: bool

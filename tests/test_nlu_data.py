@@ -29,7 +29,8 @@ PREEXISTING = ROOT / "tests" / "nlu" / "preexisting_overlaps.txt"
 MIN_EXAMPLES = 40
 MAX_SEGMENTS = 3
 # Intents only said inside a conversation (answers to a question): not in the held-out set.
-IN_CONVERSATION_ONLY = {"affirm", "deny", "skip", "nlu_fallback", "choose_answer", "not_my_question"}
+IN_CONVERSATION_ONLY = {"affirm", "deny", "skip", "nlu_fallback", "choose_answer", "not_my_question",
+                        "feedback_yes", "feedback_no"}
 
 
 @lru_cache(maxsize=1)

@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     CSRFProtect(app)
 
     from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
-    from bot.desk.views import conversations, prescriptions
+    from bot.desk.views import conversations, prescriptions, review
 
     for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
                       calendars.bp):
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.register_blueprint(waitlist.bp)
     app.register_blueprint(prescriptions.bp)
+    app.register_blueprint(review.bp)
 
     from bot.desk import labels
 

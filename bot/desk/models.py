@@ -32,6 +32,8 @@ class User(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_login_at = Column(DateTime(timezone=True), nullable=True)
+    # A conseiller the coordinateur allowed into the review inbox (bot/desk/views/review.py).
+    can_review = Column(Boolean, nullable=False, default=False, server_default="0")
 
     conseiller = relationship("Conseiller")
 
@@ -58,6 +60,11 @@ class User(Base):
     @property
     def is_prescripteur(self) -> bool:
         return self.role == PRESCRIPTEUR
+
+    @property
+    def may_review(self) -> bool:
+        """The review inbox: every coordinateur, and the conseillers given the right."""
+        return self.is_coordinateur or bool(self.can_review)
 
     @property
     def display_name(self) -> str:

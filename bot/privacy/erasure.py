@@ -12,7 +12,8 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 - the widget's last stored answer of their conversations goes (bot/web/deliveries.py);
 - the state of their phone calls goes (bot/voice/models.py).
 - the holds of their conversations by a conseiller and their messages go (bot/conversations/);
-- their waitlist entries and the freed seats offered to them go (bot/waitlist/).
+- their waitlist entries and the freed seats offered to them go (bot/waitlist/);
+- their messages kept for the review inbox go (bot/review/), labelled or not.
 
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
@@ -35,6 +36,7 @@ from bot.privacy.anonymise import anonymise_outbound, anonymise_resident, anonym
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
+from bot.review.models import ReviewItem
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import CancelledBy, Ticket
 from bot.voice.models import VoiceCall
@@ -57,6 +59,7 @@ class ErasureReport:
     sms_received: int = 0
     voice_calls: int = 0
     waitlist_entries: int = 0
+    review_items: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -148,6 +151,9 @@ def erase_residents(
     session.execute(sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations))))
     session.execute(sa.delete(ConversationHold).where(ConversationHold.conversation_id.in_(sorted(conversations))))
     report.waitlist_entries = waitlist.forget(session, [r.id for r in residents], sorted(phone_hashes))
+    report.review_items = session.execute(
+        sa.delete(ReviewItem).where(ReviewItem.conversation_id.in_(sorted(conversations) or [""]))
+    ).rowcount or 0
     session.flush()
     return report
 

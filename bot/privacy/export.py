@@ -5,7 +5,8 @@ A coordinateur runs it on a resident's request, from the desk or the CLI
 of the number (its SMS conversation and the web conversations where it was
 given), their conversations as stored, appointments, tickets with their
 history, the SMS sent to the number, the inbound records, the opt-out and
-the phone calls (when, how long; nothing is recorded of what was said but the conversation).
+the phone calls (when, how long; nothing is recorded of what was said but the conversation),
+and their messages kept for the review inbox (redacted, with how they were labelled).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.privacy.conversations import conversation_messages
 from bot.privacy.erasure import residents_for_phone
 from bot.privacy.hashing import phone_hash
 from bot.residents import sms_conversation_id
+from bot.review.models import ReviewItem
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
 from bot.voice.models import VoiceCall
@@ -62,6 +64,9 @@ def export_for_phone(session: Session, e164: str) -> dict:
                                           VoiceCall.conversation_id.in_(conversation_ids)))
         .order_by(VoiceCall.id)
     ).scalars().all()
+    reviewed = session.execute(
+        sa.select(ReviewItem).where(ReviewItem.conversation_id.in_(conversation_ids)).order_by(ReviewItem.id)
+    ).scalars().all()
 
     return {
         "phone": e164,
@@ -94,6 +99,12 @@ def export_for_phone(session: Session, e164: str) -> dict:
             {"started_at": _when(c.started_at), "ended_at": _when(c.ended_at), "duration_seconds": c.duration_seconds,
              "turns": c.turns, "status": c.status}
             for c in calls
+        ],
+        "review_items": [
+            {"at": _when(r.created_at), "conversation_id": r.conversation_id, "channel": r.channel,
+             "reason": r.reason, "text": r.text, "context": r.context, "answered_with": r.answered_with,
+             "label": r.label, "label_answer": r.label_answer, "labelled_at": _when(r.labelled_at)}
+            for r in reviewed
         ],
     }
 

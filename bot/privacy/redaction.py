@@ -209,3 +209,17 @@ def redact_value(value):
 
 def contains_secret(text: str) -> bool:
     return bool(find_secrets(text or ""))
+
+
+# Text kept to be read by people later (the review inbox, bot/review/capture.py) also loses
+# what identifies its writer: e-mail addresses and phone numbers (which `redact` keeps, since
+# the assistant needs them in a conversation), masked after the secrets.
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{2}[ .\-]?(?:\(0\)[ .\-]?)?[1-9]|0[1-9])(?:[ .\-]?\d{2}){4}(?!\d)")
+
+
+def redact_identifiers(text: str) -> str:
+    """`redact`, then every e-mail address and phone number replaced by `[masqué]`."""
+    if not text or not isinstance(text, str):
+        return text
+    return PHONE.sub(MASK, EMAIL.sub(MASK, redact(text)))

@@ -17,6 +17,9 @@ Periods come from settings (RETENTION_*_DAYS):
   RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long;
 - the waitlist (bot/waitlist/): entries that left the list (served, removed, expired)
   more than RETENTION_CONVERSATION_DAYS ago are deleted with their offers.
+- the review inbox's messages (bot/review/), labelled or not, older than
+  RETENTION_CONVERSATION_DAYS are deleted (its weekly counters hold no conversation id,
+  nothing of a person, and stay).
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -39,6 +42,7 @@ from bot.privacy.anonymise import (
 )
 from bot.privacy.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident
+from bot.review.models import ReviewItem
 from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
@@ -65,6 +69,7 @@ class PurgeReport:
     held_messages_deleted: int = 0
     holds_deleted: int = 0
     waitlist_entries_deleted: int = 0
+    review_items_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,6 +97,9 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
         ConversationHold.id.not_in(sa.select(ConversationMessage.hold_id)),
     ).execution_options(synchronize_session=False)).rowcount or 0
     report.waitlist_entries_deleted = waitlist.purge_ended(session, conversation_cutoff)
+    report.review_items_deleted = session.execute(
+        sa.delete(ReviewItem).where(ReviewItem.created_at < conversation_cutoff)
+    ).rowcount or 0
 
     ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():

@@ -6,7 +6,7 @@ reach it like the other conversation tables.
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from bot.db import Base, utcnow
 from bot.enums import StrEnum
@@ -47,3 +47,37 @@ class ReviewItem(Base):
     labelled_by = Column(Integer, ForeignKey("desk_users.id", ondelete="SET NULL"), nullable=True)
     labelled_at = Column(DateTime(timezone=True), nullable=True)
     exported_at = Column(DateTime(timezone=True), nullable=True)  # written into data/nlu/ by export-reviewed
+
+
+# Counters for the statistics page (bot/review/stats.py), filled by the action server
+# (bot/review/counters.py). They count, per ISO week ("2026-W49"), and hold no conversation id,
+# no text, nothing of a person: retention and erasure need not reach them, and the figures
+# outlive the tracker store's retention (from which they could otherwise be derived).
+
+class TurnOutcome(StrEnum):
+    ANSWER = "answer"  # an answer was given
+    CLARIFY = "clarify"  # "Votre question porte sur : 1. ... 2. ..."
+    DECLINE = "decline"  # "Je n'ai pas de réponse à cette question"
+    FALLBACK = "fallback"  # not understood: "pouvez-vous le dire autrement ?"
+
+
+class TurnOutcomeCount(Base):
+    __tablename__ = "review_turn_outcomes"
+    __table_args__ = (UniqueConstraint("week", "outcome"),)
+
+    id = Column(Integer, primary_key=True)
+    week = Column(String(8), nullable=False)  # ISO week, "2026-W49"
+    outcome = Column(String(12), nullable=False)  # TurnOutcome
+    count = Column(Integer, nullable=False, default=0)
+
+
+class AnswerFeedbackCount(Base):
+    __tablename__ = "review_answer_feedback"
+    __table_args__ = (UniqueConstraint("week", "answer_key"),)
+
+    id = Column(Integer, primary_key=True)
+    week = Column(String(8), nullable=False)
+    answer_key = Column(String(120), nullable=False)  # "faq_email/spams"
+    asked = Column(Integer, nullable=False, default=0)  # "Cette réponse vous aide ?" sent
+    yes = Column(Integer, nullable=False, default=0)
+    no = Column(Integer, nullable=False, default=0)

@@ -1,15 +1,15 @@
 """prescriber: partners (prescripteurs) who book for residents from the desk
 
-Revision ID: 0015_prescriber
-Revises: 0014_review_items
+Revision ID: 0016_prescriber
+Revises: 0015_waitlist
 Create Date: 2026-12-01 12:40:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_prescriber'
-down_revision = '0014_review_items'
+revision = '0016_prescriber'
+down_revision = '0015_waitlist'
 branch_labels = None
 depends_on = None
 
