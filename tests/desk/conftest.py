@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot import handoff
 from bot.booking.slots import next_slots
+from bot.booking.timeutil import local
 from bot.db import session_scope
 from bot.desk import create_app
 from bot.desk.accounts import create_user
@@ -57,8 +58,12 @@ def make_booked_ticket(engine, phone: str = RESIDENT_PHONE, transcript: str = "j
     (ticket id, appointment id)."""
     with session_scope(engine) as session:
         permanence = session.get(Permanence, permanence_id) if permanence_id else first_permanence(session)
-        slot = next_slots(session, place_ids=[permanence.place_id], limit=20)
-        slot = [s for s in slot if s.permanence_id == permanence.id][0]
+        slots = [s for s in next_slots(session, place_ids=[permanence.place_id], limit=40)
+                 if s.permanence_id == permanence.id]
+        # A slot on a day that keeps another one free, whatever the hour the tests run at (late in the
+        # day the first slot can be the day's last, and the tests about a day's slots would see none).
+        days = [local(s.start).date() for s in slots]
+        slot = next((s for s, day in zip(slots, days) if days.count(day) > 1), slots[0])
         resident = resident_for_phone(session, phone)
         appointment = handoff.book(session, resident, slot)
         request = handoff.HandoffRequest(
