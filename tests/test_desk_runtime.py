@@ -36,7 +36,7 @@ ENTRY_POINTS = ("bot.__main__", "bot.cli", "bot.cli.serve", "bot.cli.jobs", "bot
                 "bot.cli.notify", "bot.cli.purge", "bot.cli.db", "bot.cli.places", "bot.cli.users",
                 "bot.cli.privacy", "bot.cli.info", "bot.desk", "bot.web.app", "bot.wsgi_server",
                 "bot.reminders", "bot.migrate", "bot.settings", "bot.logging_setup")
-JOB_COMMANDS = ("reminders", "notify", "purge", "db", "places", "users", "serve", "privacy")
+JOB_COMMANDS = ("reminders", "notify", "purge", "db", "places", "users", "serve", "privacy", "webhooks")
 
 
 def module_name(path: Path) -> str:
@@ -129,6 +129,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
         (["reminders"], None, "reminder(s) sent"),
         (["notify"], None, "notification(s) sent"),
         (["purge"], None, "purge:"),
+        (["webhooks"], None, "webhooks:"),
         (["privacy", "export", "+33612345678"], None, '"phone": "+33612345678"'),
     ]
     for args, stdin, expected in steps:
@@ -187,7 +188,7 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
     for name, command in lines.items():
         venv = ".venv/" if name in ("rasa", "actions") else ".venv-desk/"
         assert command.startswith(venv + "bin/python -m bot "), (name, command)
-    assert set(lines) == {"rasa", "actions", "reminders", "web", "desk", "notify", "purge"}
+    assert set(lines) == {"rasa", "actions", "reminders", "web", "desk", "notify", "purge", "webhooks"}
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile

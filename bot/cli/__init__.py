@@ -23,6 +23,7 @@ COMMANDS = {
     "purge": "bot.cli.purge",
     "privacy": "bot.cli.privacy",
     "answers": "bot.cli.answers",
+    "webhooks": "bot.cli.webhooks",
 }
 
 

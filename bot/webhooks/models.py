@@ -4,12 +4,12 @@ The product has no "structure" entity: the subscriptions are the service's (the
 one structure the settings describe, CITY_NAME / SERVICE_NAME).
 
 A subscription's signing secret is not stored: `secret_nonce` is a random value
-from which the secret is derived with the app's HASH_KEY (bot/webhooks/secrets.py).
+from which the secret is derived with the app's HASH_KEY (bot/webhooks/keys.py).
 The database alone does not give the secret; a rotation draws a new nonce.
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from bot.db import Base, EnumText, utcnow
 from bot.enums import StrEnum
@@ -62,6 +62,7 @@ class WebhookEvent(Base):
 
 class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "subscription_id", name="uq_webhook_deliveries_event_subscription"),)
 
     id = Column(Integer, primary_key=True)
     uid = Column(String(36), nullable=False, unique=True)  # X-Aidenum-Delivery

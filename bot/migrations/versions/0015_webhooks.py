@@ -60,7 +60,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['event_id'], ['webhook_events.id'], name=op.f('fk_webhook_deliveries_event_id_webhook_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscriptions.id'], name=op.f('fk_webhook_deliveries_subscription_id_webhook_subscriptions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
-    sa.UniqueConstraint('uid', name=op.f('uq_webhook_deliveries_uid'))
+    sa.UniqueConstraint('uid', name=op.f('uq_webhook_deliveries_uid')),
+    sa.UniqueConstraint('event_id', 'subscription_id', name='uq_webhook_deliveries_event_subscription')
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         for column in ('event_id', 'subscription_id', 'next_attempt_at'):

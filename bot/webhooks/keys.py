@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets as random
+import secrets
 
 PREFIX = "whsec_"
 
 
 def new_nonce() -> str:
-    return random.token_hex(32)
+    return secrets.token_hex(32)
 
 
 def signing_secret(key: str, nonce: str) -> str:
