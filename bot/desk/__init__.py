@@ -109,6 +109,9 @@ def create_app(settings: Settings | None = None) -> Flask:
                       calendars.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(conversations.bp)
+    from bot.desk.views import webhooks
+
+    app.register_blueprint(webhooks.bp)
 
     from bot.desk import labels
 
