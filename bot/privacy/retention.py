@@ -14,7 +14,9 @@ Periods come from settings (RETENTION_*_DAYS):
 - the widget's stored answers (kept for its retries, bot/web/deliveries.py)
   are deleted after a day;
 - held conversations (bot/conversations/): messages older than
-  RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long.
+  RETENTION_CONVERSATION_DAYS are deleted, and ended holds idle for as long;
+- the webhooks' outbox (bot/webhooks/: ids, times, place, no personal field) and its
+  delivery log are deleted after 30 days.
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -42,6 +44,7 @@ from bot.sms.models import InboundMessage, OutboundMessage
 from bot.tickets.models import Ticket
 from bot.voice.calls import purge_calls
 from bot.web import deliveries
+from bot.webhooks.delivery import purge_old as purge_webhook_events
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
 SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezone=True)))
@@ -61,6 +64,7 @@ class PurgeReport:
     voice_calls_deleted: int = 0
     held_messages_deleted: int = 0
     holds_deleted: int = 0
+    webhook_events_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +126,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     report.web_answers_deleted = session.execute(
         sa.delete(deliveries.WebDelivery).where(deliveries.WebDelivery.received_at < now - deliveries.KEEP)
     ).rowcount or 0
+    report.webhook_events_deleted = purge_webhook_events(session, now)
     session.flush()
     return report
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 import requests
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.timeutil import as_utc
@@ -175,3 +175,15 @@ def deliver_due(factory: sessionmaker, *, secret_key: str, production: bool, all
         session.rollback()
         session.close()
     return report
+
+
+KEEP = timedelta(days=30)
+
+
+def purge_old(session: Session, now: datetime | None = None) -> int:
+    """Retention (bot/privacy/retention.py): events older than `KEEP` go, with their deliveries (ON DELETE CASCADE)."""
+    cutoff = _now(now) - KEEP
+    old = select(WebhookEvent.id).where(WebhookEvent.occurred_at < cutoff)
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(old)).execution_options(synchronize_session=False))
+    return session.execute(delete(WebhookEvent).where(WebhookEvent.occurred_at < cutoff)
+                           .execution_options(synchronize_session=False)).rowcount or 0
