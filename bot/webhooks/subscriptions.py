@@ -63,7 +63,8 @@ def rotate(session: Session, subscription: WebhookSubscription, key: str) -> str
 
 
 def set_enabled(session: Session, subscription: WebhookSubscription, enabled: bool) -> None:
-    """Disabled: no new delivery is made for it and its pending ones wait."""
+    """Disabled: nothing is sent; the events of that time are not kept for it (enabled again, it gets
+    the events from then on); deliveries already made wait and go once it is enabled."""
     subscription.enabled = bool(enabled)
     session.flush()
 
