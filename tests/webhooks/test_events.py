@@ -143,3 +143,23 @@ def test_no_payload_carries_a_name_a_phone_number_or_any_text_of_the_resident(de
             assert personal not in text, (personal, payload)
         for value in payload.values():
             assert value is None or isinstance(value, (int, str)), value
+
+
+def test_an_erasure_tells_the_receivers_of_the_cancellation_and_leaves_nothing_personal(desk_engine):
+    """The outbox holds no personal field, so erasure keeps it (the city's systems must hear of the
+    cancellations erasure makes); retention deletes it after 30 days (bot/webhooks/delivery.py)."""
+    from bot.privacy.erasure import erase_phone
+    from bot.privacy.retention import purge
+
+    _ticket_id, appointment_id = make_booked_ticket(desk_engine)
+    mark = last_id(desk_engine)
+    with session_scope(desk_engine) as session:
+        assert erase_phone(session, RESIDENT_PHONE).appointments_cancelled == 1
+    assert kinds(desk_engine, mark) == ["appointment.cancelled", "ticket.closed"]
+    for payload in payloads(desk_engine):
+        text = json.dumps(payload, ensure_ascii=False)
+        assert not any(personal in text for personal in PERSONAL), payload
+    with session_scope(desk_engine) as session:
+        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=29)).webhook_events_deleted == 0
+        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=31)).webhook_events_deleted == 4
+    assert kinds(desk_engine) == []
