@@ -162,3 +162,45 @@ def test_production_wants_https_and_development_allows_a_local_http_receiver():
         check_url("http://93.184.215.14/hook", production=True)
     assert check_url("https://93.184.215.14/hook", production=True) == "https://93.184.215.14/hook"
     assert check_url("http://127.0.0.1:8765/hook", production=False) == "http://127.0.0.1:8765/hook"
+
+
+def test_the_readme_snippet_verifies_a_real_delivery_and_refuses_a_tampered_or_old_one(desk_engine, receiver):
+    from bot.settings import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\nimport hashlib, hmac, time\n\ndef verify(")
+    snippet = readme[start + len("```python\n"):readme.index("```", start + 10)]
+    namespace: dict = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    verify = namespace["verify"]
+    _subscription_id, secret = subscribe(desk_engine, receiver.url, kinds=["appointment.booked"])
+    make_booked_ticket(desk_engine)
+    run(desk_engine, datetime.now(timezone.utc))
+    [request] = receiver.requests
+    assert verify(secret, request.headers, request.body)
+    assert not verify(secret, request.headers, request.body + b" ")
+    old = {**request.headers, "X-Aidenum-Timestamp": str(int(request.headers["X-Aidenum-Timestamp"]) - 3600)}
+    assert not verify(secret, old, request.body)
+
+
+def test_on_postgresql_a_booking_is_delivered_once_by_two_runs(postgres_url, monkeypatch, receiver):
+    from bot.settings import reload_settings
+    from tests.conftest import fresh_schema, load_city_places
+
+    engine = fresh_schema(postgres_url)
+    load_city_places(postgres_url)
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.setenv(key, "")
+    reload_settings()
+    try:
+        _subscription_id, secret = subscribe(engine, receiver.url)
+        make_booked_ticket(engine)
+        now = datetime.now(timezone.utc)
+        assert run(engine, now).delivered == 2 and run(engine, now).delivered == 0
+        assert len(receiver.requests) == 2
+        assert all(receiver_verifies(secret, r.headers, r.body) for r in receiver.requests)
+    finally:
+        engine.dispose()
+        monkeypatch.undo()
+        reload_settings()
