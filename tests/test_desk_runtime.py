@@ -142,7 +142,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
     assert report["loaded"] == []
     statuses = report["statuses"]
     assert statuses.pop("desk /") == 302 and statuses.pop("desk login") == 302  # to the login page, then in
-    assert len(statuses) == 12 and set(statuses.values()) == {200}, statuses
+    assert len(statuses) == 13 and set(statuses.values()) == {200}, statuses
 
 
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
