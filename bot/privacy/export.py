@@ -5,7 +5,8 @@ A coordinateur runs it on a resident's request, from the desk or the CLI
 of the number (its SMS conversation and the web conversations where it was
 given), their conversations as stored, appointments, tickets with their
 history, the SMS sent to the number, the inbound records, the opt-out and
-the phone calls (when, how long; nothing is recorded of what was said but the conversation).
+the phone calls (when, how long; nothing is recorded of what was said but the conversation),
+and the webhook events about their appointments and tickets with the system each went to.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from bot.residents import sms_conversation_id
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
 from bot.voice.models import VoiceCall
+from bot.webhooks.subscriptions import sent_about
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -93,6 +95,7 @@ def export_for_phone(session: Session, e164: str) -> dict:
              "turns": c.turns, "status": c.status}
             for c in calls
         ],
+        "webhooks_sent": sent_about(session, [a.id for a in appointments], [t.id for t in tickets]),
     }
 
 

@@ -87,3 +87,20 @@ def counts(session: Session, subscription_id: int) -> dict[str, int]:
     for (status,) in rows:
         found[str(status)] += 1
     return found
+
+
+def sent_about(session: Session, appointment_ids: list[int], ticket_ids: list[int]) -> list[dict]:
+    """The right of access (bot/privacy/export.py): the events about these appointments and tickets,
+    and to which system each went (the recipients, GDPR art. 15)."""
+    from sqlalchemy import or_
+
+    rows = session.execute(
+        select(WebhookEvent, WebhookDelivery, WebhookSubscription)
+        .join(WebhookDelivery, WebhookDelivery.event_id == WebhookEvent.id)
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+        .where(or_(WebhookEvent.appointment_id.in_(appointment_ids or [-1]),
+                   WebhookEvent.ticket_id.in_(ticket_ids or [-1])))
+        .order_by(WebhookEvent.id, WebhookDelivery.id)).all()
+    return [{"event_id": row.uid, "type": str(row.kind), "occurred_at": row.occurred_at.isoformat(),
+             "sent_to": subscription.name, "status": str(delivery.status), "payload": row.payload}
+            for row, delivery, subscription in rows]

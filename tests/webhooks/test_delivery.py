@@ -204,3 +204,20 @@ def test_on_postgresql_a_booking_is_delivered_once_by_two_runs(postgres_url, mon
         engine.dispose()
         monkeypatch.undo()
         reload_settings()
+
+
+def test_the_access_export_names_the_events_sent_about_the_person_and_to_whom(desk_engine, receiver):
+    from bot.privacy.export import export_for_phone
+    from tests.desk.conftest import RESIDENT_PHONE
+
+    subscribe(desk_engine, receiver.url, kinds=["appointment.booked"])
+    _ticket_id, appointment_id = make_booked_ticket(desk_engine)
+    make_booked_ticket(desk_engine, phone="+33612340000")  # someone else's
+    run(desk_engine, datetime.now(timezone.utc))
+    with session_scope(desk_engine) as session:
+        sent = export_for_phone(session, RESIDENT_PHONE)["webhooks_sent"]
+    assert [(s["type"], s["sent_to"], s["status"]) for s in sent] == [("appointment.booked", "Agenda de la Ville",
+                                                                      "delivered")]
+    assert sent[0]["payload"]["appointment_id"] == appointment_id
+    with session_scope(desk_engine) as session:
+        assert export_for_phone(session, "+33699999999")["webhooks_sent"] == []
