@@ -11,6 +11,7 @@ writes those tables (tests/handoff/test_single_writer.py fails if it does).
 - `mark_seen`, `mark_absent`, `reopen`: the appointment's outcome (RDV Service Public's statuses);
 - `record_outcome`: the conseiller's Coop activity report, which closes the ticket.
 
+Each change also writes its webhook event (bot/handoff/events.py) in the same transaction.
 The caller commits.
 """
 from __future__ import annotations
