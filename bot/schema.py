@@ -16,5 +16,6 @@ from bot.voice import models as voice_models  # noqa: F401
 from bot.conversations import models as conversation_models  # noqa: F401
 from bot.review import models as review_models  # noqa: F401
 from bot.waitlist import models as waitlist_models  # noqa: F401
+from bot.webhooks import models as webhook_models  # noqa: F401
 
 metadata = Base.metadata

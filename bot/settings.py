@@ -119,6 +119,9 @@ DEFAULTS: dict[str, str] = {
     "HUMAN_HOLD_HOURS": "24",
     # Calendar feeds (bot/desk/calendar_feeds.py): the resident's first name in event titles.
     "ICS_INCLUDE_RESIDENT_NAMES": "false",
+    # Webhooks (bot/webhooks/): production refuses private and loopback receivers unless this is true.
+    "WEBHOOK_ALLOW_PRIVATE": "false",
+    "WEBHOOK_TIMEOUT_SECONDS": "5",
     "SMTP_HOST": "",
     "SMTP_PORT": "25",
     "SMTP_USER": "",
@@ -202,6 +205,8 @@ class Settings:
     desk_notify_max_age_hours: int
     human_hold_hours: int
     ics_include_resident_names: bool
+    webhook_allow_private: bool
+    webhook_timeout_seconds: float
     smtp_host: str
     smtp_port: int
     smtp_user: str

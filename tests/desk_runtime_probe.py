@@ -61,7 +61,7 @@ def import_all(modules: list[str]) -> dict:
 
 
 DESK_PAGES = ("/", "/tickets", "/permanences", "/export", "/export.csv", "/statistiques", "/journal",
-              "/donnees-personnelles")
+              "/donnees-personnelles", "/webhooks")
 
 
 def use(database_url: str, email: str | None = None, password: str | None = None) -> dict:

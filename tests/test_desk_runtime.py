@@ -36,7 +36,7 @@ ENTRY_POINTS = ("bot.__main__", "bot.cli", "bot.cli.serve", "bot.cli.jobs", "bot
                 "bot.cli.notify", "bot.cli.purge", "bot.cli.db", "bot.cli.places", "bot.cli.users",
                 "bot.cli.privacy", "bot.cli.info", "bot.desk", "bot.web.app", "bot.wsgi_server",
                 "bot.reminders", "bot.migrate", "bot.settings", "bot.logging_setup")
-JOB_COMMANDS = ("reminders", "waitlist", "notify", "purge", "db", "places", "users", "serve", "privacy")
+JOB_COMMANDS = ("reminders", "waitlist", "notify", "purge", "db", "places", "users", "serve", "privacy", "webhooks")
 
 
 def module_name(path: Path) -> str:
@@ -130,6 +130,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
         (["waitlist"], None, "offer(s) sent"),
         (["notify"], None, "notification(s) sent"),
         (["purge"], None, "purge:"),
+        (["webhooks"], None, "webhooks:"),
         (["privacy", "export", "+33612345678"], None, '"phone": "+33612345678"'),
     ]
     for args, stdin, expected in steps:
@@ -142,7 +143,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
     assert report["loaded"] == []
     statuses = report["statuses"]
     assert statuses.pop("desk /") == 302 and statuses.pop("desk login") == 302  # to the login page, then in
-    assert len(statuses) == 12 and set(statuses.values()) == {200}, statuses
+    assert len(statuses) == 13 and set(statuses.values()) == {200}, statuses
 
 
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
@@ -188,7 +189,7 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
     for name, command in lines.items():
         venv = ".venv/" if name in ("rasa", "actions") else ".venv-desk/"
         assert command.startswith(venv + "bin/python -m bot "), (name, command)
-    assert set(lines) == {"rasa", "actions", "reminders", "waitlist", "web", "desk", "notify", "purge"}
+    assert set(lines) == {"rasa", "actions", "reminders", "waitlist", "web", "desk", "notify", "purge", "webhooks"}
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile

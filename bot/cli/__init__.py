@@ -25,6 +25,7 @@ COMMANDS = {
     "privacy": "bot.cli.privacy",
     "answers": "bot.cli.answers",
     "costs": "bot.cli.costs",
+    "webhooks": "bot.cli.webhooks",
 }
 
 

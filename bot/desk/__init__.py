@@ -114,6 +114,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(waitlist.bp)
     app.register_blueprint(prescriptions.bp)
     app.register_blueprint(review.bp)
+    from bot.desk.views import webhooks
+
+    app.register_blueprint(webhooks.bp)
 
     from bot.desk import labels
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.handoff.events import emit
 from bot.tickets.models import EventKind, Ticket, TicketEvent, TicketStatus
+from bot.webhooks.models import EventType
 
 
 def add_event(session: Session, ticket: Ticket, actor: str, kind: EventKind, detail: dict | None = None) -> TicketEvent:
@@ -22,6 +24,8 @@ def set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: st
         return
     ticket.status = status
     add_event(session, ticket, actor, EventKind.STATUS, {"from": previous, "to": status, **(detail or {})})
+    if status == TicketStatus.CLOS:
+        emit(session, EventType.TICKET_CLOSED, ticket=ticket)
 
 
 def ticket_for_appointment(session: Session, appointment_id: int) -> Ticket | None:

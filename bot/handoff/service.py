@@ -11,6 +11,7 @@ writes those tables (tests/handoff/test_single_writer.py fails if it does).
 - `mark_seen`, `mark_absent`, `reopen`: the appointment's outcome (RDV Service Public's statuses);
 - `record_outcome`: the conseiller's Coop activity report, which closes the ticket.
 
+Each change also writes its webhook event (bot/handoff/events.py) in the same transaction.
 The caller commits.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.booking.messages import confirmation_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import Slot
+from bot.handoff.events import emit, emit_attendance
 from bot.handoff.history import add_event, set_status, ticket_for_appointment
 from bot.handoff.report import HandoffRequest, draft_report, report_for_appointment
 from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, free_seat, take_seat, upcoming_for_resident
@@ -31,6 +33,7 @@ from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.settings import get_settings
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
+from bot.webhooks.models import EventType
 
 ASSISTANT = "assistant"
 RESIDENT = "resident"
@@ -68,12 +71,15 @@ def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
     session.add(ticket)
     session.flush()
     add_event(session, ticket, actor, EventKind.CREATED, {"status": TicketStatus.NOUVEAU, "route": request.route})
+    emit(session, EventType.TICKET_CREATED, ticket=ticket, appointment=appointment)
     return ticket
 
 
 def book(session: Session, resident: Resident, slot: Slot, now: datetime | None = None) -> Appointment:
     """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments`)."""
-    return take_seat(session, resident, slot, limit=get_settings().booking_max_future_appointments, now=now)
+    appointment = take_seat(session, resident, slot, limit=get_settings().booking_max_future_appointments, now=now)
+    emit(session, EventType.APPOINTMENT_BOOKED, appointment=appointment)
+    return appointment
 
 
 def _end(session: Session, appointment: Appointment, status: AppointmentStatus) -> None:
@@ -98,7 +104,7 @@ def move(session: Session, appointment: Appointment, slot: Slot, *, by: Cancelle
     resident = session.get(Resident, appointment.resident_id)
     with session.begin_nested():
         _end(session, appointment, _cancelled_status(by))
-        new = book(session, resident, slot)
+        new = take_seat(session, resident, slot, limit=get_settings().booking_max_future_appointments)
     ticket = ticket_for_appointment(session, appointment.id)
     if ticket is not None:
         ticket.appointment_id = new.id
@@ -110,6 +116,7 @@ def move(session: Session, appointment: Appointment, slot: Slot, *, by: Cancelle
         })
         workflow = TicketStatus.NOUVEAU if CancelledBy(by) == CancelledBy.RESIDENT else TicketStatus.CONFIRME
         set_status(session, ticket, workflow, actor)
+    emit(session, EventType.APPOINTMENT_MOVED, appointment=new, previous=appointment, ticket=ticket, cancelled_by=by)
     session.flush()
     return new
 
@@ -121,6 +128,7 @@ def cancel(session: Session, appointment: Appointment, *, by: CancelledBy, actor
     if appointment.status in AppointmentStatus.cancelled():
         return ticket
     _end(session, appointment, _cancelled_status(by))
+    emit(session, EventType.APPOINTMENT_CANCELLED, appointment=appointment, ticket=ticket, cancelled_by=by)
     if ticket is not None:
         add_event(session, ticket, actor, EventKind.CANCELLED, {"by": CancelledBy(by), "reason": reason,
                                                                 "to": appointment.status})
@@ -140,6 +148,7 @@ def _attendance(session: Session, ticket: Ticket, appointment: Appointment, stat
         return
     appointment.status = status
     add_event(session, ticket, actor, EventKind.ATTENDANCE, {"from": previous, "to": status})
+    emit_attendance(session, appointment, ticket)
 
 
 def reopen(session: Session, ticket: Ticket, actor: str) -> Ticket:

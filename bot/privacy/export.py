@@ -6,7 +6,8 @@ of the number (its SMS conversation and the web conversations where it was
 given), their conversations as stored, appointments, tickets with their
 history, the SMS sent to the number, the inbound records, the opt-out and
 the phone calls (when, how long; nothing is recorded of what was said but the conversation),
-and their messages kept for the review inbox (redacted, with how they were labelled).
+their messages kept for the review inbox (redacted, with how they were labelled),
+and the webhook events about their appointments and tickets with the system each went to.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
 from bot.voice.models import VoiceCall
 from bot.waitlist import service as waitlist
+from bot.webhooks.subscriptions import sent_about
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -106,6 +108,7 @@ def export_for_phone(session: Session, e164: str) -> dict:
              "label": r.label, "label_answer": r.label_answer, "labelled_at": _when(r.labelled_at)}
             for r in reviewed
         ],
+        "webhooks_sent": sent_about(session, [a.id for a in appointments], [t.id for t in tickets]),
     }
 
 

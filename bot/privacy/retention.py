@@ -20,6 +20,8 @@ Periods come from settings (RETENTION_*_DAYS):
 - the review inbox's messages (bot/review/), labelled or not, older than
   RETENTION_CONVERSATION_DAYS are deleted (its weekly counters hold no conversation id,
   nothing of a person, and stay).
+- the webhooks' outbox (bot/webhooks/: ids, times, place, no personal field) and its
+  delivery log are deleted after 30 days.
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
@@ -49,6 +51,7 @@ from bot.tickets.models import Ticket
 from bot.voice.calls import purge_calls
 from bot.waitlist import service as waitlist
 from bot.web import deliveries
+from bot.webhooks.delivery import purge_old as purge_webhook_events
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
 SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezone=True)))
@@ -70,6 +73,7 @@ class PurgeReport:
     holds_deleted: int = 0
     waitlist_entries_deleted: int = 0
     review_items_deleted: int = 0
+    webhook_events_deleted: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -135,6 +139,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     report.web_answers_deleted = session.execute(
         sa.delete(deliveries.WebDelivery).where(deliveries.WebDelivery.received_at < now - deliveries.KEEP)
     ).rowcount or 0
+    report.webhook_events_deleted = purge_webhook_events(session, now)
     session.flush()
     return report
 

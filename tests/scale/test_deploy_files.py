@@ -196,7 +196,7 @@ def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
     assert "APP_ENV=production" in (DEPLOY / "Dockerfile").read_text()
 
 
-DESK_IMAGE_PROCESSES = {"desk", "web", "reminders", "waitlist", "notify", "purge"}
+DESK_IMAGE_PROCESSES = {"desk", "web", "reminders", "waitlist", "notify", "purge", "webhooks"}
 RASA_IMAGE_PROCESSES = {"rasa1", "rasa2", "rasa", "actions", "migrate"}
 
 
