@@ -21,7 +21,6 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.booking.messages import confirmation_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import Slot
 from bot.handoff.history import add_event, set_status, ticket_for_appointment
@@ -30,6 +29,7 @@ from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, fre
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.settings import get_settings
+from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 
 ASSISTANT = "assistant"

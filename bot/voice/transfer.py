@@ -17,7 +17,7 @@ from opening_hours import OpeningHours, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.french import french_datetime
+from bot.texts.french import french_datetime
 from bot.handoff import upcoming_for_resident
 from bot.booking.slots import is_public_holiday
 from bot.booking.timeutil import as_utc, local, wall_to_utc

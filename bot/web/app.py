@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from bot.privacy.notice import notice_text
 from bot.proxies import trust_proxies
 from bot.settings import get_settings, require_safe_settings
+from bot.texts.privacy import notice_text
 
 STATIC = "/widget"
 # What the header's "Parler à un conseiller" button sends: a sentence the NLU
@@ -38,7 +38,7 @@ def widget_config() -> dict:
     return {
         "service_name": s.service_name,
         "city_name": s.city_name,
-        "notice": notice_text(),
+        "notice": notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
         "notice_url": s.privacy_notice_url,
         "human_request": HUMAN_REQUEST,
         "city_phone": s.city_contact_phone,
