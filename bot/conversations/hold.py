@@ -35,7 +35,7 @@ from bot.residents import Resident
 from bot.settings import get_settings
 from bot.sms.outbound import send_sms
 from bot.texts.french import french_datetime
-from bot.texts.holds import away_text, holder_text, resumed_text
+from bot.texts.holds import away_text, holder_text, resumed_text, unnamed_conseiller
 from bot.texts.notify import held_message_text
 from bot.tickets.models import Ticket
 from bot import handoff
@@ -71,7 +71,7 @@ def holder_name(user) -> str:
     conseiller = getattr(user, "conseiller", None)
     if conseiller is not None and conseiller.name:
         return conseiller.name.split(" (")[0].strip()[:120]
-    return "Un conseiller"
+    return unnamed_conseiller()
 
 
 def resident_of(session: Session, conversation_id: str) -> Resident | None:

@@ -16,9 +16,12 @@ The contract of a text module:
   `catalogue()` finds every module of this package that has EXAMPLES (a module
   without EXAMPLES, e.g. french.py, is a helper and is skipped), so a new area
   only adds its module;
-- a text that cannot be GSM-7 (or is never sent by SMS) says why in the
-  module's `NOT_GSM = {"name": "why"}`; the SMS segment bench
-  (`python -m bot bench-sms`) and tests/texts/ read both.
+- a text said on the phone line and never sent by SMS is named in the module's
+  `SPOKEN = {"name", ...}` (bot/voice/coverage.py checks those are speakable);
+  every other text is an SMS (or a widget message, held to the same rules): GSM-7
+  with accent folding and at most MAX_SEGMENTS segments, or the module's
+  `NOT_GSM = {"name": "why"}` says why not. The SMS segment bench
+  (`python -m bot bench-sms`) lists the SMS texts; tests/texts/ checks the rules.
 
 The package imports nothing from `bot` but the small leaf modules `bot.coop`
 and `bot.enums`: every area may import it without an import cycle.
@@ -28,6 +31,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
+
+# The SMS segment budget of one catalogue text (bot/sms/bench.py reports against it): 3 segments
+# (459 GSM-7 characters), what the desk also allows a conseiller's own text (desk.MAX_FREE_TEXT).
+MAX_SEGMENTS = 3
 
 
 def modules() -> list[ModuleType]:
@@ -55,6 +62,17 @@ def catalogue() -> dict[str, str]:
     return texts
 
 
+def spoken() -> set[str]:
+    """"area.name" of the texts said on the phone line, never sent by SMS (each module's SPOKEN)."""
+    return {f"{area(m)}.{name}" for m in modules() for name in getattr(m, "SPOKEN", ())}
+
+
+def sms_catalogue() -> dict[str, str]:
+    """The catalogue without the SPOKEN texts: what can go out by SMS (or in the widget)."""
+    said = spoken()
+    return {name: text for name, text in catalogue().items() if name not in said}
+
+
 def not_gsm() -> dict[str, str]:
-    """"area.name" -> why the text is not GSM-7 (or not sent by SMS), from each module's NOT_GSM."""
+    """"area.name" -> why this SMS text is not GSM-7 or is longer than MAX_SEGMENTS (each module's NOT_GSM)."""
     return {f"{area(m)}.{name}": why for m in modules() for name, why in getattr(m, "NOT_GSM", {}).items()}

@@ -45,3 +45,6 @@ class Slot:
 
 PLACE = Place()
 WORKSHOP = Permanence(kind="atelier", title="Atelier : bien utiliser son smartphone", slot_minutes=90)
+# Numbers as the phone line says them (bot.voice.spoken.spoken_phone).
+CITY_PHONE_SAID = "zéro trois, quatre-vingt-sept, cinquante-cinq, cinquante, zéro zéro"
+MOBILE_SAID = "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"

@@ -9,6 +9,11 @@ def holder_text(name: str) -> str:
     return f"{name}, de l'équipe des conseillers numériques, vous répond."
 
 
+def unnamed_conseiller() -> str:
+    """The name the resident is told when the conseiller's is not known."""
+    return "Un conseiller"
+
+
 def resumed_text() -> str:
     """The conseiller hands back (or the hold ended): the assistant answers again."""
     return "L'assistant reprend la conversation."
@@ -21,6 +26,7 @@ def away_text(when: str) -> str:
 
 EXAMPLES = {
     "holder": lambda: holder_text(sample.FIRST_NAME),
+    "holder[unnamed]": lambda: holder_text(unnamed_conseiller()),
     "resumed": resumed_text,
     "away": lambda: away_text("mercredi 30 septembre à 14 h 30"),
 }

@@ -41,4 +41,4 @@ EXAMPLES = {
     "spoken_notice": lambda: spoken_notice_text(sample.SERVICE_NAME, sample.RETENTION_DAYS),
     "secret_warning": secret_warning,
 }
-NOT_GSM = {"spoken_notice": "spoken on the phone line (bot/voice), never sent by SMS"}
+SPOKEN = {"spoken_notice"}  # said on the phone line (bot/voice), never sent by SMS

@@ -26,6 +26,7 @@ from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
 from bot.settings import get_settings
+from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
 from bot import handoff
 from bot.handoff.report import HandoffRequest
@@ -105,8 +106,8 @@ def when_text(session: Session, place: Place | None, now: datetime) -> str | Non
         return None
     moment, tz = found
     if moment <= as_utc(now) + timedelta(minutes=1):
-        return "aujourd'hui, pendant la permanence"
-    return f"à partir de {french_datetime(moment, tz)}"
+        return callback_today()
+    return callback_from(french_datetime(moment, tz))
 
 
 def open_callback(session: Session, resident: Resident) -> Ticket | None:
