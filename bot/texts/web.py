@@ -1,4 +1,7 @@
-"""The texts the web widget's channel (bot/web/channel.py) sends itself (not the assistant's answers)."""
+"""The texts the web widget's channel (bot/web/channel.py) and the web page (bot/web/app.py) send themselves.
+
+Not the assistant's answers; the widget's own buttons and labels are in its static files.
+"""
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -20,6 +23,11 @@ def in_progress_text() -> str:
     return "Votre message est bien arrivé. La réponse arrive, patientez un instant."
 
 
+def not_found_text() -> str:
+    """The web page's 404 (plain text)."""
+    return "Cette page n'existe pas."
+
+
 def trouble_text(city_phone: str) -> str:
     return ("Désolé, je ne peux pas répondre pour le moment. Réessayez dans un moment, "
             f"ou appelez la mairie au {city_phone}.")
@@ -31,4 +39,5 @@ EXAMPLES = {
     "bad_request": bad_request_text,
     "in_progress": in_progress_text,
     "trouble": lambda: trouble_text(sample.CITY_PHONE),
+    "not_found": not_found_text,
 }

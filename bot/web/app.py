@@ -13,6 +13,7 @@ from flask import Flask, jsonify, render_template, request
 from bot.proxies import trust_proxies
 from bot.settings import get_settings, require_safe_settings
 from bot.texts.privacy import notice_text
+from bot.texts.web import not_found_text
 
 STATIC = "/widget"
 # What the header's "Parler à un conseiller" button sends: a sentence the NLU
@@ -88,6 +89,6 @@ def create_app() -> Flask:
 
     @app.errorhandler(404)
     def not_found(_):
-        return "Cette page n'existe pas.", 404, {"Content-Type": "text/plain; charset=utf-8"}
+        return not_found_text(), 404, {"Content-Type": "text/plain; charset=utf-8"}
 
     return app
