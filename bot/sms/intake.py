@@ -26,6 +26,7 @@ from bot.phones import to_e164
 from bot.privacy.hashing import keyed_hash, phone_hash
 from bot.privacy.screening import screen_inbound
 from bot.residents import resident_for_phone, sms_conversation_id
+from bot.settings import Settings, get_settings
 from bot.sms import choices
 from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
@@ -34,7 +35,6 @@ from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.signature import FormParams
-from bot.settings import Settings, get_settings
 from bot.text_cleaning import clean_text
 from bot.texts import privacy as privacy_texts
 from bot.texts import sms as texts

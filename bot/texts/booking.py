@@ -6,15 +6,14 @@ confirmed as one: its title, its length, and that it is in a group.
 """
 from __future__ import annotations
 
-# Place, Permanence and Slot are bot.places.models' and bot.booking.slots' (read, never imported:
-# the texts import no area of bot).
-
 import re
 
 from bot.coop import Materiel
 from bot.texts import _samples as sample
 from bot.texts.french import french_datetime
 
+# `place`, `permanence` and `slot` below are bot.places.models' Place and Permanence and
+# bot.booking.slots' Slot: read, never imported (the texts import no area of bot).
 WORKSHOP = "atelier"
 
 # What to bring, by thematique: papers, then the name of the account the démarche uses.
