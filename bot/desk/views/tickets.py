@@ -1,7 +1,7 @@
 """Tickets: the list, the detail page and every action on a ticket."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,7 +20,6 @@ from bot.desk.views import actor, log
 from bot.handoff import SlotTaken, TooManyAppointments
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
-from bot.settings import get_settings
 from bot.sms.models import OutboundMessage
 from bot.texts.desk import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.tickets.models import Ticket
@@ -50,7 +49,7 @@ def ticket_context(ticket: Ticket) -> dict:
     if isinstance(materiel, list):  # the recorded outcome holds a list
         materiel = materiel[0] if materiel else None
     templates = {}
-    city_phone = get_settings().city_contact_phone
+    city_phone = current_app.config["DESK_SETTINGS"].city_contact_phone  # read by the app factory
     for name in TEMPLATE_TITLES:
         text = template_text(name, city_phone=city_phone, place=place, start=appointment.start if appointment else None,
                              thematique=ticket.thematique, materiel=materiel if isinstance(materiel, str) else None)
