@@ -33,13 +33,13 @@ from bot.answer_titles import is_known_answer, title_of
 from bot.nlu.decision import ANSWER, CLARIFY, MAX_CANDIDATES, Decision, decide
 from bot.review import feedback
 from bot.review.models import ReviewReason, TurnOutcome
+from bot.texts.clarify import other_choice_title
 from bot.triage.answers import number_choice, plain
 
 CANDIDATES_SLOT = "answer_candidates"
 CHOOSE_INTENT = "choose_answer"
 ANSWER_ENTITY = "answer_key"
 OTHER_PAYLOAD = "/not_my_question"
-OTHER_TITLE = "Autre chose"
 
 # "non merci", "non ça va": a polite close after an answer, not "that is not my question".
 POLITE_NO = re.compile(r"\b(merci|ca va|ca ira|c'est bon|c bon|pas besoin)\b")
@@ -52,7 +52,7 @@ def choice_payload(key: str) -> str:
 def choice_buttons(keys: list[str]) -> list[dict]:
     """One button per answer (its title), then "Autre chose"."""
     buttons = [{"title": title_of(key), "payload": choice_payload(key)} for key in keys]
-    return buttons + [{"title": OTHER_TITLE, "payload": OTHER_PAYLOAD}]
+    return buttons + [{"title": other_choice_title(), "payload": OTHER_PAYLOAD}]
 
 
 def give_answer(dispatcher: CollectingDispatcher, key: str) -> None:

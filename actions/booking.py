@@ -14,8 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import bot_answers, resident_of
 from actions.triage import wants_to_stop
 from bot import handoff
-from bot.booking.french import french_datetime
-from bot.booking.messages import cancellation_text, offer_text, slot_line
 from bot.booking.models import Appointment
 from bot.booking.offer import Offer, known, offer_slots, slot_from_dict
 from bot.booking.timeutil import as_utc
@@ -23,6 +21,7 @@ from bot.db import session_scope
 from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
+from bot.texts import booking as texts
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
 from bot.triage.routing import choose_route
@@ -104,14 +103,14 @@ class ActionAskSlotChoice(Action):
                 slot = slot_from_dict(session, data)
                 permanence = session.get(Permanence, slot.permanence_id)
                 permanences.append(permanence)
-                line = slot_line(number, slot, session.get(Place, slot.place_id), permanence)
+                line = texts.slot_line(number, slot, session.get(Place, slot.place_id), permanence)
                 lines.append(line)
                 buttons.append({"title": line.split(". ", 1)[1], "payload": str(number)})
             # One workshop offered (its sessions): say which, how long, in a group.
             workshop = permanences[0] if permanences and all(p.id == permanences[0].id for p in permanences) else None
-            text = offer_text(lines, workshop)
-        buttons.append({"title": "Autres horaires", "payload": "autre"})
-        buttons.append({"title": "Être rappelé", "payload": "rappel"})
+            text = texts.offer_text(lines, workshop)
+        buttons.append({"title": texts.other_times_button(), "payload": "autre"})
+        buttons.append({"title": texts.callback_button(), "payload": "rappel"})
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -133,12 +132,12 @@ class ValidateSlotChoiceForm(FormValidationAction):
             return self._new_offer(dispatcher, tracker, "Voici d'autres horaires.")
         choice = parse_slot_choice(value or "", len(offered))
         if choice is None:
-            dispatcher.utter_message(text="Je n'ai pas compris. Répondez 1, 2 ou 3, AUTRE ou RAPPEL.")
+            dispatcher.utter_message(text=texts.slot_not_understood_text())
             return {"slot_choice": None}
         if choice == CALLBACK:
             return self._callback(dispatcher, tracker)
         if choice == "autre":
-            return self._new_offer(dispatcher, tracker, "Voici d'autres horaires.")
+            return self._new_offer(dispatcher, tracker, texts.other_times_text())
         moving_id = tracker.get_slot("moving_appointment_id")
         with session_scope() as session:
             resident = resident_of(session, tracker)
@@ -151,14 +150,12 @@ class ValidateSlotChoiceForm(FormValidationAction):
                     appointment = handoff.book(session, resident, slot)
             except handoff.AlreadyBooked:
                 session.rollback()
-                return self._new_offer(dispatcher, tracker, "Vous avez déjà une place à cet atelier. Voici d'autres horaires.")
+                return self._new_offer(dispatcher, tracker, texts.already_in_workshop_text())
             except handoff.SlotTaken:
                 session.rollback()
-                return self._new_offer(dispatcher, tracker, "Ce créneau vient d'être pris. Voici d'autres horaires.")
+                return self._new_offer(dispatcher, tracker, texts.slot_taken_text())
             except handoff.TooManyAppointments as error:
-                dispatcher.utter_message(
-                    text=f"Vous avez déjà {error.args[0]} rendez-vous prévus. Écrivez ANNULER pour en annuler un."
-                )
+                dispatcher.utter_message(text=texts.already_booked_text(error.args[0]))
                 return {"slot_choice": "refuse"}
             return {"slot_choice": f"rdv:{appointment.id}"}
 
@@ -232,7 +229,7 @@ class ActionBookAppointment(Action):
         if voice:  # on the phone: said twice (bot/voice), and kept by SMS when one was sent
             dispatcher.utter_message(text=confirmation.text)
             if confirmation.sms_sent:
-                dispatcher.utter_message(text="Vous le recevez aussi par SMS.")
+                dispatcher.utter_message(text=texts.also_by_sms_text())
         return reset
 
 
@@ -246,12 +243,8 @@ class ActionCheckAppointment(Action):
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
                 return []
-            lines = []
-            for appointment in appointments:
-                place = session.get(Place, appointment.place_id)
-                lines.append(f"{french_datetime(appointment.start, place.timezone)}, {place.nom}, {place.adresse}")
-        intro = "Votre rendez-vous :" if len(lines) == 1 else "Vos rendez-vous :"
-        dispatcher.utter_message(text=intro + "\n" + "\n".join(lines) + "\nPour annuler, répondez ANNULER.")
+            lines = [texts.appointment_line(session.get(Place, a.place_id), a.start) for a in appointments]
+        dispatcher.utter_message(text=texts.appointments_text(lines))
         return []
 
 
@@ -273,7 +266,7 @@ class ActionCancelAppointment(Action):
                 return []
             handoff.cancel(session, appointments[0], by=CancelledBy.RESIDENT, actor=handoff.RESIDENT,
                            reason="sms" if tracker.sender_id.startswith("sms:") else "web")
-        dispatcher.utter_message(text=cancellation_text())
+        dispatcher.utter_message(text=texts.cancellation_text())
         return []
 
 

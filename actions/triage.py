@@ -17,6 +17,7 @@ from actions.context import (
 )
 from bot.db import session_scope
 from bot.phones import to_e164
+from bot.texts import triage as texts
 from bot.triage.answers import (
     SKIPPED,
     is_skip,
@@ -157,7 +158,7 @@ class ValidateTriageForm(FormValidationAction):
             return {"first_name": None}
         parsed = parse_first_name(value)
         if parsed is None and not wants_to_stop(value):
-            dispatcher.utter_message(text="Écrivez seulement votre prénom, ou PASSER.")
+            dispatcher.utter_message(text=texts.first_name_only_text())
             return {"first_name": None}
         return self._stop_or(value, dispatcher, "first_name", parsed)
 
@@ -177,7 +178,7 @@ class ValidateTriageForm(FormValidationAction):
             return {"contact_phone": SKIPPED}
         e164 = to_e164(value)
         if e164 is None:
-            dispatcher.utter_message(text="Ce numéro ne semble pas correct. Écrivez-le comme 06 12 34 56 78, ou PASSER.")
+            dispatcher.utter_message(text=texts.bad_phone_text())
             return {"contact_phone": None}
         with session_scope() as session:
             resident = resident_of(session, tracker)

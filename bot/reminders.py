@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import handoff
-from bot.booking.messages import reminder_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local
 from bot.places.models import Place
@@ -31,6 +30,7 @@ from bot.residents import Resident
 from bot.settings import get_settings
 from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import send_sms
+from bot.texts.reminders import reminder_text
 
 
 def parse_hhmm(value: str) -> time:

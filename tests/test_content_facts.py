@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import yaml
 
-from bot.booking.messages import DEVICES, WHAT_TO_BRING, confirmation_text
+from bot.texts.booking import DEVICES, WHAT_TO_BRING, confirmation_text
 from bot.places.models import Place
 from bot.settings import ROOT
 from tests.test_references import all_texts, domain_texts

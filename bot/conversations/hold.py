@@ -10,9 +10,8 @@ every call to Rasa.
 A hold ends when the conseiller hands back, when its ticket is closed, or after
 HUMAN_HOLD_HOURS without a message from either side; the last two are noticed
 the next time the conversation is read (a message, the widget's polling, the
-desk's inbox), so no job is needed. The resident is told once at each end:
-"Camille, de l'équipe des conseillers numériques, vous répond." /
-"L'assistant reprend la conversation."
+desk's inbox), so no job is needed. The resident is told once at each end
+(bot/texts/holds.py: holder_text, resumed_text).
 
 Every text is masked (bot/privacy/screening.py) before storage. Takeovers,
 messages and hand-backs go to the desk's audit log (bot/desk/audit.py) and to
@@ -27,7 +26,6 @@ from opening_hours import OpeningHours
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.booking.french import french_datetime
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.desk.audit import audit
@@ -36,12 +34,14 @@ from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
 from bot.settings import get_settings
 from bot.sms.outbound import send_sms
+from bot.texts.french import french_datetime
+from bot.texts.holds import away_text, holder_text, resumed_text, unnamed_conseiller
+from bot.texts.notify import held_message_text
 from bot.tickets.models import Ticket
 from bot import handoff
 
 log = logging.getLogger(__name__)
 
-RESUMED_TEXT = "L'assistant reprend la conversation."
 MAX_TEXT = 1000
 CLOSED_STATUSES = ("clos",)
 
@@ -58,14 +58,6 @@ class OptedOut(Exception):
     """The resident said STOP: no SMS can be sent."""
 
 
-def holder_text(name: str) -> str:
-    return f"{name}, de l'équipe des conseillers numériques, vous répond."
-
-
-def away_text(when: str) -> str:
-    return f"Votre message est bien arrivé. Un conseiller vous répondra {when}."
-
-
 def now_utc(now: datetime | None = None) -> datetime:
     return as_utc(now or datetime.now(timezone.utc))
 
@@ -79,7 +71,7 @@ def holder_name(user) -> str:
     conseiller = getattr(user, "conseiller", None)
     if conseiller is not None and conseiller.name:
         return conseiller.name.split(" (")[0].strip()[:120]
-    return "Un conseiller"
+    return unnamed_conseiller()
 
 
 def resident_of(session: Session, conversation_id: str) -> Resident | None:
@@ -196,7 +188,7 @@ def end_hold(session: Session, hold: ConversationHold, actor: str, reason: str, 
     hold.ended_at, hold.end_reason = now, reason[:20]
     session.flush()
     try:
-        tell_resident(session, hold, RESUMED_TEXT, now=now)
+        tell_resident(session, hold, resumed_text(), now=now)
     except OptedOut:
         pass  # said STOP meanwhile: nothing is sent
     _history(session, hold, actor, "conversation_returned", {"hold": hold.id, "reason": reason})
@@ -334,7 +326,7 @@ def notify_holder(session: Session, hold: ConversationHold) -> str:
     if user is None or settings.desk_notify_channel == "none":
         return "skipped"
     link = f"{settings.desk_public_url.rstrip('/')}/conversations/{hold.id}"
-    text = f"Nouveau message dans la conversation n° {hold.id} que vous suivez."
+    text = held_message_text(hold.id)
     conseiller = user.conseiller
     try:
         if settings.desk_notify_channel == "email":

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.conversations import hold as holds
 from bot.db import session_scope
+from bot.texts.holds import resumed_text
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def _current(conversation_id: str) -> tuple[int | None, str | None, list[str]]:
         hold = holds.active_hold(session, conversation_id)
         if hold is not None:
             return hold.id, hold.holder_name, []
-        return None, None, ([holds.RESUMED_TEXT] if was_active else [])
+        return None, None, ([resumed_text()] if was_active else [])
 
 
 def _to_desk(conversation_id: str, text: str) -> list[str]:

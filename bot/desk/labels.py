@@ -5,12 +5,12 @@ from datetime import datetime
 
 import phonenumbers
 
-from bot.booking.french import french_datetime, french_day, french_time
 from bot.booking.models import AppointmentStatus
 from bot.booking.timeutil import local
 from bot.desk.coop import AUTONOMIES, MATERIELS, ORIENTATIONS, STATUS_LABELS, THEMATIQUES, TYPES, thematique_label
-from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES
 from bot.desk.ticket_actions import DeskAction
+from bot.texts.desk import MAX_FREE_TEXT, TEMPLATE_TITLES
+from bot.texts.french import french_datetime, french_day, french_time
 from bot.tickets.models import EventKind
 
 APPOINTMENT_STATUS = {

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.booking.french import french_datetime
 from bot.booking.models import Appointment
 from bot.desk.coop import thematique_label
 from bot.desk.models import TicketNotification, User
 from bot.places.models import Conseiller, Permanence, Place
 from bot.settings import Settings, get_settings
 from bot.sms.outbound import send_sms
+from bot.texts.french import french_datetime
+from bot.texts.notify import new_ticket_text
 from bot.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,8 @@ def recipients_for(session: Session, ticket: Ticket) -> list[Recipient]:
 def summary(session: Session, ticket: Ticket) -> str:
     place = session.get(Place, ticket.place_id) if ticket.place_id else None
     appointment = session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
-    when = french_datetime(appointment.start, place.timezone) if appointment and place else "à rappeler"
-    where = place.nom if place else "sans lieu"
-    return f"Nouveau ticket n° {ticket.id} : {where}, {when}. Sujet : {thematique_label(ticket.thematique)}."
+    when = french_datetime(appointment.start, place.timezone) if appointment and place else None
+    return new_ticket_text(ticket.id, place.nom if place else None, when, thematique_label(ticket.thematique))
 
 
 def ticket_link(settings: Settings, ticket_id: int) -> str:

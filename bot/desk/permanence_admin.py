@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 from bot import handoff
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local, wall_to_utc
-from bot.desk.sms_templates import cancellation_by_desk_text
 from bot.places.models import Absence, Closure, Conseiller, Permanence, Place
 from bot.residents import Resident
 from bot.sms.outbound import send_sms
+from bot.texts.desk import cancellation_by_desk_text
 from bot.tickets.models import CancelledBy
 
 MAX_SLOT_MINUTES = 240

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot import handoff
 from bot.booking.models import Appointment
-from bot.booking.messages import confirmation_text
 from bot.booking.slots import Slot
 from bot.desk.coop import clean_outcome
 from bot.enums import StrEnum
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.sms.outbound import send_sms
+from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, Ticket
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from bot.booking.messages import workshop_title
 from bot.booking.models import Appointment
 from bot.booking.offer import known
 from bot.coop import TypeActivite, TypeLieu, estimate_autonomie
 from bot.places.models import Permanence, Place
+from bot.texts.booking import workshop_title
 from bot.triage.routing import route_named
 
 

@@ -22,7 +22,6 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.booking.messages import confirmation_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import Slot
 from bot.handoff.events import emit, emit_attendance
@@ -32,6 +31,7 @@ from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, fre
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.settings import get_settings
+from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 from bot.webhooks.models import EventType
 

@@ -5,7 +5,7 @@ a fixed text: a place that changes its hours is answered right at once.
 The nearest place is the one the message names (quarter, postcode, name,
 see bot.places.lookup.find_places); otherwise the places are listed briefly.
 A place marked closed says so, and is neither listed nor offered as "near you".
-Every answer fits in 3 SMS segments.
+Every answer fits in 3 SMS segments. The sentences are in bot/texts/places.py.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from bot.places.hours_text import french_hours
 from bot.places.lookup import find_places
 from bot.places.models import Place, closed_on
 from bot.sms.encoding import count_segments, normalise
+from bot.texts import places as texts
 
 MAX_SEGMENTS = 3
-NEXT_STEP = "Écrivez RDV pour prendre rendez-vous."
 
 
 def fits_sms(text: str) -> bool:
@@ -44,34 +44,23 @@ def is_open(place: Place) -> bool:
 
 
 def place_text(place: Place) -> str:
-    parts = [f"{place.nom} : {place.adresse}, {place.code_postal} {place.commune}."]
     if not is_open(place):
-        reason = f" ({place.closed_reason})" if place.closed_reason else ""
-        return f"{parts[0]} Fermé en ce moment{reason}."
-    hours = french_hours(place.horaires)
-    if hours:
-        parts.append(f"Ouvert {hours}.")
-    conseiller = conseiller_hours(place)
-    if conseiller:
-        parts.append(f"Conseiller numérique : {conseiller}.")
-    return " ".join(parts)
+        return texts.closed_place_text(place, place.closed_reason)
+    return texts.open_place_text(place, french_hours(place.horaires), conseiller_hours(place))
 
 
 def one_place_answer(place: Place, others: list[Place]) -> str:
-    text = f"{place_text(place)} {NEXT_STEP}"
     if others:
-        longer = f"{place_text(place)} Aussi près de chez vous : {', '.join(p.nom for p in others)}. {NEXT_STEP}"
+        longer = texts.one_place_text(place_text(place), [p.nom for p in others])
         if fits_sms(longer):
             return longer
-    return text
+    return texts.one_place_text(place_text(place))
 
 
 def all_places_answer(places: list[Place]) -> str:
     names = [p.nom for p in places]
     while True:
-        listed = ", ".join(names) + (" et d'autres lieux" if len(names) < len(places) else "")
-        text = (f"Les conseillers numériques vous reçoivent : {listed}. "
-                f"Dites-moi votre quartier pour l'adresse et les horaires. {NEXT_STEP}")
+        text = texts.all_places_text(names, more=len(names) < len(places))
         if fits_sms(text) or len(names) <= 1:
             return text
         names.pop()

@@ -3,7 +3,8 @@
 Every channel (SMS, web widget) calls `screen_inbound` on text already
 cleaned (bot/text_cleaning.py; cleaned again here): card numbers,
 IBANs, social security numbers, passwords and one-time codes are masked
-(bot/privacy/redaction.py), and the person is warned never to send them.
+(bot/privacy/redaction.py), and the person is warned never to send them
+(bot/texts/privacy.py: secret_warning).
 """
 from __future__ import annotations
 
@@ -12,16 +13,11 @@ from dataclasses import dataclass
 from bot.privacy.redaction import redact
 from bot.text_cleaning import clean_text
 
-SECRET_WARNING = (
-    "Attention : n'envoyez jamais de numéro de carte, de mot de passe ou de code reçu par SMS, "
-    "à personne. Je l'ai effacé de notre conversation."
-)
-
 
 @dataclass(frozen=True)
 class Screened:
     text: str  # what the assistant may read and store
-    had_secret: bool  # warn the person with SECRET_WARNING
+    had_secret: bool  # warn the person (bot.texts.privacy.secret_warning)
 
 
 def screen_inbound(text: str) -> Screened:

@@ -7,18 +7,21 @@ folding on and off (SMS_FOLD_ACCENTS): GSM-7 (160 characters a segment,
 - every response of bot/domain/*.yml, as the SMS channel sends it (the
   `channel: twilio_sms` variations when a response has them, buttons as
   numbered choices, {slots} filled with sample values);
-- the booking templates (offer, confirmation, reminder, cancellation) with
-  each place of PLACES_FILE and a long French date;
-- the triage routes' messages, the literal texts of the custom actions and
-  the SMS channel's own texts (bot/sms/texts.py).
+- the triage routes' messages (data/routes, ROUTES_FILE);
+- every text of the catalogue bot/texts/ but the SPOKEN ones (the SMS
+  channel's texts, the booking and reminder SMS, the desk's templates and
+  cancellation, the widget's, the actions' own texts, notifications...), with
+  their modules' sample arguments (Metz's longest place, a long French date).
+
+Before the catalogue, the bench parsed the actions' source for literal
+`utter_message(text="...")`: it missed every f-string, the texts built in
+bot/ (the desk's cancellation, the notifications) and the variants.
 """
 from __future__ import annotations
 
-import ast
 import re
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -26,11 +29,10 @@ import yaml
 from bot.settings import ROOT, get_settings
 from bot.sms.choices import render
 from bot.sms.encoding import Segments, count_segments, normalise
+from bot.texts import MAX_SEGMENTS, sms_catalogue
 
 CHANNEL = "twilio_sms"
 SAMPLE_SLOTS = {"first_name": "Marie-Christine", "neighbourhood": "Borny"}
-# A long French date: "mercredi 30 septembre à 14 h 30".
-SAMPLE_START = datetime(2026, 9, 30, 12, 30, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -60,63 +62,19 @@ def domain_entries(domain_dir: Path | None = None) -> list[Entry]:
     return entries
 
 
-def _sample_places():
-    from bot.places.loader import read_places_file
-    from bot.places.models import Place
-
-    data = read_places_file(get_settings().places_file)
-    tz = data.get("timezone", "Europe/Paris")
-    return [Place(slug=p["slug"], nom=p["nom"], adresse=p["adresse"], code_postal=str(p["code_postal"]),
-                  commune=p["commune"], timezone=tz) for p in data.get("places") or []]
-
-
-def booking_entries() -> list[Entry]:
-    from bot.booking.messages import (WHAT_TO_BRING, cancellation_text, confirmation_text,
-                                      offer_text, reminder_text)
-    from bot.booking.french import french_datetime
-
-    places = _sample_places()
-    entries = [Entry("booking.cancellation", cancellation_text())]
-    for place in places:
-        entries.append(Entry(f"booking.reminder[{place.slug}]", reminder_text(place, SAMPLE_START)))
-    longest = max(places, key=lambda p: len(p.nom) + len(p.adresse) + len(p.commune))
-    for thematique in [None, *WHAT_TO_BRING]:
-        entries.append(Entry(f"booking.confirmation[{thematique or 'autre'}]",
-                             confirmation_text(longest, SAMPLE_START, thematique, "ordinateur")))
-    by_name = sorted(places, key=lambda p: -len(p.nom))[:3]
-    lines = [f"{i}. {french_datetime(SAMPLE_START, p.timezone)}, {p.nom}" for i, p in enumerate(by_name, 1)]
-    entries.append(Entry("booking.offer", offer_text(lines)))
-    return entries
-
-
 def route_entries() -> list[Entry]:
     data = yaml.safe_load(get_settings().routes_file.read_text(encoding="utf-8")) or {}
     rules = [*(data.get("routes") or []), data.get("default") or {}]
     return [Entry(f"route.{r.get('route')}", r["message"]) for r in rules if r.get("message")]
 
 
-def action_entries(actions_dir: Path | None = None) -> list[Entry]:
-    """Literal `utter_message(text="...")` texts of the custom actions."""
-    entries = []
-    for path in sorted((actions_dir or ROOT / "actions").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "utter_message":
-                for keyword in node.keywords:
-                    if keyword.arg == "text" and isinstance(keyword.value, ast.Constant) \
-                            and isinstance(keyword.value.value, str):
-                        entries.append(Entry(f"actions/{path.stem}:{node.lineno}", keyword.value.value))
-    return entries
-
-
-def channel_entries() -> list[Entry]:
-    from bot.sms.texts import all_texts
-
-    return [Entry(name, text) for name, text in all_texts().items()]
+def catalogue_entries() -> list[Entry]:
+    """Every SMS text of bot/texts/ (catalogue names: "area.name")."""
+    return [Entry(name, text) for name, text in sms_catalogue().items()]
 
 
 def every_sms_text() -> list[Entry]:
-    return [*domain_entries(), *booking_entries(), *route_entries(), *action_entries(), *channel_entries()]
+    return [*domain_entries(), *route_entries(), *catalogue_entries()]
 
 
 def cost(entry: Entry, fold: bool) -> Segments:
@@ -156,4 +114,7 @@ def report(entries: list[Entry]) -> str:
     not_gsm = [e.name for e in entries if cost(e, True).encoding != "GSM-7"]
     if not_gsm:
         lines.append("not GSM-7 even with folding: " + ", ".join(not_gsm))
+    over = [e.name for e in entries if cost(e, True).count > MAX_SEGMENTS]
+    if over:
+        lines.append(f"over {MAX_SEGMENTS} segments with folding: " + ", ".join(over))
     return "\n".join(lines)

@@ -34,7 +34,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.conversations import routing
 from bot.db import session_scope
 from bot.settings import get_settings
-from bot.sms import texts
+from bot.texts import sms as texts
 from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
 from bot.sms.signature import FormParams, signed_params
@@ -90,7 +90,7 @@ class TwilioSmsInput(InputChannel):
 
     async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                      agent: Any = None) -> Intake:
-        intake = await asyncio.to_thread(take_in, params)
+        intake = await asyncio.to_thread(take_in, params, get_settings())
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
             await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
                                     params.first("Body"))  # a held conversation: the conseiller sees it
@@ -113,7 +113,7 @@ class TwilioSmsInput(InputChannel):
             ))
         except Exception:  # the assistant failed: say so kindly, never a 5xx
             log.exception("the assistant failed on sms %s", intake.message_sid)
-            await asyncio.to_thread(reply, intake.e164, texts.technical_problem_text())
+            await asyncio.to_thread(reply, intake.e164, texts.technical_problem_text(get_settings().city_contact_phone))
             await asyncio.to_thread(mark, intake.message_sid, "error")
             return intake
         await asyncio.to_thread(send_replies, intake, collector.messages)
@@ -148,7 +148,7 @@ class TwilioSmsInput(InputChannel):
                 log.warning("sms still being handled after the webhook deadline; replies will follow")
             except Exception:
                 log.exception("inbound sms could not be handled")
-                return twiml(texts.technical_problem_text())
+                return twiml(texts.technical_problem_text(get_settings().city_contact_phone))
             return twiml()
 
         @sms.route("/status", methods=["POST"])

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.sms import texts
+from bot.texts import sms as texts
 from bot.sms.models import PendingChoices
 
 NUMBERED_LINE = re.compile(r"(?m)^\s*(\d{1,2})\s*[.)]\s+(.+?)\s*$")

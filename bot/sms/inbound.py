@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.sms import texts
+from bot.texts import sms as texts
 from bot.sms.language import looks_foreign
 
 # Twilio joins long messages up to 1,600 characters; past three SMS of text the
@@ -37,7 +37,7 @@ def is_emoji_only(text: str) -> bool:
     return any(unicodedata.category(c) in ("So", "Sk", "Cs") or ord(c) >= 0x1F000 for c in stripped)
 
 
-def edge_case(text: str, num_media: int) -> EdgeCase | None:
+def edge_case(text: str, num_media: int, city_phone: str) -> EdgeCase | None:
     """The kind answer to a message the assistant should not read as it is, or None."""
     text = text or ""
     if num_media > 0:
@@ -49,5 +49,5 @@ def edge_case(text: str, num_media: int) -> EdgeCase | None:
     if len(text) > LONG_MESSAGE_CHARS:
         return EdgeCase("too_long", texts.too_long_text(), read_text=True)
     if looks_foreign(text):
-        return EdgeCase("foreign", texts.french_only_text(), read_text=False)
+        return EdgeCase("foreign", texts.french_only_text(city_phone), read_text=False)
     return None

@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import session_scope
 from bot.phones import to_e164
 from bot.privacy.hashing import keyed_hash, phone_hash
-from bot.privacy.notice import notice_text
-from bot.privacy.screening import SECRET_WARNING, screen_inbound
+from bot.privacy.screening import screen_inbound
 from bot.residents import resident_for_phone, sms_conversation_id
-from bot.sms import choices, texts
+from bot.settings import Settings, get_settings
+from bot.sms import choices
 from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
 from bot.sms.models import InboundMessage, OutboundMessage
@@ -36,6 +36,8 @@ from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.signature import FormParams
 from bot.text_cleaning import clean_text
+from bot.texts import privacy as privacy_texts
+from bot.texts import sms as texts
 
 log = logging.getLogger(__name__)
 TWILIO_OPT_OUT_TYPES = {"STOP": STOP, "START": START, "HELP": AIDE}
@@ -90,8 +92,9 @@ def _notice_already_sent(session, e164: str) -> bool:
     ).first() is not None
 
 
-def take_in(params: FormParams) -> Intake:
-    """Everything before the assistant; the replies it needs are already sent."""
+def take_in(params: FormParams, settings: Settings | None = None) -> Intake:
+    """Everything before the assistant; the replies it needs are already sent (texts from `settings`)."""
+    s = settings or get_settings()
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
@@ -112,7 +115,7 @@ def take_in(params: FormParams) -> Intake:
         with session_scope() as session:
             already = is_opted_out(session, e164)
         if not already:
-            reply(e164, texts.stop_confirmation())  # the last SMS this number gets
+            reply(e164, texts.stop_confirmation(s.service_name))  # the last SMS this number gets
         with session_scope() as session:
             opt_out(session, e164, source="sms")
         mark(sid, "stop")
@@ -135,26 +138,27 @@ def take_in(params: FormParams) -> Intake:
     if rate.limited and keyword != START:
         mark(sid, "rate_limited")
         if rate.notify:
-            reply(e164, texts.rate_limited_text())
+            reply(e164, texts.rate_limited_text(s.city_contact_phone))
         log.info("sms from %s over the rate limit", from_hash[:12])
         return Intake("rate_limited", sid, e164)
 
     if needs_notice:
-        reply(e164, notice_text(), purpose="notice")
+        reply(e164, privacy_texts.notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
+              purpose="notice")
     if keyword == START:
         reply(e164, texts.start_confirmation())
         mark(sid, "start")
         return Intake("start", sid, e164)
     if keyword == AIDE:
-        reply(e164, texts.aide_text())
+        reply(e164, texts.aide_text(s.service_name, s.city_name, s.city_contact_phone))
         mark(sid, "aide")
         return Intake("aide", sid, e164)
     if keyword == CONTACT:
-        reply(e164, texts.contact_text())
+        reply(e164, texts.contact_text(s.service_name, s.city_name, s.service_contact, s.city_contact_phone))
         mark(sid, "contact")
         return Intake("contact", sid, e164)
 
-    edge = edge_case(body, _num_media(params))
+    edge = edge_case(body, _num_media(params), s.city_contact_phone)
     if edge is not None:
         reply(e164, edge.reply)
         if not edge.read_text:
@@ -163,7 +167,7 @@ def take_in(params: FormParams) -> Intake:
 
     screened = screen_inbound(body.strip())
     if screened.had_secret:
-        reply(e164, SECRET_WARNING)
+        reply(e164, privacy_texts.secret_warning())
     with session_scope() as session:
         text = choices.resolve(session, from_hash, screened.text)
     return Intake("converse", sid, e164, text, screened.text)

@@ -39,9 +39,12 @@ from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
 from bot.sms.intake import reply
 from bot.sms.signature import FormParams, public_url_for, signed_params
-from bot.voice import calls, listening, texts
+from bot.texts import voice as texts
+from bot.texts.booking import also_by_sms_text
+from bot.texts.privacy import spoken_notice_text
+from bot.voice import calls, listening
 from bot.voice.calls import Caller, CallState
-from bot.voice.spoken import Spoken, speak
+from bot.voice.spoken import Spoken, speak, spoken_phone
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,6 @@ CALL_STATUSES = {"queued", "initiated", "ringing", "in-progress", "completed", "
                  "canceled"}
 MAX_SPEECH_CHARS = 2000
 ROUTE = "/webhooks/twilio_voice"
-ALSO_BY_SMS = "Vous le recevez aussi par SMS."  # actions/booking.py, after a booking by voice
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "matin", "après-midi"]
 WORDS = ["rendez-vous", "annuler", "conseiller", "oui", "non", "passer", "autre", "rappel",
          "e-mail", "mot de passe", "impôts", "CAF", "Ameli", "France Travail", "arnaque", "téléphone",
@@ -74,6 +76,15 @@ class Fields:
     call_status: str = ""
     duration: str = ""
     dial_status: str = ""
+
+
+def sms_number(settings) -> str:
+    """The number residents text and that texts them: the short code or TWILIO_FROM_NUMBER."""
+    return settings.sms_public_number or settings.twilio_from_number or settings.city_contact_phone
+
+
+def voice_number(settings) -> str:
+    return settings.voice_number or settings.city_contact_phone
 
 
 def read_fields(params: FormParams) -> Fields:
@@ -259,7 +270,7 @@ class TwilioVoiceInput(InputChannel):
         """The assistant's answer to `text`, spoken; links by SMS; handoff and menu when needed."""
         messages = await self.converse(on_new_message, caller, text, fields.call_sid)
         if not state.sms_to:  # a landline or a number that said STOP: promise no SMS
-            messages = [m for m in messages if m.get("text") != ALSO_BY_SMS]
+            messages = [m for m in messages if m.get("text") != also_by_sms_text()]  # actions/booking.py, after a booking
         spoken, names = spoken_messages(messages, bool(state.sms_to))
         if "utter_ask_human" in names:
             return await self.handoff(request, caller, state)
@@ -273,7 +284,7 @@ class TwilioVoiceInput(InputChannel):
                 choices = {k: {"payload": v, "title": item.titles.get(k, "")} for k, v in item.choices.items()}
         if links and state.sms_to:
             await asyncio.to_thread(self.send_links, state.sms_to, links)
-            says.append(texts.link_by_sms())
+            says.append(texts.link_by_sms(spoken_phone(sms_number(get_settings()))))
         if "utter_goodbye" in names:
             return Reply(says or [texts.goodbye()], listen=False)
         if "utter_ask_contact_phone" in names or any("numéro ne semble pas correct" in m.get("text", "")
@@ -308,7 +319,7 @@ class TwilioVoiceInput(InputChannel):
                          pending={"kind": "callback_number"})
         if decision.kind == "already":
             return Reply(lead + [texts.callback_already(decision.when), texts.anything_else()])
-        return Reply(lead + [texts.callback_noted(decision.when, decision.number)], listen=False)
+        return Reply(lead + [texts.callback_noted(decision.when, spoken_phone(decision.number) if decision.number else None)], listen=False)
 
     async def take_number(self, request, caller: Caller, state: CallState, said: str) -> Reply:
         """The number a hidden caller gave for the call-back, validated (bot/phones.py)."""
@@ -336,16 +347,18 @@ class TwilioVoiceInput(InputChannel):
         caller = calls.caller_of(fields.call_sid, fields.raw_from)
         silent = not fields.speech and not fields.digits
         state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=silent)
+        help_sms = texts.help_sms(settings.service_name, voice_number(settings))
         if state.turns > settings.voice_max_turns:
             if state.sms_to:
-                await asyncio.to_thread(reply, state.sms_to, texts.help_sms(), "voice_help")
+                await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help")
             return Reply([texts.too_long_goodbye(bool(state.sms_to))], listen=False)
         if silent:
             if state.silences >= 2:
                 if state.sms_to:
-                    await asyncio.to_thread(reply, state.sms_to, texts.help_sms(), "voice_help")
-                return Reply([texts.silent_goodbye(bool(state.sms_to))], listen=False)
-            return Reply([texts.not_heard(), state.last_prompt or texts.greeting()], state.choices,
+                    await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help")
+                goodbye = texts.silent_goodbye(bool(state.sms_to), spoken_phone(voice_number(settings)))
+                return Reply([goodbye], listen=False)
+            return Reply([texts.not_heard(), state.last_prompt or texts.greeting(settings.service_name)], state.choices,
                          mode=state.mode, pending=state.pending, keep_prompt=True,
                          expects_number=bool(state.pending and state.pending.get("kind") == "callback_number"))
 
@@ -369,8 +382,8 @@ class TwilioVoiceInput(InputChannel):
         if state.mode == "menu":
             return await self.menu(request, on_new_message, caller, state, digits, fields)
         if not digits:
-            return Reply([texts.not_heard(), state.last_prompt or texts.greeting()], state.choices,
-                         keep_prompt=True)
+            greeting = texts.greeting(get_settings().service_name)
+            return Reply([texts.not_heard(), state.last_prompt or greeting], state.choices, keep_prompt=True)
         if digits in state.choices:
             text = state.choices[digits]["payload"]
         else:
@@ -418,12 +431,14 @@ class TwilioVoiceInput(InputChannel):
     async def greet(self, request, fields: Fields) -> Reply:
         caller = calls.caller_of(fields.call_sid, fields.raw_from)
         first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller)
-        says = [texts.spoken_notice()] if first else [texts.no_recording()]
+        settings = get_settings()
+        says = ([spoken_notice_text(settings.service_name, settings.retention_conversation_days)] if first
+                else [texts.no_recording()])
         resumed = await self.resume(request, caller, bool(sms_to))
         if resumed is not None:
             return Reply(says + [texts.resume(), resumed.text],
                          {k: {"payload": v, "title": resumed.titles.get(k, "")} for k, v in resumed.choices.items()})
-        return Reply(says + [texts.greeting()])
+        return Reply(says + [texts.greeting(get_settings().service_name)])
 
     async def resume(self, request, caller: Caller, can_sms: bool) -> Spoken | None:
         """A call cut short in the middle of the questions: say the last question again."""
@@ -469,7 +484,7 @@ class TwilioVoiceInput(InputChannel):
                     await self.save(fields, answer)
             except Exception:  # the caller hears a kind sentence, never silence or a 5xx
                 log.exception("voice call %s could not be answered", fields.call_sid[:12])
-                answer = Reply([texts.technical_problem()], listen=False)
+                answer = Reply([texts.technical_problem(spoken_phone(get_settings().city_contact_phone))], listen=False)
             return xml(twiml(answer))
 
         @voice.route("/", methods=["GET"])

@@ -17,7 +17,7 @@ from opening_hours import OpeningHours, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.french import french_datetime
+from bot.texts.french import french_datetime
 from bot.handoff import upcoming_for_resident
 from bot.booking.slots import is_public_holiday
 from bot.booking.timeutil import as_utc, local, wall_to_utc
@@ -26,6 +26,7 @@ from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
 from bot.settings import get_settings
+from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
 from bot import handoff
 from bot.handoff.report import HandoffRequest
@@ -105,8 +106,8 @@ def when_text(session: Session, place: Place | None, now: datetime) -> str | Non
         return None
     moment, tz = found
     if moment <= as_utc(now) + timedelta(minutes=1):
-        return "aujourd'hui, pendant la permanence"
-    return f"à partir de {french_datetime(moment, tz)}"
+        return callback_today()
+    return callback_from(french_datetime(moment, tz))
 
 
 def open_callback(session: Session, resident: Resident) -> Ticket | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from bot.privacy.notice import notice_text
 from bot.proxies import trust_proxies
 from bot.settings import get_settings, require_safe_settings
+from bot.texts.privacy import notice_text
+from bot.texts.web import not_found_text
 
 STATIC = "/widget"
 # What the header's "Parler à un conseiller" button sends: a sentence the NLU
@@ -38,7 +39,7 @@ def widget_config() -> dict:
     return {
         "service_name": s.service_name,
         "city_name": s.city_name,
-        "notice": notice_text(),
+        "notice": notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
         "notice_url": s.privacy_notice_url,
         "human_request": HUMAN_REQUEST,
         "city_phone": s.city_contact_phone,
@@ -88,6 +89,6 @@ def create_app() -> Flask:
 
     @app.errorhandler(404)
     def not_found(_):
-        return "Cette page n'existe pas.", 404, {"Content-Type": "text/plain; charset=utf-8"}
+        return not_found_text(), 404, {"Content-Type": "text/plain; charset=utf-8"}
 
     return app

@@ -7,7 +7,7 @@ channel exists rather than the plain `rest` one:
 
 - the text goes through `screen_inbound` before Rasa sees it, so a card
   number or a password typed by a resident is never parsed, logged or stored;
-  the resident is warned (SECRET_WARNING) in the same answer;
+  the resident is warned (bot/texts/privacy.py) in the same answer;
 - the text is cleaned first (bot/text_cleaning.py: lone surrogates, NUL,
   control characters);
 - the conversation id must be `web:<uuid>`: a browser cannot write into an
@@ -35,25 +35,21 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.conversations import routing, widget
-from bot.privacy.screening import SECRET_WARNING, screen_inbound
-from bot.text_cleaning import clean_text
-from bot.web import deliveries
+from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
+from bot.text_cleaning import clean_text
+from bot.texts import privacy as privacy_texts
+from bot.texts import web as web_texts
+from bot.web import deliveries
 
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"\Aweb:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\Z")
 MAX_CHARS = 1000  # the widget's text field has the same limit
 
-EMPTY = "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."
-TOO_LONG = f"Votre message est trop long. Écrivez-le en moins de {MAX_CHARS} caractères, s'il vous plaît."
-BAD_REQUEST = "Je n'ai pas pu lire ce message. Rechargez la page, puis réessayez."
-IN_PROGRESS = "Votre message est bien arrivé. La réponse arrive, patientez un instant."
-
 
 def trouble() -> str:
-    phone = get_settings().city_contact_phone
-    return f"Désolé, je ne peux pas répondre pour le moment. Réessayez dans un moment, ou appelez la mairie au {phone}."
+    return web_texts.trouble_text(get_settings().city_contact_phone)
 
 
 def said(sender: str, *texts: str) -> list[dict]:
@@ -91,29 +87,29 @@ class WebInput(InputChannel):
             except Exception:  # malformed JSON: sanic raises InvalidUsage
                 body = None
             if not isinstance(body, dict):
-                return response.json(said("", BAD_REQUEST), status=400)
+                return response.json(said("", web_texts.bad_request_text()), status=400)
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or not SENDER.match(sender):
-                return response.json(said("", BAD_REQUEST), status=400)
+                return response.json(said("", web_texts.bad_request_text()), status=400)
             if isinstance(text, str):
                 text = clean_text(text)  # lone surrogates, NUL, controls: gone before anything reads it
             if not isinstance(text, str) or not text.strip():
-                return response.json(said(sender, EMPTY))
+                return response.json(said(sender, web_texts.empty_text()))
             if len(text) > MAX_CHARS:
-                return response.json(said(sender, TOO_LONG))
+                return response.json(said(sender, web_texts.too_long_text(MAX_CHARS)))
             message_id = body.get("message_id")
             if message_id is not None:
                 if not isinstance(message_id, str) or not deliveries.MESSAGE_ID.match(message_id):
-                    return response.json(said(sender, BAD_REQUEST), status=400)
+                    return response.json(said(sender, web_texts.bad_request_text()), status=400)
                 claim = await asyncio.to_thread(deliveries.claim, sender, message_id)
                 if not claim.new:
                     logger.info("web widget: %s sent the same message again", sender)
                     if claim.answer is None:  # still being answered: the widget retries shortly
-                        return response.json(said(sender, IN_PROGRESS), status=409)
+                        return response.json(said(sender, web_texts.in_progress_text()), status=409)
                     return response.json(claim.answer)
 
             screened = screen_inbound(text.strip())
-            warning = said(sender, SECRET_WARNING) if screened.had_secret else []
+            warning = said(sender, privacy_texts.secret_warning()) if screened.had_secret else []
             held = await routing.route(sender, screened.text, getattr(request.app.ctx, "agent", None))
             if not held.to_bot:  # a conseiller holds the conversation: the desk has the message
                 answer = warning + widget.held_answer(sender, held)

@@ -15,6 +15,7 @@ from bot.db import session_scope
 from bot.desk.models import AuditEntry, User
 from bot.residents import sms_conversation_id
 from bot.sms.models import OutboundMessage
+from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.tickets.models import Ticket, TicketEvent
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
 
@@ -62,7 +63,7 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     post_form(client, page, "/conversations/prendre", {"id": CONVERSATION, "ticket": str(ticket_id)})
 
     assert sms_bodies(desk_engine)[-1] == "Nadia, de l'equipe des conseillers numeriques, vous repond." \
-        or sms_bodies(desk_engine)[-1] == holds.holder_text("Nadia")
+        or sms_bodies(desk_engine)[-1] == holder_text("Nadia")
     hold = the_hold(desk_engine)
     assert hold.active and hold.ticket_id == ticket_id
 
@@ -77,7 +78,7 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     post_form(client, page, f"/conversations/{hold.id}/ecrire", {"texte": "Très bien, à mardi 14 h."})
     assert sms_bodies(desk_engine)[-1].startswith("Tres bien") or sms_bodies(desk_engine)[-1].startswith("Très bien")
     post_form(client, page, f"/conversations/{hold.id}/rendre", {})
-    assert sms_bodies(desk_engine)[-1] in (holds.RESUMED_TEXT, "L'assistant reprend la conversation.")
+    assert sms_bodies(desk_engine)[-1] in (resumed_text(), "L'assistant reprend la conversation.")
     assert not the_hold(desk_engine).active
     assert asyncio.run(routing.route(CONVERSATION, "bonjour")).to_bot is True
 
@@ -125,9 +126,9 @@ def test_the_hold_ends_after_human_hold_hours_without_activity(app, desk_engine)
         hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=holds.get_settings().human_hold_hours,
                                                                         minutes=1)
     route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?"))
-    assert route.to_bot is True and route.notices == [holds.RESUMED_TEXT]
+    assert route.to_bot is True and route.notices == [resumed_text()]
     assert the_hold(desk_engine).end_reason == "inactivity"
-    assert sms_bodies(desk_engine)[-1] == holds.RESUMED_TEXT
+    assert sms_bodies(desk_engine)[-1] == resumed_text()
     assert asyncio.run(routing.route(CONVERSATION, "bonjour")).notices == []  # told once
 
 
@@ -160,7 +161,7 @@ def test_outside_the_places_hours_the_resident_is_told_when_someone_answers(app,
         hold = holds.hold_row(session, CONVERSATION)
         hold.last_activity_at = monday_evening
         told = holds.resident_writes(session, hold, "bonsoir", now=monday_evening)
-        assert told == [holds.away_text("mardi 8 décembre à 9 h")]
+        assert told == [away_text("mardi 8 décembre à 9 h")]
         assert holds.resident_writes(session, hold, "encore moi", now=monday_evening) == []  # once
         tuesday_morning = datetime(2026, 12, 8, 9, 30, tzinfo=timezone.utc)
         assert holds.next_opening(session, hold, tuesday_morning) is None  # open: no notice
@@ -195,7 +196,7 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
         holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
     seen = held_messages(sender, 0)
     assert seen["held"] is True and seen["by"] == "Un conseiller"
-    assert [m["text"] for m in seen["messages"]] == [holds.holder_text("Un conseiller"),
+    assert [m["text"] for m in seen["messages"]] == [holder_text("Un conseiller"),
                                                      "Bonjour, je regarde votre question."]
     assert held_messages(sender, seen["last"])["messages"] == []
     assert held_messages("web:00000000-0000-4000-8000-000000000000", 0) == \

@@ -96,4 +96,4 @@ def test_notification_by_sms_goes_to_the_conseillers_phone(monkeypatch, desk_env
     with session_scope(desk_engine) as session:
         sent = session.execute(select(OutboundMessage).where(OutboundMessage.purpose == "notify")).scalars().all()
         assert len(sent) == 1 and sent[0].to_e164 == "+33698765432" and sent[0].to_e164 != RESIDENT_PHONE
-        assert f"Nouveau ticket n° {ticket_id}" in sent[0].body
+        assert f"Nouveau ticket {ticket_id} :" in sent[0].body

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.booking import ActionCancelAppointment
-from bot.booking.messages import confirmation_text
+from bot.texts.booking import confirmation_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.db import session_scope
 from bot.desk import PUBLIC_ENDPOINTS, create_app

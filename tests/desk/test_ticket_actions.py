@@ -138,3 +138,19 @@ def test_rescheduling_moves_the_appointment_frees_the_old_slot_and_texts_the_new
         body = session.execute(select(OutboundMessage.body).where(OutboundMessage.ticket_id == ticket_id)).scalar_one()
         assert body.startswith("Rendez-vous confirmé")
     assert "moved" in [k for k, _ in events(desk_engine, ticket_id)]
+
+
+def test_the_ticket_page_offers_the_catalogues_sms_templates_with_the_citys_number(app, desk_engine):
+    """bot/texts/desk.py's templates, with CITY_CONTACT_PHONE when the place has no number of its own."""
+    from html import unescape
+
+    from bot.settings import get_settings
+    from bot.texts.desk import TEMPLATE_TITLES
+
+    ticket_id, _ = make_booked_ticket(desk_engine)
+    client = logged_in(app, desk_engine, "nadia@metz.fr", "conseiller", "nadia")
+    page = unescape(client.get(f"/tickets/{ticket_id}").get_data(as_text=True))
+    for title in TEMPLATE_TITLES.values():
+        assert title in page
+    assert f"Merci de rappeler le {get_settings().city_contact_phone}." in page
+    assert "Rappel : rendez-vous " in page and "Pour annuler, répondez ANNULER." in page

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import handoff, migrate
-from bot.booking.messages import confirmation_text, duration_text, offer_text, slot_line
+from bot.texts.booking import confirmation_text, duration_text, offer_text, slot_line
 from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.booking.slots import next_slots
 from bot.db import make_engine, session_scope

@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import re
 
-from bot.privacy.notice import DELETE_KEYWORD, notice_text
 from bot.settings import get_settings
 from bot.sms.encoding import count_segments, is_gsm
+from bot.texts.privacy import DELETE_KEYWORD
+from bot.texts.privacy import notice_text as notice_of
+
+
+def notice_text() -> str:
+    """The notice as the channels say it: from the settings (bot/sms/intake.py, bot/web/app.py)."""
+    s = get_settings()
+    return notice_of(s.service_name, s.retention_conversation_days, s.privacy_notice_url)
 
 
 def test_the_notice_says_what_why_how_long_how_to_erase_with_the_link():

@@ -15,11 +15,12 @@ from bot.handoff import book
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
 from bot.privacy.hashing import phone_hash
-from bot.privacy.screening import SECRET_WARNING
 from bot.residents import Resident, sms_conversation_id
-from bot.sms import texts
 from bot.sms.encoding import normalise
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
+from bot.settings import get_settings
+from bot.texts import sms as texts
+from bot.texts.privacy import secret_warning
 from bot.tickets.models import Ticket, TicketEvent
 from tests.sms.live import (STATUS, WEBHOOK, inbound_params, new_sms, post, sms_to, status_callback, text,
                             twilio_signature)
@@ -119,16 +120,16 @@ def test_keywords_and_messages_the_assistant_cannot_read_get_kind_answers(live_b
     # A long story is not refused: a short word first, then the assistant reads it whole.
     assert long[0] == sms(texts.too_long_text()) and len(long) >= 2
     english = say(bot, phone, "Hello, I need help with my email please")
-    assert english == [sms(texts.french_only_text())] and "03 87 55 50 00" in english[0]
+    assert english == [sms(texts.french_only_text(get_settings().city_contact_phone))] and "03 87 55 50 00" in english[0]
     # French SMS shorthand is read by the assistant, not called foreign.
     shorthand = say(bot, phone, "jai pa compri")
-    assert shorthand and sms(texts.french_only_text()) not in shorthand
+    assert shorthand and sms(texts.french_only_text(get_settings().city_contact_phone)) not in shorthand
     # A picture with a caption: the caption is still read.
     caption = say(bot, phone, "bonjour", num_media=1)
     assert caption[0] == sms(texts.media_text()) and len(caption) >= 2
     # A secret is masked and the person warned.
     secret = say(bot, phone, "mon mot de passe est Soleil2024")
-    assert secret[0] == sms(SECRET_WARNING)
+    assert secret[0] == sms(secret_warning())
 
 
 def test_rate_limit_answers_once_then_stays_silent(live_bot):
@@ -140,7 +141,7 @@ def test_rate_limit_answers_once_then_stays_silent(live_bot):
             s.add(InboundMessage(message_sid=f"SMflood{i}{uuid.uuid4().hex[:8]}", from_hash=phone_hash(phone)))
     engine.dispose()
     over = say(bot, phone, "bonjour")
-    assert over == [sms(texts.rate_limited_text())]
+    assert over == [sms(texts.rate_limited_text(get_settings().city_contact_phone))]
     assert say(bot, phone, "bonjour") == []
     assert say(bot, number(5), "bonjour")  # other numbers are not affected
 
@@ -208,7 +209,7 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
 
     # STOP: one confirmation, then nothing, reminders included, until START.
     stop = say(bot, phone, "Stop")
-    assert stop == [sms(texts.stop_confirmation())]
+    assert stop == [sms(texts.stop_confirmation(get_settings().service_name))]
     assert say(bot, phone, "bonjour") == []
     with session_scope(engine) as s:
         slot = offer_slots(s, thematique=None, neighbourhood="Borny", preferred=None,

@@ -5,7 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.voice import texts
+from bot.texts import voice as texts
+from bot.texts.privacy import spoken_notice_text
 from bot.voice.channel import Reply, twiml
 from bot.voice.coverage import coverage, domain_responses
 from bot.voice.listening import is_hidden, match_choice, said_number, wants_human
@@ -85,7 +86,7 @@ def test_the_line_knows_hidden_numbers_and_requests_for_a_person():
 
 
 def test_every_gather_and_say_is_french_and_nothing_is_recorded():
-    body = twiml(Reply([texts.greeting(), texts.spoken_notice()], {"1": {"payload": "1", "title": "Oui"}}))
+    body = twiml(Reply([texts.greeting("Aide numérique de Metz"), spoken_notice_text("Aide numérique de Metz", 90)], {"1": {"payload": "1", "title": "Oui"}}))
     root = ET.fromstring(body)
     gather = root.find("Gather")
     assert gather.get("language") == "fr-FR" and gather.get("input") == "speech dtmf"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.privacy.notice import notice_text
+from bot.texts.privacy import notice_text
 from bot.settings import get_settings
 from bot.web.app import create_app
 
@@ -40,7 +40,8 @@ def test_widget_files_and_config_are_served_for_other_sites():
     response = c.get("/widget/config.json")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     config = response.get_json()
-    assert config["notice"] == notice_text()
+    s = get_settings()
+    assert config["notice"] == notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url)
     assert config["service_name"] == get_settings().service_name
     assert config["human_request"] == "Je veux parler à un conseiller"
 

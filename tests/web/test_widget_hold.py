@@ -16,6 +16,7 @@ from bot.conversations.models import ConversationMessage
 from bot.db import make_engine, session_scope
 from bot.desk.accounts import create_user
 from bot.desk.models import User
+from bot.texts.holds import resumed_text
 from tests.web.widget_driver import bot_messages, launcher, textbox, type_and_send
 
 POLL_TIMEOUT_MS = 90_000
@@ -72,7 +73,7 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
     # Handed back: the widget says so, and the assistant answers the next message.
     with session_scope(engine) as session:
         holds.hand_back(session, holds.hold_row(session, sender), session.get(User, user_id))
-    expect(bot_messages(page).last).to_contain_text(holds.RESUMED_TEXT, timeout=POLL_TIMEOUT_MS)
+    expect(bot_messages(page).last).to_contain_text(resumed_text(), timeout=POLL_TIMEOUT_MS)
     expect(holder).to_be_hidden()
     assert "Bonjour" in type_and_send(page, "Bonjour")
     engine.dispose()

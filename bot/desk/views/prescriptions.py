@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot import handoff
-from bot.booking.messages import slot_line
+from bot.texts.booking import slot_line
 from bot.booking.offer import offer_slots
 from bot.coop import THEMATIQUES
 from bot.desk import db

@@ -1,7 +1,7 @@
 """Tickets: the list, the detail page and every action on a ticket."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +12,6 @@ from bot.booking.timeutil import as_utc
 from bot.desk import db
 from bot.desk.coop import STATUS_LABELS, OutcomeError
 from bot.desk.scope import can_see_ticket, tickets_query
-from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.desk.ticket_actions import (
     ACTION_LABELS, DeskAction, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone,
     text_resident,
@@ -22,6 +21,7 @@ from bot.handoff import SlotTaken, TooManyAppointments
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.sms.models import OutboundMessage
+from bot.texts.desk import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.tickets.models import Ticket
 
 bp = Blueprint("tickets", __name__)
@@ -49,8 +49,9 @@ def ticket_context(ticket: Ticket) -> dict:
     if isinstance(materiel, list):  # the recorded outcome holds a list
         materiel = materiel[0] if materiel else None
     templates = {}
+    city_phone = current_app.config["DESK_SETTINGS"].city_contact_phone  # read by the app factory
     for name in TEMPLATE_TITLES:
-        text = template_text(name, place=place, start=appointment.start if appointment else None,
+        text = template_text(name, city_phone=city_phone, place=place, start=appointment.start if appointment else None,
                              thematique=ticket.thematique, materiel=materiel if isinstance(materiel, str) else None)
         if text:
             templates[name] = text

@@ -1,4 +1,4 @@
-"""The SMS texts of a booking: the offer, the confirmation, the reminder.
+"""The texts of a booking: the offer, the confirmation, the cancellation (the reminder: reminders.py).
 
 Short, plain French; the confirmation says where, when, what to bring and how to cancel.
 A workshop (atelier collectif, a permanence of kind "atelier") is offered and
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from bot.booking.french import french_datetime
-from bot.booking.slots import Slot
 from bot.coop import Materiel
-from bot.places.models import Permanence, Place
+from bot.texts import _samples as sample
+from bot.texts.french import french_datetime
 
+# `place`, `permanence` and `slot` below are bot.places.models' Place and Permanence and
+# bot.booking.slots' Slot: read, never imported (the texts import no area of bot).
 WORKSHOP = "atelier"
 
 # What to bring, by thematique: papers, then the name of the account the démarche uses.
@@ -51,7 +52,7 @@ def what_to_bring(thematique: str | None, materiel: str | None = None, *, has_lo
     return ", ".join(things) or DEFAULT_THINGS[0]
 
 
-def is_workshop(permanence: Permanence | None) -> bool:
+def is_workshop(permanence=None) -> bool:
     return permanence is not None and permanence.kind == WORKSHOP
 
 
@@ -63,24 +64,24 @@ def duration_text(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def workshop_title(permanence: Permanence) -> str:
+def workshop_title(permanence) -> str:
     """The workshop's title without its own leading "Atelier :"."""
     return re.sub(r"^\s*atelier\s*(collectif)?\s*:\s*", "", permanence.title or "", flags=re.IGNORECASE).strip()
 
 
-def workshop_name(permanence: Permanence) -> str:
+def workshop_name(permanence) -> str:
     """ "Atelier collectif « bien utiliser son smartphone », 1 h 30"."""
     title = workshop_title(permanence)
     named = f"Atelier collectif « {title} »" if title else "Atelier collectif"
     return f"{named}, {duration_text(permanence.slot_minutes)}"
 
 
-def slot_line(number: int, slot: Slot, place: Place, permanence: Permanence | None = None) -> str:
+def slot_line(number: int, slot, place, permanence=None) -> str:
     line = f"{number}. {french_datetime(slot.start, place.timezone)}, {place.nom}"
     return f"{line}, en groupe" if is_workshop(permanence) else line
 
 
-def offer_text(lines: list[str], permanence: Permanence | None = None) -> str:
+def offer_text(lines: list[str], permanence=None) -> str:
     intro = "Voici les prochains rendez-vous :\n"
     if is_workshop(permanence):
         intro = f"{workshop_name(permanence)}, en groupe. Prochaines séances :\n"
@@ -88,8 +89,8 @@ def offer_text(lines: list[str], permanence: Permanence | None = None) -> str:
             + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle.")
 
 
-def confirmation_text(place: Place, start_utc, thematique: str | None, materiel: str | None,
-                      permanence: Permanence | None = None, *, has_login: str | None = None,
+def confirmation_text(place, start_utc, thematique: str | None, materiel: str | None,
+                      permanence=None, *, has_login: str | None = None,
                       has_email: str | None = None) -> str:
     things = what_to_bring(thematique, materiel, has_login=has_login, has_email=has_email)
     what = "Rendez-vous confirmé"
@@ -103,12 +104,76 @@ def confirmation_text(place: Place, start_utc, thematique: str | None, materiel:
     )
 
 
-def reminder_text(place: Place, start_utc) -> str:
-    return (
-        f"Rappel : rendez-vous {french_datetime(start_utc, place.timezone)}, "
-        f"{place.nom}, {place.adresse}. Pour annuler, répondez ANNULER."
-    )
-
-
 def cancellation_text() -> str:
     return "Votre rendez-vous est annulé. Écrivez RDV pour en prendre un autre."
+
+
+def already_booked_text(count) -> str:
+    return f"Vous avez déjà {count} rendez-vous prévus. Écrivez ANNULER pour en annuler un."
+
+
+def slot_not_understood_text() -> str:
+    return "Je n'ai pas compris. Répondez 1, 2 ou 3, AUTRE ou RAPPEL."
+
+
+def other_times_text() -> str:
+    return "Voici d'autres horaires."
+
+
+def already_in_workshop_text() -> str:
+    return "Vous avez déjà une place à cet atelier. Voici d'autres horaires."
+
+
+def slot_taken_text() -> str:
+    return "Ce créneau vient d'être pris. Voici d'autres horaires."
+
+
+def also_by_sms_text() -> str:
+    return "Vous le recevez aussi par SMS."
+
+
+def other_times_button() -> str:
+    """The offer's button (by SMS, the line AUTRE of offer_text)."""
+    return "Autres horaires"
+
+
+def callback_button() -> str:
+    """The offer's button (by SMS, the line RAPPEL of offer_text)."""
+    return "Être rappelé"
+
+
+def appointments_text(lines: list[str]) -> str:
+    """ "c'est quand mon rendez-vous ?": each line is appointment_line()."""
+    intro = "Votre rendez-vous :" if len(lines) == 1 else "Vos rendez-vous :"
+    return intro + "\n" + "\n".join(lines) + "\nPour annuler, répondez ANNULER."
+
+
+def appointment_line(place, start_utc) -> str:
+    return f"{french_datetime(start_utc, place.timezone)}, {place.nom}, {place.adresse}"
+
+
+def _offer_lines(permanence=None) -> list[str]:
+    names = ["Mairie de quartier de La Patrotte", "Médiathèque Verlaine (Pontiffroy)",
+             "Mairie de quartier de Bellecroix"]
+    return [slot_line(i, sample.Slot(), sample.Place(nom=name), permanence) for i, name in enumerate(names, 1)]
+
+
+EXAMPLES = {
+    "offer": lambda: offer_text(_offer_lines()),
+    "offer[atelier]": lambda: offer_text(_offer_lines(sample.WORKSHOP), sample.WORKSHOP),
+    **{f"confirmation[{thematique or 'autre'}]":
+       (lambda thematique=thematique: confirmation_text(sample.PLACE, sample.START, thematique, "ordinateur"))
+       for thematique in [None, *WHAT_TO_BRING]},
+    "confirmation[atelier]": lambda: confirmation_text(sample.PLACE, sample.START, None, "telephone",
+                                                       sample.WORKSHOP),
+    "cancellation": cancellation_text,
+    "already_booked": lambda: already_booked_text(3),
+    "slot_not_understood": slot_not_understood_text,
+    "other_times": other_times_text,
+    "already_in_workshop": already_in_workshop_text,
+    "slot_taken": slot_taken_text,
+    "also_by_sms": also_by_sms_text,
+    "other_times_button": other_times_button,
+    "callback_button": callback_button,
+    "appointments": lambda: appointments_text([appointment_line(sample.PLACE, sample.START)] * 2),
+}
