@@ -1,6 +1,6 @@
 """`python -m bot purge [--now ISO] [--every SECONDS]`: apply the retention periods.
 
-Deletes or anonymises what is older than RETENTION_*_DAYS (bot/privacy/retention.py)
+Deletes or anonymises what is older than RETENTION_*_DAYS (bot/data_rights/retention.py)
 and prints what it did. Idempotent: `make run` runs it daily in a loop; in
 production run it from cron or a timer.
 """
@@ -10,7 +10,7 @@ from bot.cli.jobs import job_parser, run_job
 from bot.settings import require_safe_settings
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
-from bot.privacy.retention import purge
+from bot.data_rights.retention import purge
 
 
 def purge_once(now) -> str:

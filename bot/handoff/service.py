@@ -272,7 +272,7 @@ def release_reminder(session: Session, appointment_id: int) -> None:
 def strip_personal_fields(session: Session, ticket: Ticket, *, triage_keys: tuple[str, ...],
                           report_keys: tuple[str, ...], event_keys: tuple[str, ...]) -> bool:
     """Keep only these keys of the triage, the report and the events' details; drop the transcript.
-    The privacy policy (which keys) is bot/privacy/anonymise.py's; True if anything changed."""
+    The privacy policy (which keys) is bot/data_rights/anonymise.py's; True if anything changed."""
     def keep(data: dict | None, keys: tuple[str, ...]) -> dict:
         return {key: value for key, value in (data or {}).items() if key in keys}
 

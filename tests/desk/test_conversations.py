@@ -205,9 +205,9 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
 
 
 def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine):
-    from bot.privacy.erasure import erase_phone
-    from bot.privacy.export import export_for_phone
-    from bot.privacy.retention import purge
+    from bot.data_rights.erasure import erase_phone
+    from bot.data_rights.export import export_for_phone
+    from bot.data_rights.retention import purge
 
     make_booked_ticket(desk_engine)
     take(app, desk_engine)

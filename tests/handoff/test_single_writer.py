@@ -16,8 +16,8 @@ from bot.booking.models import Appointment, SlotSeat
 from bot.db import session_scope
 from bot.desk import permanence_admin, ticket_actions
 from bot.places.models import Place
-from bot.privacy.erasure import erase_phone
-from bot.privacy.retention import purge
+from bot.data_rights.erasure import erase_phone
+from bot.data_rights.retention import purge
 from bot.reminders import send_due_reminders
 from bot.residents import resident_for_phone
 from bot.settings import ROOT

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.booking.models import AppointmentStatus
 from bot.db import session_scope
 from bot.desk.models import AuditEntry, LoginAttempt
-from bot.privacy.retention import purge
+from bot.data_rights.retention import purge
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage

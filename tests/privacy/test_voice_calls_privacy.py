@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.db import session_scope
-from bot.privacy.erasure import erase_conversation, erase_phone
-from bot.privacy.export import export_for_phone
+from bot.data_rights.erasure import erase_conversation, erase_phone
+from bot.data_rights.export import export_for_phone
 from bot.privacy.hashing import keyed_hash, phone_hash
-from bot.privacy.retention import purge
+from bot.data_rights.retention import purge
 from bot.residents import resident_for_conversation, resident_for_phone, sms_conversation_id
 from bot.voice.models import VoiceCall
 

@@ -32,10 +32,10 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
-from bot.privacy.anonymise import (
+from bot.data_rights.anonymise import (
     ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
 )
-from bot.privacy.conversations import conversations_idle_since, delete_conversations
+from bot.data_rights.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident
 from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage

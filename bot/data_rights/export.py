@@ -19,8 +19,8 @@ import bot.schema  # noqa: F401  (every mapped class, for the relationships)
 from bot.booking.models import Appointment
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.places.models import Place
-from bot.privacy.conversations import conversation_messages
-from bot.privacy.erasure import residents_for_phone
+from bot.data_rights.conversations import conversation_messages
+from bot.data_rights.erasure import residents_for_phone
 from bot.privacy.hashing import phone_hash
 from bot.residents import sms_conversation_id
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
