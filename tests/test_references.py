@@ -21,7 +21,7 @@ REFERENCES = ROOT / "data" / "references.yml"
 # Python modules whose strings are sent to residents.
 MESSAGE_MODULES = [
     "bot/booking/messages.py",
-    "bot/places/answers.py",
+    "bot/answers/places.py",
     "bot/privacy/notice.py",
     "bot/sms/opt_out.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "actions").glob("*.py")),

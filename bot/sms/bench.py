@@ -61,7 +61,7 @@ def domain_entries(domain_dir: Path | None = None) -> list[Entry]:
 
 
 def _sample_places():
-    from bot.places.loader import read_places_file
+    from bot.places.file import read_places_file
     from bot.places.models import Place
 
     data = read_places_file(get_settings().places_file)
