@@ -1,6 +1,6 @@
 """What happens to an inbound SMS before (and after) the assistant reads it.
 
-The channel (bot/sms/channel.py) stays thin: it checks the signature, then
+The channel (bot/sms_channel.py) stays thin: it checks the signature, then
 calls `take_in` and, when there is something to read, the assistant, then
 `send_replies`. Both functions block (database, Twilio API): the channel runs
 them in a worker thread. Order of the checks:

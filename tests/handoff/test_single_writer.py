@@ -12,12 +12,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot import handoff
 from bot.booking.models import Appointment, SlotSeat
+from bot.data_rights.erasure import erase_phone
+from bot.data_rights.retention import purge
 from bot.db import session_scope
 from bot.desk import permanence_admin, ticket_actions
 from bot.places.models import Place
-from bot.data_rights.erasure import erase_phone
-from bot.data_rights.retention import purge
 from bot.reminders import send_due_reminders
 from bot.residents import resident_for_phone
 from bot.settings import ROOT
@@ -139,7 +140,7 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         message = s.execute(select(OutboundMessage).where(OutboundMessage.purpose == "confirmation")).scalars().first()
         message.twilio_sid = "SM" + "f" * 32
     with session_scope(city_db) as s:
-        apply_status(s, "SM" + "f" * 32, "failed", "30003")
+        apply_status(s, "SM" + "f" * 32, "failed", "30003", on_failure=handoff.flag_sms_failure)
     later = book_by_sms(city_db, sender, third.as_dict())
     with session_scope(city_db) as s:
         start = s.get(Appointment, later).start

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
+from bot.handoff import book, flag_sms_failure
+from bot.privacy.hashing import phone_hash
 from bot.reminders import send_due_reminders
 from bot.sms import choices
 from bot.sms.models import InboundMessage, OutboundMessage, PendingChoices
@@ -18,10 +19,9 @@ from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
-from bot.privacy.hashing import phone_hash
 from bot.tickets.models import Ticket, TicketEvent
-from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place, make_resident
+from tests.handoff.builders import create_ticket
 from tests.twilio_edge import RecordingHttpClient
 
 PHONE = "+33612345678"
@@ -130,10 +130,10 @@ def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
     ticket_id, reminder_sid, answer_sid = ids
     with session_scope(engine) as s:
         assert apply_status(s, reminder_sid, "sent").status == "sent"
-        assert apply_status(s, reminder_sid, "undelivered", "30003").status == "undelivered"
+        assert apply_status(s, reminder_sid, "undelivered", "30003", on_failure=flag_sms_failure).status == "undelivered"
         assert apply_status(s, reminder_sid, "sent").status == "undelivered"  # late, out of order
-        assert apply_status(s, reminder_sid, "failed", "30003").status == "failed"
-        assert apply_status(s, answer_sid, "failed", "30005").status == "failed"
+        assert apply_status(s, reminder_sid, "failed", "30003", on_failure=flag_sms_failure).status == "failed"
+        assert apply_status(s, answer_sid, "failed", "30005", on_failure=flag_sms_failure).status == "failed"
         assert apply_status(s, "SMunknown", "delivered") is None
         assert apply_status(s, answer_sid, "nonsense") is None  # an unknown status changes nothing
     with session_scope(engine) as s:
