@@ -1,6 +1,6 @@
 """A conseiller holds a resident's conversation: the one writer of holds and of their messages.
 
-While a conversation is held, the channels (bot/sms/channel.py, bot/web/channel.py)
+While a conversation is held, the channels (bot/sms_channel.py, bot/web/channel.py)
 do not give the resident's messages to Rasa: they store them here for the desk
 (bot/conversations/routing.py decides). Rasa's tracker is never touched, so when
 the hold ends the assistant carries on from the state it had, whichever Rasa
@@ -15,7 +15,7 @@ desk's inbox), so no job is needed. The resident is told once at each end:
 "L'assistant reprend la conversation."
 
 Every text is masked (bot/privacy/screening.py) before storage. Takeovers,
-messages and hand-backs go to the desk's audit log (bot/desk/audit.py) and to
+messages and hand-backs go to the desk's audit log (bot/staff/audit.py) and to
 the ticket's history (bot.handoff.record_conversation_event), without their text.
 """
 from __future__ import annotations
@@ -27,17 +27,18 @@ from opening_hours import OpeningHours
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import handoff, mail
 from bot.booking.french import french_datetime
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.desk.audit import audit
 from bot.places.models import Permanence, Place
 from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
 from bot.settings import get_settings
 from bot.sms.outbound import send_sms
+from bot.staff.audit import audit
+from bot.staff.models import User
 from bot.tickets.models import Ticket
-from bot import handoff
 
 log = logging.getLogger(__name__)
 
@@ -291,8 +292,6 @@ def _permanences(session: Session, hold: ConversationHold) -> list[Permanence]:
     query = select(Permanence).join(Place).where(Permanence.active.is_(True), Place.active.is_(True))
     if hold.place_id:
         return list(session.execute(query.where(Permanence.place_id == hold.place_id)).scalars())
-    from bot.desk.models import User
-
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is not None and user.conseiller_id:
         return list(session.execute(query.where(Permanence.conseiller_id == user.conseiller_id)).scalars())
@@ -326,9 +325,6 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
 # --- notifying the holder (bot/desk/notify.py's senders, no resident data) ------------
 
 def notify_holder(session: Session, hold: ConversationHold) -> str:
-    from bot.desk import notify
-    from bot.desk.models import User
-
     settings = get_settings()
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is None or settings.desk_notify_channel == "none":
@@ -341,7 +337,7 @@ def notify_holder(session: Session, hold: ConversationHold) -> str:
             address = (conseiller.email if conseiller is not None and conseiller.email else None) or user.email
             if not settings.smtp_host:
                 return "skipped"
-            notify.send_email(settings, [address], f"Nouveau message (conversation n° {hold.id})",
+            mail.send_email(settings, [address], f"Nouveau message (conversation n° {hold.id})",
                               f"Bonjour,\n\n{text}\n\nRépondre : {link}\n")
             return "sent"
         if conseiller is not None and conseiller.phone_e164:

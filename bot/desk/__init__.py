@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        from bot.desk.models import User
+        from bot.staff.models import User
 
         user = db().get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None

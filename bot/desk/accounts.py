@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.desk.models import ROLES, LoginAttempt, LoginLock, User
+from bot.staff.models import ROLES, LoginAttempt, LoginLock, User
 from bot.privacy.hashing import keyed_hash
 from bot.places.models import Conseiller
 from bot.settings import get_settings

@@ -15,7 +15,6 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,10 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking.french import french_datetime
 from bot.booking.models import Appointment
 from bot.desk.coop import thematique_label
-from bot.desk.models import TicketNotification, User
+from bot.mail import send_email
 from bot.places.models import Conseiller, Permanence, Place
 from bot.settings import Settings, get_settings
 from bot.sms.outbound import send_sms
+from bot.staff.models import TicketNotification, User
 from bot.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -76,20 +76,6 @@ def summary(session: Session, ticket: Ticket) -> str:
 
 def ticket_link(settings: Settings, ticket_id: int) -> str:
     return f"{settings.desk_public_url.rstrip('/')}/tickets/{ticket_id}"
-
-
-def send_email(settings: Settings, to: list[str], subject: str, body: str) -> None:
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = ", ".join(to)
-    message["Subject"] = subject
-    message.set_content(body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(message)
 
 
 def claim(factory: sessionmaker, ticket_id: int, channel: str) -> bool:

@@ -12,11 +12,17 @@ from bot.conversations import routing
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.conversations.widget import held_messages
 from bot.db import session_scope
-from bot.desk.models import AuditEntry, User
 from bot.residents import sms_conversation_id
 from bot.sms.models import OutboundMessage
+from bot.staff.models import AuditEntry, User
 from bot.tickets.models import Ticket, TicketEvent
-from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
+from tests.desk.conftest import (
+    RESIDENT_PHONE,
+    login,
+    make_booked_ticket,
+    make_user,
+    post_form,
+)
 
 CONVERSATION = sms_conversation_id(RESIDENT_PHONE)
 
@@ -170,10 +176,10 @@ def test_a_new_resident_message_notifies_the_holder_without_resident_data(app, d
     make_booked_ticket(desk_engine)
     take(app, desk_engine)
     sent = []
-    from bot.desk import notify
+    from bot import mail
     monkeypatch.setenv("SMTP_HOST", "smtp.metz.test")
     holds.get_settings.cache_clear()
-    monkeypatch.setattr(notify, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
+    monkeypatch.setattr(mail, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
     try:
         asyncio.run(routing.route(CONVERSATION, "mon code est 123456 et je m'appelle Marie"))
         asyncio.run(routing.route(CONVERSATION, "vous êtes là ?"))  # unread already: no second e-mail

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.cli.notify import main as notify_cli
 from bot.db import session_factory, session_scope
-from bot.desk.models import TicketNotification
+from bot.staff.models import TicketNotification
 from bot.desk.notify import notify_new_tickets
 from bot.places.models import Conseiller
 from bot.settings import reload_settings

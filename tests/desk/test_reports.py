@@ -14,7 +14,7 @@ from bot.db import session_scope
 from bot.desk.accounts import check_password
 from bot.desk.coop import CSV_COLUMNS
 from bot.desk.reports import _safe_cell
-from bot.desk.models import User
+from bot.staff.models import User
 from bot.settings import ROOT
 from tests.desk.conftest import login, make_booked_ticket, make_user, post_form
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.booking.models import AppointmentStatus
 from bot.db import session_scope
-from bot.desk.models import AuditEntry, LoginAttempt
+from bot.staff.models import AuditEntry, LoginAttempt
 from bot.data_rights.retention import purge
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, get_settings

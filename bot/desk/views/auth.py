@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from bot.desk import client_ip, db
 from bot.desk.accounts import begin_attempt, finish_attempt
-from bot.desk.audit import audit
+from bot.staff.audit import audit
 
 bp = Blueprint("auth", __name__)
 

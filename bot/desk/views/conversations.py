@@ -18,7 +18,7 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.desk import client_ip, db
 from bot.desk.scope import can_see_conversation, can_see_ticket, visible_place_ids
 from bot.desk.views import log
-from bot.data_rights.conversations import EVENTS, events_table_exists
+from bot.privacy.conversations import EVENTS, events_table_exists
 from bot.privacy.redaction import redact
 from bot.tickets.models import Ticket
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot.desk import db
-from bot.desk.models import AuditEntry
+from bot.staff.models import AuditEntry
 from bot.desk.reports import activities_csv, activity_rows, bar_chart_svg, statistics
 from bot.desk.scope import tickets_query
 from bot.desk.views import log, require_coordinateur
