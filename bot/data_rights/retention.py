@@ -26,19 +26,22 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import bot.schema  # noqa: F401  (every mapped class, for the relationships)
-
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
 from bot.data_rights.anonymise import (
-    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
+    ERASED_CONVERSATION_PREFIX,
+    ERASED_HASH,
+    ERASED_TEXT,
+    anonymise_outbound,
+    anonymise_resident,
+    anonymise_ticket,
 )
-from bot.data_rights.conversations import conversations_idle_since, delete_conversations
+from bot.privacy.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident
 from bot.settings import Settings, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
+from bot.staff.models import AuditEntry, LoginAttempt, LoginLock
 from bot.tickets.models import Ticket
 from bot.voice.calls import purge_calls
 from bot.web import deliveries
