@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.booking.slots import Slot, next_slots
+from bot.booking.slots import BookingWindow, Slot, next_slots
 from bot.booking.timeutil import as_utc
 from bot.places.lookup import find_places
 from bot.places.models import Permanence
@@ -41,6 +41,7 @@ def offer_slots(
     kind: str = "individuel",
     exclude: list[str] | tuple[str, ...] = (),
     now: datetime | None = None,
+    window: BookingWindow = BookingWindow(),
 ) -> Offer:
     places = find_places(session, known(neighbourhood) or "")
     place_ids = [p.id for p in places] or None
@@ -60,7 +61,7 @@ def offer_slots(
             # When no permanence lists the thematique, any conseiller can help.
             slots = next_slots(
                 session, now=now, thematique=topic, place_ids=ids, preferred=pref,
-                kind=kind, limit=OFFER_SIZE, exclude=tuple(exclude),
+                kind=kind, limit=OFFER_SIZE, exclude=tuple(exclude), window=window,
             )
             if slots:
                 return Offer(slots, relaxed)
