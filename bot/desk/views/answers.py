@@ -21,9 +21,8 @@ from bot.answers import store
 from bot.answers.checks import SMS_CHANNEL
 from bot.answers.models import AnswerReference
 from bot.answers.usage import due_answers, due_places, mark_place_checked, sent_counts
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.views import actor, log, require_coordinateur
-from bot.settings import get_settings
 
 bp = Blueprint("answers", __name__)
 
@@ -82,7 +81,7 @@ def _render_editor(answer, texts: list[str], sources: list[str], reports=None, p
         "answer.html", title=f"Réponse {answer.key}", answer=answer, texts=texts, sources=sources,
         labels=[variation_label(v) for v in answer.variations], reports=reports, problems=problems or [],
         history=store.history(session, answer.key), uses=sent_counts(session).get(answer.key, 0),
-        form=request.form, review_days=get_settings().answer_review_days)
+        form=request.form, review_days=desk_settings().answer_review_days)
     return page, status, {"Content-Security-Policy": EDITOR_CSP}
 
 
@@ -178,7 +177,7 @@ def mark_checked():
 @bp.route("/revue")
 def review():
     session = db()
-    days = get_settings().answer_review_days
+    days = desk_settings().answer_review_days
     counts = sent_counts(session)
     return render_template("review.html", title="À vérifier", days=days,
                            answers=due_answers(session, days, counts), places=due_places(session, days))
