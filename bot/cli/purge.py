@@ -7,15 +7,16 @@ production run it from cron or a timer.
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
-from bot.settings import require_safe_settings
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
-from bot.data_rights.retention import purge
+from bot.settings import get_settings, require_safe_settings
 
 
 def purge_once(now) -> str:
+    policy = RetentionPolicy.of(get_settings())
     with session_scope() as session:
-        return f"purge: {purge(session, now=now).summary()}"
+        return f"purge: {purge(session, now=now, policy=policy).summary()}"
 
 
 def main(argv: list[str]) -> int:

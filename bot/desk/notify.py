@@ -25,7 +25,7 @@ from bot.booking.models import Appointment
 from bot.desk.coop import thematique_label
 from bot.mail import send_email
 from bot.places.models import Conseiller, Permanence, Place
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.sms.outbound import send_sms
 from bot.staff.models import TicketNotification, User
 from bot.tickets.models import Ticket
@@ -119,9 +119,9 @@ def deliver(session: Session, settings: Settings, ticket: Ticket) -> tuple[str, 
     return ("sent" if ok else "failed"), f"{len(ok)} SMS"
 
 
-def notify_new_tickets(factory: sessionmaker, now: datetime | None = None) -> int:
-    """Notify every recent ticket not notified yet; returns how many were sent."""
-    settings = get_settings()
+def notify_new_tickets(factory: sessionmaker, settings: Settings, now: datetime | None = None) -> int:
+    """Notify every recent ticket not notified yet (DESK_NOTIFY_*, SMTP_*: `settings`, read by the notify
+    job); returns how many were sent."""
     if settings.desk_notify_channel not in CHANNELS:
         raise ValueError(f"DESK_NOTIFY_CHANNEL must be one of {', '.join(CHANNELS)}")
     now = now or datetime.now(timezone.utc)

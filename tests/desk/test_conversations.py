@@ -213,7 +213,8 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
 def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine):
     from bot.data_rights.erasure import erase_phone
     from bot.data_rights.export import export_for_phone
-    from bot.data_rights.retention import purge
+    from bot.data_rights.retention import RetentionPolicy, purge
+    from bot.settings import get_settings
 
     make_booked_ticket(desk_engine)
     take(app, desk_engine)
@@ -236,6 +237,6 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
         holds.hand_back(session, hold, user)
     later = datetime.now(timezone.utc) + timedelta(days=holds.get_settings().retention_conversation_days + 1)
     with session_scope(desk_engine) as session:
-        report = purge(session, now=later)
+        report = purge(session, now=later, policy=RetentionPolicy.of(get_settings()))
         assert report.held_messages_deleted == 2 and report.holds_deleted == 1
-        assert purge(session, now=later).held_messages_deleted == 0
+        assert purge(session, now=later, policy=RetentionPolicy.of(get_settings())).held_messages_deleted == 0

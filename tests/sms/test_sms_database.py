@@ -12,7 +12,8 @@ from bot.booking.timeutil import as_utc
 from bot.db import session_scope
 from bot.handoff import book, flag_sms_failure
 from bot.privacy.hashing import phone_hash
-from bot.reminders import send_due_reminders
+from bot.reminders import ReminderPolicy, send_due_reminders
+from bot.settings import get_settings
 from bot.sms import choices
 from bot.sms.models import InboundMessage, OutboundMessage, PendingChoices
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
@@ -64,13 +65,13 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
         opt_out(s, PHONE)
         starts = [as_utc(a1.start), as_utc(a2.start)]
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[0] - timedelta(hours=1))
+        send_due_reminders(s, now=starts[0] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
     assert [r for r in client.requests if r["data"].get("To") == PHONE] == []
     with session_scope(engine) as s:
         assert s.execute(select(OutboundMessage)).first() is None  # nothing recorded as sent either
         opt_in(s, PHONE)
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[1] - timedelta(hours=1))
+        send_due_reminders(s, now=starts[1] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
     sent = [r["data"] for r in client.requests if r["data"].get("To") == PHONE]
     assert len(sent) == 1 and sent[0]["Body"].startswith("Rappel")
 
