@@ -25,11 +25,7 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable
 
-from rasa.core.channels.channel import (
-    CollectingOutputChannel,
-    InputChannel,
-    UserMessage,
-)
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -90,11 +86,11 @@ class TwilioSmsInput(InputChannel):
     @staticmethod
     def verified(request: Request) -> FormParams | None:
         """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
-        return signed_params(request)
+        return signed_params(request, get_settings())
 
     async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                      agent: Any = None) -> Intake:
-        intake = await asyncio.to_thread(take_in, params)
+        intake = await asyncio.to_thread(take_in, params, rate_limit=get_settings().sms_rate_limit_per_hour)
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
             await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
                                     params.first("Body"))  # a held conversation: the conseiller sees it
@@ -134,7 +130,7 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
-            problem = inbound_problem(params)
+            problem = inbound_problem(params, get_settings().twilio_account_sid)
             if problem:
                 log.warning("inbound sms refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)
@@ -156,7 +152,7 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
-            problem = status_problem(params)
+            problem = status_problem(params, get_settings().twilio_account_sid)
             if problem:
                 log.warning("status callback refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)

@@ -28,11 +28,7 @@ from bot import handoff
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.data_rights.anonymise import (
-    anonymise_outbound,
-    anonymise_resident,
-    anonymise_ticket,
-)
+from bot.data_rights.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id

@@ -30,12 +30,7 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.data_rights.anonymise import (
-    ERASED_CONVERSATION_PREFIX,
-    ERASED_HASH,
-    ERASED_TEXT,
-    anonymise_outbound,
-    anonymise_resident,
-    anonymise_ticket,
+    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket
 )
 from bot.privacy.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident

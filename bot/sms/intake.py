@@ -90,8 +90,9 @@ def _notice_already_sent(session, e164: str) -> bool:
     ).first() is not None
 
 
-def take_in(params: FormParams) -> Intake:
-    """Everything before the assistant; the replies it needs are already sent."""
+def take_in(params: FormParams, *, rate_limit: int) -> Intake:
+    """Everything before the assistant; the replies it needs are already sent. `rate_limit`:
+    SMS_RATE_LIMIT_PER_HOUR, passed by the channel."""
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
@@ -125,7 +126,7 @@ def take_in(params: FormParams) -> Intake:
             opted_out = False
         else:
             opted_out = is_opted_out(session, e164)
-        rate = check_rate(session, from_hash)
+        rate = check_rate(session, from_hash, limit=rate_limit)
         if not opted_out:
             resident_for_phone(session, e164)
         needs_notice = not _notice_already_sent(session, e164)

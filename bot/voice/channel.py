@@ -168,7 +168,7 @@ class Reply:
 
 
 def url(path: str) -> str:
-    return public_url_for(ROUTE + path)
+    return public_url_for(get_settings().public_url, ROUTE + path)
 
 
 def twiml(answer: Reply) -> str:
@@ -236,7 +236,7 @@ class TwilioVoiceInput(InputChannel):
     @staticmethod
     def verified(request: Request) -> FormParams | None:
         """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
-        return signed_params(request)
+        return signed_params(request, get_settings())
 
     # --- the assistant ---------------------------------------------------------------
     async def converse(self, on_new_message, caller: Caller, text: str, sid: str) -> list[dict]:

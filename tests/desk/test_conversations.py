@@ -16,13 +16,7 @@ from bot.residents import sms_conversation_id
 from bot.sms.models import OutboundMessage
 from bot.staff.models import AuditEntry, User
 from bot.tickets.models import Ticket, TicketEvent
-from tests.desk.conftest import (
-    RESIDENT_PHONE,
-    login,
-    make_booked_ticket,
-    make_user,
-    post_form,
-)
+from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
 
 CONVERSATION = sms_conversation_id(RESIDENT_PHONE)
 

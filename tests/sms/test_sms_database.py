@@ -156,15 +156,15 @@ def test_rate_limit_is_counted_in_the_database_per_number(sms_env, monkeypatch):
             s.add(InboundMessage(message_sid=f"SM{i}", from_hash=key, received_at=now - timedelta(minutes=i)))
         s.add(InboundMessage(message_sid="SMother", from_hash=other, received_at=now))
     with session_scope(engine) as s:
-        assert check_rate(s, key, now) == check_rate(s, key, now).__class__(limited=False, notify=False)
+        assert check_rate(s, key, now, limit=30) == check_rate(s, key, now, limit=30).__class__(limited=False, notify=False)
         s.add(InboundMessage(message_sid="SM31", from_hash=key, received_at=now))
         s.flush()
-        first_over = check_rate(s, key, now)
+        first_over = check_rate(s, key, now, limit=30)
         assert first_over.limited and first_over.notify
         s.add(InboundMessage(message_sid="SM32", from_hash=key, received_at=now))
         s.flush()
-        assert check_rate(s, key, now).limited and not check_rate(s, key, now).notify
-        assert not check_rate(s, other, now).limited
+        assert check_rate(s, key, now, limit=30).limited and not check_rate(s, key, now, limit=30).notify
+        assert not check_rate(s, other, now, limit=30).limited
 
 
 def test_from_a_messaging_service_or_to_the_local_outbox(sms_env, monkeypatch):
@@ -194,10 +194,10 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     engine, client = sms_env
     params = FormParams({"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"],
                          "OptOutType": ["STOP"], "NumMedia": ["0"]})
-    assert take_in(params).outcome == "stop"
+    assert take_in(params, rate_limit=30).outcome == "stop"
     with session_scope(engine) as s:
         assert is_opted_out(s, PHONE)
-    assert take_in(params).outcome == "duplicate"
+    assert take_in(params, rate_limit=30).outcome == "duplicate"
     again = FormParams({"MessageSid": ["SMq"], "From": [PHONE], "Body": ["une question"], "NumMedia": ["0"]})
-    assert take_in(again).outcome == "opted_out"
+    assert take_in(again, rate_limit=30).outcome == "opted_out"
     assert len(client.requests) == 1  # only the STOP confirmation

@@ -92,7 +92,7 @@ def edit():
     answer = _answer_or_404(key)
     if request.method == "GET":
         texts = [str(v.get("text") or "") for v in answer.variations]
-        reports = store.check(session, answer, answer.variations)
+        reports = store.check(session, answer, answer.variations, fold_accents=desk_settings().sms_fold_accents)
         return _render_editor(answer, texts, list(answer.sources or []), reports)
     texts, sources = _typed_texts(answer), _typed_sources()
     problems = []
@@ -104,7 +104,7 @@ def edit():
         except store.Refused as refused:
             problems += refused.problems
     variations = store.with_texts(answer.variations, texts)
-    reports = store.check(session, answer, variations)
+    reports = store.check(session, answer, variations, fold_accents=desk_settings().sms_fold_accents)
     problems += [p for r in reports for p in r.problems]
     seen = request.form.get("version", "")
     if request.form.get("action") == "enregistrer" and seen.isdigit() and int(seen) != answer.version:
@@ -117,7 +117,8 @@ def edit():
             return _render_editor(answer, texts, sources, reports, problems, status=400)
         return _render_editor(answer, texts, sources, reports, problems)
     before = answer.version
-    store.edit(session, key, texts, actor(), sources=sources, note=request.form.get("note", "")[:500] or None)
+    store.edit(session, key, texts, actor(), sources=sources, note=request.form.get("note", "")[:500] or None,
+               fold_accents=desk_settings().sms_fold_accents)
     if reference is not None:
         log("change", "answer_reference", reference.id, {"value": reference.value, "source": reference.source})
     if answer.version != before:
@@ -136,7 +137,7 @@ def check_json():
     session = db()
     answer = _answer_or_404(request.form.get("cle", ""))
     variations = store.with_texts(answer.variations, _typed_texts(answer))
-    reports = store.check(session, answer, variations)
+    reports = store.check(session, answer, variations, fold_accents=desk_settings().sms_fold_accents)
     return jsonify([r.as_dict() for r in reports])
 
 

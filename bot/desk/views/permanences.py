@@ -11,13 +11,8 @@ from sqlalchemy import select
 
 from bot.desk import db, desk_settings
 from bot.desk.permanence_admin import (
-    CancelReport,
-    ScheduleError,
-    add_absence,
-    add_closure,
-    cancel_permanence_day,
-    deactivate_permanence,
-    update_permanence,
+    CancelReport, ScheduleError, add_absence, add_closure, cancel_permanence_day, deactivate_permanence,
+    update_permanence
 )
 from bot.desk.scope import can_manage_absences_of, visible_place_ids
 from bot.desk.views import actor, log, require_coordinateur

@@ -14,15 +14,8 @@ from bot.desk.coop import STATUS_LABELS, OutcomeError
 from bot.desk.scope import can_see_ticket, tickets_query
 from bot.desk.sms_templates import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.desk.ticket_actions import (
-    ACTION_LABELS,
-    DeskAction,
-    NoPhone,
-    OptedOut,
-    change_status,
-    record_outcome,
-    reschedule,
-    resident_phone,
-    text_resident,
+    ACTION_LABELS, DeskAction, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone,
+    text_resident
 )
 from bot.desk.views import actor, log
 from bot.handoff import SlotTaken, TooManyAppointments
