@@ -291,13 +291,15 @@ class TwilioVoiceInput(InputChannel):
 
     async def handoff(self, request, caller: Caller, state: CallState, *, dial_failed: bool = False,
                       said: str | None = None) -> Reply:
-        from bot.voice.transfer import hand_off
+        from bot.voice.transfer import TransferPolicy, hand_off
 
+        policy = TransferPolicy.of(get_settings())
         transcript = await self.transcript(request, caller) + ([said] if said else [])
 
         def work():
             with session_scope() as session:
-                return hand_off(session, calls.resident_of(session, caller), transcript, dial_failed=dial_failed)
+                return hand_off(session, calls.resident_of(session, caller), transcript, policy=policy,
+                                dial_failed=dial_failed)
 
         decision = await asyncio.to_thread(work)
         lead = [texts.dial_failed()] if dial_failed else []

@@ -37,7 +37,7 @@ NOT_YET_PASSED_IN = {
     "bot/privacy/notice.py",  # the notice's city, links and retention
     "bot/conversations/hold.py",  # HUMAN_HOLD_HOURS, the holder's notification
     "bot/triage/routing.py",  # ROUTES_FILE by default (the handoff core's draft report)
-    "bot/voice/transfer.py", "bot/voice/texts.py",  # VOICE_TRANSFER_PLACE, TIMEZONE, the city's numbers
+    "bot/voice/texts.py",  # the city's numbers and name
     "bot/sms/bench.py",  # the places and routes files
 }
 
