@@ -93,11 +93,13 @@ class TwilioSmsInput(InputChannel):
         intake = await asyncio.to_thread(take_in, params, rate_limit=get_settings().sms_rate_limit_per_hour)
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
             await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
-                                    params.first("Body"))  # a held conversation: the conseiller sees it
+                                    params.first("Body"),  # a held conversation: the conseiller sees it
+                                    get_settings().human_hold_hours)
         if intake.outcome != "converse":
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
-        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written)
+        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written,
+                                   settings=get_settings())
         if not held.to_bot:
             await asyncio.to_thread(mark, intake.message_sid, "held")
             return intake
@@ -115,7 +117,8 @@ class TwilioSmsInput(InputChannel):
         await asyncio.to_thread(send_replies, intake, collector.messages)
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(routing.note_answers, intake.conversation_id,
-                                    [m.get("text") or "" for m in collector.messages if m.get("text")])
+                                    [m.get("text") or "" for m in collector.messages if m.get("text")],
+                                    get_settings().human_hold_hours)
         return intake
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

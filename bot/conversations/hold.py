@@ -34,7 +34,7 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.places.models import Permanence, Place
 from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
-from bot.settings import get_settings
+from bot.settings import DEFAULTS, Settings
 from bot.sms.outbound import send_sms
 from bot.staff.audit import audit
 from bot.staff.models import User
@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 RESUMED_TEXT = "L'assistant reprend la conversation."
 MAX_TEXT = 1000
 CLOSED_STATUSES = ("clos",)
+# HUMAN_HOLD_HOURS by default; the channels and the desk pass the configured value.
+HOLD_HOURS = int(DEFAULTS["HUMAN_HOLD_HOURS"])
 
 
 class AlreadyHeld(Exception):
@@ -114,23 +116,25 @@ def _history(session: Session, hold: ConversationHold, actor: str, kind: str, de
         handoff.record_conversation_event(session, ticket, actor, kind, detail)
 
 
-def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None) -> str | None:
-    """Why an active hold is over without a hand-back (its ticket closed, inactivity), or None."""
+def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None, *,
+                  hours: int = HOLD_HOURS) -> str | None:
+    """Why an active hold is over without a hand-back (its ticket closed, `hours` without a message), or None."""
     ticket = _ticket(session, hold)
     if ticket is not None and ticket.status in CLOSED_STATUSES:
         return "ticket_closed"
-    limit = timedelta(hours=get_settings().human_hold_hours)
+    limit = timedelta(hours=hours)
     if now_utc(now) - as_utc(hold.last_activity_at) >= limit:
         return "inactivity"
     return None
 
 
-def active_hold(session: Session, conversation_id: str, now: datetime | None = None) -> ConversationHold | None:
+def active_hold(session: Session, conversation_id: str, now: datetime | None = None, *,
+                hours: int = HOLD_HOURS) -> ConversationHold | None:
     """The conversation's hold if it still runs; one past its time is ended here (the resident told)."""
     hold = hold_row(session, conversation_id)
     if hold is None or not hold.active:
         return None
-    reason = expiry_reason(session, hold, now)
+    reason = expiry_reason(session, hold, now, hours=hours)
     if reason is not None:
         end_hold(session, hold, "assistant", reason, now=now)
         return None
@@ -156,10 +160,10 @@ def tell_resident(session: Session, hold: ConversationHold, text: str, *, author
 
 
 def take_over(session: Session, conversation_id: str, user, *, ticket: Ticket | None = None,
-              ip: str | None = None, now: datetime | None = None) -> ConversationHold:
+              ip: str | None = None, now: datetime | None = None, hours: int = HOLD_HOURS) -> ConversationHold:
     """`user` holds the conversation from now on; the resident is told who answers."""
     now = now_utc(now)
-    current = active_hold(session, conversation_id, now)
+    current = active_hold(session, conversation_id, now, hours=hours)
     if current is not None:
         if current.user_id == user.id:
             return current
@@ -236,17 +240,17 @@ def record(session: Session, hold: ConversationHold, author: str, text: str, *, 
     return message
 
 
-def resident_writes(session: Session, hold: ConversationHold, text: str, *, kind: str = "text",
+def resident_writes(session: Session, hold: ConversationHold, text: str, *, settings: Settings, kind: str = "text",
                     now: datetime | None = None) -> list[str]:
-    """A resident's message for the desk: stored, the holder notified, an away notice when closed.
-    Returns what the resident was told (the away notice, or nothing)."""
+    """A resident's message for the desk: stored, the holder notified (`settings`: DESK_NOTIFY_*, SMTP_*),
+    an away notice when closed. Returns what the resident was told (the away notice, or nothing)."""
     now = now_utc(now)
     had_unread = unread_count(session, hold) > 0
     record(session, hold, "resident", text, kind=kind, now=now)
     hold.last_activity_at = now
     told: list[str] = []
     if not had_unread and hold.notified_at is None:
-        notify_holder(session, hold)
+        notify_holder(session, hold, settings)
         hold.notified_at = now
     if hold.away_notice_at is None:
         opening = next_opening(session, hold, now)
@@ -324,8 +328,7 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
 
 # --- notifying the holder (bot/desk/notify.py's senders, no resident data) ------------
 
-def notify_holder(session: Session, hold: ConversationHold) -> str:
-    settings = get_settings()
+def notify_holder(session: Session, hold: ConversationHold, settings: Settings) -> str:
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is None or settings.desk_notify_channel == "none":
         return "skipped"

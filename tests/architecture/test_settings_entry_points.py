@@ -35,7 +35,6 @@ NOT_YET_PASSED_IN = {
     "bot/phones.py",  # to_e164's default region: SMS_DEFAULT_REGION
     "bot/sms/outbound.py",  # send_sms: Twilio credentials, sender, accents
     "bot/privacy/notice.py",  # the notice's city, links and retention
-    "bot/conversations/hold.py",  # HUMAN_HOLD_HOURS, the holder's notification
     "bot/triage/routing.py",  # ROUTES_FILE by default (the handoff core's draft report)
     "bot/voice/texts.py",  # the city's numbers and name
     "bot/sms/bench.py",  # the places and routes files
