@@ -326,7 +326,7 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
     return french_datetime(soonest, tz_of_soonest) if soonest is not None else None
 
 
-# --- notifying the holder (bot/desk/notify.py's senders, no resident data) ------------
+# --- notifying the holder (bot/mail.py, or an SMS; no resident data) ------------
 
 def notify_holder(session: Session, hold: ConversationHold, settings: Settings) -> str:
     user = session.get(User, hold.user_id) if hold.user_id else None
