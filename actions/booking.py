@@ -16,11 +16,13 @@ from actions.triage import wants_to_stop
 from bot import handoff
 from bot.booking.models import Appointment
 from bot.booking.offer import Offer, known, offer_slots, slot_from_dict
+from bot.booking.slots import BookingWindow
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
 from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
+from bot.settings import get_settings
 from bot.texts import booking as texts
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
@@ -50,6 +52,7 @@ def compute_offer(tracker: Tracker, exclude: list[str]) -> Offer:
             preferred=tracker.get_slot("preferred_time"),
             kind=route_kind,
             exclude=exclude,
+            window=BookingWindow.of(get_settings()),
         )
 
 
@@ -72,7 +75,7 @@ class ActionRouteAndOfferSlots(Action):
         if tracker.get_slot("triage_stopped"):
             dispatcher.utter_message(response="utter_booking_stopped")
             return [SlotSet("slots_available", False)]
-        route = choose_route(triage_of(tracker))
+        route = choose_route(triage_of(tracker), get_settings().routes_file)
         if route.message:
             dispatcher.utter_message(text=route.message)
         events = [SlotSet("route", route.route), SlotSet("booking_kind", route.book or "individuel")]
@@ -139,15 +142,16 @@ class ValidateSlotChoiceForm(FormValidationAction):
         if choice == "autre":
             return self._new_offer(dispatcher, tracker, texts.other_times_text())
         moving_id = tracker.get_slot("moving_appointment_id")
+        limit = get_settings().booking_max_future_appointments
         with session_scope() as session:
             resident = resident_of(session, tracker)
             slot = slot_from_dict(session, offered[choice - 1])
             try:
                 if moving_id:
                     appointment = handoff.move(session, session.get(Appointment, int(moving_id)), slot,
-                                               by=CancelledBy.RESIDENT, actor=handoff.RESIDENT)
+                                               by=CancelledBy.RESIDENT, actor=handoff.RESIDENT, limit=limit)
                 else:
-                    appointment = handoff.book(session, resident, slot)
+                    appointment = handoff.book(session, resident, slot, limit=limit)
             except handoff.AlreadyBooked:
                 session.rollback()
                 return self._new_offer(dispatcher, tracker, texts.already_in_workshop_text())
@@ -287,7 +291,8 @@ class ActionMoveAppointment(Action):
             thematique = ticket.thematique if ticket else None
             offer = offer_slots(session, thematique=thematique, neighbourhood=None, preferred=None,
                                 kind=session.get(Permanence, appointment.permanence_id).kind,
-                                exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"])
+                                exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"],
+                                window=BookingWindow.of(get_settings()))
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
         return [SlotSet("moving_appointment_id", float(appointment.id)), SlotSet("thematique", thematique),

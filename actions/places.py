@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db import session_scope
-from bot.places.answers import places_hours_answer
+from bot.answers.places import places_hours_answer
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """SUPPRIMER MES DONNEES: confirm, then erase what the service holds about the person.
 
 The form erasure_form asks "Répondez OUI pour confirmer"; only a yes erases,
-any other answer cancels. The erasure itself is bot/privacy/erasure.py; the
+any other answer cancels. The erasure itself is bot/data_rights/erasure.py; the
 tracker store then deletes the stored conversation (bot/rasa_stores.py).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
-from bot.privacy.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
+from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
 from bot.triage.answers import plain
 
 log = logging.getLogger(__name__)

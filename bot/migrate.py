@@ -12,27 +12,25 @@ from alembic import command
 from alembic.config import Config
 
 from bot.db import ensure_sqlite_folder
-from bot.settings import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(url: str | None = None) -> Config:
+def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", (url or get_settings().database_url).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
-    url = url or get_settings().database_url
+def upgrade(url: str, revision: str = "head") -> None:
     ensure_sqlite_folder(url)
     command.upgrade(alembic_config(url), revision)
 
 
-def downgrade(url: str | None = None, revision: str = "base") -> None:
+def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def revision(message: str, url: str | None = None) -> None:
+def revision(message: str, url: str) -> None:
     command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -24,7 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db import ensure_sqlite_folder
 from bot.logging_setup import install_log_redaction
-from bot.privacy.erasure import ERASED_VALUE, ERASURE_SLOT
+from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT
 from bot.privacy.events import redact_event
 from bot.settings import get_settings
 

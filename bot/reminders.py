@@ -27,7 +27,7 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local
 from bot.places.models import Place
 from bot.residents import Resident
-from bot.settings import get_settings
+from bot.settings import Settings
 from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import send_sms
 from bot.texts.reminders import reminder_text
@@ -45,9 +45,21 @@ def in_quiet_hours(moment_local: datetime, start: time, end: time) -> bool:
     return now >= start or now < end  # the quiet period spans midnight
 
 
-def due_appointments(session: Session, now: datetime) -> list[Appointment]:
-    settings = get_settings()
-    horizon = now + timedelta(hours=settings.reminder_hours_before)
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """Remind `hours_before` an appointment, never between `quiet_start` and `quiet_end` (local "HH:MM")
+    (REMINDER_HOURS_BEFORE, REMINDER_QUIET_START, REMINDER_QUIET_END; the reminders job passes them)."""
+    hours_before: int
+    quiet_start: str
+    quiet_end: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReminderPolicy:
+        return cls(settings.reminder_hours_before, settings.reminder_quiet_start, settings.reminder_quiet_end)
+
+
+def due_appointments(session: Session, now: datetime, hours_before: int) -> list[Appointment]:
+    horizon = now + timedelta(hours=hours_before)
     return list(session.execute(
         select(Appointment).where(
             Appointment.status == AppointmentStatus.BOOKED,
@@ -80,13 +92,13 @@ class ReminderRun:
         return f"{self.sent} reminder(s) sent, {self.held} held (number stopped)"
 
 
-def send_due_reminders(session: Session, now: datetime | None = None, sender: Callable = send_sms) -> ReminderRun:
+def send_due_reminders(session: Session, now: datetime | None = None, sender: Callable = send_sms, *,
+                       policy: ReminderPolicy) -> ReminderRun:
     """Send every due reminder once; hold those of stopped numbers. Returns the counts."""
-    settings = get_settings()
     now = as_utc(now or datetime.now(timezone.utc))
-    quiet_start, quiet_end = parse_hhmm(settings.reminder_quiet_start), parse_hhmm(settings.reminder_quiet_end)
+    quiet_start, quiet_end = parse_hhmm(policy.quiet_start), parse_hhmm(policy.quiet_end)
     run = ReminderRun()
-    for appointment in due_appointments(session, now):
+    for appointment in due_appointments(session, now, policy.hours_before):
         place = session.get(Place, appointment.place_id)
         if in_quiet_hours(local(now, place.timezone), quiet_start, quiet_end):
             continue  # a later run, after the quiet hours, sends it

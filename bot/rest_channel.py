@@ -4,7 +4,7 @@ Rasa's own REST channel (`/webhooks/rest/webhook`) does not screen secrets
 before the NLU and accepts any sender id, so a caller could write into
 anyone's conversation (an SMS conversation id is `sms:<keyed hash>`). The
 product's doors are the screened channels: the widget's (bot/web/channel.py)
-and Twilio's (bot/sms/channel.py). This one stays for the tests, the
+and Twilio's (bot/sms_channel.py). This one stays for the tests, the
 benchmark and deploy checks, which set RASA_REST_CHANNEL=true; otherwise it
 registers no route at all (404), whatever the proxy in front publishes.
 """

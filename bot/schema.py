@@ -6,7 +6,7 @@ from bot.db import Base
 from bot import residents  # noqa: F401
 from bot.answers import models as answers_models  # noqa: F401
 from bot.booking import models as booking_models  # noqa: F401
-from bot.desk import models as desk_models  # noqa: F401
+from bot.staff import models as staff_models  # noqa: F401
 from bot.places import models as places_models  # noqa: F401
 from bot.sms import models as sms_models  # noqa: F401
 from bot.tickets import models as tickets_models  # noqa: F401

@@ -81,7 +81,7 @@ def model_path() -> Path:
 
 def load_city_places(database_url: str) -> None:
     from bot.db import session_scope
-    from bot.places.loader import load_places
+    from bot.desk.places_loader import load_places
 
     engine = make_engine(database_url)
     with session_scope(engine) as session:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bot import migrate
 from bot.answer_checks import AnswerCheck, due, read_checks, response_names
 from bot.db import make_engine, session_scope
-from bot.places.loader import load_places
+from bot.desk.places_loader import load_places
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings, reload_settings
 from tests.test_references import REFERENCES, digits, domain_texts, extract, url_key

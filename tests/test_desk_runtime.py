@@ -28,7 +28,7 @@ REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 # What runs on the Rasa side (.venv, Python 3.10): Rasa's own components and stores, the
 # channels Rasa loads, the commands that load the trained model. Everything else in bot/
 # must import without Rasa. The migrations (bot/migrations/) are run by `db upgrade`, not imported.
-RASA_SIDE = ("bot.nlu", "bot.rasa_stores", "bot.rasa_speedups", "bot.sms.channel", "bot.web.channel",
+RASA_SIDE = ("bot.nlu", "bot.rasa_stores", "bot.rasa_speedups", "bot.sms_channel", "bot.web.channel",
              "bot.cli.rasa_cli", "bot.cli.classify", "bot.cli.eval", "bot.cli.augment",
              "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel")
 # The entry points of the desk's runtime: they must stay on its side.

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.places.answers import fits_sms, places_hours_answer
+from bot.answers.places import fits_sms, places_hours_answer
 from bot.places.hours_text import french_hours
-from bot.places.loader import load_places
+from bot.desk.places_loader import load_places
 from bot.places.models import Place
 from bot.settings import get_settings
 

@@ -22,6 +22,8 @@ REFERENCES = ROOT / "data" / "references.yml"
 # The catalogue bot/texts/ (but its EXAMPLES' sample arguments) and the actions.
 MESSAGE_MODULES = [
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot" / "texts").glob("*.py") if p.name != "_samples.py"),
+    "bot/answers/places.py",
+    "bot/sms/opt_out.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "actions").glob("*.py")),
 ]
 

@@ -73,8 +73,9 @@ def test_every_process_refuses_to_start_in_production_with_the_default_keys(comm
 
 def test_no_sms_signing_token_from_a_default_key_or_in_production(monkeypatch):
     url, form = "http://localhost:5005/webhooks/twilio_sms/webhook", parse_form(b"From=%2B33612345678&Body=x")
-    assert auth_token(settings_with(monkeypatch, HASH_KEY=DEFAULTS["HASH_KEY"])) is None
-    assert not is_signed(url, form, "anything")  # no token: every request refused
+    default_key = settings_with(monkeypatch, HASH_KEY=DEFAULTS["HASH_KEY"])
+    assert auth_token(default_key) is None
+    assert not is_signed(url, form, "anything", auth_token(default_key))  # no token: every request refused
     assert auth_token(settings_with(monkeypatch, HASH_KEY="")) is None
     assert auth_token(settings_with(monkeypatch, APP_ENV="production")) is None  # production: Twilio's token only
     assert auth_token(settings_with(monkeypatch, APP_ENV="production", TWILIO_AUTH_TOKEN="twilio")) == "twilio"

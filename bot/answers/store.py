@@ -17,7 +17,7 @@ from bot.answers.checks import Report, check_answer, placeholders_of
 from bot.answers.models import Answer, AnswerReference, AnswerRevision, AnswerVersion
 from bot.answers.references import kind_of, known_references, normalised
 from bot.db import utcnow
-from bot.settings import get_settings
+from bot.settings import DEFAULTS
 
 
 class Refused(Exception):
@@ -88,21 +88,26 @@ def with_texts(variations: list[dict], texts: list[str]) -> list[dict]:
     return changed
 
 
-def check(session: Session, answer: Answer, variations: list[dict]) -> list[Report]:
+# SMS_FOLD_ACCENTS by default (what the SMS channel does to accents); the desk and the CLI pass theirs.
+FOLD_ACCENTS = DEFAULTS["SMS_FOLD_ACCENTS"] == "true"
+
+
+def check(session: Session, answer: Answer, variations: list[dict], *,
+          fold_accents: bool = FOLD_ACCENTS) -> list[Report]:
     from bot.answers.seed import slot_names
 
     allowed = (placeholders_of(answer.variations) | placeholders_of((answer.seeded or {}).get("variations") or [])
                | slot_names())
     return check_answer(variations, known_references(session), allowed_placeholders=allowed,
-                        fold_accents=get_settings().sms_fold_accents)
+                        fold_accents=fold_accents)
 
 
 def edit(session: Session, key: str, texts: list[str], by: str, *, sources: list[str] | None = None,
-         note: str | None = None) -> Answer:
+         note: str | None = None, fold_accents: bool = FOLD_ACCENTS) -> Answer:
     """Save new texts for an answer's variations after checking them; raises `Refused`."""
     answer = get(session, key)
     variations = with_texts(answer.variations, texts)
-    reports = check(session, answer, variations)
+    reports = check(session, answer, variations, fold_accents=fold_accents)
     problems = [p for r in reports for p in r.problems]
     if problems:
         raise Refused(problems, reports)

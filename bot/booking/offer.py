@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.booking.slots import Slot, next_slots
+from bot.booking.slots import BookingWindow, Slot, next_slots
 from bot.booking.timeutil import as_utc
 from bot.places.lookup import find_places
 from bot.places.models import Permanence
@@ -43,6 +43,7 @@ def offer_slots(
     now: datetime | None = None,
     place_ids: list[int] | None = None,
     size: int = OFFER_SIZE,
+    window: BookingWindow = BookingWindow(),
 ) -> Offer:
     """`place_ids` (a place chosen on the desk) stands for the neighbourhood's places."""
     if not place_ids:
@@ -64,7 +65,7 @@ def offer_slots(
             # When no permanence lists the thematique, any conseiller can help.
             slots = next_slots(
                 session, now=now, thematique=topic, place_ids=ids, preferred=pref,
-                kind=kind, limit=size, exclude=tuple(exclude),
+                kind=kind, limit=size, exclude=tuple(exclude), window=window,
             )
             if slots:
                 return Offer(slots, relaxed)

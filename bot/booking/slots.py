@@ -21,10 +21,24 @@ from sqlalchemy.orm import Session
 from bot.booking.models import SlotSeat
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.places.models import Absence, Closure, Permanence, Place, closed_on
-from bot.settings import get_settings
+from bot.settings import DEFAULTS, Settings
 
 MORNING_END_HOUR = 12
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """Which slots may be offered: from `min_notice_hours` to `horizon_days` ahead, in `timezone` for a
+    place without one (BOOKING_MIN_NOTICE_HOURS, BOOKING_HORIZON_DAYS, TIMEZONE: read at the entry
+    points with `of(settings)`; the defaults are the settings' defaults)."""
+    min_notice_hours: int = int(DEFAULTS["BOOKING_MIN_NOTICE_HOURS"])
+    horizon_days: int = int(DEFAULTS["BOOKING_HORIZON_DAYS"])
+    timezone: str = DEFAULTS["TIMEZONE"]
+
+    @classmethod
+    def of(cls, settings: Settings) -> BookingWindow:
+        return cls(settings.booking_min_notice_hours, settings.booking_horizon_days, settings.timezone)
 
 
 @dataclass(frozen=True)
@@ -99,12 +113,12 @@ def next_slots(
     kind: str = "individuel",
     limit: int = 3,
     exclude: tuple[str, ...] | list[str] = (),
+    window: BookingWindow = BookingWindow(),
 ) -> list[Slot]:
-    """The next `limit` free slots that fit, earliest first, across permanences."""
-    settings = get_settings()
+    """The next `limit` free slots that fit, earliest first, across permanences, inside `window`."""
     now = as_utc(now or datetime.now(timezone.utc))
-    earliest = now + timedelta(hours=settings.booking_min_notice_hours)
-    latest = now + timedelta(days=settings.booking_horizon_days)
+    earliest = now + timedelta(hours=window.min_notice_hours)
+    latest = now + timedelta(days=window.horizon_days)
     query = select(Permanence).join(Place).where(
         Permanence.active.is_(True), Place.active.is_(True), Permanence.kind == kind
     )
@@ -123,7 +137,7 @@ def next_slots(
     found: list[Slot] = []
     for permanence in permanences:
         place = permanence.place
-        tz = place.timezone or settings.timezone
+        tz = place.timezone or window.timezone
         # From local midnight, so that slots stay aligned on the schedule's opening times.
         start_local = local(earliest, tz).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
         end_local = local(latest, tz).replace(tzinfo=None)

@@ -142,7 +142,8 @@ def cmd_set(args) -> int:
                 return 2
             texts[index] = text
             sources = args.source if args.source else None
-            answer = store.edit(session, args.key, texts, actor(args), sources=sources, note=args.note)
+            answer = store.edit(session, args.key, texts, actor(args), sources=sources, note=args.note,
+                                fold_accents=get_settings().sms_fold_accents)
             print(f"{args.key}: version {answer.version} saved; served from the next turn")
     except store.UnknownAnswer:
         print(f"no answer {args.key!r} (python -m bot answers seed?)", file=sys.stderr)

@@ -15,13 +15,14 @@ import sys
 from bot.classification import classify_parse
 from bot.nlu.decision import decision_fields
 from bot.nlu.model import TrainedModel
+from bot.settings import get_settings
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot classify", description=__doc__)
     parser.add_argument("--model", help="path of the trained model (default: MODEL_PATH)")
     args = parser.parse_args(argv)
-    model = TrainedModel(args.model)
+    model = TrainedModel(args.model or get_settings().model_path)
     try:
         for line in sys.stdin:
             text = line.rstrip("\r\n")

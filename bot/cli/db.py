@@ -24,11 +24,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--url", help="database URL (default: DATABASE_URL)")
     parser.add_argument("-m", "--message", default="schema change")
     args = parser.parse_args(argv)
+    from bot.settings import get_settings
+
+    url = args.url or get_settings().database_url
     if args.action == "upgrade":
-        migrate.upgrade(args.url)
-        seed_answers(args.url)
+        migrate.upgrade(url)
+        seed_answers(url)
     elif args.action == "downgrade":
-        migrate.downgrade(args.url)
+        migrate.downgrade(url)
     else:
-        migrate.revision(args.message, args.url)
+        migrate.revision(args.message, url)
     return 0

@@ -30,7 +30,7 @@ from bot.nlu.evaluation import (
     DecisionScores, Example, Labelled, Scores, answer_of, noisy, outcome_of, read_labelled, read_nlu_file,
     read_nlu_folder, training_counts,
 )
-from bot.settings import ROOT
+from bot.settings import ROOT, get_settings
 
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -223,7 +223,7 @@ def main(argv: list[str]) -> int:
     from bot.nlu.model import TrainedModel
 
     started = time.perf_counter()
-    model = TrainedModel(args.model)
+    model = TrainedModel(args.model or get_settings().model_path)
     out.write(f"\nmodel {model.path} loaded in {time.perf_counter() - started:.1f} s\n")
     figures = {}
     try:

@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
         print(f"{args.out}: {len(data['places'])} places to complete (permanences, a_verifier)")
         return 0
     from bot.db import session_scope
-    from bot.places.loader import load_places
+    from bot.desk.places_loader import load_places
 
     path = Path(args.file or get_settings().places_file)
     with session_scope() as session:

@@ -42,14 +42,14 @@ def main(argv: list[str]) -> int:
         return 1 if mistakes(entries) else 0
     e164 = _phone(args.phone)
     if args.command == "export":
-        from bot.privacy.export import export_for_phone
+        from bot.data_rights.export import export_for_phone
 
         with session_scope() as session:
             data = export_for_phone(session, e164)
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    from bot.privacy.erasure import erase_phone
+    from bot.data_rights.erasure import erase_phone
 
     with session_scope() as session:
         result = erase_phone(session, e164)

@@ -5,14 +5,14 @@ Idempotent: run it from cron every few minutes (`make run` runs it in a loop).
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
-from bot.settings import require_safe_settings
 from bot.db import session_scope
-from bot.reminders import send_due_reminders
+from bot.reminders import ReminderPolicy, send_due_reminders
+from bot.settings import get_settings, require_safe_settings
 
 
 def reminders_once(now) -> str:
     with session_scope() as session:
-        return str(send_due_reminders(session, now=now))
+        return str(send_due_reminders(session, now=now, policy=ReminderPolicy.of(get_settings())))
 
 
 def main(argv: list[str]) -> int:

@@ -55,7 +55,7 @@ def post_signed(server: str, params: dict[str, str], path: str = WEBHOOK_PATH) -
     data = urllib.parse.urlencode(params).encode()
     request = urllib.request.Request(server.rstrip("/") + path, data=data, method="POST", headers={
         "Content-Type": "application/x-www-form-urlencoded",
-        HEADER: sign(public_url_for(path), params),
+        HEADER: sign(public_url_for(get_settings().public_url, path), params, auth_token(get_settings())),
     })
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
                         help="the Rasa server (default: this machine, RASA_PORT)")
     parser.add_argument("--media", action="store_true", help="send it as an MMS with one image")
     args = parser.parse_args(argv)
-    if auth_token() is None:
+    if auth_token(settings) is None:
         print("No signing token: set TWILIO_AUTH_TOKEN, or run `make run` once (it writes a random HASH_KEY "
               "into .env; the local token is derived from it, never from the default key).", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.desk.accounts import AccountError, create_user
-from bot.desk.models import ROLES, User
+from bot.staff.models import ROLES, User
 
 
 def read_password(from_stdin: bool) -> str:

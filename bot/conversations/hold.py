@@ -1,6 +1,6 @@
 """A conseiller holds a resident's conversation: the one writer of holds and of their messages.
 
-While a conversation is held, the channels (bot/sms/channel.py, bot/web/channel.py)
+While a conversation is held, the channels (bot/sms_channel.py, bot/web/channel.py)
 do not give the resident's messages to Rasa: they store them here for the desk
 (bot/conversations/routing.py decides). Rasa's tracker is never touched, so when
 the hold ends the assistant carries on from the state it had, whichever Rasa
@@ -14,7 +14,7 @@ desk's inbox), so no job is needed. The resident is told once at each end
 (bot/texts/holds.py: holder_text, resumed_text).
 
 Every text is masked (bot/privacy/screening.py) before storage. Takeovers,
-messages and hand-backs go to the desk's audit log (bot/desk/audit.py) and to
+messages and hand-backs go to the desk's audit log (bot/staff/audit.py) and to
 the ticket's history (bot.handoff.record_conversation_event), without their text.
 """
 from __future__ import annotations
@@ -26,24 +26,27 @@ from opening_hours import OpeningHours
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import handoff, mail
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.desk.audit import audit
 from bot.places.models import Permanence, Place
 from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
-from bot.settings import get_settings
+from bot.settings import DEFAULTS, Settings
 from bot.sms.outbound import send_sms
 from bot.texts.french import french_datetime
 from bot.texts.holds import away_text, holder_text, resumed_text, unnamed_conseiller
 from bot.texts.notify import held_message_text
+from bot.staff.audit import audit
+from bot.staff.models import User
 from bot.tickets.models import Ticket
-from bot import handoff
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
 CLOSED_STATUSES = ("clos",)
+# HUMAN_HOLD_HOURS by default; the channels and the desk pass the configured value.
+HOLD_HOURS = int(DEFAULTS["HUMAN_HOLD_HOURS"])
 
 
 class AlreadyHeld(Exception):
@@ -105,23 +108,25 @@ def _history(session: Session, hold: ConversationHold, actor: str, kind: str, de
         handoff.record_conversation_event(session, ticket, actor, kind, detail)
 
 
-def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None) -> str | None:
-    """Why an active hold is over without a hand-back (its ticket closed, inactivity), or None."""
+def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None, *,
+                  hours: int = HOLD_HOURS) -> str | None:
+    """Why an active hold is over without a hand-back (its ticket closed, `hours` without a message), or None."""
     ticket = _ticket(session, hold)
     if ticket is not None and ticket.status in CLOSED_STATUSES:
         return "ticket_closed"
-    limit = timedelta(hours=get_settings().human_hold_hours)
+    limit = timedelta(hours=hours)
     if now_utc(now) - as_utc(hold.last_activity_at) >= limit:
         return "inactivity"
     return None
 
 
-def active_hold(session: Session, conversation_id: str, now: datetime | None = None) -> ConversationHold | None:
+def active_hold(session: Session, conversation_id: str, now: datetime | None = None, *,
+                hours: int = HOLD_HOURS) -> ConversationHold | None:
     """The conversation's hold if it still runs; one past its time is ended here (the resident told)."""
     hold = hold_row(session, conversation_id)
     if hold is None or not hold.active:
         return None
-    reason = expiry_reason(session, hold, now)
+    reason = expiry_reason(session, hold, now, hours=hours)
     if reason is not None:
         end_hold(session, hold, "assistant", reason, now=now)
         return None
@@ -147,10 +152,10 @@ def tell_resident(session: Session, hold: ConversationHold, text: str, *, author
 
 
 def take_over(session: Session, conversation_id: str, user, *, ticket: Ticket | None = None,
-              ip: str | None = None, now: datetime | None = None) -> ConversationHold:
+              ip: str | None = None, now: datetime | None = None, hours: int = HOLD_HOURS) -> ConversationHold:
     """`user` holds the conversation from now on; the resident is told who answers."""
     now = now_utc(now)
-    current = active_hold(session, conversation_id, now)
+    current = active_hold(session, conversation_id, now, hours=hours)
     if current is not None:
         if current.user_id == user.id:
             return current
@@ -227,17 +232,17 @@ def record(session: Session, hold: ConversationHold, author: str, text: str, *, 
     return message
 
 
-def resident_writes(session: Session, hold: ConversationHold, text: str, *, kind: str = "text",
+def resident_writes(session: Session, hold: ConversationHold, text: str, *, settings: Settings, kind: str = "text",
                     now: datetime | None = None) -> list[str]:
-    """A resident's message for the desk: stored, the holder notified, an away notice when closed.
-    Returns what the resident was told (the away notice, or nothing)."""
+    """A resident's message for the desk: stored, the holder notified (`settings`: DESK_NOTIFY_*, SMTP_*),
+    an away notice when closed. Returns what the resident was told (the away notice, or nothing)."""
     now = now_utc(now)
     had_unread = unread_count(session, hold) > 0
     record(session, hold, "resident", text, kind=kind, now=now)
     hold.last_activity_at = now
     told: list[str] = []
     if not had_unread and hold.notified_at is None:
-        notify_holder(session, hold)
+        notify_holder(session, hold, settings)
         hold.notified_at = now
     if hold.away_notice_at is None:
         opening = next_opening(session, hold, now)
@@ -283,8 +288,6 @@ def _permanences(session: Session, hold: ConversationHold) -> list[Permanence]:
     query = select(Permanence).join(Place).where(Permanence.active.is_(True), Place.active.is_(True))
     if hold.place_id:
         return list(session.execute(query.where(Permanence.place_id == hold.place_id)).scalars())
-    from bot.desk.models import User
-
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is not None and user.conseiller_id:
         return list(session.execute(query.where(Permanence.conseiller_id == user.conseiller_id)).scalars())
@@ -315,13 +318,9 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
     return french_datetime(soonest, tz_of_soonest) if soonest is not None else None
 
 
-# --- notifying the holder (bot/desk/notify.py's senders, no resident data) ------------
+# --- notifying the holder (bot/mail.py, or an SMS; no resident data) ------------
 
-def notify_holder(session: Session, hold: ConversationHold) -> str:
-    from bot.desk import notify
-    from bot.desk.models import User
-
-    settings = get_settings()
+def notify_holder(session: Session, hold: ConversationHold, settings: Settings) -> str:
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is None or settings.desk_notify_channel == "none":
         return "skipped"
@@ -333,7 +332,7 @@ def notify_holder(session: Session, hold: ConversationHold) -> str:
             address = (conseiller.email if conseiller is not None and conseiller.email else None) or user.email
             if not settings.smtp_host:
                 return "skipped"
-            notify.send_email(settings, [address], f"Nouveau message (conversation n° {hold.id})",
+            mail.send_email(settings, [address], f"Nouveau message (conversation n° {hold.id})",
                               f"Bonjour,\n\n{text}\n\nRépondre : {link}\n")
             return "sent"
         if conseiller is not None and conseiller.phone_e164:

@@ -15,10 +15,10 @@ from bot.db import session_scope
 FOR_THE_RESIDENT = ("conseiller", "notice")
 
 
-def held_messages(sender: str, after: int = 0) -> dict:
+def held_messages(sender: str, after: int = 0, hours: int = holds.HOLD_HOURS) -> dict:
     """{"held": bool, "by": name, "messages": [{"id", "from", "name", "text"}], "last": id}."""
     with session_scope() as session:
-        hold = holds.active_hold(session, sender)  # ends a hold past its time (the notice follows)
+        hold = holds.active_hold(session, sender, hours=hours)  # ends a hold past its time (the notice follows)
         row = hold or holds.hold_row(session, sender)
         messages = holds.messages_of(session, sender, after=after, hold_id=row.id,
                                      authors=FOR_THE_RESIDENT) if row is not None else []

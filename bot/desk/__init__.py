@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Request, abort, g, redirect, render_template, request, url_for
+from flask import Flask, Request, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.datastructures import ImmutableMultiDict
@@ -48,6 +48,11 @@ class CleanFormRequest(Request):
                 [(key, value if "password" in key else clean_text(value)) for key, value in form.items(multi=True)])
 
 
+def desk_settings() -> Settings:
+    """The settings the app factory read (`create_app`), for the views: read once, at the entry point."""
+    return current_app.config["DESK_SETTINGS"]
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = require_safe_settings(settings or get_settings())
     app = Flask(__name__)
@@ -83,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        from bot.desk.models import User
+        from bot.staff.models import User
 
         user = db().get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None

@@ -18,6 +18,7 @@ requests at once for one account: five are checked, fifteen are refused.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -26,10 +27,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.desk.models import PRESCRIPTEUR, ROLES, LoginAttempt, LoginLock, User
-from bot.privacy.hashing import keyed_hash
 from bot.places.models import Conseiller
-from bot.settings import get_settings
+from bot.privacy.hashing import keyed_hash
+from bot.settings import DEFAULTS, Settings
+from bot.staff.models import PRESCRIPTEUR, ROLES, LoginAttempt, LoginLock, User
 
 IP_LIMIT_FACTOR = 4
 MIN_PASSWORD_LENGTH = 10
@@ -102,15 +103,26 @@ def _failures_since(session: Session, since: datetime, **where) -> int:
     return session.execute(query).scalar_one()
 
 
-def login_blocked(session: Session, email: str, ip: str, now: datetime | None = None) -> bool:
+@dataclass(frozen=True)
+class LoginLimit:
+    """At most `max_failures` failed logins per account in `window_minutes` (DESK_LOGIN_MAX_FAILURES,
+    DESK_LOGIN_WINDOW_MINUTES: the desk's app factory passes them; the defaults are the settings')."""
+    max_failures: int = int(DEFAULTS["DESK_LOGIN_MAX_FAILURES"])
+    window_minutes: int = int(DEFAULTS["DESK_LOGIN_WINDOW_MINUTES"])
+
+    @classmethod
+    def of(cls, settings: Settings) -> LoginLimit:
+        return cls(settings.desk_login_max_failures, settings.desk_login_window_minutes)
+
+
+def login_blocked(session: Session, email: str, ip: str, now: datetime | None = None, *,
+                  limit: LoginLimit = LoginLimit()) -> bool:
     """True when this account or this IP address made too many failed attempts lately."""
-    settings = get_settings()
     now = now or datetime.now(timezone.utc)
-    since = now - timedelta(minutes=settings.desk_login_window_minutes)
-    limit = settings.desk_login_max_failures
-    if _failures_since(session, since, email=normalise_email(email)) >= limit:
+    since = now - timedelta(minutes=limit.window_minutes)
+    if _failures_since(session, since, email=normalise_email(email)) >= limit.max_failures:
         return True
-    return _failures_since(session, since, ip=ip) >= limit * IP_LIMIT_FACTOR
+    return _failures_since(session, since, ip=ip) >= limit.max_failures * IP_LIMIT_FACTOR
 
 
 def _lock(session: Session, key: str, now: datetime) -> None:
@@ -121,7 +133,8 @@ def _lock(session: Session, key: str, now: datetime) -> None:
     session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"at": statement.excluded.at}))
 
 
-def begin_attempt(session: Session, email: str, ip: str, now: datetime | None = None) -> int | None:
+def begin_attempt(session: Session, email: str, ip: str, now: datetime | None = None, *,
+                  limit: LoginLimit = LoginLimit()) -> int | None:
     """Count this attempt before any password is checked: its id, or None when the limit is reached.
 
     Commits: the attempt is recorded as a failure, and the locks released, before
@@ -133,7 +146,7 @@ def begin_attempt(session: Session, email: str, ip: str, now: datetime | None = 
     try:
         _lock(session, keyed_hash("login-account:" + email), now)
         _lock(session, keyed_hash("login-address:" + ip), now)
-        if login_blocked(session, email, ip, now):
+        if login_blocked(session, email, ip, now, limit=limit):
             session.commit()
             return None
         attempt = LoginAttempt(at=now, email=email, ip=ip, success=False)
@@ -162,9 +175,10 @@ def finish_attempt(session: Session, attempt_id: int, email: str, password: str)
     return user
 
 
-def authenticate(session: Session, email: str, password: str, ip: str) -> User | None:
+def authenticate(session: Session, email: str, password: str, ip: str, *,
+                 limit: LoginLimit = LoginLimit()) -> User | None:
     """The user when the password is right and the limit not reached; every attempt is counted first."""
-    attempt_id = begin_attempt(session, email, ip)
+    attempt_id = begin_attempt(session, email, ip, limit=limit)
     if attempt_id is None:
         return None
     return finish_attempt(session, attempt_id, email, password)

@@ -15,7 +15,6 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,12 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.models import Appointment
 from bot.desk.coop import thematique_label
-from bot.desk.models import TicketNotification, User
+from bot.mail import send_email
 from bot.places.models import Conseiller, Permanence, Place
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.sms.outbound import send_sms
 from bot.texts.french import french_datetime
 from bot.texts.notify import new_ticket_text
+from bot.staff.models import TicketNotification, User
 from bot.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -78,20 +78,6 @@ def ticket_link(settings: Settings, ticket_id: int) -> str:
     return f"{settings.desk_public_url.rstrip('/')}/tickets/{ticket_id}"
 
 
-def send_email(settings: Settings, to: list[str], subject: str, body: str) -> None:
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = ", ".join(to)
-    message["Subject"] = subject
-    message.set_content(body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(message)
-
-
 def claim(factory: sessionmaker, ticket_id: int, channel: str) -> bool:
     session = factory()
     try:
@@ -133,9 +119,9 @@ def deliver(session: Session, settings: Settings, ticket: Ticket) -> tuple[str, 
     return ("sent" if ok else "failed"), f"{len(ok)} SMS"
 
 
-def notify_new_tickets(factory: sessionmaker, now: datetime | None = None) -> int:
-    """Notify every recent ticket not notified yet; returns how many were sent."""
-    settings = get_settings()
+def notify_new_tickets(factory: sessionmaker, settings: Settings, now: datetime | None = None) -> int:
+    """Notify every recent ticket not notified yet (DESK_NOTIFY_*, SMTP_*: `settings`, read by the notify
+    job); returns how many were sent."""
     if settings.desk_notify_channel not in CHANNELS:
         raise ValueError(f"DESK_NOTIFY_CHANNEL must be one of {', '.join(CHANNELS)}")
     now = now or datetime.now(timezone.utc)

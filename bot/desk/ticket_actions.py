@@ -82,10 +82,11 @@ def text_resident(session: Session, ticket: Ticket, actor: str, body: str, templ
     return message
 
 
-def reschedule(session: Session, ticket: Ticket, actor: str, slot: Slot, notify: bool = True) -> Appointment:
+def reschedule(session: Session, ticket: Ticket, actor: str, slot: Slot, notify: bool = True, *,
+               limit: int = handoff.MAX_FUTURE_APPOINTMENTS) -> Appointment:
     """Move the ticket's appointment to `slot` (both or neither; the ticket follows: bot.handoff.move)."""
     new = handoff.move(session, session.get(Appointment, ticket.appointment_id), slot,
-                       by=CancelledBy.SERVICE, actor=actor)
+                       by=CancelledBy.SERVICE, actor=actor, limit=limit)
     if notify:
         materiel = (ticket.activity_report or {}).get("materiel")
         triage = ticket.triage or {}

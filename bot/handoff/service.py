@@ -30,16 +30,18 @@ from bot.handoff.report import HandoffRequest, draft_report, report_for_appointm
 from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, free_seat, take_seat, upcoming_for_resident
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
-from bot.settings import get_settings
+from bot.settings import DEFAULTS
 from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 from bot.webhooks.models import EventType
 
 ASSISTANT = "assistant"
 RESIDENT = "resident"
+# BOOKING_MAX_FUTURE_APPOINTMENTS by default; the entry points pass the configured value.
+MAX_FUTURE_APPOINTMENTS = int(DEFAULTS["BOOKING_MAX_FUTURE_APPOINTMENTS"])
 
 __all__ = [
-    "ASSISTANT", "RESIDENT", "AlreadyBooked", "Confirmation", "HandoffRequest", "SlotTaken", "TooManyAppointments",
+    "ASSISTANT", "MAX_FUTURE_APPOINTMENTS", "RESIDENT", "AlreadyBooked", "Confirmation", "HandoffRequest", "SlotTaken", "TooManyAppointments",
     "book", "cancel", "cancel_ticket", "claim_reminder", "release_reminder", "confirm_booking", "flag_sms_failure", "mark_absent",
     "mark_seen", "move", "open_ticket", "record_conversation_event", "record_outcome", "record_sms", "reopen", "strip_personal_fields",
     "ticket_for_appointment", "upcoming_for_resident",
@@ -75,9 +77,11 @@ def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
     return ticket
 
 
-def book(session: Session, resident: Resident, slot: Slot, now: datetime | None = None) -> Appointment:
-    """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments`)."""
-    appointment = take_seat(session, resident, slot, limit=get_settings().booking_max_future_appointments, now=now)
+def book(session: Session, resident: Resident, slot: Slot, now: datetime | None = None, *,
+         limit: int = MAX_FUTURE_APPOINTMENTS) -> Appointment:
+    """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments` past
+    `limit` appointments to come: BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the entry points)."""
+    appointment = take_seat(session, resident, slot, limit=limit, now=now)
     emit(session, EventType.APPOINTMENT_BOOKED, appointment=appointment)
     return appointment
 
@@ -92,7 +96,8 @@ def _cancelled_status(by: CancelledBy) -> AppointmentStatus:
     return AppointmentStatus.EXCUSED if CancelledBy(by) == CancelledBy.RESIDENT else AppointmentStatus.REVOKED
 
 
-def move(session: Session, appointment: Appointment, slot: Slot, *, by: CancelledBy, actor: str) -> Appointment:
+def move(session: Session, appointment: Appointment, slot: Slot, *, by: CancelledBy, actor: str,
+         limit: int = MAX_FUTURE_APPOINTMENTS) -> Appointment:
     """The old appointment ends and the new slot is booked, both or neither; the ticket follows.
 
     If the new slot is taken meanwhile, the SAVEPOINT rolls the old one back: the
@@ -104,7 +109,7 @@ def move(session: Session, appointment: Appointment, slot: Slot, *, by: Cancelle
     resident = session.get(Resident, appointment.resident_id)
     with session.begin_nested():
         _end(session, appointment, _cancelled_status(by))
-        new = take_seat(session, resident, slot, limit=get_settings().booking_max_future_appointments)
+        new = take_seat(session, resident, slot, limit=limit)
     ticket = ticket_for_appointment(session, appointment.id)
     if ticket is not None:
         ticket.appointment_id = new.id
@@ -281,7 +286,7 @@ def release_reminder(session: Session, appointment_id: int) -> None:
 def strip_personal_fields(session: Session, ticket: Ticket, *, triage_keys: tuple[str, ...],
                           report_keys: tuple[str, ...], event_keys: tuple[str, ...]) -> bool:
     """Keep only these keys of the triage, the report and the events' details; drop the transcript.
-    The privacy policy (which keys) is bot/privacy/anonymise.py's; True if anything changed."""
+    The privacy policy (which keys) is bot/data_rights/anonymise.py's; True if anything changed."""
     def keep(data: dict | None, keys: tuple[str, ...]) -> dict:
         return {key: value for key, value in (data or {}).items() if key in keys}
 

@@ -7,8 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from bot.settings import get_settings
-
 
 def quiet_logging() -> None:
     """Warnings only, on stderr: stdout belongs to the command's own output.
@@ -28,11 +26,11 @@ def quiet_logging() -> None:
 class TrainedModel:
     """The trained model's NLU, loaded once, for batch use (classify, eval, bench)."""
 
-    def __init__(self, model_path: Path | str | None = None) -> None:
+    def __init__(self, model_path: Path | str) -> None:
         quiet_logging()
         from rasa.core.agent import Agent
 
-        path = Path(model_path or get_settings().model_path)
+        path = Path(model_path)
         if not path.exists():
             raise FileNotFoundError(f"no trained model at {path}: run `make train` first")
         self.path = path

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from bot.settings import get_settings
 from bot.sms.signature import FormParams
 
 MESSAGE_SID = re.compile(r"\A(?:SM|MM)[0-9a-f]{32}\Z")
@@ -32,21 +31,21 @@ def _bad(params: FormParams, name: str, pattern: re.Pattern, required: bool) -> 
     return len(values) != 1 or not pattern.match(values[0])
 
 
-def _bad_account(params: FormParams) -> str | None:
+def _bad_account(params: FormParams, configured: str) -> str | None:
     if _bad(params, "AccountSid", ACCOUNT_SID, required=True):
         return "AccountSid"
-    configured = get_settings().twilio_account_sid
     if configured and params.first("AccountSid") != configured:
         return "AccountSid"
     return None
 
 
-def inbound_problem(params: FormParams) -> str | None:
-    """The first field of an inbound SMS that is not as Twilio sends it, or None."""
+def inbound_problem(params: FormParams, account_sid: str = "") -> str | None:
+    """The first field of an inbound SMS that is not as Twilio sends it, or None; `account_sid`
+    (TWILIO_ACCOUNT_SID, passed by the channel), when set, is the only account accepted."""
     for name in ("MessageSid", "SmsMessageSid", "SmsSid"):
         if _bad(params, name, MESSAGE_SID, required=name == "MessageSid"):
             return name
-    if _bad_account(params):
+    if _bad_account(params, account_sid):
         return "AccountSid"
     for name in ("From", "To"):
         if _bad(params, name, ADDRESS, required=name == "From"):
@@ -59,12 +58,13 @@ def inbound_problem(params: FormParams) -> str | None:
     return None
 
 
-def status_problem(params: FormParams) -> str | None:
-    """The first field of a status callback that is not as Twilio sends it, or None."""
+def status_problem(params: FormParams, account_sid: str = "") -> str | None:
+    """The first field of a status callback that is not as Twilio sends it, or None (`account_sid`:
+    as for inbound_problem)."""
     for name in ("MessageSid", "SmsSid"):
         if _bad(params, name, MESSAGE_SID, required=name == "MessageSid"):
             return name
-    if _bad_account(params):
+    if _bad_account(params, account_sid):
         return "AccountSid"
     for name in ("MessageStatus", "SmsStatus"):
         if _bad(params, name, STATUS, required=False):

@@ -1,6 +1,6 @@
 """What happens to an inbound SMS before (and after) the assistant reads it.
 
-The channel (bot/sms/channel.py) stays thin: it checks the signature, then
+The channel (bot/sms_channel.py) stays thin: it checks the signature, then
 calls `take_in` and, when there is something to read, the assistant, then
 `send_replies`. Both functions block (database, Twilio API): the channel runs
 them in a worker thread. Order of the checks:
@@ -92,9 +92,10 @@ def _notice_already_sent(session, e164: str) -> bool:
     ).first() is not None
 
 
-def take_in(params: FormParams, settings: Settings | None = None) -> Intake:
-    """Everything before the assistant; the replies it needs are already sent (texts from `settings`)."""
-    s = settings or get_settings()
+def take_in(params: FormParams, settings: Settings) -> Intake:
+    """Everything before the assistant; the replies it needs are already sent (texts and the rate
+    limit from `settings`, read by the channel)."""
+    s = settings
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
@@ -128,7 +129,7 @@ def take_in(params: FormParams, settings: Settings | None = None) -> Intake:
             opted_out = False
         else:
             opted_out = is_opted_out(session, e164)
-        rate = check_rate(session, from_hash)
+        rate = check_rate(session, from_hash, limit=s.sms_rate_limit_per_hour)
         if not opted_out:
             resident_for_phone(session, e164)
         needs_notice = not _notice_already_sent(session, e164)

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.settings import get_settings
 from bot.sms.models import InboundMessage
 
 WINDOW = timedelta(hours=1)
@@ -26,8 +25,8 @@ class RateCheck:
     notify: bool  # the first message over the limit: say it once
 
 
-def check_rate(session: Session, from_hash: str, now: datetime | None = None) -> RateCheck:
-    limit = get_settings().sms_rate_limit_per_hour
+def check_rate(session: Session, from_hash: str, now: datetime | None = None, *, limit: int) -> RateCheck:
+    """More than `limit` messages from this sender in the last hour (SMS_RATE_LIMIT_PER_HOUR)?"""
     now = now or datetime.now(timezone.utc)
     count = session.execute(
         select(func.count(InboundMessage.id)).where(

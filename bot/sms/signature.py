@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 from twilio.request_validator import RequestValidator
 
 from bot.privacy.hashing import keyed_hash
-from bot.settings import Settings, get_settings, is_default_secret
+from bot.settings import Settings, is_default_secret
 
 HEADER = "X-Twilio-Signature"
 log = logging.getLogger(__name__)
@@ -46,9 +46,8 @@ class NoSigningToken(RuntimeError):
     """Neither a Twilio auth token nor a usable local one: nothing can be signed."""
 
 
-def auth_token(settings: Settings | None = None) -> str | None:
+def auth_token(settings: Settings) -> str | None:
     """Twilio's auth token; else, on a developer's machine with a real HASH_KEY, the local token; else None."""
-    settings = settings or get_settings()
     if settings.twilio_auth_token:
         return settings.twilio_auth_token
     if settings.production or is_default_secret(settings.hash_key):
@@ -56,35 +55,33 @@ def auth_token(settings: Settings | None = None) -> str | None:
     return keyed_hash("twilio-local-webhook-token", key=settings.hash_key)
 
 
-def public_url_for(path: str, query_string: str = "", settings: Settings | None = None) -> str:
+def public_url_for(public_url: str, path: str, query_string: str = "") -> str:
     """The URL Twilio called: PUBLIC_URL + path (+ ?query)."""
-    settings = settings or get_settings()
-    url = settings.public_url.rstrip("/") + path
+    url = public_url.rstrip("/") + path
     return f"{url}?{query_string}" if query_string else url
 
 
-def sign(url: str, params: dict, token: str | None = None) -> str:
-    """The signature Twilio would send (for `python -m bot sms` and tests)."""
-    token = token or auth_token()
+def sign(url: str, params: dict, token: str | None) -> str:
+    """The signature Twilio would send (for `python -m bot sms` and tests), with `auth_token(settings)`."""
     if not token:
         raise NoSigningToken("no TWILIO_AUTH_TOKEN and no local signing token: set HASH_KEY "
                              "(`make run` writes a random one into .env)")
     return RequestValidator(token).compute_signature(url, params)
 
 
-def is_signed(url: str, params: FormParams, signature: str | None, token: str | None = None) -> bool:
-    token = token or auth_token()
+def is_signed(url: str, params: FormParams, signature: str | None, token: str | None) -> bool:
     if not signature or not token:
         return False
     return RequestValidator(token).validate(url, params, signature)
 
 
-def signed_params(request) -> FormParams | None:
+def signed_params(request, settings: Settings) -> FormParams | None:
     """A Sanic request's POST parameters when Twilio signed them (over PUBLIC_URL + path and
-    query), else None: the one check of every Twilio webhook, SMS and voice."""
+    query), else None: the one check of every Twilio webhook, SMS and voice (the channels pass
+    their settings)."""
     params = parse_form(request.body or b"")
-    url = public_url_for(request.path, request.query_string or "")
-    if not is_signed(url, params, request.headers.get(HEADER)):
+    url = public_url_for(settings.public_url, request.path, request.query_string or "")
+    if not is_signed(url, params, request.headers.get(HEADER), auth_token(settings)):
         log.warning("unsigned or forged request on %s refused", request.path)
         return None
     return params

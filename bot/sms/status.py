@@ -9,6 +9,7 @@ flagged so the conseiller can call the person instead.
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +25,11 @@ KNOWN = FINAL | {"accepted", "scheduled", "queued", "sending", "sent", "receivin
 FLAGGED_PURPOSES = frozenset({"reminder", "confirmation", "desk"})
 
 
-def apply_status(session: Session, message_sid: str, status: str, error_code: str | None = None) -> OutboundMessage | None:
-    """Record a callback's status; None when the message is not ours (or unknown)."""
+def apply_status(session: Session, message_sid: str, status: str, error_code: str | None = None,
+                 on_failure: Callable[[Session, int, dict], object] | None = None) -> OutboundMessage | None:
+    """Record a callback's status; None when the message is not ours (or unknown). A flagged SMS that
+    failed is passed to `on_failure(session, ticket_id, details)` (the channel gives the handoff core's
+    flag_sms_failure: bot/sms stays below bot/handoff)."""
     status = (status or "").strip().lower()
     if not message_sid or status not in KNOWN:
         return None
@@ -43,10 +47,9 @@ def apply_status(session: Session, message_sid: str, status: str, error_code: st
     message.status = status
     if error_code:
         message.error_code = str(error_code)[:20]
-    if status in FAILED and previous not in FAILED and message.ticket_id and message.purpose in FLAGGED_PURPOSES:
-        from bot.handoff import flag_sms_failure  # the handoff core sends SMS: imported when needed
-
-        flag_sms_failure(session, message.ticket_id, {
+    if (on_failure is not None and status in FAILED and previous not in FAILED and message.ticket_id
+            and message.purpose in FLAGGED_PURPOSES):
+        on_failure(session, message.ticket_id, {
             "purpose": message.purpose, "status": status, "error_code": message.error_code,
             "outbound_message_id": message.id,
         })

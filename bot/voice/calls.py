@@ -135,7 +135,7 @@ def end_call(call_sid: str, status: str, duration: str | None) -> bool:
 
 
 def purge_calls(session, before: datetime) -> int:
-    """Delete the state of calls started before `before` (bot/privacy/retention.py)."""
+    """Delete the state of calls started before `before` (bot/data_rights/retention.py)."""
     return session.execute(delete(VoiceCall).where(VoiceCall.started_at < before)).rowcount or 0
 
 

@@ -179,7 +179,7 @@ class Reply:
 
 
 def url(path: str) -> str:
-    return public_url_for(ROUTE + path)
+    return public_url_for(get_settings().public_url, ROUTE + path)
 
 
 def twiml(answer: Reply) -> str:
@@ -247,7 +247,7 @@ class TwilioVoiceInput(InputChannel):
     @staticmethod
     def verified(request: Request) -> FormParams | None:
         """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
-        return signed_params(request)
+        return signed_params(request, get_settings())
 
     # --- the assistant ---------------------------------------------------------------
     async def converse(self, on_new_message, caller: Caller, text: str, sid: str) -> list[dict]:
@@ -302,13 +302,15 @@ class TwilioVoiceInput(InputChannel):
 
     async def handoff(self, request, caller: Caller, state: CallState, *, dial_failed: bool = False,
                       said: str | None = None) -> Reply:
-        from bot.voice.transfer import hand_off
+        from bot.voice.transfer import TransferPolicy, hand_off
 
+        policy = TransferPolicy.of(get_settings())
         transcript = await self.transcript(request, caller) + ([said] if said else [])
 
         def work():
             with session_scope() as session:
-                return hand_off(session, calls.resident_of(session, caller), transcript, dial_failed=dial_failed)
+                return hand_off(session, calls.resident_of(session, caller), transcript, policy=policy,
+                                dial_failed=dial_failed)
 
         decision = await asyncio.to_thread(work)
         lead = [texts.dial_failed()] if dial_failed else []

@@ -25,7 +25,7 @@ from bot.phones import to_e164
 from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
-from bot.settings import get_settings
+from bot.settings import DEFAULTS, Settings
 from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
 from bot import handoff
@@ -40,11 +40,22 @@ class Handoff:
     when: str | None = None  # "à partir de mardi 2 décembre à 9 h"
 
 
-def place_for(session: Session, resident: Resident | None, now: datetime) -> Place | None:
+@dataclass(frozen=True)
+class TransferPolicy:
+    """Where a caller without an appointment is put through (VOICE_TRANSFER_PLACE, a place's slug), and the
+    city's TIMEZONE for a place without one: the voice channel passes them."""
+    place: str = ""
+    timezone: str = DEFAULTS["TIMEZONE"]
+
+    @classmethod
+    def of(cls, settings: Settings) -> TransferPolicy:
+        return cls(settings.voice_transfer_place or "", settings.timezone)
+
+
+def place_for(session: Session, resident: Resident | None, now: datetime, slug: str = "") -> Place | None:
     if resident is not None:
         for appointment in upcoming_for_resident(session, resident.id, now):
             return session.get(Place, appointment.place_id)
-    slug = get_settings().voice_transfer_place
     if slug:
         return session.execute(select(Place).where(Place.slug == slug)).scalar_one_or_none()
     return None
@@ -65,21 +76,22 @@ def _permanences(session: Session, place: Place | None) -> list[Permanence]:
     return list(session.execute(query).scalars())
 
 
-def in_permanence(session: Session, place: Place, now: datetime) -> bool:
+def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> bool:
     """Is one of the place's permanences open at this moment (not a holiday, not closed)?"""
-    tz = place.timezone or get_settings().timezone
+    tz = place.timezone or city_tz
     wall = local(as_utc(now), tz).replace(tzinfo=None)
     if _closed_on(session, place, wall.date()):
         return False
     return any(OpeningHours(p.schedule).is_open(wall) for p in _permanences(session, place))
 
 
-def next_opening(session: Session, place: Place | None, now: datetime, days: int = 35) -> tuple[datetime, str] | None:
+def next_opening(session: Session, place: Place | None, now: datetime, days: int = 35,
+                 city_tz: str = DEFAULTS["TIMEZONE"]) -> tuple[datetime, str] | None:
     """The next start of a permanence (of this place, or of any): (UTC moment, its place's timezone)."""
     best = None
     for permanence in _permanences(session, place):
         where = permanence.place
-        tz = where.timezone or get_settings().timezone
+        tz = where.timezone or city_tz
         start = local(as_utc(now), tz).replace(tzinfo=None, second=0, microsecond=0)
         found = None
         for opens, closes, state, _ in OpeningHours(permanence.schedule).intervals(start, start + timedelta(days=days)):
@@ -100,8 +112,8 @@ def next_opening(session: Session, place: Place | None, now: datetime, days: int
     return best
 
 
-def when_text(session: Session, place: Place | None, now: datetime) -> str | None:
-    found = next_opening(session, place, now)
+def when_text(session: Session, place: Place | None, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> str | None:
+    found = next_opening(session, place, now, city_tz=city_tz)
     if found is None:
         return None
     moment, tz = found
@@ -123,16 +135,16 @@ def make_callback_ticket(session: Session, resident: Resident, place: Place | No
     return handoff.open_ticket(session, resident, request, place=place)
 
 
-def hand_off(session: Session, resident: Resident, transcript: list[str], *, now: datetime | None = None,
-             dial_failed: bool = False) -> Handoff:
+def hand_off(session: Session, resident: Resident, transcript: list[str], *, policy: TransferPolicy,
+             now: datetime | None = None, dial_failed: bool = False) -> Handoff:
     """Transfer now, or make (once) the call-back ticket; `need_number` when none is known."""
     now = as_utc(now or datetime.now(timezone.utc))
-    place = place_for(session, resident, now)
+    place = place_for(session, resident, now, policy.place)
     if not dial_failed and place is not None and place.voice_transfer and place.telephone:
         number = to_e164(place.telephone)
-        if number and in_permanence(session, place, now):
+        if number and in_permanence(session, place, now, policy.timezone):
             return Handoff("dial", number)
-    when = when_text(session, place, now)
+    when = when_text(session, place, now, policy.timezone)
     if not resident.phone_e164:
         return Handoff("need_number", when=when)
     if open_callback(session, resident) is not None:

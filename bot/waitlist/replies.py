@@ -1,4 +1,4 @@
-"""OUI to a freed seat, read before Rasa by the SMS channel (bot/sms/channel.py).
+"""OUI to a freed seat, read before Rasa by the SMS channel (bot/sms_channel.py).
 
 When the number has an offer waiting (bot/waitlist/service.py), its OUI takes the
 seat whatever the state of the Rasa conversation (a triage half done, a form, a
@@ -12,22 +12,22 @@ from datetime import datetime
 
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
-from bot.settings import get_settings
 from bot.sms.outbound import send_sms
 from bot.waitlist import service
 
 
-def answer_sms(e164: str, text: str, now: datetime | None = None) -> service.Answer | None:
-    """The answer to an offer, already sent; None when the message is not one (Rasa reads it)."""
+def answer_sms(e164: str, text: str, *, max_appointments: int,
+               now: datetime | None = None) -> service.Answer | None:
+    """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
+    `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, passed by the SMS channel."""
     if not service.is_yes(text):
         return None
-    settings = get_settings()
     with session_scope() as session:
         now = as_utc(now or service.now_utc())
         offer = service.pending_offer(session, e164, now)
         if offer is None:
             return None
-        answer = service.take(session, offer, now, max_appointments=settings.booking_max_future_appointments)
+        answer = service.take(session, offer, now, max_appointments=max_appointments)
     if answer.reply:
         with session_scope() as session:
             send_sms(session, to_e164=e164, body=answer.reply, purpose="waitlist_reply")

@@ -12,7 +12,7 @@ One row per conversation is enough because the widget sends one message at a
 time, in order: when a new message arrives, the widget has the previous answer,
 and the row is taken by the new message. The answer stored may hold personal
 data, so the row goes with the conversation's erasure and after a day
-(bot/privacy/retention.py).
+(bot/data_rights/retention.py).
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from bot.answers import store
 from bot.answers.models import AnswerReference, PlaceReview
 from bot.db import session_scope
-from bot.desk.models import AuditEntry
+from bot.staff.models import AuditEntry
 from tests.desk.conftest import csrf_token, login, make_user
 
 KEY = "utter_ask_human"

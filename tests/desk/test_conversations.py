@@ -12,10 +12,11 @@ from bot.conversations import routing
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.conversations.widget import held_messages
 from bot.db import session_scope
-from bot.desk.models import AuditEntry, User
 from bot.residents import sms_conversation_id
+from bot.settings import get_settings
 from bot.sms.models import OutboundMessage
 from bot.texts.holds import away_text, holder_text, resumed_text
+from bot.staff.models import AuditEntry, User
 from bot.tickets.models import Ticket, TicketEvent
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
 
@@ -68,7 +69,8 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     assert hold.active and hold.ticket_id == ticket_id
 
     # The resident's answer reaches the desk, not the assistant.
-    route = asyncio.run(routing.route(CONVERSATION, "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111"))
+    route = asyncio.run(routing.route(CONVERSATION, "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111",
+                                      settings=get_settings()))
     assert route.to_bot is False
     inbox = client.get("/conversations?filtre=attente").get_data(as_text=True)
     assert f"Conversation n° {hold.id}" in inbox
@@ -80,7 +82,7 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     post_form(client, page, f"/conversations/{hold.id}/rendre", {})
     assert sms_bodies(desk_engine)[-1] in (resumed_text(), "L'assistant reprend la conversation.")
     assert not the_hold(desk_engine).active
-    assert asyncio.run(routing.route(CONVERSATION, "bonjour")).to_bot is True
+    assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).to_bot is True
 
     with session_scope(desk_engine) as session:
         kinds = [e.kind for e in session.execute(
@@ -123,13 +125,13 @@ def test_the_hold_ends_after_human_hold_hours_without_activity(app, desk_engine)
     take(app, desk_engine)
     with session_scope(desk_engine) as session:
         hold = holds.hold_row(session, CONVERSATION)
-        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=holds.get_settings().human_hold_hours,
+        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=get_settings().human_hold_hours,
                                                                         minutes=1)
-    route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?"))
+    route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings()))
     assert route.to_bot is True and route.notices == [resumed_text()]
     assert the_hold(desk_engine).end_reason == "inactivity"
     assert sms_bodies(desk_engine)[-1] == resumed_text()
-    assert asyncio.run(routing.route(CONVERSATION, "bonjour")).notices == []  # told once
+    assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).notices == []  # told once
 
 
 def test_the_hold_ends_when_the_ticket_is_closed(app, desk_engine):
@@ -137,16 +139,17 @@ def test_the_hold_ends_when_the_ticket_is_closed(app, desk_engine):
     take(app, desk_engine)
     with session_scope(desk_engine) as session:
         session.get(Ticket, ticket_id).status = "clos"
-    assert asyncio.run(routing.route(CONVERSATION, "merci")).to_bot is True
+    assert asyncio.run(routing.route(CONVERSATION, "merci", settings=get_settings())).to_bot is True
     assert the_hold(desk_engine).end_reason == "ticket_closed"
 
 
 def test_keywords_in_a_held_conversation_go_to_the_assistant_and_are_shown(app, desk_engine):
     make_booked_ticket(desk_engine)
     client, page = take(app, desk_engine)
-    route = asyncio.run(routing.route(CONVERSATION, "Annuler"))
+    route = asyncio.run(routing.route(CONVERSATION, "Annuler", settings=get_settings()))
     assert route.to_bot is True and route.kind == "keyword:annuler"
-    assert asyncio.run(routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES")).kind == "keyword:supprimer"
+    erase = asyncio.run(routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES", settings=get_settings()))
+    assert erase.kind == "keyword:supprimer"
     routing.note_keyword(CONVERSATION, "aide", "AIDE")
     shown = client.get(page).get_data(as_text=True)
     assert "mot-clé ANNULER" in shown and "mot-clé SUPPRIMER" in shown and "mot-clé AIDE" in shown
@@ -160,9 +163,10 @@ def test_outside_the_places_hours_the_resident_is_told_when_someone_answers(app,
     with session_scope(desk_engine) as session:
         hold = holds.hold_row(session, CONVERSATION)
         hold.last_activity_at = monday_evening
-        told = holds.resident_writes(session, hold, "bonsoir", now=monday_evening)
+        told = holds.resident_writes(session, hold, "bonsoir", now=monday_evening, settings=get_settings())
         assert told == [away_text("mardi 8 décembre à 9 h")]
-        assert holds.resident_writes(session, hold, "encore moi", now=monday_evening) == []  # once
+        again = holds.resident_writes(session, hold, "encore moi", now=monday_evening, settings=get_settings())
+        assert again == []  # once
         tuesday_morning = datetime(2026, 12, 8, 9, 30, tzinfo=timezone.utc)
         assert holds.next_opening(session, hold, tuesday_morning) is None  # open: no notice
 
@@ -171,16 +175,17 @@ def test_a_new_resident_message_notifies_the_holder_without_resident_data(app, d
     make_booked_ticket(desk_engine)
     take(app, desk_engine)
     sent = []
-    from bot.desk import notify
+    from bot import mail
     monkeypatch.setenv("SMTP_HOST", "smtp.metz.test")
-    holds.get_settings.cache_clear()
-    monkeypatch.setattr(notify, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
+    get_settings.cache_clear()
+    monkeypatch.setattr(mail, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
     try:
-        asyncio.run(routing.route(CONVERSATION, "mon code est 123456 et je m'appelle Marie"))
-        asyncio.run(routing.route(CONVERSATION, "vous êtes là ?"))  # unread already: no second e-mail
+        asyncio.run(routing.route(CONVERSATION, "mon code est 123456 et je m'appelle Marie", settings=get_settings()))
+        # unread already: no second e-mail
+        asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings()))
     finally:
         monkeypatch.setenv("SMTP_HOST", "")
-        holds.get_settings.cache_clear()
+        get_settings.cache_clear()
     assert len(sent) == 1
     to, subject, body = sent[0]
     assert to == ["nadia@metz.fr"] and "/conversations/" in body
@@ -206,13 +211,13 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
 
 
 def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine):
-    from bot.privacy.erasure import erase_phone
-    from bot.privacy.export import export_for_phone
-    from bot.privacy.retention import purge
+    from bot.data_rights.erasure import erase_phone
+    from bot.data_rights.export import export_for_phone
+    from bot.data_rights.retention import RetentionPolicy, purge
 
     make_booked_ticket(desk_engine)
     take(app, desk_engine)
-    asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi"))
+    asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi", settings=get_settings()))
     with session_scope(desk_engine) as session:
         held = export_for_phone(session, RESIDENT_PHONE)["held_conversations"]
         assert held[0]["held_by"] == "Nadia"
@@ -229,8 +234,8 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
         user = session.execute(select(User)).scalars().first()
         hold = holds.take_over(session, other, user)
         holds.hand_back(session, hold, user)
-    later = datetime.now(timezone.utc) + timedelta(days=holds.get_settings().retention_conversation_days + 1)
+    later = datetime.now(timezone.utc) + timedelta(days=get_settings().retention_conversation_days + 1)
     with session_scope(desk_engine) as session:
-        report = purge(session, now=later)
+        report = purge(session, now=later, policy=RetentionPolicy.of(get_settings()))
         assert report.held_messages_deleted == 2 and report.holds_deleted == 1
-        assert purge(session, now=later).held_messages_deleted == 0
+        assert purge(session, now=later, policy=RetentionPolicy.of(get_settings())).held_messages_deleted == 0

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from bot.cli.notify import main as notify_cli
 from bot.db import session_factory, session_scope
-from bot.desk.models import TicketNotification
 from bot.desk.notify import notify_new_tickets
 from bot.places.models import Conseiller
-from bot.settings import reload_settings
+from bot.settings import get_settings, reload_settings
 from bot.sms.models import OutboundMessage
+from bot.staff.models import TicketNotification
 from tests.desk.conftest import RESIDENT_PHONE, make_booked_ticket, make_user
 
 
@@ -57,8 +57,8 @@ def test_a_new_ticket_is_emailed_once_to_the_places_conseiller(smtp_server, desk
     make_user(desk_engine, "nadia@metz.fr", "conseiller", "nadia")  # holds the Borny permanence
     ticket_id, _ = make_booked_ticket(desk_engine)
     factory = session_factory(desk_engine)
-    assert notify_new_tickets(factory) == 1
-    assert notify_new_tickets(factory) == 0  # idempotent: a second run sends nothing
+    assert notify_new_tickets(factory, get_settings()) == 1
+    assert notify_new_tickets(factory, get_settings()) == 0  # idempotent: a second run sends nothing
     assert notify_cli([]) == 0  # the `python -m bot notify` job, on the same database
     assert len(smtp_server.received) == 1
     mail = smtp_server.received[0]
@@ -79,7 +79,7 @@ def test_an_unreachable_smtp_server_is_recorded_as_failed_not_retried_forever(mo
     make_user(desk_engine, "nadia@metz.fr", "conseiller", "nadia")
     make_booked_ticket(desk_engine)
     factory = session_factory(desk_engine)
-    assert notify_new_tickets(factory) == 0
+    assert notify_new_tickets(factory, get_settings()) == 0
     with session_scope(desk_engine) as session:
         assert session.execute(select(TicketNotification.status)).scalar_one() == "failed"
 
@@ -91,8 +91,8 @@ def test_notification_by_sms_goes_to_the_conseillers_phone(monkeypatch, desk_env
         session.execute(select(Conseiller).where(Conseiller.slug == "nadia")).scalar_one().phone_e164 = "+33698765432"
     ticket_id, _ = make_booked_ticket(desk_engine)
     factory = session_factory(desk_engine)
-    assert notify_new_tickets(factory) == 1
-    assert notify_new_tickets(factory) == 0
+    assert notify_new_tickets(factory, get_settings()) == 1
+    assert notify_new_tickets(factory, get_settings()) == 0
     with session_scope(desk_engine) as session:
         sent = session.execute(select(OutboundMessage).where(OutboundMessage.purpose == "notify")).scalars().all()
         assert len(sent) == 1 and sent[0].to_e164 == "+33698765432" and sent[0].to_e164 != RESIDENT_PHONE

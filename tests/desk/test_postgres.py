@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.db import session_factory, session_scope
 from bot.desk.accounts import authenticate, create_user, login_blocked
-from bot.desk.models import TicketNotification
+from bot.staff.models import TicketNotification
 from bot.desk.notify import claim
 from tests.conftest import load_city_places
 from tests.desk.conftest import make_booked_ticket

@@ -24,7 +24,7 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.db import session_scope
 from bot.desk import PUBLIC_ENDPOINTS, create_app
 from bot.desk.accounts import AccountError, create_user
-from bot.desk.models import AuditEntry, User
+from bot.staff.models import AuditEntry, User
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, reload_settings
@@ -321,8 +321,8 @@ def test_two_prescripteurs_on_the_last_seat_one_wins(monkeypatch, postgres_url):
 
 
 def test_the_right_of_access_names_who_booked_and_erasure_forgets_the_note(desk):
-    from bot.privacy.erasure import erase_phone
-    from bot.privacy.export import export_for_phone
+    from bot.data_rights.erasure import erase_phone
+    from bot.data_rights.export import export_for_phone
 
     app, engine, _edge = desk
     assert book(logged_in(app))[0].status_code == 302

@@ -14,7 +14,7 @@ from bot.db import session_scope
 from bot.desk.accounts import check_password
 from bot.desk.coop import CSV_COLUMNS
 from bot.desk.reports import _safe_cell
-from bot.desk.models import User
+from bot.staff.models import User
 from bot.settings import ROOT
 from tests.desk.conftest import login, make_booked_ticket, make_user, post_form
 
@@ -108,7 +108,7 @@ def test_a_coordinateur_downloads_everything_held_about_a_phone_number(app, desk
     client = app.test_client()
     login(client, "coord@metz.fr")
     page = client.get("/donnees-personnelles").get_data(as_text=True)
-    assert "Télécharger les données" in page  # bot.privacy.export is installed
+    assert "Télécharger les données" in page  # bot.data_rights.export is installed
     bad = post_form(client, "/donnees-personnelles", "/donnees-personnelles", {"telephone": "pas un numéro"})
     assert bad.status_code == 400 and "pas valide" in bad.get_data(as_text=True)
     response = post_form(client, "/donnees-personnelles", "/donnees-personnelles", {"telephone": "06 12 34 99 99"})

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.db import session_scope
-from bot.desk.models import AuditEntry, User
+from bot.staff.models import AuditEntry, User
 from bot.places.models import Conseiller
 from bot.review.capture import capture
 from bot.review.counters import count_feedback, count_outcome, iso_week

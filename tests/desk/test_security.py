@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.desk import PUBLIC_ENDPOINTS, create_app
-from bot.desk.models import AuditEntry, LoginAttempt
+from bot.staff.models import AuditEntry, LoginAttempt
 from bot.settings import reload_settings
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.desk.models import AuditEntry
+from bot.staff.models import AuditEntry
 from bot.places.models import Place
 from bot.residents import resident_for_phone
 from bot.waitlist import service

@@ -12,15 +12,16 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot import handoff
 from bot.booking.models import Appointment, SlotSeat
+from bot.data_rights.erasure import erase_phone
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
 from bot.desk import permanence_admin, ticket_actions
 from bot.places.models import Place
-from bot.privacy.erasure import erase_phone
-from bot.privacy.retention import purge
-from bot.reminders import send_due_reminders
+from bot.reminders import ReminderPolicy, send_due_reminders
 from bot.residents import resident_for_phone
-from bot.settings import ROOT
+from bot.settings import ROOT, get_settings
 from bot.sms.models import OutboundMessage
 from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
@@ -139,11 +140,11 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         message = s.execute(select(OutboundMessage).where(OutboundMessage.purpose == "confirmation")).scalars().first()
         message.twilio_sid = "SM" + "f" * 32
     with session_scope(city_db) as s:
-        apply_status(s, "SM" + "f" * 32, "failed", "30003")
+        apply_status(s, "SM" + "f" * 32, "failed", "30003", on_failure=handoff.flag_sms_failure)
     later = book_by_sms(city_db, sender, third.as_dict())
     with session_scope(city_db) as s:
         start = s.get(Appointment, later).start
-        send_due_reminders(s, now=start - timedelta(hours=24))
+        send_due_reminders(s, now=start - timedelta(hours=24), policy=ReminderPolicy.of(get_settings()))
         place = s.execute(select(Place).where(Place.slug == "mairie-borny")).scalar_one()
         day = start.astimezone(timezone.utc).date()
         permanence_admin.add_closure(s, place, day - timedelta(days=1), day + timedelta(days=1), "travaux", "coord")
@@ -152,7 +153,7 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
     book_by_sms(city_db, sender, elsewhere)
     with session_scope(city_db) as s:
         assert erase_phone(s, PHONE).appointments_cancelled == 1
-        purge(s, now=datetime.now(timezone.utc) + timedelta(days=4000))
+        purge(s, now=datetime.now(timezone.utc) + timedelta(days=4000), policy=RetentionPolicy.of(get_settings()))
     kinds = {what for _path, what in write_guard.writes}
     assert {"Ticket(...)", "Appointment(...)", "SlotSeat(...)", "TicketEvent(...)", "Ticket.place_id =",
             "Appointment.status =", "UPDATE appointments", "DELETE slot_seats"} <= kinds, kinds

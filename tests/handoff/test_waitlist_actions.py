@@ -74,14 +74,14 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
     declined = CollectingDispatcher()
     run(ActionDeclineWaitlist().run(declined, tracker(sender), {}))
     assert said(declined) == texts.declined_text()
-    assert answer_sms(PHONE, "OUI") is None  # no offer waiting: OUI goes to Rasa
+    assert answer_sms(PHONE, "OUI", max_appointments=2) is None  # no offer waiting: OUI goes to Rasa
 
     run(ActionCancelAppointment().run(CollectingDispatcher(), tracker(other), {}))  # the earlier seat frees
     with session_scope(city_db) as s:
         run_ = service.offer_freed_seats(s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"),
                                          quiet_end=parse_hhmm("00:00"))
         assert run_.offered == 1
-    assert answer_sms(PHONE, "OUI").outcome == "taken"
+    assert answer_sms(PHONE, "OUI", max_appointments=2).outcome == "taken"
     with session_scope(city_db) as s:
         booked = s.execute(select(Appointment).where(Appointment.resident_id == s.get(Appointment, appointment_id)
                                                      .resident_id, Appointment.status == "booked")).scalars().all()

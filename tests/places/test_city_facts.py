@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from bot.booking.slots import next_slots
 from bot.db import session_scope
-from bot.places.loader import load_places, read_places_file
+from bot.desk.places_loader import load_places
+from bot.places.file import read_places_file
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings
 

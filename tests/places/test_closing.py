@@ -12,7 +12,7 @@ from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope
 from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
-from bot.places.loader import load_places
+from bot.desk.places_loader import load_places
 from bot.places.models import Permanence, Place
 from bot.sms.models import OutboundMessage
 from tests.booking.helpers import make_place, make_resident

@@ -7,7 +7,7 @@ import yaml
 
 from bot.db import session_scope
 from bot.places.importer import import_national_file, refresh_places, write_places_file
-from bot.places.loader import load_places
+from bot.desk.places_loader import load_places
 from bot.places.lookup import find_places
 
 CSV = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.places.loader import load_places
+from bot.desk.places_loader import load_places
 from bot.places.models import Permanence, Place
 from bot.settings import get_settings
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
 from bot.db import session_scope
-from bot.privacy.erasure import erase_conversation, erase_phone
-from bot.privacy.export import export_for_phone
+from bot.data_rights.erasure import erase_conversation, erase_phone
+from bot.data_rights.export import export_for_phone
 from bot.privacy.hashing import phone_hash
 from bot.residents import resident_for_conversation, sms_conversation_id
 from bot.schema import metadata

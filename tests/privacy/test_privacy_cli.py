@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from bot.db import session_scope
-from bot.privacy.export import export_for_phone
+from bot.data_rights.export import export_for_phone
 from bot.settings import ROOT
 from tests.privacy.conftest import person
 

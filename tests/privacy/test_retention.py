@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.booking.models import AppointmentStatus
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
-from bot.desk.models import AuditEntry, LoginAttempt
-from bot.privacy.retention import purge
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, get_settings
 from bot.sms.models import InboundMessage, OutboundMessage
+from bot.staff.models import AuditEntry, LoginAttempt
 from bot.tickets.models import Ticket
 from bot.web.deliveries import KEEP, WebDelivery
 from tests.privacy.conftest import person, save
@@ -39,12 +39,12 @@ def test_purge_removes_an_old_conversation_and_leaves_a_recent_one(privacy_db, t
         conn.execute(sa.text("UPDATE events SET sender_id = 'sms:ongoing' WHERE sender_id = 'sms:other'"))
 
     with session_scope(privacy_db) as session:
-        report = purge(session)
+        report = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert report.conversations == 1 and report.conversation_events == 4
     assert event_senders(privacy_db) == {"sms:recent", "sms:ongoing"}
 
     with session_scope(privacy_db) as session:
-        again = purge(session)
+        again = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert again.as_dict() == {key: 0 for key in again.as_dict()}
 
 
@@ -65,7 +65,7 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
         new_ids = new.id, new_ticket.id
 
     with session_scope(privacy_db) as session:
-        report = purge(session)
+        report = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert report.tickets_anonymised == 1 and report.residents_anonymised == 1
     assert report.sms_sent_anonymised == 1 and report.sms_received_deleted == 1
 
@@ -87,7 +87,7 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
         assert session.execute(sa.select(sa.func.count()).select_from(InboundMessage)).scalar_one() == 1
 
     with session_scope(privacy_db) as session:
-        again = purge(session)
+        again = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert again.as_dict() == {key: 0 for key in again.as_dict()}
 
 
@@ -101,7 +101,7 @@ def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db
                                    action="view", target="ticket", target_id="1"))
 
     with session_scope(privacy_db) as session:
-        report = purge(session)
+        report = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert report.desk_login_attempts_deleted == 1 and report.desk_audit_entries_deleted == 1
     with session_scope(privacy_db) as session:
         kept = [row.at for row in session.execute(sa.select(LoginAttempt)).scalars()]
@@ -110,7 +110,7 @@ def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db
                                   for at in kept)
 
     with session_scope(privacy_db) as session:
-        again = purge(session)
+        again = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert again.as_dict() == {key: 0 for key in again.as_dict()}
 
 
@@ -122,7 +122,7 @@ def test_purge_deletes_the_widgets_stored_answers_after_a_day(privacy_db):
         session.add(WebDelivery(sender="web:new", message_id="m-new-0001", answer=[{"text": "y"}],
                                 received_at=now - timedelta(minutes=5)))
     with session_scope(privacy_db) as session:
-        assert purge(session).web_answers_deleted == 1
+        assert purge(session, policy=RetentionPolicy.of(get_settings())).web_answers_deleted == 1
     with session_scope(privacy_db) as session:
         assert session.execute(sa.select(WebDelivery.sender)).scalars().all() == ["web:new"]
 

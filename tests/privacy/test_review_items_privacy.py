@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.db import session_scope
-from bot.privacy.erasure import erase_conversation, erase_phone
-from bot.privacy.export import export_for_phone
+from bot.data_rights.erasure import erase_conversation, erase_phone
+from bot.data_rights.export import export_for_phone
 from bot.privacy.hashing import phone_hash
-from bot.privacy.retention import purge
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.residents import resident_for_conversation, resident_for_phone, sms_conversation_id
 from bot.review.capture import capture
 from bot.review.counters import count_feedback, count_outcome
@@ -77,9 +77,9 @@ def test_retention_purges_review_items_older_than_the_conversation_period(privac
                 now=now - timedelta(days=days - 1))
         count_outcome(session, "answer", now=now - timedelta(days=days + 30))
     with session_scope(privacy_db) as session:
-        report = purge(session)
+        report = purge(session, policy=RetentionPolicy.of(get_settings()))
     assert report.review_items_deleted == 2
     assert conversations_with_items(privacy_db) == ["web:recent"]
     with session_scope(privacy_db) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(TurnOutcomeCount)).scalar_one() == 1
-        assert purge(session).review_items_deleted == 0
+        assert purge(session, policy=RetentionPolicy.of(get_settings())).review_items_deleted == 0

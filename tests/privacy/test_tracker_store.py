@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
-from bot.privacy.erasure import ERASED_VALUE, ERASURE_SLOT
+from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT
 from tests.privacy.conftest import save, shows_digits
 
 CARD = "4970 1012 3456 7893"

@@ -5,12 +5,13 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from bot.data_rights.erasure import erase_conversation, erase_phone
+from bot.data_rights.export import export_for_phone
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
-from bot.privacy.erasure import erase_conversation, erase_phone
-from bot.privacy.export import export_for_phone
 from bot.privacy.hashing import keyed_hash, phone_hash
-from bot.privacy.retention import purge
 from bot.residents import resident_for_conversation, resident_for_phone, sms_conversation_id
+from bot.settings import get_settings
 from bot.voice.models import VoiceCall
 
 ALICE, BOB = "+33612345678", "+33698765432"
@@ -60,7 +61,7 @@ def test_retention_purges_old_call_state(privacy_db):
         add_call(session, ALICE, "CA" + "d" * 32, started=now - timedelta(days=400))
         add_call(session, BOB, "CA" + "e" * 32, started=now - timedelta(days=1))
     with session_scope(privacy_db) as session:
-        assert purge(session, now=now).voice_calls_deleted == 1
+        assert purge(session, now=now, policy=RetentionPolicy.of(get_settings())).voice_calls_deleted == 1
     with session_scope(privacy_db) as session:
         assert [c.caller_hash for c in calls(session)] == [phone_hash(BOB)]
-        assert purge(session, now=now).voice_calls_deleted == 0
+        assert purge(session, now=now, policy=RetentionPolicy.of(get_settings())).voice_calls_deleted == 0

@@ -98,7 +98,7 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
 
     # Handed back: the assistant carries on the triage it had started (its state kept).
     with session_scope(engine) as session:
-        from bot.desk.models import User
+        from bot.staff.models import User
         holds.hand_back(session, holds.hold_row(session, conversation), session.get(User, user_id))
     before = len(sms_to(bot, PHONE))
     sms(b, "je n'arrive pas à envoyer un mail avec une pièce jointe")

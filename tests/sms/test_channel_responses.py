@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.settings import ROOT
-from bot.sms.channel import SmsCollector, TwilioSmsInput
+from bot.sms_channel import SmsCollector, TwilioSmsInput
 
 
 def test_sms_variations_are_chosen_for_sms_and_only_for_sms():

@@ -7,21 +7,22 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
-from bot.reminders import send_due_reminders
+from bot.handoff import book, flag_sms_failure
+from bot.privacy.hashing import phone_hash
+from bot.reminders import ReminderPolicy, send_due_reminders
+from bot.settings import get_settings
 from bot.sms import choices
 from bot.sms.models import InboundMessage, OutboundMessage, PendingChoices
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
-from bot.privacy.hashing import phone_hash
 from bot.tickets.models import Ticket, TicketEvent
-from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place, make_resident
+from tests.handoff.builders import create_ticket
 from tests.twilio_edge import RecordingHttpClient
 
 PHONE = "+33612345678"
@@ -64,13 +65,13 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
         opt_out(s, PHONE)
         starts = [as_utc(a1.start), as_utc(a2.start)]
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[0] - timedelta(hours=1))
+        send_due_reminders(s, now=starts[0] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
     assert [r for r in client.requests if r["data"].get("To") == PHONE] == []
     with session_scope(engine) as s:
         assert s.execute(select(OutboundMessage)).first() is None  # nothing recorded as sent either
         opt_in(s, PHONE)
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[1] - timedelta(hours=1))
+        send_due_reminders(s, now=starts[1] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
     sent = [r["data"] for r in client.requests if r["data"].get("To") == PHONE]
     assert len(sent) == 1 and sent[0]["Body"].startswith("Rappel")
 
@@ -130,10 +131,10 @@ def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
     ticket_id, reminder_sid, answer_sid = ids
     with session_scope(engine) as s:
         assert apply_status(s, reminder_sid, "sent").status == "sent"
-        assert apply_status(s, reminder_sid, "undelivered", "30003").status == "undelivered"
+        assert apply_status(s, reminder_sid, "undelivered", "30003", on_failure=flag_sms_failure).status == "undelivered"
         assert apply_status(s, reminder_sid, "sent").status == "undelivered"  # late, out of order
-        assert apply_status(s, reminder_sid, "failed", "30003").status == "failed"
-        assert apply_status(s, answer_sid, "failed", "30005").status == "failed"
+        assert apply_status(s, reminder_sid, "failed", "30003", on_failure=flag_sms_failure).status == "failed"
+        assert apply_status(s, answer_sid, "failed", "30005", on_failure=flag_sms_failure).status == "failed"
         assert apply_status(s, "SMunknown", "delivered") is None
         assert apply_status(s, answer_sid, "nonsense") is None  # an unknown status changes nothing
     with session_scope(engine) as s:
@@ -155,15 +156,15 @@ def test_rate_limit_is_counted_in_the_database_per_number(sms_env, monkeypatch):
             s.add(InboundMessage(message_sid=f"SM{i}", from_hash=key, received_at=now - timedelta(minutes=i)))
         s.add(InboundMessage(message_sid="SMother", from_hash=other, received_at=now))
     with session_scope(engine) as s:
-        assert check_rate(s, key, now) == check_rate(s, key, now).__class__(limited=False, notify=False)
+        assert check_rate(s, key, now, limit=30) == check_rate(s, key, now, limit=30).__class__(limited=False, notify=False)
         s.add(InboundMessage(message_sid="SM31", from_hash=key, received_at=now))
         s.flush()
-        first_over = check_rate(s, key, now)
+        first_over = check_rate(s, key, now, limit=30)
         assert first_over.limited and first_over.notify
         s.add(InboundMessage(message_sid="SM32", from_hash=key, received_at=now))
         s.flush()
-        assert check_rate(s, key, now).limited and not check_rate(s, key, now).notify
-        assert not check_rate(s, other, now).limited
+        assert check_rate(s, key, now, limit=30).limited and not check_rate(s, key, now, limit=30).notify
+        assert not check_rate(s, other, now, limit=30).limited
 
 
 def test_from_a_messaging_service_or_to_the_local_outbox(sms_env, monkeypatch):
@@ -193,10 +194,10 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     engine, client = sms_env
     params = FormParams({"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"],
                          "OptOutType": ["STOP"], "NumMedia": ["0"]})
-    assert take_in(params).outcome == "stop"
+    assert take_in(params, get_settings()).outcome == "stop"
     with session_scope(engine) as s:
         assert is_opted_out(s, PHONE)
-    assert take_in(params).outcome == "duplicate"
+    assert take_in(params, get_settings()).outcome == "duplicate"
     again = FormParams({"MessageSid": ["SMq"], "From": [PHONE], "Body": ["une question"], "NumMedia": ["0"]})
-    assert take_in(again).outcome == "opted_out"
+    assert take_in(again, get_settings()).outcome == "opted_out"
     assert len(client.requests) == 1  # only the STOP confirmation

@@ -9,9 +9,10 @@ import pytest
 from bot.db import session_scope
 from bot.places.models import Closure, Conseiller, Permanence, Place
 from bot.residents import resident_for_conversation, resident_for_phone
-from bot.voice.transfer import hand_off, in_permanence, next_opening, when_text
+from bot.voice.transfer import TransferPolicy, hand_off, in_permanence, next_opening, when_text
 
 PARIS = ZoneInfo("Europe/Paris")
+ACCUEIL = TransferPolicy(place="accueil")  # VOICE_TRANSFER_PLACE=accueil, as the voice channel passes it
 
 
 def at(*args) -> datetime:
@@ -60,14 +61,16 @@ def test_transfer_during_the_permanence_else_one_call_back_ticket(place):
     engine, place_id = place
     with session_scope(engine) as session:
         resident = resident_for_phone(session, "+33612345678")
-        assert hand_off(session, resident, ["parler à quelqu'un"], now=at(2026, 12, 4, 10, 0)).number == "+33387000001"
-        assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0)).kind == "dial"
-        later = hand_off(session, resident, ["conseiller"], now=at(2026, 12, 4, 13, 0))
+        assert hand_off(session, resident, ["parler à quelqu'un"], now=at(2026, 12, 4, 10, 0),
+                        policy=ACCUEIL).number == "+33387000001"
+        assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).kind == "dial"
+        later = hand_off(session, resident, ["conseiller"], now=at(2026, 12, 4, 13, 0), policy=ACCUEIL)
         assert (later.kind, later.number, later.when) == ("callback", "+33612345678",
                                                           "à partir de vendredi 11 décembre à 9 h")
-        assert hand_off(session, resident, [], now=at(2026, 12, 4, 14, 0)).kind == "already"
+        assert hand_off(session, resident, [], now=at(2026, 12, 4, 14, 0), policy=ACCUEIL).kind == "already"
         # Nobody answered the transfer: a call-back (already noted here).
-        assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), dial_failed=True).kind == "already"
+        assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), dial_failed=True,
+                        policy=ACCUEIL).kind == "already"
         session.get(Place, place_id).voice_transfer = False  # the setting is off by default
         hidden = resident_for_conversation(session, "voice:abc")
-        assert hand_off(session, hidden, [], now=at(2026, 12, 4, 10, 0)).kind == "need_number"
+        assert hand_off(session, hidden, [], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).kind == "need_number"

@@ -17,9 +17,9 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
-from bot.privacy.erasure import erase_phone
-from bot.privacy.export import export_for_phone
-from bot.privacy.retention import purge
+from bot.data_rights.erasure import erase_phone
+from bot.data_rights.export import export_for_phone
+from bot.data_rights.retention import RetentionPolicy, purge
 from bot.reminders import parse_hhmm
 from bot.sms.opt_out import opt_out
 from bot.sms.signature import FormParams
@@ -28,6 +28,7 @@ from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
+from bot.settings import get_settings
 from tests.booking.helpers import make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
@@ -90,9 +91,9 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     assert sent[PHONES[1]] == texts.offer_text("mardi 8 décembre à 14 h", "Mairie de quartier test", 2)
     assert run_job(engine).offered == 0  # idempotent: nothing texted twice
 
-    first = answer_sms(PHONES[2], "Oui", now=NOW + timedelta(minutes=5))
+    first = answer_sms(PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5))
     assert first.outcome == "taken"
-    late = answer_sms(PHONES[1], "OUI", now=NOW + timedelta(minutes=6))
+    late = answer_sms(PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6))
     assert late.outcome == "missed"
     assert bodies_to(client, PHONES[1])[-1] == "Ce créneau a déjà été pris. Vous restez sur la liste."
     assert "Rendez-vous confirmé : mardi 8 décembre à 14 h" in bodies_to(client, PHONES[2])[-1]
@@ -130,7 +131,7 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
 
     def say_yes(phone):
         barrier.wait()
-        results[phone] = answer_sms(phone, "OUI", now=NOW + timedelta(minutes=1)).outcome
+        results[phone] = answer_sms(phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1)).outcome
 
     threads = [threading.Thread(target=say_yes, args=(phone,)) for phone in PHONES[1:4]]
     for thread in threads:
@@ -176,10 +177,10 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     run_job(engine)
     assert PHONES[4] not in offers_sent(client)
     later = NOW + timedelta(minutes=121)
-    assert answer_sms(PHONES[1], "OUI", now=later) is None  # expired: OUI goes to Rasa as before
+    assert answer_sms(PHONES[1], "OUI", max_appointments=2, now=later) is None  # expired: OUI goes to Rasa as before
     run = run_job(engine, later)
     assert run.offers_expired == 3 and PHONES[4] in offers_sent(client)
-    assert answer_sms(PHONES[4], "oui", now=later + timedelta(minutes=1)).outcome == "taken"
+    assert answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1)).outcome == "taken"
     with session_scope(engine) as s:
         resident = make_resident(s, PHONES[4])
         appointments = s.execute(select(Appointment).where(Appointment.resident_id == resident.id,
@@ -207,7 +208,7 @@ def test_entries_expire_at_their_appointment_or_after_waitlist_days(wl_db):
 
 
 def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
-    from bot.sms.channel import TwilioSmsInput
+    from bot.sms_channel import TwilioSmsInput
 
     engine, client = wl_db
     _place_id, ids = city(engine)
@@ -249,8 +250,8 @@ def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitli
         assert report.waitlist_entries == 1
         assert export_for_phone(s, PHONES[1])["waitlist"] == []
     with session_scope(engine) as s:
-        assert purge(s, now=NOW + timedelta(days=1)).waitlist_entries_deleted == 0  # removed yesterday: kept
-        assert purge(s, now=NOW + timedelta(days=400)).waitlist_entries_deleted == 1  # the removed one
+        assert purge(s, now=NOW + timedelta(days=1), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted == 0  # removed yesterday: kept
+        assert purge(s, now=NOW + timedelta(days=400), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted == 1  # the removed one
         assert s.execute(select(func.count()).select_from(WaitlistEntry)).scalar_one() == 2  # D and E, on the list
 
 

@@ -15,7 +15,7 @@ from bot.conversations import hold as holds
 from bot.conversations.models import ConversationMessage
 from bot.db import make_engine, session_scope
 from bot.desk.accounts import create_user
-from bot.desk.models import User
+from bot.staff.models import User
 from bot.texts.holds import resumed_text
 from tests.web.widget_driver import bot_messages, launcher, textbox, type_and_send
 

@@ -207,7 +207,7 @@ def test_on_postgresql_a_booking_is_delivered_once_by_two_runs(postgres_url, mon
 
 
 def test_the_access_export_names_the_events_sent_about_the_person_and_to_whom(desk_engine, receiver):
-    from bot.privacy.export import export_for_phone
+    from bot.data_rights.export import export_for_phone
     from tests.desk.conftest import RESIDENT_PHONE
 
     subscribe(desk_engine, receiver.url, kinds=["appointment.booked"])

@@ -16,6 +16,7 @@ from bot.db import session_scope
 from bot.residents import resident_for_phone
 from bot.tickets.models import CancelledBy, Ticket
 from bot.webhooks.models import WebhookEvent
+from bot.settings import get_settings
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, make_booked_ticket
 
 # The contract, written out again here on purpose: a new key must be a decision.
@@ -148,8 +149,8 @@ def test_no_payload_carries_a_name_a_phone_number_or_any_text_of_the_resident(de
 def test_an_erasure_tells_the_receivers_of_the_cancellation_and_leaves_nothing_personal(desk_engine):
     """The outbox holds no personal field, so erasure keeps it (the city's systems must hear of the
     cancellations erasure makes); retention deletes it after 30 days (bot/webhooks/delivery.py)."""
-    from bot.privacy.erasure import erase_phone
-    from bot.privacy.retention import purge
+    from bot.data_rights.erasure import erase_phone
+    from bot.data_rights.retention import RetentionPolicy, purge
 
     _ticket_id, appointment_id = make_booked_ticket(desk_engine)
     mark = last_id(desk_engine)
@@ -160,6 +161,6 @@ def test_an_erasure_tells_the_receivers_of_the_cancellation_and_leaves_nothing_p
         text = json.dumps(payload, ensure_ascii=False)
         assert not any(personal in text for personal in PERSONAL), payload
     with session_scope(desk_engine) as session:
-        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=29)).webhook_events_deleted == 0
-        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=31)).webhook_events_deleted == 4
+        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=29), policy=RetentionPolicy.of(get_settings())).webhook_events_deleted == 0
+        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=31), policy=RetentionPolicy.of(get_settings())).webhook_events_deleted == 4
     assert kinds(desk_engine) == []

@@ -5,7 +5,7 @@ from flask import abort
 from flask_login import current_user
 
 from bot.desk import client_ip, db
-from bot.desk.audit import audit
+from bot.staff.audit import audit
 
 
 def actor() -> str:

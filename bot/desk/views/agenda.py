@@ -11,11 +11,10 @@ from sqlalchemy import select
 
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import local
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.scope import tickets_query, visible_place_ids, visible_places
 from bot.places.models import Conseiller, Permanence
 from bot.residents import Resident
-from bot.settings import get_settings
 from bot.tickets.models import Ticket, TicketStatus
 
 bp = Blueprint("agenda", __name__)
@@ -31,13 +30,13 @@ def _day_arg() -> date:
     try:
         return date.fromisoformat(request.args.get("jour", ""))
     except ValueError:
-        return datetime.now(ZoneInfo(get_settings().timezone)).date()
+        return datetime.now(ZoneInfo(desk_settings().timezone)).date()
 
 
 @bp.route("/")
 def index():
     session = db()
-    tz = get_settings().timezone
+    tz = desk_settings().timezone
     first_day = _day_arg()
     days = min(max(_int_arg("jours", 1), 1), MAX_DAYS)
     place_id, conseiller_id = _int_arg("lieu"), _int_arg("conseiller")

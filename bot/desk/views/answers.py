@@ -21,9 +21,8 @@ from bot.answers import store
 from bot.answers.checks import SMS_CHANNEL
 from bot.answers.models import AnswerReference
 from bot.answers.usage import due_answers, due_places, mark_place_checked, sent_counts
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.views import actor, log, require_coordinateur
-from bot.settings import get_settings
 
 bp = Blueprint("answers", __name__)
 
@@ -82,7 +81,7 @@ def _render_editor(answer, texts: list[str], sources: list[str], reports=None, p
         "answer.html", title=f"Réponse {answer.key}", answer=answer, texts=texts, sources=sources,
         labels=[variation_label(v) for v in answer.variations], reports=reports, problems=problems or [],
         history=store.history(session, answer.key), uses=sent_counts(session).get(answer.key, 0),
-        form=request.form, review_days=get_settings().answer_review_days)
+        form=request.form, review_days=desk_settings().answer_review_days)
     return page, status, {"Content-Security-Policy": EDITOR_CSP}
 
 
@@ -93,7 +92,7 @@ def edit():
     answer = _answer_or_404(key)
     if request.method == "GET":
         texts = [str(v.get("text") or "") for v in answer.variations]
-        reports = store.check(session, answer, answer.variations)
+        reports = store.check(session, answer, answer.variations, fold_accents=desk_settings().sms_fold_accents)
         return _render_editor(answer, texts, list(answer.sources or []), reports)
     texts, sources = _typed_texts(answer), _typed_sources()
     problems = []
@@ -105,7 +104,7 @@ def edit():
         except store.Refused as refused:
             problems += refused.problems
     variations = store.with_texts(answer.variations, texts)
-    reports = store.check(session, answer, variations)
+    reports = store.check(session, answer, variations, fold_accents=desk_settings().sms_fold_accents)
     problems += [p for r in reports for p in r.problems]
     seen = request.form.get("version", "")
     if request.form.get("action") == "enregistrer" and seen.isdigit() and int(seen) != answer.version:
@@ -118,7 +117,8 @@ def edit():
             return _render_editor(answer, texts, sources, reports, problems, status=400)
         return _render_editor(answer, texts, sources, reports, problems)
     before = answer.version
-    store.edit(session, key, texts, actor(), sources=sources, note=request.form.get("note", "")[:500] or None)
+    store.edit(session, key, texts, actor(), sources=sources, note=request.form.get("note", "")[:500] or None,
+               fold_accents=desk_settings().sms_fold_accents)
     if reference is not None:
         log("change", "answer_reference", reference.id, {"value": reference.value, "source": reference.source})
     if answer.version != before:
@@ -137,7 +137,7 @@ def check_json():
     session = db()
     answer = _answer_or_404(request.form.get("cle", ""))
     variations = store.with_texts(answer.variations, _typed_texts(answer))
-    reports = store.check(session, answer, variations)
+    reports = store.check(session, answer, variations, fold_accents=desk_settings().sms_fold_accents)
     return jsonify([r.as_dict() for r in reports])
 
 
@@ -178,7 +178,7 @@ def mark_checked():
 @bp.route("/revue")
 def review():
     session = db()
-    days = get_settings().answer_review_days
+    days = desk_settings().answer_review_days
     counts = sent_counts(session)
     return render_template("review.html", title="À vérifier", days=days,
                            answers=due_answers(session, days, counts), places=due_places(session, days))

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from bot.desk import client_ip, db
-from bot.desk.accounts import begin_attempt, finish_attempt
-from bot.desk.audit import audit
+from bot.desk import client_ip, db, desk_settings
+from bot.desk.accounts import LoginLimit, begin_attempt, finish_attempt
+from bot.staff.audit import audit
 
 bp = Blueprint("auth", __name__)
 
@@ -29,7 +29,8 @@ def login():
         email = request.form.get("email", "")[:200]
         password = request.form.get("password", "")[:200]
         session_db = db()
-        attempt_id = begin_attempt(session_db, email, client_ip())  # counted before the password is checked
+        attempt_id = begin_attempt(session_db, email, client_ip(),  # counted before the password is checked
+                                   limit=LoginLimit.of(desk_settings()))
         if attempt_id is None:
             flash("Trop d'essais. Attendez quelques minutes avant de réessayer.", "error")
             audit(session_db, None, "login_blocked", "account", None, {"email": email.strip().lower()[:200]},

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from bot.conversations import hold as holds
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.desk import client_ip, db
+from bot.desk import client_ip, db, desk_settings
 from bot.desk.scope import can_see_conversation, can_see_ticket, visible_place_ids
 from bot.desk.views import log
 from bot.privacy.conversations import EVENTS, events_table_exists
@@ -36,8 +36,9 @@ def _visible(conversation_id: str) -> None:
 def _held_rows(filter_name: str) -> list[dict]:
     session = db()
     rows = []
+    hours = desk_settings().human_hold_hours
     for hold in session.execute(select_active()).scalars():
-        if holds.active_hold(session, hold.conversation_id) is None:  # past its time: ended now
+        if holds.active_hold(session, hold.conversation_id, hours=hours) is None:  # past its time: ended now
             continue
         if not can_see_conversation(session, current_user, hold.conversation_id):
             continue
@@ -126,7 +127,7 @@ def show():
     conversation_id = request.args.get("id", "")
     _visible(conversation_id)
     session = db()
-    hold = holds.active_hold(session, conversation_id)
+    hold = holds.active_hold(session, conversation_id, hours=desk_settings().human_hold_hours)
     row = hold or holds.hold_row(session, conversation_id)
     messages = list(reversed(session.execute(
         sa.select(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id)
@@ -157,7 +158,8 @@ def take():
         if ticket is None or not can_see_ticket(session, current_user, ticket):
             abort(404)
     try:
-        holds.take_over(session, conversation_id, current_user, ticket=ticket, ip=client_ip())
+        holds.take_over(session, conversation_id, current_user, ticket=ticket, ip=client_ip(),
+                        hours=desk_settings().human_hold_hours)
     except holds.AlreadyHeld:
         session.rollback()
         flash("Un autre conseiller suit déjà cette conversation.", "error")
@@ -190,7 +192,7 @@ def write(hold_id: int):
         flash(f"Le message est trop long ({len(text)} caractères, {holds.MAX_TEXT} au plus).", "error")
         return _back(hold.conversation_id)
     session = db()
-    if holds.active_hold(session, hold.conversation_id) is None:
+    if holds.active_hold(session, hold.conversation_id, hours=desk_settings().human_hold_hours) is None:
         session.commit()
         flash("La conversation est revenue à l'assistant. Reprenez-la pour écrire.", "error")
         return _back(hold.conversation_id)

@@ -9,15 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.permanence_admin import (
     CancelReport, ScheduleError, add_absence, add_closure, cancel_permanence_day, deactivate_permanence,
-    update_permanence,
+    update_permanence
 )
 from bot.desk.scope import can_manage_absences_of, visible_place_ids
 from bot.desk.views import actor, log, require_coordinateur
 from bot.places.models import Absence, Closure, Conseiller, Permanence, Place
-from bot.settings import get_settings
 
 bp = Blueprint("permanences", __name__)
 
@@ -42,7 +41,7 @@ def _moment(day_field: str, time_field: str, default: time) -> datetime:
         moment = time.fromisoformat(raw) if raw else default
     except ValueError:
         raise ScheduleError("Indiquez une heure valide (par exemple 14:00).") from None
-    return datetime.combine(day, moment, ZoneInfo(get_settings().timezone))
+    return datetime.combine(day, moment, ZoneInfo(desk_settings().timezone))
 
 
 @bp.route("/permanences")

@@ -1,13 +1,13 @@
 """The right of access (RGPD art. 15): a coordinateur exports everything held
-about a phone number. The export itself is bot.privacy.export.export_for_phone;
+about a phone number. The export itself is bot.data_rights.export.export_for_phone;
 the number travels in a POST body, never in a URL (URLs end up in logs)."""
 from __future__ import annotations
 
-import importlib
 import json
 
 from flask import Blueprint, Response, flash, render_template, request
 
+from bot.data_rights.export import export_for_phone
 from bot.desk import db
 from bot.desk.views import log, require_coordinateur
 from bot.phones import to_e164
@@ -16,27 +16,18 @@ from bot.privacy.hashing import phone_hash
 bp = Blueprint("privacy", __name__)
 
 
-def exporter():
-    """bot.privacy.export.export_for_phone, or None while that module does not exist."""
-    try:
-        return importlib.import_module("bot.privacy.export").export_for_phone
-    except (ImportError, AttributeError):
-        return None
-
-
 @bp.route("/donnees-personnelles", methods=["GET", "POST"])
 def access_request():
     require_coordinateur()
-    export = exporter()
-    if request.method == "POST" and export is not None:
+    if request.method == "POST":
         e164 = to_e164(request.form.get("telephone", ""))
         if e164 is None:
             flash("Ce numéro de téléphone n'est pas valide.", "error")
             return render_template("privacy.html", title="Données personnelles", available=True), 400
-        data = export(db(), e164)
+        data = export_for_phone(db(), e164)
         log("export", "personal_data", phone_hash(e164)[:12])
         db().commit()
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
         return Response(body, mimetype="application/json; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'})
-    return render_template("privacy.html", title="Données personnelles", available=export is not None)
+    return render_template("privacy.html", title="Données personnelles", available=True)

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot.desk import db
-from bot.desk.models import AuditEntry
 from bot.desk.reports import activities_csv, activity_rows, bar_chart_svg, statistics
 from bot.desk.scope import tickets_query
 from bot.desk.views import log, require_coordinateur
+from bot.staff.models import AuditEntry
 
 bp = Blueprint("reports", __name__)
 JOURNAL_LIMIT = 300

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.coop import thematique_label
 from bot.db import utcnow
 from bot.desk import db
-from bot.desk.models import User
+from bot.staff.models import User
 from bot.desk.views import log, require_coordinateur
 from bot.review import inbox, stats
 from bot.review.counters import iso_week

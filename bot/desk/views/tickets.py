@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.offer import slot_from_dict
-from bot.booking.slots import next_slots
+from bot.booking.slots import BookingWindow, next_slots
 from bot.booking.timeutil import as_utc
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.coop import STATUS_LABELS, OutcomeError
 from bot.desk.scope import can_see_ticket, tickets_query
 from bot.desk.ticket_actions import (
     ACTION_LABELS, DeskAction, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone,
-    text_resident,
+    text_resident
 )
 from bot.desk.views import actor, log
 from bot.handoff import SlotTaken, TooManyAppointments
@@ -164,7 +164,8 @@ def move(ticket_id: int):
             flash("Choisissez un créneau.", "error")
             return redirect(url_for("tickets.move", ticket_id=ticket.id))
         try:
-            new = reschedule(session, ticket, actor(), slot, notify=request.form.get("prevenir") == "1")
+            new = reschedule(session, ticket, actor(), slot, notify=request.form.get("prevenir") == "1",
+                             limit=desk_settings().booking_max_future_appointments)
         except (SlotTaken, TooManyAppointments):
             session.rollback()
             flash("Ce créneau vient d'être pris. Choisissez-en un autre.", "error")
@@ -175,7 +176,7 @@ def move(ticket_id: int):
     permanence = session.get(Permanence, appointment.permanence_id)
     current = f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"
     slots = next_slots(session, place_ids=None if everywhere else [appointment.place_id], kind=permanence.kind,
-                       limit=RESCHEDULE_CHOICES, exclude=(current,))
+                       limit=RESCHEDULE_CHOICES, exclude=(current,), window=BookingWindow.of(desk_settings()))
     places = {p.id: p for p in session.execute(select(Place)).scalars()}
     return render_template("move.html", title="Déplacer le rendez-vous", ticket=ticket, appointment=appointment,
                            slots=slots, places=places, everywhere=everywhere,

@@ -5,7 +5,7 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 (`python -m bot privacy erase +336...`). Either way, for that person:
 
 - their Rasa conversations are deleted (every event of their conversation ids);
-- their tickets lose their personal fields (bot/privacy/anonymise.py);
+- their tickets lose their personal fields (bot/data_rights/anonymise.py);
 - their future appointments are cancelled, the slot freed at once;
 - the SMS sent to them lose body and number; the inbound dedupe rows go;
 - their resident rows lose phone number, first name and conversation id;
@@ -26,13 +26,11 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import bot.schema  # noqa: F401  (every mapped class, for the relationships)
-
 from bot import handoff
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.privacy.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
+from bot.data_rights.anonymise import anonymise_outbound, anonymise_resident, anonymise_ticket
 from bot.privacy.conversations import delete_conversations
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.desk.models import AuditEntry
+from bot.staff.models import AuditEntry
 
 
 def audit(session: Session, user, action: str, target: str, target_id=None,

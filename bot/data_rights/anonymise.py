@@ -4,8 +4,8 @@ Anonymous statistics stay (thematique, status, dates, place, the Coop
 activity report without names or free text); what names or describes the
 person goes: transcript, the triage's free text (besoin, quartier, accessibility
 needs), first name and phone number, SMS bodies and numbers, notes.
-Used by the erasure of one person (bot/privacy/erasure.py) and by the
-retention purge (bot/privacy/retention.py); both are idempotent.
+Used by the erasure of one person (bot/data_rights/erasure.py) and by the
+retention purge (bot/data_rights/retention.py); both are idempotent.
 """
 from __future__ import annotations
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
 from opening_hours import OpeningHours
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
+from bot.places.file import read_places_file
 from bot.places.models import Closure, Conseiller, Permanence, Place
 
 PLACE_FIELDS = (
@@ -31,10 +32,6 @@ PLACE_FIELDS = (
 )
 FILE_ACTOR = "fichier des lieux"
 LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement", "aliases")
-
-
-def read_places_file(path: Path) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def _upsert(session: Session, model, slug: str, update: bool, **values):
@@ -62,8 +59,6 @@ def apply_checked(row: Place, checked: date | None, update: bool) -> None:
 
 def apply_closed(session: Session, row, entry: dict, update: bool) -> None:
     """The file's `closed_until` on a place or a permanence (see the module docstring)."""
-    from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
-
     until = as_date(entry.get("closed_until"))
     if until is None:
         if update and row.closed_until is not None:

@@ -33,20 +33,18 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import bot.schema  # noqa: F401  (every mapped class, for the relationships)
-
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
-from bot.desk.models import AuditEntry, LoginAttempt, LoginLock
-from bot.privacy.anonymise import (
-    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket,
+from bot.data_rights.anonymise import (
+    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket
 )
 from bot.privacy.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident
 from bot.review.models import ReviewItem
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.sms.models import InboundMessage, OutboundMessage
+from bot.staff.models import AuditEntry, LoginAttempt, LoginLock
 from bot.tickets.models import Ticket
 from bot.voice.calls import purge_calls
 from bot.waitlist import service as waitlist
@@ -55,6 +53,20 @@ from bot.webhooks.delivery import purge_old as purge_webhook_events
 
 # The numbered choices last offered to a number by SMS (bot/sms/choices.py): a hash and payloads.
 SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezone=True)))
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long each kind of record is kept, in days (RETENTION_*_DAYS; the purge job passes them)."""
+    conversation_days: int
+    ticket_days: int
+    sms_days: int
+    desk_log_days: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> RetentionPolicy:
+        return cls(settings.retention_conversation_days, settings.retention_ticket_days,
+                   settings.retention_sms_days, settings.retention_desk_log_days)
 
 
 @dataclass
@@ -82,12 +94,11 @@ class PurgeReport:
         return ", ".join(f"{key}={value}" for key, value in self.as_dict().items())
 
 
-def purge(session: Session, now: datetime | None = None, settings: Settings | None = None) -> PurgeReport:
-    settings = settings or get_settings()
+def purge(session: Session, now: datetime | None = None, *, policy: RetentionPolicy) -> PurgeReport:
     now = as_utc(now or datetime.now(timezone.utc))
     report = PurgeReport()
 
-    conversation_cutoff = now - timedelta(days=settings.retention_conversation_days)
+    conversation_cutoff = now - timedelta(days=policy.conversation_days)
     idle = conversations_idle_since(session, conversation_cutoff)
     report.conversations = len(idle)
     report.conversation_events = delete_conversations(session, idle)
@@ -105,7 +116,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
         sa.delete(ReviewItem).where(ReviewItem.created_at < conversation_cutoff)
     ).rowcount or 0
 
-    ticket_cutoff = now - timedelta(days=settings.retention_ticket_days)
+    ticket_cutoff = now - timedelta(days=policy.ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():
         if anonymise_ticket(session, ticket):
             report.tickets_anonymised += 1
@@ -113,7 +124,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
         if anonymise_resident(resident):
             report.residents_anonymised += 1
 
-    sms_cutoff = now - timedelta(days=settings.retention_sms_days)
+    sms_cutoff = now - timedelta(days=policy.sms_days)
     old_sent = sa.select(OutboundMessage).where(
         OutboundMessage.created_at < sms_cutoff,
         sa.or_(OutboundMessage.to_e164.is_not(None), OutboundMessage.body != ERASED_TEXT,
@@ -128,7 +139,7 @@ def purge(session: Session, now: datetime | None = None, settings: Settings | No
     if sa.inspect(session.connection()).has_table("sms_choices"):  # bot/sms/choices.py
         session.execute(sa.delete(SMS_CHOICES).where(SMS_CHOICES.c.updated_at < sms_cutoff))
 
-    desk_log_cutoff = now - timedelta(days=settings.retention_desk_log_days)
+    desk_log_cutoff = now - timedelta(days=policy.desk_log_days)
     report.desk_login_attempts_deleted = session.execute(
         sa.delete(LoginAttempt).where(LoginAttempt.at < desk_log_cutoff)
     ).rowcount or 0

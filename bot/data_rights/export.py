@@ -16,13 +16,11 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import bot.schema  # noqa: F401  (every mapped class, for the relationships)
-
 from bot.booking.models import Appointment
 from bot.conversations.models import ConversationHold, ConversationMessage
+from bot.data_rights.erasure import residents_for_phone
 from bot.places.models import Place
 from bot.privacy.conversations import conversation_messages
-from bot.privacy.erasure import residents_for_phone
 from bot.privacy.hashing import phone_hash
 from bot.residents import sms_conversation_id
 from bot.review.models import ReviewItem

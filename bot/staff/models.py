@@ -7,7 +7,6 @@ per ticket: whichever process inserts it first sends it, so it goes out once.
 """
 from __future__ import annotations
 
-
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 

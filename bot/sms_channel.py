@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import handoff
 from bot.conversations import routing
 from bot.db import session_scope
 from bot.settings import get_settings
@@ -86,22 +87,25 @@ class TwilioSmsInput(InputChannel):
     @staticmethod
     def verified(request: Request) -> FormParams | None:
         """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
-        return signed_params(request)
+        return signed_params(request, get_settings())
 
     async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                      agent: Any = None) -> Intake:
         intake = await asyncio.to_thread(take_in, params, get_settings())
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
             await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
-                                    params.first("Body"))  # a held conversation: the conseiller sees it
+                                    params.first("Body"),  # a held conversation: the conseiller sees it
+                                    get_settings().human_hold_hours)
         if intake.outcome != "converse":
             return intake
         # OUI to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
-        if await asyncio.to_thread(waitlist_replies.answer_sms, intake.e164, intake.written or intake.text or ""):
+        if await asyncio.to_thread(waitlist_replies.answer_sms, intake.e164, intake.written or intake.text or "",
+                                   max_appointments=get_settings().booking_max_future_appointments):
             await asyncio.to_thread(mark, intake.message_sid, "waitlist")
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
-        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written)
+        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written,
+                                   settings=get_settings())
         if not held.to_bot:
             await asyncio.to_thread(mark, intake.message_sid, "held")
             return intake
@@ -119,7 +123,8 @@ class TwilioSmsInput(InputChannel):
         await asyncio.to_thread(send_replies, intake, collector.messages)
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(routing.note_answers, intake.conversation_id,
-                                    [m.get("text") or "" for m in collector.messages if m.get("text")])
+                                    [m.get("text") or "" for m in collector.messages if m.get("text")],
+                                    get_settings().human_hold_hours)
         return intake
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -134,7 +139,7 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
-            problem = inbound_problem(params)
+            problem = inbound_problem(params, get_settings().twilio_account_sid)
             if problem:
                 log.warning("inbound sms refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)
@@ -156,7 +161,7 @@ class TwilioSmsInput(InputChannel):
             params = self.verified(request)
             if params is None:
                 return response.text("Forbidden", status=403)
-            problem = status_problem(params)
+            problem = status_problem(params, get_settings().twilio_account_sid)
             if problem:
                 log.warning("status callback refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)
@@ -171,4 +176,4 @@ class TwilioSmsInput(InputChannel):
 
 def record_status(message_sid: str, status: str, error_code: str | None) -> None:
     with session_scope() as session:
-        apply_status(session, message_sid, status, error_code)
+        apply_status(session, message_sid, status, error_code, on_failure=handoff.flag_sms_failure)
