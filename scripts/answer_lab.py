@@ -67,7 +67,13 @@ def report(name, messages, ranked, out=sys.stdout):
     them = [(m, r) for m, r in zip(messages, ranked) if m.thematique]
     th = np.mean([thematique_of(r[0][0]) == m.thematique for m, r in them])
     rq = np.mean([request_of(r[0][0]) == m.request for m, r in zip(messages, ranked)])
-    out.write(f"  {name}: answer top1 {top1:.1%} top3 {top3:.1%} thematique {th:.1%} request {rq:.1%}\n")
+    th2 = np.mean([next((thematique_of(k) for k, _ in r if thematique_of(k)), None) == m.thematique for m, r in them])
+    by_request = {}
+    for m, r in them:
+        by_request.setdefault(m.request, []).append(thematique_of(r[0][0]) == m.thematique)
+    out.write(f"  {name}: answer top1 {top1:.1%} top3 {top3:.1%} thematique {th:.1%} (of the best candidate with one: "
+              f"{th2:.1%}) request {rq:.1%}\n")
+    out.write("    thematique by request: " + ", ".join(f"{k} {np.mean(v):.1%} (n={len(v)})" for k, v in by_request.items()) + "\n")
 
 
 def decisions(name, messages, ranked, thresholds, out=sys.stdout):
@@ -97,8 +103,11 @@ def main() -> None:
     parser.add_argument("--no-asking", action="store_true")
     parser.add_argument("--no-negation", action="store_true")
     parser.add_argument("--no-bigrams", action="store_true")
+    parser.add_argument("--no-phonetic", action="store_true")
+    parser.add_argument("--no-formulas", action="store_true")
     args = parser.parse_args()
-    options = dict(asking=not args.no_asking, negation=not args.no_negation, bigrams=not args.no_bigrams)
+    options = dict(asking=not args.no_asking, negation=not args.no_negation, bigrams=not args.no_bigrams,
+                   phonetic=not args.no_phonetic, formulas=not args.no_formulas)
     t0 = time.perf_counter()
     base = hand_written()
     copies = [typo_copies([e]) for e in base]

@@ -4,12 +4,14 @@ From a message's tokens (normalised forms, bot/nlu/text.py), the feature names a
 - `w:<word>` for each word, `n:<word>` instead when the word sits in a negation scope
   (bot/nlu/negation.py: "pas d'ordinateur" says nothing for the computer answers);
 - `c:<n-gram>` character n-grams (2 to 5) inside each word not negated, robust to typos;
+- `p:<key>` the word's French sound key (bot/nlu/phonetic.py: "koman" and "comment" meet);
 - `b:<word> <word>` word pairs ("mot passe", "carte vitale");
 - greetings and letter formulas ("Madame, Monsieur", "salutations distinguées") only when
   they are the whole message (`POLITE`);
 - `q:<word>` and `qc:<n-gram>` again for the words of the sentence that asks: the last
   sentence with a question mark, else the last with an asking word ("comment", "je
-  voudrais", "aidez"...), else the last one. In a one-sentence message it is the whole
+  voudrais", "aidez"...), else the last one, never a letter's formula ("Je vous remercie
+  par avance de votre aide", "Veuillez agréer..."). In a one-sentence message it is the whole
   message, so these features are learnt on every example, and in a long story they carry
   the question over the context before it.
 
@@ -28,6 +30,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from bot.nlu.negation import PUNCTUATION, negated_flags
+from bot.nlu.phonetic import phonetic_key
 from bot.nlu.text import normalise
 
 SENTENCE_ENDS = {".", "!", "?", "…", "\n", "...", "?!", "!!", "??"}
@@ -46,6 +49,11 @@ POLITE = {normalise(w) for w in (
     "respectueuses", "sinceres", "agreer", "agreez", "veuillez", "prie", "sentiments", "remerciements", "remercie",
     "merci", "mercii", "expression", "meilleurs", "respectueusement", "bien-etre")}
 POLITE_CONTENT = 3
+PHONETIC = True  # sound keys of the words (bot/nlu/phonetic.py); measured with scripts/answer_lab.py --phonetic
+# Words found only in the formulas that open and close a letter (never in its question).
+FORMULA_WORDS = {normalise(w) for w in (
+    "agreer", "agreez", "salutations", "cordialement", "cdlt", "remercie", "remerciant", "remerciements",
+    "sentiments", "distinguees", "respectueusement")}
 
 
 @dataclass(frozen=True)
@@ -71,11 +79,21 @@ def sentences(tokens: list[Token], text: str) -> list[list[int]]:
     return groups
 
 
-def asking_sentence(tokens: list[Token], text: str) -> list[int]:
+def is_formula(tokens: list[Token], group: list[int]) -> bool:
+    """A letter's greeting or closing ("Madame, Monsieur,", "Je vous remercie par avance de votre aide",
+    "Veuillez agréer..."): it asks nothing, even with "aide" or "demande" in it."""
+    words = {tokens[i].word for i in group}
+    return bool(words & FORMULA_WORDS) or all(tokens[i].word in POLITE or tokens[i].word in PUNCTUATION
+                                              for i in group)
+
+
+def asking_sentence(tokens: list[Token], text: str, formulas: bool = True) -> list[int]:
     """The indices of the sentence that asks (see the module's docstring)."""
     groups = [g for g in sentences(tokens, text) if any(tokens[i].word not in PUNCTUATION for i in g)]
     if len(groups) <= 1:
         return list(range(len(tokens)))
+    if formulas:
+        groups = [g for g in groups if not is_formula(tokens, g)] or groups
     with_mark = [g for g in groups if any("?" in tokens[i].word for i in g)]
     if with_mark:
         return with_mark[-1]
@@ -89,7 +107,7 @@ def char_ngrams(word: str, low: int = CHAR_RANGE[0], high: int = CHAR_RANGE[1]) 
 
 
 def feature_names(tokens: list[Token], text: str, asking: bool = True, bigrams: bool = True,
-                  negation: bool = True) -> list[str]:
+                  negation: bool = True, phonetic: bool = PHONETIC, formulas: bool = True) -> list[str]:
     words = [t.word for t in tokens]
     flags = negated_flags(words) if negation else [False] * len(words)
     features = []
@@ -106,10 +124,12 @@ def feature_names(tokens: list[Token], text: str, asking: bool = True, bigrams: 
         else:
             features.append(f"w:{word}")
             features.extend(f"c:{g}" for g in char_ngrams(word))
+            if phonetic and len(key := phonetic_key(word)) >= 2:
+                features.append(f"p:{key}")
     if bigrams:
         features.extend(f"b:{words[a]} {words[b]}" for a, b in zip(kept, kept[1:]))
     if asking:
-        chosen = set(asking_sentence(tokens, text))
+        chosen = set(asking_sentence(tokens, text, formulas=formulas))
         for i in kept:
             if i in chosen:
                 features.append(f"q:{'~' if flags[i] else ''}{words[i]}")
