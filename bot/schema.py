@@ -17,3 +17,4 @@ from bot.conversations import models as conversation_models  # noqa: F401
 from bot.review import models as review_models  # noqa: F401
 
 metadata = Base.metadata
+from bot.retrain import models as retrain_models  # noqa: F401

@@ -23,6 +23,8 @@ COMMANDS = {
     "purge": "bot.cli.purge",
     "privacy": "bot.cli.privacy",
     "answers": "bot.cli.answers",
+    "nlu": "bot.cli.nlu",
+    "retrain": "bot.cli.retrain",
 }
 
 
