@@ -21,6 +21,7 @@ def main(argv: list[str]) -> int:
     export.add_argument("--folder", default=str(NLU), help="the training data folder (default: data/nlu)")
     args = parser.parse_args(argv)
 
+    from bot import schema  # noqa: F401 (every table, for the foreign keys)
     from bot.db import make_engine, session_factory
     from bot.nlu.reviewed import export_reviewed
 

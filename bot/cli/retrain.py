@@ -83,6 +83,7 @@ def main(argv: list[str]) -> int:
     settings = require_safe_settings(get_settings())
     logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO), stream=sys.stderr)
 
+    from bot import schema  # noqa: F401 (every table, for the foreign keys)
     from bot.db import make_engine, session_factory
     from bot.retrain import service
 

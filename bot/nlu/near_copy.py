@@ -54,8 +54,11 @@ class CopyIndex:
         if squashed in self.exact:
             return self.exact[squashed]
         words = set(squashed.split())
-        rarest = min(words, key=lambda w: len(self.by_word.get(w, ())), default=None)
-        for other, original in self.by_word.get(rarest, ()) if rarest else ():
-            if near_copy(words, other):
-                return original
+        # A near copy shares most words: looking among the texts that hold one of the three rarest
+        # words they both could hold finds it (a changed or misspelt word is not among those).
+        known = sorted((w for w in words if w in self.by_word), key=lambda w: (len(self.by_word[w]), w))
+        for word in known[:3]:
+            for other, original in self.by_word[word]:
+                if near_copy(words, other):
+                    return original
         return None
