@@ -103,12 +103,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     CSRFProtect(app)
 
     from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
-    from bot.desk.views import conversations
+    from bot.desk.views import conversations, model
 
     for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
                       calendars.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(conversations.bp)
+    app.register_blueprint(model.bp)
 
     from bot.desk import labels
 
