@@ -60,8 +60,8 @@ DEFAULTS: dict[str, str] = {
     "MODEL_SERVER_PORT": "5056",
     "MODEL_SERVER_TOKEN": "",
     "MODEL_PULL_SECONDS": "10",
-    # A new model goes in service only when no headline figure is worse by more than this share.
-    "RETRAIN_TOLERANCE": "0",
+    # A new model goes in service only when no headline figure loses more than this many messages.
+    "RETRAIN_TOLERANCE": "1",
     "RETRAIN_POLL_SECONDS": "5",
     # Where the NLU keeps what it computes once per machine (bot/nlu/french.py).
     "NLU_CACHE_DIR": str(ROOT / "var" / "cache"),

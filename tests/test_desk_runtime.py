@@ -30,7 +30,8 @@ REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 # must import without Rasa. The migrations (bot/migrations/) are run by `db upgrade`, not imported.
 RASA_SIDE = ("bot.nlu", "bot.rasa_stores", "bot.rasa_speedups", "bot.sms.channel", "bot.web.channel",
              "bot.cli.rasa_cli", "bot.cli.classify", "bot.cli.eval", "bot.cli.augment",
-             "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel")
+             "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel",
+             "bot.rasa_model_swap", "bot.retrain.worker", "bot.cli.retrain", "bot.cli.nlu")
 # The entry points of the desk's runtime: they must stay on its side.
 ENTRY_POINTS = ("bot.__main__", "bot.cli", "bot.cli.serve", "bot.cli.jobs", "bot.cli.reminders",
                 "bot.cli.notify", "bot.cli.purge", "bot.cli.db", "bot.cli.places", "bot.cli.users",

@@ -26,15 +26,24 @@ def config_from(settings):
     return WorkerConfig(store_dir=settings.model_store_dir, tolerance=settings.retrain_tolerance)
 
 
+def seconds_between(start, end) -> str:
+    if start is None or end is None:
+        return "?"
+    return f"{(end.replace(tzinfo=None) - start.replace(tzinfo=None)).total_seconds():.0f}"
+
+
 def print_row(row, out=sys.stdout) -> None:
     from bot.retrain.compare import HEADLINE, SET_LABELS
 
     out.write(f"model {row.id}: {row.status}" + (f" ({row.reason})" if row.reason else "") + "\n")
+    if row.training_seconds is not None:
+        out.write(f"  {row.reviewed_examples} reviewed examples; training {row.training_seconds} s, "
+                  f"done in {seconds_between(row.started_at, row.finished_at)} s with the evaluations\n")
     if row.figures and row.baseline_figures:
         for set_name, after in row.figures.items():
             before = row.baseline_figures.get(set_name, {})
             out.write(f"  {SET_LABELS.get(set_name, set_name)}\n")
-            for key, label, _ in HEADLINE:
+            for key, label, *_ in HEADLINE:
                 if key in after:
                     out.write(f"    {label:52} {before.get(key, 0):6.1%} -> {after[key]:6.1%}\n")
 

@@ -9,39 +9,41 @@ unanswerable questions declined.
 """
 from __future__ import annotations
 
-# (key, French label, True when higher is better)
+# (key, French label, True when higher is better, the count the share is of)
 HEADLINE = (
-    ("answer_accuracy", "bonne réponse du premier coup", True),
-    ("reached_after_one_question", "bonne réponse, au plus une question", True),
-    ("precision_of_answers", "précision des réponses données", True),
-    ("unanswerable_declined_or_clarified", "sans réponse au catalogue : déclinées ou précisées", True),
-    ("thematique_accuracy", "thématique", True),
-    ("request_accuracy", "type de demande", True),
-    ("clarified_of_all_messages", "questions de précision (tous messages)", False),
+    ("answer_accuracy", "bonne réponse du premier coup", True, "answerable"),
+    ("reached_after_one_question", "bonne réponse, au plus une question", True, "answerable"),
+    ("precision_of_answers", "précision des réponses données", True, "answers_given"),
+    ("unanswerable_declined_or_clarified", "sans réponse au catalogue : déclinées ou précisées", True, "unanswerable"),
+    ("thematique_accuracy", "thématique", True, "thematique_messages"),
+    ("request_accuracy", "type de demande", True, "messages"),
+    ("clarified_of_all_messages", "questions de précision (tous messages)", False, "messages"),
 )
 SHOWN = ("answered", "clarified", "declined")
+COUNTS = ("messages", "answerable", "unanswerable", "answers_given", "thematique_messages", "help_messages")
 SET_LABELS = {"blind": "jeu aveugle", "old": "ancien jeu de test"}
 
 
 def headline(figures: dict) -> dict:
     """The compared and shown figures of one set's `DecisionScores.figures()`."""
-    keys = [key for key, _, _ in HEADLINE] + list(SHOWN) + ["messages"]
+    keys = [key for key, *_ in HEADLINE] + list(SHOWN) + list(COUNTS)
     return {key: figures[key] for key in keys if key in figures}
 
 
 def worse(before: dict, after: dict, tolerance: float = 0.0) -> list[str]:
     """Each headline figure on which `after` is worse than `before` by more than `tolerance`
-    (a share, 0.001 = 0.1 point), named "set: figure before -> after"; empty: not worse on any."""
+    messages of what the share counts (1: one message may go either way, as retraining with a few
+    more examples moves a margin or two), named "set: figure before -> after"; empty: not worse on any."""
     found = []
     for set_name in sorted(before):
-        for key, label, higher in HEADLINE:
+        for key, label, higher, count in HEADLINE:
             if key not in before[set_name]:
                 continue
             old, new = before[set_name][key], (after.get(set_name) or {}).get(key)
             if new is None:
                 found.append(f"{SET_LABELS.get(set_name, set_name)} : {label} manquant")
                 continue
-            loss = (old - new) if higher else (new - old)
-            if loss > tolerance + 1e-12:
+            loss = ((old - new) if higher else (new - old)) * (after[set_name].get(count) or 1)
+            if loss > tolerance + 1e-6:
                 found.append(f"{SET_LABELS.get(set_name, set_name)} : {label} {100 * old:.1f} % -> {100 * new:.1f} %")
     return found

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,18 +131,27 @@ def run_request(session: Session, row: ModelVersion, config: WorkerConfig,
             raise RuntimeError("no model in service to compare with")
         selection = examples_for_retrain(session, config.data_dir / "nlu")
         (config.store_dir / "tmp").mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=config.store_dir / "tmp") as tmp:
-            data = training_copy(config.data_dir, selection.examples, Path(tmp) / "data")
-            candidate = train_fn(data, Path(tmp) / "out", config.store_dir / "cache")
-            sha = file_sha256(candidate)
-            path = config.store_dir / f"{row.id}-{sha[:12]}.tar.gz"
-            shutil.move(str(candidate), path)
+        # The model in service is evaluated while the new one trains (another process, another core).
+        baseline_figures: dict = {}
+        evaluating = threading.Thread(target=lambda: baseline_figures.update(
+            evaluate_fn(Path(baseline.path), config.heldout_sets)), name="baseline-evaluation")
+        evaluating.start()
+        try:
+            with tempfile.TemporaryDirectory(dir=config.store_dir / "tmp") as tmp:
+                data = training_copy(config.data_dir, selection.examples, Path(tmp) / "data")
+                candidate = train_fn(data, Path(tmp) / "out", config.store_dir / "cache")
+                sha = file_sha256(candidate)
+                path = config.store_dir / f"{row.id}-{sha[:12]}.tar.gz"
+                shutil.move(str(candidate), path)
+        finally:
+            evaluating.join()
         row.path, row.sha256, row.reviewed_examples = str(path), sha, len(selection.examples)
         row.training_seconds = int(time.monotonic() - started)
         session.commit()
         row.figures = evaluate_fn(path, config.heldout_sets)
-        row.baseline_figures = evaluate_fn(Path(baseline.path), config.heldout_sets)
-        row.baseline_id = baseline.id
+        if not baseline_figures:
+            raise RuntimeError("the model in service could not be evaluated")
+        row.baseline_figures, row.baseline_id = dict(baseline_figures), baseline.id
         losses = worse(row.baseline_figures, row.figures, config.tolerance)
         if losses:
             service.finish(session, row, ModelStatus.REFUSED, "moins bon que le modèle en service : " + "; ".join(losses))

@@ -38,7 +38,7 @@ def comparison(row) -> list[dict]:
     for set_name, after in row.figures.items():
         before = (row.baseline_figures or {}).get(set_name, {})
         lines = []
-        for key, label, higher in HEADLINE:
+        for key, label, higher, _count in HEADLINE:
             if key in after:
                 old = before.get(key)
                 loss = None if old is None else ((old - after[key]) if higher else (after[key] - old))
