@@ -40,6 +40,7 @@ def make_handler(factory: sessionmaker, token: str):
             if self.headers.get("If-None-Match", "").strip('"') == sha:
                 return self._empty(304, sha)
             body = path.read_bytes()
+            self.server.downloads += 1
             self.send_response(200)
             self.send_header("Content-Type", "application/gzip")
             self.send_header("Content-Length", str(len(body)))
@@ -62,5 +63,6 @@ def start_model_server(factory: sessionmaker, host: str, port: int, token: str =
     """Serve in a daemon thread; `server.shutdown()` stops it."""
     server = ThreadingHTTPServer((host, port), make_handler(factory, token))
     server.daemon_threads = True
+    server.downloads = 0  # models handed out (200 responses): what `make bench` counts
     threading.Thread(target=server.serve_forever, name="model-server", daemon=True).start()
     return server
