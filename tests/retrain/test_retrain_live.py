@@ -121,11 +121,11 @@ def setup(model_path, tmp_path_factory):
     bot = start_live_bot(model_path, url, folder / "logs", extra_env={
         "MODEL_SERVER_URL": f"http://127.0.0.1:{model_port}/model", "MODEL_SERVER_TOKEN": "tests-model-token",
         "MODEL_PULL_SECONDS": "2", "MODEL_STORE_DIR": str(store), "REDIS_URL": REDIS_TEST_URL,
-        "RETRAIN_TOLERANCE": os.environ.get("RETRAIN_TOLERANCE", "0")})
+        "RETRAIN_TOLERANCE": "1"})  # the default: one message per figure may go either way
     second = free_port()
     try:
         bot.start_rasa(second, "rasa-replica")
-        yield bot, [bot.rasa_port, second], factory
+        yield bot, [bot.rasa_port, second], factory, server
     finally:
         bot.stop()
         server.shutdown()
@@ -137,35 +137,39 @@ def setup(model_path, tmp_path_factory):
 
 
 def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost_then_rollback(setup):
-    bot, ports, factory = setup
+    bot, ports, factory, server = setup
     before = {port: first_text(port, MISREAD) for port in ports}
     assert all(not t.startswith(ANSWER_START) for t in before.values()), before
 
-    started = time.monotonic()
-    output = bot.run_cli("retrain")
-    training = time.monotonic() - started
-    print(output, f"retrain (training and evaluation of both models): {training:.0f} s")
-    with factory() as session:
-        row = service.history(session)[0]
-        assert row.status == ModelStatus.IN_SERVICE, row.reason
-        assert row.reviewed_examples == 1 and row.serving == 1
-        assert set(row.figures) == {"blind", "old"} and row.baseline_figures
-    assert training <= 300  # the 3 minutes are for an unshared machine: see README
-
-    # The replicas pull it within MODEL_PULL_SECONDS; turns keep coming meanwhile.
+    # Turns keep coming through both servers while the model trains, goes in service and each
+    # server pulls it (within MODEL_PULL_SECONDS) and swaps it.
+    downloads = server.downloads
     with Load(ports) as load:
+        started = time.monotonic()
+        output = bot.run_cli("retrain")
+        training = time.monotonic() - started
+        with factory() as session:
+            row = service.history(session)[0]
         swapped = wait_until(lambda: all(first_text(p, MISREAD).startswith(ANSWER_START) for p in ports),
                              120, "the retrained answer on both servers")
         time.sleep(3)
-    print(f"swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
-          f"both servers swapped after {swapped:.1f} s")
+        pulled = server.downloads - downloads
+    print(output, f"retrain (training and evaluation of both models, under load): {training:.0f} s")
+    print(f"retrain and swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
+          f"both servers answered with the new model {swapped:.1f} s after the retrain ended")
+    assert row.status == ModelStatus.IN_SERVICE, row.reason
+    assert row.reviewed_examples == 1 and row.serving == 1
+    assert set(row.figures) == {"blind", "old"} and row.baseline_figures
+    assert pulled == 2  # each server downloaded the new model once, while the turns were coming
     assert not load.failures, load.failures[:5]
-    assert len(load.latencies) > 20
+    assert len(load.latencies) > 100
 
     # Rollback: the previous model back, on both, with no restart.
-    assert "back in service" in bot.run_cli("retrain", "--rollback")
     with Load(ports) as load:
+        assert "back in service" in bot.run_cli("retrain", "--rollback")
         wait_until(lambda: all(first_text(p, MISREAD) == before[p] for p in ports), 120,
                    "the previous answer again on both servers")
+        time.sleep(3)
     assert not load.failures, load.failures[:5]
+    assert server.downloads - downloads == 4
     assert all(process.poll() is None for process in bot.processes)  # nothing restarted
