@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 PATH = "/model"
 
 
-def make_handler(factory: sessionmaker, token: str):
+def make_handler(factory: sessionmaker, token: str, select_model=serving):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
             logger.debug("model server: " + format, *args)
@@ -33,7 +33,7 @@ def make_handler(factory: sessionmaker, token: str):
             if token and not hmac.compare_digest(self.headers.get("Authorization", ""), f"Bearer {token}"):
                 return self._empty(401)
             with factory() as session:
-                row = serving(session)
+                row = select_model(session)
                 path, sha = (Path(row.path), row.sha256) if row is not None and row.path else (None, None)
             if path is None or not path.exists():
                 return self._empty(404)
@@ -59,9 +59,11 @@ def make_handler(factory: sessionmaker, token: str):
     return Handler
 
 
-def start_model_server(factory: sessionmaker, host: str, port: int, token: str = "") -> ThreadingHTTPServer:
-    """Serve in a daemon thread; `server.shutdown()` stops it."""
-    server = ThreadingHTTPServer((host, port), make_handler(factory, token))
+def start_model_server(factory: sessionmaker, host: str, port: int, token: str = "",
+                       select_model=serving) -> ThreadingHTTPServer:
+    """Serve in a daemon thread; `server.shutdown()` stops it. `select_model(session)` picks the
+    row to serve (the model in service; a test may hold it back)."""
+    server = ThreadingHTTPServer((host, port), make_handler(factory, token, select_model))
     server.daemon_threads = True
     server.downloads = 0  # models handed out (200 responses): what `make bench` counts
     threading.Thread(target=server.serve_forever, name="model-server", daemon=True).start()
