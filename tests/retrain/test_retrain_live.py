@@ -24,7 +24,7 @@ from bot.retrain.models import ModelStatus, ModelVersion
 from bot.retrain.worker import register_deployed
 from bot.settings import ROOT
 from tests.conftest import POSTGRES_ADMIN_URL, REDIS_TEST_URL, load_city_places
-from tests.live_bot import free_port, start_live_bot
+from tests.live_bot import free_port, start_live_bot, wait_http
 from tests.retrain.helpers import labelled_item
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
@@ -190,3 +190,19 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     assert not load.failures, load.failures[:5]
     assert server.downloads - downloads == 4
     assert all(process.poll() is None for process in bot.processes)  # nothing restarted
+
+
+def test_a_server_that_cannot_reach_the_model_server_at_start_serves_its_own_model(setup, tmp_path):
+    bot, _ports, _factory, _server, _held = setup
+    port = free_port()
+    env = {**bot.env, "MODEL_SERVER_URL": f"http://127.0.0.1:{free_port()}/model"}  # nobody listens there
+    log = open(tmp_path / "rasa-alone.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", process)
+        assert first_text(port, "Bonjour"), (tmp_path / "rasa-alone.log").read_text()[-3000:]
+        assert "no model from" in (tmp_path / "rasa-alone.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(30)
