@@ -50,7 +50,7 @@ def print_row(row, out=sys.stdout) -> None:
 
 def worker(settings, factory) -> int:
     from bot.retrain.model_server import start_model_server
-    from bot.retrain.worker import recover, register_deployed, run_pending
+    from bot.retrain.worker import STALE_AFTER, recover, register_deployed, run_pending
 
     log = logging.getLogger("bot.retrain")
     config = config_from(settings)
@@ -67,6 +67,7 @@ def worker(settings, factory) -> int:
     try:
         while not stopping:
             with factory() as session:
+                recover(session, STALE_AFTER)
                 row = run_pending(session, config)
                 if row is not None:
                     print_row(row)
@@ -115,9 +116,10 @@ def main(argv: list[str]) -> int:
                     return 1
                 print(f"model {row.id} back in service; Rasa pulls it within {settings.model_pull_seconds} s")
                 return 0
-            from bot.retrain.worker import register_deployed, run_request
+            from bot.retrain.worker import STALE_AFTER, recover, register_deployed, run_request
 
             config = config_from(settings)
+            recover(session, STALE_AFTER)
             register_deployed(session, settings.model_path, config.store_dir)
             try:
                 row = service.request_retrain(session, "cli", user_name="ligne de commande")

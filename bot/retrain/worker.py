@@ -23,12 +23,14 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import utcnow
 from bot.nlu.evaluation import Example, read_labelled, read_nlu_file, render_nlu, typo_copies
 from bot.nlu.reviewed import examples_for_retrain, render_reviewed
 from bot.rasa_model_swap import file_sha256
@@ -164,9 +166,16 @@ def run_request(session: Session, row: ModelVersion, config: WorkerConfig,
     return row
 
 
-def recover(session: Session) -> int:
-    """A request left running by a worker that stopped: failed, so that a new one may come."""
-    rows = list(session.execute(select(ModelVersion).where(ModelVersion.status == ModelStatus.RUNNING)).scalars())
+STALE_AFTER = timedelta(hours=1)  # far beyond a training's timeout and two evaluations
+
+
+def recover(session: Session, older_than: timedelta | None = None) -> int:
+    """A request left running by a process that stopped (the worker at its start: any; otherwise
+    one running for more than `older_than`): failed, so that a new one may come."""
+    now = utcnow().replace(tzinfo=None)
+    rows = [row for row in session.execute(select(ModelVersion).where(ModelVersion.status == ModelStatus.RUNNING))
+            .scalars() if older_than is None or row.started_at is None
+            or now - row.started_at.replace(tzinfo=None) > older_than]
     for row in rows:
         service.finish(session, row, ModelStatus.FAILED, "le processus d'entraînement s'est arrêté")
     return len(rows)

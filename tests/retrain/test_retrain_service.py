@@ -183,3 +183,20 @@ def test_the_training_copy_holds_the_reviewed_examples_and_never_touches_the_che
     expected = typo_copies([Example(REVIEWED, "faq_email/boite_pleine")])
     assert expected and expected[0] in generated
     assert {p.name: p.stat().st_mtime for p in (ROOT / "data" / "nlu").iterdir()} == before
+
+
+def test_a_request_left_running_by_a_stopped_process_is_failed_after_an_hour(session):
+    from datetime import timedelta
+
+    from bot.db import utcnow
+    from bot.retrain.worker import STALE_AFTER, recover
+
+    service.request_retrain(session, "cli")
+    row = service.claim(session)
+    assert recover(session, STALE_AFTER) == 0 and service.active_request(session).id == row.id
+    row.started_at = utcnow() - timedelta(hours=2)
+    session.commit()
+    assert recover(session, STALE_AFTER) == 1
+    session.refresh(row)
+    assert row.status == ModelStatus.FAILED and row.active is None
+    assert service.request_retrain(session, "cli").status == ModelStatus.REQUESTED
