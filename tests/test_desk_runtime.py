@@ -183,12 +183,12 @@ def test_the_desk_requirements_are_pinned_locked_and_agree_with_the_main_ones():
     assert "gunicorn" in desk and "flask" in desk and "sqlalchemy" in desk
 
 
-def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
+def test_the_procfile_runs_only_rasa_actions_and_the_retrain_worker_on_the_rasa_python():
     lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
     for name, command in lines.items():
-        venv = ".venv/" if name in ("rasa", "actions") else ".venv-desk/"
+        venv = ".venv/" if name in ("rasa", "actions", "retrain") else ".venv-desk/"
         assert command.startswith(venv + "bin/python -m bot "), (name, command)
-    assert set(lines) == {"rasa", "actions", "reminders", "web", "desk", "notify", "purge"}
+    assert set(lines) == {"rasa", "actions", "reminders", "web", "desk", "notify", "purge", "retrain"}
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile
