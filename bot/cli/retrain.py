@@ -20,10 +20,13 @@ import time
 from bot.settings import get_settings, require_safe_settings
 
 
-def config_from(settings):
-    from bot.retrain.worker import WorkerConfig
+def config_from(settings, data: str | None = None):
+    from pathlib import Path
 
-    return WorkerConfig(store_dir=settings.model_store_dir, tolerance=settings.retrain_tolerance)
+    from bot.retrain.worker import DATA, WorkerConfig
+
+    return WorkerConfig(store_dir=settings.model_store_dir, tolerance=settings.retrain_tolerance,
+                        data_dir=Path(data) if data else DATA)
 
 
 def seconds_between(start, end) -> str:
@@ -48,12 +51,12 @@ def print_row(row, out=sys.stdout) -> None:
                     out.write(f"    {label:52} {before.get(key, 0):6.1%} -> {after[key]:6.1%}\n")
 
 
-def worker(settings, factory) -> int:
+def worker(settings, factory, data: str | None = None) -> int:
     from bot.retrain.model_server import start_model_server
     from bot.retrain.worker import STALE_AFTER, recover, register_deployed, run_pending
 
     log = logging.getLogger("bot.retrain")
-    config = config_from(settings)
+    config = config_from(settings, data)
     with factory() as session:
         if recover(session):
             log.warning("a retrain left running by a stopped worker is marked failed")
@@ -89,6 +92,7 @@ def main(argv: list[str]) -> int:
     mode.add_argument("--worker", action="store_true", help="serve the model and run the desk's requests")
     mode.add_argument("--rollback", action="store_true", help="put the previous model back in service")
     mode.add_argument("--history", action="store_true", help="list the models")
+    parser.add_argument("--data", help="the training data folder, read only (default: data/ of the checkout)")
     args = parser.parse_args(argv)
     settings = require_safe_settings(get_settings())
     logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO), stream=sys.stderr)
@@ -101,7 +105,7 @@ def main(argv: list[str]) -> int:
     factory = session_factory(engine)
     try:
         if args.worker:
-            return worker(settings, factory)
+            return worker(settings, factory, args.data)
         with factory() as session:
             if args.history:
                 for row in service.history(session):
@@ -118,7 +122,7 @@ def main(argv: list[str]) -> int:
                 return 0
             from bot.retrain.worker import STALE_AFTER, recover, register_deployed, run_request
 
-            config = config_from(settings)
+            config = config_from(settings, args.data)
             recover(session, STALE_AFTER)
             register_deployed(session, settings.model_path, config.store_dir)
             try:

@@ -6,6 +6,7 @@ then the rollback. One training for the whole module (about 2 minutes on 2 cores
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -29,8 +30,11 @@ from tests.retrain.helpers import labelled_item
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
 
-# Declined by the model of data/ (its best candidates: compte piraté, spams, surendettement).
+# Declined by the model of data/ (its best candidates: compte piraté, spams, surendettement):
+# labelled, then exported into a copy of data/ by `python -m bot nlu export-reviewed`.
 MISREAD = "les courriels des autres narrivent plus chez moi car plus de place"
+# Clarified between three other answers: labelled after the export, read from the database by the retrain.
+MISREAD_LATER = "ma messagerie refuse tout nouveau courrier depuis hier"
 ANSWER = "faq_email/boite_pleine"
 ANSWER_START = "Boîte pleine : les mails n'arrivent plus."
 LOAD = ["Bonjour", "comment creer une adresse mail", "je veux un rendez-vous", "merci", MISREAD]
@@ -117,7 +121,8 @@ def setup(model_path, tmp_path_factory):
     store = folder / "models"
     with factory() as session:
         register_deployed(session, model_path, store)
-        labelled_item(session, MISREAD, ANSWER)
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data)
     model_port = free_port()
     # The test holds the model the servers get until its turns are coming (`held`), so that
     # the swap happens under load whatever the machine's speed; otherwise the model in service.
@@ -134,7 +139,7 @@ def setup(model_path, tmp_path_factory):
     second = free_port()
     try:
         bot.start_rasa(second, "rasa-replica")
-        yield bot, [bot.rasa_port, second], factory, server, held
+        yield bot, [bot.rasa_port, second], factory, server, held, data
     finally:
         bot.stop()
         server.shutdown()
@@ -146,14 +151,20 @@ def setup(model_path, tmp_path_factory):
 
 
 def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost_then_rollback(setup):
-    bot, ports, factory, server, held = setup
+    bot, ports, factory, server, held, data = setup
     before = {port: first_text(port, MISREAD) for port in ports}
     assert all(not t.startswith(ANSWER_START) for t in before.values()), before
+    assert not first_text(ports[0], MISREAD_LATER).startswith(ANSWER_START)
+    with factory() as session:
+        labelled_item(session, MISREAD, ANSWER)
+    assert "1 examples written" in bot.run_cli("nlu", "export-reviewed", "--folder", str(data / "nlu"))
+    with factory() as session:
+        labelled_item(session, MISREAD_LATER, ANSWER, conversation_id="web:00000000-0000-4000-8000-000000000009")
 
     with factory() as session:
         held["id"] = service.serving(session).id  # the servers keep the deployed model for now
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bot", "retrain"], cwd=ROOT, env=bot.env,
+    result = subprocess.run([sys.executable, "-m", "bot", "retrain", "--data", str(data)], cwd=ROOT, env=bot.env,
                             capture_output=True, text=True, timeout=900)
     training = time.monotonic() - started
     print(result.stdout, f"retrain (training and evaluation of both models): {training:.0f} s")
@@ -172,10 +183,12 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
         held.clear()
         swapped = wait_until(lambda: all(first_text(p, MISREAD).startswith(ANSWER_START) for p in ports),
                              120, "the retrained answer on both servers")
+        later = [first_text(p, MISREAD_LATER) for p in ports]
         time.sleep(3)
         pulled = server.downloads - downloads
     print(f"swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
           f"both servers answered with the new model {swapped:.1f} s after it was offered")
+    assert all(t.startswith(ANSWER_START) for t in later), later  # the label read from the database
     assert pulled == 2  # each server downloaded the new model once, while the turns were coming
     assert not load.failures, load.failures[:5]
     assert len(load.latencies) > 40
@@ -193,7 +206,7 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
 
 
 def test_a_server_that_cannot_reach_the_model_server_at_start_serves_its_own_model(setup, tmp_path):
-    bot, _ports, _factory, _server, _held = setup
+    bot, *_ = setup
     port = free_port()
     env = {**bot.env, "MODEL_SERVER_URL": f"http://127.0.0.1:{free_port()}/model"}  # nobody listens there
     log = open(tmp_path / "rasa-alone.log", "w")
