@@ -33,8 +33,6 @@ pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
 # Declined by the model of data/ (its best candidates: compte piraté, spams, surendettement):
 # labelled, then exported into a copy of data/ by `python -m bot nlu export-reviewed`.
 MISREAD = "les courriels des autres narrivent plus chez moi car plus de place"
-# Clarified between three other answers: labelled after the export, read from the database by the retrain.
-MISREAD_LATER = "ma messagerie refuse tout nouveau courrier depuis hier"
 ANSWER = "faq_email/boite_pleine"
 ANSWER_START = "Boîte pleine : les mails n'arrivent plus."
 LOAD = ["Bonjour", "comment creer une adresse mail", "je veux un rendez-vous", "merci", MISREAD]
@@ -154,12 +152,9 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     bot, ports, factory, server, held, data = setup
     before = {port: first_text(port, MISREAD) for port in ports}
     assert all(not t.startswith(ANSWER_START) for t in before.values()), before
-    assert not first_text(ports[0], MISREAD_LATER).startswith(ANSWER_START)
     with factory() as session:
         labelled_item(session, MISREAD, ANSWER)
     assert "1 examples written" in bot.run_cli("nlu", "export-reviewed", "--folder", str(data / "nlu"))
-    with factory() as session:
-        labelled_item(session, MISREAD_LATER, ANSWER, conversation_id="web:00000000-0000-4000-8000-000000000009")
 
     with factory() as session:
         held["id"] = service.serving(session).id  # the servers keep the deployed model for now
@@ -172,7 +167,9 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     with factory() as session:
         row = service.history(session)[0]
     assert row.status == ModelStatus.IN_SERVICE, row.reason
-    assert row.reviewed_examples == 1 and row.serving == 1
+    # Exported, so in the data already: nothing more from the database (the desk's path without an
+    # export, the same examples read from the database: test_retrain_service.py's training copy).
+    assert row.reviewed_examples == 0 and row.serving == 1
     assert set(row.figures) == {"blind", "old"} and row.baseline_figures
 
     # Turns come through both servers; then each pulls the new model (within MODEL_PULL_SECONDS)
@@ -183,12 +180,10 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
         held.clear()
         swapped = wait_until(lambda: all(first_text(p, MISREAD).startswith(ANSWER_START) for p in ports),
                              120, "the retrained answer on both servers")
-        later = [first_text(p, MISREAD_LATER) for p in ports]
         time.sleep(3)
         pulled = server.downloads - downloads
     print(f"swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
           f"both servers answered with the new model {swapped:.1f} s after it was offered")
-    assert all(t.startswith(ANSWER_START) for t in later), later  # the label read from the database
     assert pulled == 2  # each server downloaded the new model once, while the turns were coming
     assert not load.failures, load.failures[:5]
     assert len(load.latencies) > 40
