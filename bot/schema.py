@@ -19,3 +19,4 @@ from bot.waitlist import models as waitlist_models  # noqa: F401
 from bot.webhooks import models as webhook_models  # noqa: F401
 
 metadata = Base.metadata
+from bot.retrain import models as retrain_models  # noqa: F401

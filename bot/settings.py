@@ -52,6 +52,17 @@ DEFAULTS: dict[str, str] = {
     "SANIC_WORKERS": "1",
     # The model that `make run` trains and serves.
     "MODEL_PATH": str(ROOT / "models" / "current.tar.gz"),
+    # Retraining (bot/retrain/): where the worker keeps the models it trains and their cache.
+    "MODEL_STORE_DIR": str(ROOT / "var" / "models"),
+    # The model server Rasa pulls the model in service from (empty: Rasa serves MODEL_PATH only),
+    # every MODEL_PULL_SECONDS; the worker serves it on MODEL_SERVER_PORT, behind MODEL_SERVER_TOKEN.
+    "MODEL_SERVER_URL": "http://127.0.0.1:5056/model",
+    "MODEL_SERVER_PORT": "5056",
+    "MODEL_SERVER_TOKEN": "",
+    "MODEL_PULL_SECONDS": "10",
+    # A new model goes in service only when no headline figure loses more than this many messages.
+    "RETRAIN_TOLERANCE": "1",
+    "RETRAIN_POLL_SECONDS": "5",
     # Where the NLU keeps what it computes once per machine (bot/nlu/french.py).
     "NLU_CACHE_DIR": str(ROOT / "var" / "cache"),
     # The city.
@@ -154,6 +165,13 @@ class Settings:
     redis_url: str
     sanic_workers: int
     model_path: Path
+    model_store_dir: Path
+    model_server_url: str
+    model_server_port: int
+    model_server_token: str
+    model_pull_seconds: int
+    retrain_tolerance: float
+    retrain_poll_seconds: float
     nlu_cache_dir: Path
     city_name: str
     service_name: str

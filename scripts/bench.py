@@ -25,6 +25,9 @@ targets of the deployment issue beside each figure.
   resident's 5 turns, then a new resident takes its place.
 - SMS segments: of every reply seen during the runs, and of every text the bot
   can send (bot/sms/bench.py).
+- A model swap (issue 17): the same open-loop load while every Sanic worker pulls a
+  new model from the model server and swaps it (bot/rasa_model_swap.py): turns/s,
+  p95 and failed turns; `--swap-only` runs only that.
 - The phone line (bot/voice/): webhook to TwiML latency p50/p95 of the <Gather>
   turns of 10 concurrent calls (signed as Twilio signs them; each call speaks a
   turn every 2 s, faster than a person does), and the share of the responses
@@ -344,6 +347,76 @@ def bench_live(model_path: Path, rate: float, seconds: float, workers: int, tabl
             bot.stop()
 
 
+# --- a model swap under load (issue 17) ----------------------------------------------
+
+def bench_swap(model_path: Path, rate: float, seconds: float, workers: int, table: Table) -> None:
+    """Turns at `rate` while every Rasa worker pulls a new model from the model server and swaps it
+    (bot/rasa_model_swap.py). The "new" model is the same one with padding after its gzip stream:
+    another file, another SHA-256, so each worker downloads, loads and swaps it for real."""
+    import shutil
+
+    import aiohttp
+    import redis
+
+    from bot import schema  # noqa: F401 (every table)
+    from bot.db import make_engine, session_factory
+    from bot.rasa_model_swap import file_sha256
+    from bot.retrain import service
+    from bot.retrain.model_server import start_model_server
+    from bot.retrain.models import ModelStatus, ModelVersion
+    from bot.retrain.worker import register_deployed
+    from tests.live_bot import free_port, start_live_bot
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-swap-") as folder:
+        engine = make_engine(database_url)
+        factory = session_factory(engine)
+        store = Path(folder) / "models"
+        other = Path(folder) / "other.tar.gz"
+        shutil.copy2(model_path, other)
+        with open(other, "ab") as file:
+            file.write(b"\0" * 1024)
+        with factory() as session:
+            register_deployed(session, model_path, store)
+        port = free_port()
+        server = start_model_server(factory, "127.0.0.1", port)
+        bot = start_live_bot(model_path, database_url, Path(folder) / "logs", {
+            "REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers), "MODEL_PULL_SECONDS": "2",
+            "MODEL_SERVER_URL": f"http://127.0.0.1:{port}/model"})
+
+        def swap_model() -> None:
+            with factory() as session:
+                row = ModelVersion(source="cli", status=ModelStatus.RUNNING, path=str(other),
+                                   sha256=file_sha256(other))
+                session.add(row)
+                session.flush()
+                service.finish(session, row, ModelStatus.IN_SERVICE)
+
+        async def run() -> tuple[list[float], float, int]:
+            timeout = aiohttp.ClientTimeout(total=120)
+            connector = aiohttp.TCPConnector(limit=200, force_close=True)
+            async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+                driver = Driver(bot.rest_url, session)
+                await driver.closed_loop(2, 5)  # warm-up
+                before = server.downloads
+                load = asyncio.create_task(driver.open_loop(10, rate, seconds))
+                await asyncio.sleep(seconds / 4)
+                await asyncio.get_running_loop().run_in_executor(None, swap_model)
+                latencies, elapsed = await load
+                return latencies, elapsed, driver.errors, server.downloads - before
+
+        try:
+            latencies, elapsed, errors, downloads = asyncio.run(run())
+        finally:
+            bot.stop()
+            server.shutdown()
+            engine.dispose()
+        latency_row(table, f"Turn latency during a model swap, 10 conversations at {rate:g} turns/s offered "
+                           f"({downloads} of {workers} workers pulled and swapped the model)", latencies, elapsed,
+                    "p95 ≤ 150 ms at 20 turns/s")
+        table.add("Failed turns during the model swap", str(errors), "0")
+
+
 # --- the phone line ----------------------------------------------------------------
 
 CALL_TURNS = [("SpeechResult", "j'ai oublié mon mot de passe gmail"), ("SpeechResult", "merci"),
@@ -470,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-training", action="store_true", help="do not time a training run")
     parser.add_argument("--training-seconds", type=float, help="a training time measured elsewhere")
     parser.add_argument("--voice-only", action="store_true", help="only the phone line's figures")
+    parser.add_argument("--swap-only", action="store_true", help="only the model swap under load")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -487,8 +561,13 @@ def main(argv: list[str] | None = None) -> int:
         bench_spoken(table)
         print(table.markdown())
         return 0
+    if args.swap_only:
+        bench_swap(model_path, args.rate, args.seconds, args.workers, table)
+        print(table.markdown())
+        return 0
     bench_nlu(model_path, table)
     replies = bench_live(model_path, args.rate, args.seconds, args.workers, table)
+    bench_swap(model_path, args.rate, args.seconds, args.workers, table)
     bench_sms(replies, table)
     bench_spoken(table)
     if args.training_seconds is not None:

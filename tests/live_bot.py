@@ -129,6 +129,8 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         # The unscreened REST channel the tests and the benchmark talk to (off by default).
         "RASA_REST_CHANNEL": "true",
         **{name: os.environ.get(name) or value for name, value in TEST_SECRETS.items()},
+        # No model pulling unless a test asks for it (bot/rasa_model_swap.py).
+        "MODEL_SERVER_URL": "",
         **(extra_env or {}),
     }
     log_dir.mkdir(parents=True, exist_ok=True)

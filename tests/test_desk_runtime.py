@@ -30,7 +30,8 @@ REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 # must import without Rasa. The migrations (bot/migrations/) are run by `db upgrade`, not imported.
 RASA_SIDE = ("bot.nlu", "bot.rasa_stores", "bot.rasa_speedups", "bot.sms_channel", "bot.web.channel",
              "bot.cli.rasa_cli", "bot.cli.classify", "bot.cli.eval", "bot.cli.augment",
-             "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel")
+             "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel",
+             "bot.rasa_model_swap", "bot.retrain.worker", "bot.cli.retrain", "bot.cli.nlu")
 # The entry points of the desk's runtime: they must stay on its side.
 ENTRY_POINTS = ("bot.__main__", "bot.cli", "bot.cli.serve", "bot.cli.jobs", "bot.cli.reminders",
                 "bot.cli.notify", "bot.cli.purge", "bot.cli.db", "bot.cli.places", "bot.cli.users",
@@ -184,12 +185,13 @@ def test_the_desk_requirements_are_pinned_locked_and_agree_with_the_main_ones():
     assert "gunicorn" in desk and "flask" in desk and "sqlalchemy" in desk
 
 
-def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
+def test_the_procfile_runs_only_rasa_actions_and_the_retrain_worker_on_the_rasa_python():
     lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
     for name, command in lines.items():
-        venv = ".venv/" if name in ("rasa", "actions") else ".venv-desk/"
+        venv = ".venv/" if name in ("rasa", "actions", "retrain") else ".venv-desk/"
         assert command.startswith(venv + "bin/python -m bot "), (name, command)
-    assert set(lines) == {"rasa", "actions", "reminders", "waitlist", "web", "desk", "notify", "purge", "webhooks"}
+    assert set(lines) == {"rasa", "actions", "reminders", "waitlist", "web", "desk", "notify", "purge", "webhooks",
+                          "retrain"}
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile

@@ -8,14 +8,14 @@
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import pytest
 import yaml
 
 from bot.classification import REQUEST_OF_INTENT, THEMATIQUES
-from bot.nlu.evaluation import read_nlu_file, read_nlu_folder, strip_accents, training_counts
+from bot.nlu.evaluation import read_nlu_file, read_nlu_folder, training_counts
+from bot.nlu.near_copy import CopyIndex, heldout_texts, near_copy, squash
 from bot.settings import ROOT
 from bot.sms.encoding import count_segments, normalise
 
@@ -73,10 +73,6 @@ def help_intent(name: str) -> bool:
     return name.startswith("faq_") or name == "urgence"
 
 
-def squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", strip_accents(text).lower()).strip()
-
-
 @pytest.mark.parametrize("name", sorted(responses()))
 def test_every_response_fits_in_three_sms_segments(name):
     for variant in responses()[name]:
@@ -119,17 +115,6 @@ def test_the_heldout_set_covers_every_intent_a_resident_starts_with():
     assert expected <= held, f"missing from the held-out set: {sorted(expected - held)}"
 
 
-def heldout_texts() -> list[str]:
-    from bot.nlu.evaluation import read_blind
-
-    return [e.text for e in read_nlu_file(HELDOUT)] + [m.text for m in read_blind(BLIND)]
-
-
-def near_copy(words: set[str], other: set[str]) -> bool:
-    """Nearly the same words: a paraphrase that only moved or changed one word in six."""
-    return len(words) >= 5 and len(words & other) / len(words | other) >= 0.8
-
-
 def test_the_blind_set_is_large_and_labelled():
     from bot.nlu.evaluation import read_blind
 
@@ -139,25 +124,16 @@ def test_the_blind_set_is_large_and_labelled():
 
 
 def test_the_heldout_sets_are_never_trained_on():
-    training = [squash(e.text) for e in read_nlu_folder(NLU)]
-    exact = set(training)
-    by_word: dict[str, list[set[str]]] = {}
-    for text in training:
-        words = set(text.split())
-        for word in words:
-            by_word.setdefault(word, []).append(words)
+    training = CopyIndex([e.text for e in read_nlu_folder(NLU)])
     leaked, near = [], []
     allowed = {line for line in PREEXISTING.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    for text in heldout_texts():
+    for text in heldout_texts(HELDOUT, BLIND):
         squashed = squash(text)
         if squashed in allowed:
             continue
-        if squashed in exact:
+        if squashed in training.exact:
             leaked.append(text)
-            continue
-        words = set(squashed.split())
-        rarest = min(words, key=lambda w: len(by_word.get(w, ())), default=None)
-        if rarest and any(near_copy(words, other) for other in by_word.get(rarest, ())):
+        elif training.copied(text):
             near.append(text)
     assert not leaked, f"held-out messages copied into data/nlu: {leaked}"
     assert not near, f"held-out messages nearly copied into data/nlu: {near}"

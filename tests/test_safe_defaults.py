@@ -51,7 +51,7 @@ def test_production_names_every_weak_secret_and_a_twilio_sid_without_its_token(m
 
 ENTRY_POINTS = [
     ["serve", "rasa"], ["serve", "actions"], ["serve", "desk"], ["serve", "web"],
-    ["reminders"], ["notify"], ["purge"],
+    ["reminders"], ["notify"], ["purge"], ["retrain", "--worker"],
 ]
 
 

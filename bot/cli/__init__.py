@@ -26,6 +26,8 @@ COMMANDS = {
     "answers": "bot.cli.answers",
     "costs": "bot.cli.costs",
     "webhooks": "bot.cli.webhooks",
+    "nlu": "bot.cli.nlu",
+    "retrain": "bot.cli.retrain",
 }
 
 

@@ -10,9 +10,11 @@ def main(argv: list[str]) -> int:
     export_for_rasa()
     from rasa.__main__ import main as rasa_main
 
-    from bot import rasa_speedups
+    from bot import rasa_model_swap, rasa_speedups
+    from bot.settings import get_settings
 
     rasa_speedups.install()
+    rasa_model_swap.install(get_settings().model_path)
 
     sys.argv = ["rasa", *argv]
     rasa_main()

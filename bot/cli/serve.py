@@ -13,8 +13,21 @@ Only `rasa` and `actions` import Rasa, and only once chosen.
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
 from bot.settings import ROOT, export_for_rasa, get_settings, require_safe_settings
+
+
+def rasa_endpoints(settings) -> Path:
+    """bot/endpoints.yml, with the model server's `models:` section when MODEL_SERVER_URL is set
+    (bot/rasa_model_swap.py: every Rasa process pulls the model in service)."""
+    endpoints = ROOT / "bot" / "endpoints.yml"
+    if not settings.model_server_url:
+        return endpoints
+    from bot.rasa_model_swap import endpoints_with_model_server
+
+    return endpoints_with_model_server(endpoints, Path(tempfile.mkdtemp(prefix="aidenum-rasa-")))
 
 
 def rasa_server_args(port: int, host: str | None = None) -> list[str]:
@@ -22,7 +35,7 @@ def rasa_server_args(port: int, host: str | None = None) -> list[str]:
     return [
         "run",
         "--model", str(settings.model_path),
-        "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
+        "--endpoints", str(rasa_endpoints(settings)),
         "--credentials", str(ROOT / "bot" / "credentials.yml"),
         "--interface", host or settings.listen_host,
         "--port", str(port),

@@ -108,20 +108,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     CSRFProtect(app)
 
     from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
-    from bot.desk.views import conversations, prescriptions, review
+    from bot.desk.views import conversations, model, prescriptions, review, waitlist, webhooks
 
     for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
-                      calendars.bp):
+                      calendars.bp, conversations.bp, waitlist.bp, prescriptions.bp, review.bp, webhooks.bp,
+                      model.bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(conversations.bp)
-    from bot.desk.views import waitlist
-
-    app.register_blueprint(waitlist.bp)
-    app.register_blueprint(prescriptions.bp)
-    app.register_blueprint(review.bp)
-    from bot.desk.views import webhooks
-
-    app.register_blueprint(webhooks.bp)
 
     from bot.desk import labels
 

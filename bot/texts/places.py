@@ -1,6 +1,6 @@
-"""The answers to "où est la permanence ?" / "vous êtes ouverts quand ?" (bot/places/answers.py).
+"""The answers to "où est la permanence ?" / "vous êtes ouverts quand ?" (bot/answers/places.py).
 
-bot/places/answers.py reads the places, their hours and closures from the
+bot/answers/places.py reads the places, their hours and closures from the
 database and chooses what fits in 3 SMS segments; the sentences are here.
 `place` is a bot.places.models.Place (nom, adresse, code_postal, commune);
 hours come already written in French (bot/places/hours_text.py).

@@ -181,7 +181,7 @@ KEEP = timedelta(days=30)
 
 
 def purge_old(session: Session, now: datetime | None = None) -> int:
-    """Retention (bot/privacy/retention.py): events older than `KEEP` go, with their deliveries (ON DELETE CASCADE)."""
+    """Retention (bot/data_rights/retention.py): events older than `KEEP` go, with their deliveries (ON DELETE CASCADE)."""
     cutoff = _now(now) - KEEP
     old = select(WebhookEvent.id).where(WebhookEvent.occurred_at < cutoff)
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(old)).execution_options(synchronize_session=False))

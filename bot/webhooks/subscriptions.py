@@ -90,7 +90,7 @@ def counts(session: Session, subscription_id: int) -> dict[str, int]:
 
 
 def sent_about(session: Session, appointment_ids: list[int], ticket_ids: list[int]) -> list[dict]:
-    """The right of access (bot/privacy/export.py): the events about these appointments and tickets,
+    """The right of access (bot/data_rights/export.py): the events about these appointments and tickets,
     and to which system each went (the recipients, GDPR art. 15)."""
     from sqlalchemy import or_
 

@@ -193,11 +193,20 @@ def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
     assert policy["podSelector"] == {"matchLabels": {"app": "actions"}}
     assert policy["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
                                   "ports": [{"protocol": "TCP", "port": 5055}]}]
+    # The model server too: only Rasa pulls the model in service (README, "Retraining").
+    model = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}[
+        ("NetworkPolicy", "model-server-from-rasa-only")]["spec"]
+    assert model["podSelector"] == {"matchLabels": {"app": "retrain"}}
+    assert model["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
+                                 "ports": [{"protocol": "TCP", "port": 5056}]}]
+    assert services["retrain"]["command"] == ["retrain", "--worker"]
+    assert services["rasa1"]["environment"]["MODEL_SERVER_URL"] == "http://retrain:5056/model"
+    assert config["MODEL_SERVER_URL"] == "http://retrain:5056/model"
     assert "APP_ENV=production" in (DEPLOY / "Dockerfile").read_text()
 
 
 DESK_IMAGE_PROCESSES = {"desk", "web", "reminders", "waitlist", "notify", "purge", "webhooks"}
-RASA_IMAGE_PROCESSES = {"rasa1", "rasa2", "rasa", "actions", "migrate"}
+RASA_IMAGE_PROCESSES = {"rasa1", "rasa2", "rasa", "actions", "migrate", "retrain"}
 
 
 def test_the_desk_web_and_jobs_run_from_the_small_python_312_image():
