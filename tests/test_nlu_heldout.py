@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from bot.classification import classify_parse
-from bot.cli.eval import BLIND, GIBBERISH, HELDOUT, NOISE_SEEDS, decide_all, noisy_figures
+from bot.cli.eval import BLIND, GIBBERISH, HELDOUT, NOISE_SEEDS, noisy_figures
+from bot.nlu.evaluation import decide_all
 from bot.nlu.evaluation import noisy, read_labelled
 
 pytestmark = pytest.mark.model

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from bot.classification import classify_parse
 from bot.nlu.evaluation import (
-    DecisionScores, Example, Labelled, Scores, answer_of, noisy, outcome_of, read_labelled, read_nlu_file,
-    read_nlu_folder, training_counts,
+    DecisionScores, Example, Labelled, Scores, answer_of, decide_all, noisy, read_labelled,
+    read_nlu_file, read_nlu_folder, training_counts,
 )
 from bot.settings import ROOT, get_settings
 
@@ -93,18 +93,6 @@ def run(model, examples: list[Example], transform=None) -> tuple[Scores, list[tu
         if scores.predicted[-1] != example.base or ("/" in example.intent and given != example.intent):
             errors.append((example.intent, given, text))
     return scores, errors, time.perf_counter() - start
-
-
-def decide_all(model, messages: list[Labelled], transform=None) -> tuple[DecisionScores, list[float]]:
-    """Every message through the model and the decision; also each parse's time in seconds."""
-    outcomes, times = [], []
-    for message in messages:
-        text = transform(message.text) if transform else message.text
-        start = time.perf_counter()
-        parse = model.parse(text)
-        times.append(time.perf_counter() - start)
-        outcomes.append(outcome_of(message, text, parse))
-    return DecisionScores(outcomes), times
 
 
 def noisy_figures(model, messages: list[Labelled], seeds=NOISE_SEEDS) -> dict[str, tuple[float, float, float]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -417,3 +418,15 @@ class DecisionScores:
                 or (o.message.answerable and not o.reached)
                 or o.request != o.message.request
                 or (o.message.thematique and o.thematique != o.message.thematique)]
+
+
+def decide_all(model, messages: list[Labelled], transform=None) -> tuple[DecisionScores, list[float]]:
+    """Every message through the model and the decision; also each parse's time in seconds."""
+    outcomes, times = [], []
+    for message in messages:
+        text = transform(message.text) if transform else message.text
+        start = time.perf_counter()
+        parse = model.parse(text)
+        times.append(time.perf_counter() - start)
+        outcomes.append(outcome_of(message, text, parse))
+    return DecisionScores(outcomes), times

@@ -88,7 +88,7 @@ def train(data: Path, out_dir: Path, cache_dir: Path) -> Path:
 
 def evaluate(model_path: Path, sets: tuple[tuple[str, Path], ...]) -> dict:
     """{set: headline figures} of one model, by `make eval`'s code (no noisy copies)."""
-    from bot.cli.eval import decide_all
+    from bot.nlu.evaluation import decide_all
     from bot.nlu.model import TrainedModel
 
     model = TrainedModel(model_path)

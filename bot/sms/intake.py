@@ -26,7 +26,7 @@ from bot.phones import to_e164
 from bot.privacy.hashing import keyed_hash, phone_hash
 from bot.privacy.screening import screen_inbound
 from bot.residents import resident_for_phone, sms_conversation_id
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.sms import choices
 from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
