@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from bot import migrate
 from bot.db import make_engine
 from bot.settings import get_settings
-from tests.live_bot import TEST_SECRETS
+from tests.support.live_bot import TEST_SECRETS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The tests' own secrets, never the defaults nor a developer's `.env`: live servers started with
@@ -89,7 +89,7 @@ def load_city_places(database_url: str) -> None:
 @pytest.fixture(scope="session")
 def live_bot(model_path, tmp_path_factory):
     """The real Rasa server and action server, on a fresh SQLite database."""
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("live_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

@@ -14,7 +14,7 @@ from bot.answers.seed import seed
 from bot.db import make_engine, session_scope
 from bot.settings import ROOT
 from tests.desk.test_desk_browser import CHROMIUM_ARGS, PASSWORD
-from tests.live_bot import free_port, wait_http
+from tests.support.live_bot import free_port, wait_http
 from tests.sms.live import new_sms, sms_to, text
 
 KEY = "utter_ask_human"

@@ -26,7 +26,7 @@ from bot.desk import create_app
 from bot.settings import DEFAULTS, ROOT, reload_settings
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, login, make_user
-from tests.live_bot import free_port, wait_http
+from tests.support.live_bot import free_port, wait_http
 
 USER_AGENT = "desk-security-test"
 

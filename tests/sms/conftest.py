@@ -1,5 +1,5 @@
 """Fixtures of the SMS tests: a fresh database the SMS code uses through the
-settings, with Twilio on and its HTTP edge recorded (tests/twilio_edge.py)."""
+settings, with Twilio on and its HTTP edge recorded (tests/support/twilio_edge.py)."""
 from __future__ import annotations
 
 import pytest
@@ -8,8 +8,8 @@ from bot import migrate
 from bot.db import make_engine
 from bot.settings import reload_settings
 from bot.sms.outbound import set_default_http_client
-from tests.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
-from tests.twilio_edge import RecordingHttpClient
+from tests.support.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.twilio_edge import RecordingHttpClient
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID
+from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID
 from tests.sms.live import post
 
 INCOMING = "/webhooks/twilio_voice/webhook"

@@ -6,7 +6,7 @@ requirements-desk.txt in .venv-desk (Python 3.12 or 3.11, made by `make setup`) 
 the `desk` image. These tests import every module of that side, and run the jobs,
 the CLI commands and the two web apps, twice: really in .venv-desk (no Rasa installed),
 and in .venv behind a meta-path finder that refuses rasa, rasa_sdk, tensorflow and
-spacy (tests/desk_runtime_probe.py). A failure names the chain of imports to cut.
+spacy (tests/core/desk_runtime_probe.py). A failure names the chain of imports to cut.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 from bot.cli import COMMANDS
 from bot.settings import ROOT
 
-PROBE = ROOT / "tests" / "desk_runtime_probe.py"
+PROBE = ROOT / "tests" / "core" / "desk_runtime_probe.py"
 DESK_PYTHON = ROOT / ".venv-desk" / "bin" / "python"
 REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 
@@ -200,7 +200,7 @@ def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, proces
     import os
     import urllib.request
 
-    from tests.live_bot import free_port, wait_http
+    from tests.support.live_bot import free_port, wait_http
 
     url = f"sqlite:///{tmp_path / 'serve.db'}"
     env = {**os.environ, "DATABASE_URL": url, "GUNICORN_CMD_ARGS": "--workers 1"}

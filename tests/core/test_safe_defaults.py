@@ -11,7 +11,7 @@ import pytest
 from bot.cli.local_secrets import main as local_secrets
 from bot.settings import DEFAULTS, GENERATE, ROOT, SECRETS, reload_settings, unsafe_settings
 from bot.sms.signature import auth_token, is_signed, parse_form
-from tests.live_bot import TEST_SECRETS
+from tests.support.live_bot import TEST_SECRETS
 
 STRONG = {name: value for name, value in TEST_SECRETS.items()}
 

@@ -27,7 +27,7 @@ from bot.db import make_engine, session_scope
 from bot.places.loader import load_places
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings, reload_settings
-from tests.test_references import REFERENCES, digits, domain_texts, extract, url_key
+from tests.answers.test_references import REFERENCES, digits, domain_texts, extract, url_key
 
 TODAY = date(2026, 12, 1)
 

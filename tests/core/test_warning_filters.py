@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from bot.settings import ROOT
-from tests.live_bot import free_port, wait_http
+from tests.support.live_bot import free_port, wait_http
 
 WARNING_WORDS = ("DeprecationWarning", "MovedIn20Warning", "FutureWarning", "Warning: ")
 
