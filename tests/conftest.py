@@ -1,7 +1,12 @@
-"""Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model."""
+"""Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model; the tiers'
+markers (README, "Tests"), put on each test from the fixtures it uses."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -23,9 +28,72 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+# The markers follow from the fixtures a test uses (its whole closure, item.fixturenames): a new
+# test gets its tier without having to remember it. Tests that start servers themselves carry an
+# explicit `@pytest.mark.live`.
+LIVE_FIXTURES = {"live_bot", "voice_bot", "web_url"}
+BROWSER_FIXTURES = {"browser", "page"}
+POSTGRES_FIXTURES = {"postgres_url", "pg_engine"}
+MODEL_FIXTURES = {"model_path"}
+# Fixtures parametrized over the two databases (privacy_db, any_db...): the "postgresql" case.
+POSTGRES_PARAM = "postgresql"
+
+
+def tiers_of(item) -> set[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    tiers = set()
+    if names & LIVE_FIXTURES:
+        tiers.add("live")
+    if names & BROWSER_FIXTURES:
+        tiers.add("browser")
+    if names & MODEL_FIXTURES:
+        tiers.add("model")
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    if names & POSTGRES_FIXTURES or any(params.get(name) == POSTGRES_PARAM for name in names):
+        tiers.add("postgres")
+    return tiers
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for tier in sorted(tiers_of(item) - {mark.name for mark in item.iter_markers()}):
+            item.add_marker(tier)
+
+
+_SQLITE_TEMPLATE: list[Path] = []  # one SQLite database the migrations built in this session
+
+
+def _sqlite_template() -> Path:
+    if not _SQLITE_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="aidenum-schema-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        migrate.upgrade(f"sqlite:///{folder / 'schema.db'}")
+        _SQLITE_TEMPLATE.append(folder / "schema.db")
+    return _SQLITE_TEMPLATE[0]
+
+
+def migrated(url: str) -> None:
+    """Bring the database at `url` to the newest schema with the Alembic migrations. A new SQLite
+    file gets a copy of the one database they built in this session (each run costs about 0.7 s
+    of disk syncs, paid by hundreds of tests); anything else is migrated."""
+    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    if path is None or path.exists():
+        migrate.upgrade(url)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(_sqlite_template()), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def fresh_schema(url: str):
     """An engine on `url` with the schema built by the Alembic migrations."""
-    migrate.upgrade(url)
+    migrated(url)
     return make_engine(url)
 
 

@@ -23,9 +23,9 @@ from bot.db import make_engine, session_scope
 from bot.nlu.decision import decide
 from bot.residents import Resident, sms_conversation_id
 from bot.tickets.models import Ticket
+from tests.answers.test_answers_conversations import domain_responses, response_name
 from tests.sms.live import new_sms, sms_to
 from tests.sms.live import text as text_sms
-from tests.answers.test_answers_conversations import domain_responses, response_name
 
 CLOSE_CALLS = ["mail", "impots", "facebook", "photo", "le site ne marche pas et mon mot de passe non plus",
                "je veux changer la couleur de ma voiture sur le site", "application", "scanner"]

@@ -12,8 +12,6 @@ import itertools
 import re
 from datetime import datetime, timezone
 
-import yaml
-
 from bot.booking.messages import DEVICES, WHAT_TO_BRING, confirmation_text
 from bot.places.models import Place
 from bot.settings import ROOT

@@ -193,6 +193,7 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("process, path", [("desk", "/connexion"), ("web", "/health")])
 def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, process, path, tmp_path):
     """`make run`'s command for each (the Procfile's), on .venv-desk: gunicorn answers, with

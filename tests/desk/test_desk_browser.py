@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import uuid
 
+import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
@@ -23,6 +24,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "un-mot-de-passe-solide"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]  # it starts the desk and Chromium itself
 
 
 def book_by_conversation(bot, phone_words: str) -> None:

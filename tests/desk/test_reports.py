@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.desk.accounts import check_password
 from bot.desk.coop import CSV_COLUMNS
-from bot.desk.reports import _safe_cell
 from bot.desk.models import User
+from bot.desk.reports import _safe_cell
 from bot.settings import ROOT
 from tests.desk.conftest import login, make_booked_ticket, make_user, post_form
 

@@ -33,7 +33,7 @@ from bot.tickets.models import Ticket
 from tests.conftest import REDIS_TEST_URL, load_city_places
 from tests.support.live_bot import free_port, start_live_bot
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
+pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
 
 CONVERSATIONS = 200
 TURNS = 3

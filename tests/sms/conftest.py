@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import migrate
 from bot.db import make_engine
 from bot.settings import reload_settings
 from bot.sms.outbound import set_default_http_client
+from tests.conftest import migrated
 from tests.support.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from tests.support.twilio_edge import RecordingHttpClient
 
@@ -16,7 +16,7 @@ from tests.support.twilio_edge import RecordingHttpClient
 def sms_env(tmp_path, monkeypatch):
     """DATABASE_URL on a fresh SQLite schema, Twilio credentials, a recording HttpClient."""
     url = f"sqlite:///{tmp_path / 'sms.db'}"
-    migrate.upgrade(url)
+    migrated(url)
     for key, value in {
         "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
         "TWILIO_FROM_NUMBER": "+33700000000", "TWILIO_MESSAGING_SERVICE_SID": "", "TWILIO_HTTP_CLIENT": "",

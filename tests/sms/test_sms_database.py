@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
+from bot.handoff import book
+from bot.privacy.hashing import phone_hash
 from bot.reminders import send_due_reminders
 from bot.sms import choices
 from bot.sms.models import InboundMessage, OutboundMessage, PendingChoices
@@ -18,10 +19,9 @@ from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
-from bot.privacy.hashing import phone_hash
 from bot.tickets.models import Ticket, TicketEvent
-from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place, make_resident
+from tests.handoff.builders import create_ticket
 from tests.support.twilio_edge import RecordingHttpClient
 
 PHONE = "+33612345678"

@@ -11,9 +11,9 @@ from sqlalchemy import text as text_sql
 
 from bot.booking.models import Appointment
 from bot.booking.offer import offer_slots
-from bot.handoff import book
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
+from bot.handoff import book
 from bot.privacy.hashing import phone_hash
 from bot.privacy.screening import SECRET_WARNING
 from bot.residents import Resident, sms_conversation_id
@@ -21,8 +21,17 @@ from bot.sms import texts
 from bot.sms.encoding import normalise
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent
-from tests.sms.live import (STATUS, WEBHOOK, inbound_params, new_sms, post, sms_to, status_callback, text,
-                            twilio_signature)
+from tests.sms.live import (
+    STATUS,
+    WEBHOOK,
+    inbound_params,
+    new_sms,
+    post,
+    sms_to,
+    status_callback,
+    text,
+    twilio_signature,
+)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
