@@ -1,5 +1,6 @@
 # The two commands a new user needs: `make run` and `make test`.
 # Each does its whole setup from a fresh clone (virtualenv, dependencies, model).
+# While working: `make check` (lint and the in-process tests, under a minute); before pushing: `make test`.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -21,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup setup-desk train validate run shell test pytest story-test clean browser-deps eval bench deploy-check
+.PHONY: setup setup-desk train validate run shell test check lint format pytest story-test clean browser-deps eval bench deploy-check
 
 ## setup: create .venv with Python 3.10 (Rasa, actions, tests) and .venv-desk with Python 3.12 or
 ## 3.11 (desk, web page, jobs), each with its dependencies installed in one pip pass.
@@ -84,11 +85,27 @@ shell: $(MODEL)
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	$(BOT) rasa shell --model $(MODEL) --endpoints bot/endpoints.yml
 
-## test: validate the data, train, run pytest and Rasa's story tests.
-test: validate $(MODEL) $(DESK_INSTALLED) browser-deps
+## test: lint, validate the data, train, run every pytest test and Rasa's story tests.
+test: lint validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	$(PY) -m pytest
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
+
+## check: what to run while working, in under a minute: the lint, then the in-process tests (no
+## live server, no browser, no trained model: the markers of pytest.ini). `make test` runs them all.
+CHECK_TIER := not live and not browser and not model
+check: lint $(DESK_INSTALLED)
+	$(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)"
+
+## lint: ruff's lint and its formatter's check (ruff.toml).
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## format: let ruff sort the imports, fix what it can and format every file.
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ## eval: NLU figures on the blind and the old held-out sets (tests/nlu/) and their noisy copies.
 eval: $(MODEL)
