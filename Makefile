@@ -92,10 +92,19 @@ test: lint validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
 
 ## check: what to run while working, in under a minute: the lint, then the in-process tests (no
-## live server, no browser, no trained model: the markers of pytest.ini). `make test` runs them all.
+## live server, no browser, no trained model: the markers of pytest.ini) in CHECK_JOBS shares side
+## by side (tests/conftest.py, --shard); each share's output is in var/check-N.log. `make test` runs them all.
 CHECK_TIER := not live and not browser and not model
+CHECK_JOBS ?= 2
 check: lint $(DESK_INSTALLED)
-	$(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)"
+	@mkdir -p var; pids=; \
+	for i in $$(seq 1 $(CHECK_JOBS)); do \
+	  $(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)" --shard $$i/$(CHECK_JOBS) \
+	    --basetemp var/check-tmp-$$i > var/check-$$i.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; i=0; for pid in $$pids; do \
+	  i=$$((i + 1)); if wait $$pid; then tail -n 1 var/check-$$i.log; else status=1; cat var/check-$$i.log; fi; \
+	done; exit $$status
 
 ## lint: ruff's lint and its formatter's check (ruff.toml).
 lint: $(INSTALLED)

@@ -55,11 +55,45 @@ def tiers_of(item) -> set[str]:
     return tiers
 
 
+def pytest_addoption(parser):
+    parser.addoption("--shard", default=None, metavar="I/N",
+                     help="run only the I-th of N shares of the selected tests, whole files each "
+                          "(`make check` runs the shares side by side, one per core)")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for tier in sorted(tiers_of(item) - {mark.name for mark in item.iter_markers()}):
             item.add_marker(tier)
+
+
+def pytest_configure(config):
+    if config.getoption("--shard"):
+        config.pluginmanager.register(Shard(config.getoption("--shard")), "shard")
+
+
+class Shard:
+    """`--shard I/N`: after `-m` has chosen, keep the files dealt to share I (1..N), the largest
+    file first to the share with the fewest tests, so each share gets about as many."""
+
+    def __init__(self, value: str):
+        index, count = value.split("/")
+        self.index, self.count = int(index), int(count)
+        if not 1 <= self.index <= self.count:
+            raise pytest.UsageError(f"--shard {value}: I must be between 1 and N")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        files: dict[str, list] = {}
+        for item in items:
+            files.setdefault(item.nodeid.split("::")[0], []).append(item)
+        shares = [[] for _ in range(self.count)]
+        for name in sorted(files, key=lambda name: (-len(files[name]), name)):
+            min(shares, key=len).extend(files[name])
+        kept = {id(item) for item in shares[self.index - 1]}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+        items[:] = [item for item in items if id(item) in kept]
 
 
 _SQLITE_TEMPLATE: list[Path] = []  # one SQLite database the migrations built in this session
