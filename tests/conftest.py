@@ -96,33 +96,58 @@ class Shard:
         items[:] = [item for item in items if id(item) in kept]
 
 
-_SQLITE_TEMPLATE: list[Path] = []  # one SQLite database the migrations built in this session
+_SQLITE_TEMPLATES: dict[object, Path] = {}  # SQLite databases built once in this session, copied by tests
 
 
-def _sqlite_template() -> Path:
-    if not _SQLITE_TEMPLATE:
+def _template(key, build) -> Path:
+    if key not in _SQLITE_TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="aidenum-schema-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        migrate.upgrade(f"sqlite:///{folder / 'schema.db'}")
-        _SQLITE_TEMPLATE.append(folder / "schema.db")
-    return _SQLITE_TEMPLATE[0]
+        build(f"sqlite:///{folder / 'template.db'}")
+        _SQLITE_TEMPLATES[key] = folder / "template.db"
+    return _SQLITE_TEMPLATES[key]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    return path if path is not None and not path.exists() else None
 
 
 def migrated(url: str) -> None:
     """Bring the database at `url` to the newest schema with the Alembic migrations. A new SQLite
     file gets a copy of the one database they built in this session (each run costs about 0.7 s
     of disk syncs, paid by hundreds of tests); anything else is migrated."""
-    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
-    if path is None or path.exists():
+    path = _new_sqlite_file(url)
+    if path is None:
         migrate.upgrade(url)
+    else:
+        _copy_sqlite(_template("schema", migrate.upgrade), path)
+
+
+def migrated_with_places(url: str) -> None:
+    """`migrated`, then the city's places loaded (`load_city_places`): for a new SQLite file, a
+    copy of one database built so in this session."""
+    path = _new_sqlite_file(url)
+    if path is None:
+        migrated(url)
+        load_city_places(url)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    source, target = sqlite3.connect(_sqlite_template()), sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+
+    def build(template_url: str) -> None:
+        migrated(template_url)
+        load_city_places(template_url)
+
+    _copy_sqlite(_template(("places", str(get_settings().places_file)), build), path)
 
 
 def fresh_schema(url: str):
