@@ -91,10 +91,10 @@ test: lint validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
 
-## check: what to run while working, in under a minute: the lint, then the in-process tests (no
-## live server, no browser, no trained model: the markers of pytest.ini) in CHECK_JOBS shares side
+## check: what to run while working, in under a minute: the lint, then the in-process tests (no live
+## server, no browser, no trained model, no child process: the markers of pytest.ini) in CHECK_JOBS shares side
 ## by side (tests/conftest.py, --shard); each share's output is in var/check-N.log. `make test` runs them all.
-CHECK_TIER := not live and not browser and not model
+CHECK_TIER := not live and not browser and not model and not processes
 CHECK_JOBS ?= 2
 check: lint $(DESK_INSTALLED)
 	@mkdir -p var; pids=; \

@@ -129,6 +129,7 @@ def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp
     reload_settings()
 
 
+@pytest.mark.processes
 def test_the_command_lists_what_is_due_and_says_when_it_cannot_count(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     migrated(url)

@@ -87,6 +87,7 @@ def test_the_entry_points_are_on_the_desk_side_and_the_rasa_side_list_is_true():
 
 
 @pytest.mark.parametrize("runtime", ["desk venv", "rasa refused"])
+@pytest.mark.processes
 def test_every_desk_web_and_job_module_imports_without_rasa(desk_python, runtime):
     python, block = interpreters(desk_python)[0 if runtime == "desk venv" else 1]
     modules = desk_side_modules()
@@ -101,6 +102,7 @@ def test_every_desk_web_and_job_module_imports_without_rasa(desk_python, runtime
 
 
 @pytest.mark.parametrize("runtime", ["desk venv", "rasa refused"])
+@pytest.mark.processes
 def test_every_job_command_answers_help_without_rasa(desk_python, runtime):
     python, block = interpreters(desk_python)[0 if runtime == "desk venv" else 1]
     result = probe(python, "help", "", *JOB_COMMANDS, block=block)
@@ -112,6 +114,7 @@ def test_every_job_command_answers_help_without_rasa(desk_python, runtime):
         assert answer["code"] == 0 and f"usage: python -m bot {command}" in answer["stdout"], (command, answer)
 
 
+@pytest.mark.processes
 def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, tmp_path):
     """As `make run` runs them, in .venv-desk: migrate, load the places, make an account,
     run each job once, then serve the desk's pages (logged in) and the web page's, with
@@ -144,6 +147,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
     assert len(statuses) == 12 and set(statuses.values()) == {200}, statuses
 
 
+@pytest.mark.processes
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
     check = subprocess.run(
         [desk_python, "-c", "import json, sys; from importlib import metadata; "
@@ -195,6 +199,7 @@ def test_the_procfile_runs_only_rasa_and_actions_on_the_rasa_python():
 
 @pytest.mark.live
 @pytest.mark.parametrize("process, path", [("desk", "/connexion"), ("web", "/health")])
+@pytest.mark.processes
 def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, process, path, tmp_path):
     """`make run`'s command for each (the Procfile's), on .venv-desk: gunicorn answers, with
     the worker model of bot/wsgi_server.py; `--dev` is Werkzeug's development server."""

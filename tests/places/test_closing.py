@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 import yaml
 from sqlalchemy import select
 
@@ -85,6 +86,7 @@ def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(d
         assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1
 
 
+@pytest.mark.processes
 def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
     import os
     import subprocess
