@@ -1,5 +1,6 @@
 # The two commands a new user needs: `make run` and `make test`.
 # Each does its whole setup from a fresh clone (virtualenv, dependencies, model).
+# While working: `make check` (lint and the in-process tests, under a minute); before pushing: `make test`.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -21,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup setup-desk train validate run shell test pytest story-test clean browser-deps eval bench deploy-check
+.PHONY: setup setup-desk train validate run shell test check lint format pytest story-test clean browser-deps eval bench deploy-check
 
 ## setup: create .venv with Python 3.10 (Rasa, actions, tests) and .venv-desk with Python 3.12 or
 ## 3.11 (desk, web page, jobs), each with its dependencies installed in one pip pass.
@@ -84,11 +85,38 @@ shell: $(MODEL)
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	$(BOT) rasa shell --model $(MODEL) --endpoints bot/endpoints.yml
 
-## test: validate the data, train, run pytest and Rasa's story tests.
-test: validate $(MODEL) $(DESK_INSTALLED) browser-deps
+## test: lint, validate the data, train, run every pytest test and Rasa's story tests.
+test: lint validate $(MODEL) $(DESK_INSTALLED) browser-deps
 	$(PY) -m pytest
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 	  --endpoints bot/endpoints.yml --out results/stories --fail-on-prediction-errors
+
+## check: what to run while working, in under a minute: the lint, then the in-process tests (no live
+## server, no browser, no trained model, no child process: the markers of pytest.ini) in CHECK_JOBS shares side
+## by side (tests/conftest.py, --shard); each share's output is in var/check-N.log. `make test` runs them all.
+CHECK_TIER := not live and not browser and not model and not processes
+CHECK_JOBS ?= 2
+# The tests' databases in memory when the machine has /dev/shm: SQLite's disk syncs cost more than the tests.
+CHECK_TMP ?= $(shell if [ -d /dev/shm ] && [ -w /dev/shm ]; then echo /dev/shm; else echo var; fi)
+check: lint $(DESK_INSTALLED)
+	@mkdir -p var; tmp=$$(mktemp -d $(CHECK_TMP)/aidenum-check.XXXXXX); pids=; \
+	for i in $$(seq 1 $(CHECK_JOBS)); do \
+	  TMPDIR=$$tmp $(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)" --shard $$i/$(CHECK_JOBS) \
+	    --basetemp $$tmp/$$i > var/check-$$i.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; i=0; for pid in $$pids; do \
+	  i=$$((i + 1)); if wait $$pid; then tail -n 1 var/check-$$i.log; else status=1; cat var/check-$$i.log; fi; \
+	done; rm -rf $$tmp; exit $$status
+
+## lint: ruff's lint and its formatter's check (ruff.toml).
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## format: let ruff sort the imports, fix what it can and format every file.
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ## eval: NLU figures on the blind and the old held-out sets (tests/nlu/) and their noisy copies.
 eval: $(MODEL)

@@ -163,7 +163,7 @@ def main() -> None:
 
 
 def two_stage(X, y, Xt, C, temperature):
-    intents = np.array([base_intent(l) for l in y])
+    intents = np.array([base_intent(label) for label in y])
     first = fit_svc(X, intents, C)
     Pi = probabilities(first.decision_function(Xt), temperature)
     subs = {}

@@ -8,7 +8,7 @@ targets of the deployment issue beside each figure.
 - Training time: one full training (empty Rasa cache) into a temporary folder,
   under a training lock (the wait for it is not counted); `--skip-training` or
   `--training-seconds N` to give a figure measured elsewhere.
-- The real servers (tests/live_bot.py: Rasa + action server) on a fresh
+- The real servers (tests/support/live_bot.py: Rasa + action server) on a fresh
   PostgreSQL database with the city's places and the Redis lock store, as in
   production, the Rasa server with `--workers` Sanic workers (default: one per
   core): cold start to the first answer, then end-to-end turn latency through
@@ -326,7 +326,7 @@ async def load_runs(url: str, rate: float, seconds: float, table: Table, rasa_pi
 def bench_live(model_path: Path, rate: float, seconds: float, workers: int, table: Table) -> list[str]:
     import redis
 
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-") as folder:
@@ -428,7 +428,7 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
     import aiohttp
     from twilio.request_validator import RequestValidator
 
-    from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+    from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 
     validator = RequestValidator(TEST_AUTH_TOKEN)
     base = f"http://127.0.0.1:{bot.rasa_port}"
@@ -495,7 +495,7 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
 def bench_voice_only(model_path: Path, seconds: float, workers: int, table: Table) -> None:
     import redis
 
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-") as folder:

@@ -1,7 +1,12 @@
-"""Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model."""
+"""Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model; the tiers'
+markers (README, "Tests"), put on each test from the fixtures it uses."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -11,7 +16,7 @@ from sqlalchemy import create_engine, text
 from bot import migrate
 from bot.db import make_engine
 from bot.settings import get_settings
-from tests.live_bot import TEST_SECRETS
+from tests.support.live_bot import TEST_SECRETS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The tests' own secrets, never the defaults nor a developer's `.env`: live servers started with
@@ -26,9 +31,131 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+# The markers follow from the fixtures a test uses (its whole closure, item.fixturenames): a new
+# test gets its tier without having to remember it. Tests that start servers themselves carry an
+# explicit `@pytest.mark.live`.
+LIVE_FIXTURES = {"live_bot", "voice_bot", "web_url"}
+BROWSER_FIXTURES = {"browser", "page"}
+POSTGRES_FIXTURES = {"postgres_url", "pg_engine"}
+MODEL_FIXTURES = {"model_path"}
+# Fixtures parametrized over the two databases (privacy_db, any_db...): the "postgresql" case.
+POSTGRES_PARAM = "postgresql"
+
+
+def tiers_of(item) -> set[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    tiers = set()
+    if names & LIVE_FIXTURES:
+        tiers.add("live")
+    if names & BROWSER_FIXTURES:
+        tiers.add("browser")
+    if names & MODEL_FIXTURES:
+        tiers.add("model")
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    if names & POSTGRES_FIXTURES or any(params.get(name) == POSTGRES_PARAM for name in names):
+        tiers.add("postgres")
+    return tiers
+
+
+def pytest_addoption(parser):
+    parser.addoption("--shard", default=None, metavar="I/N",
+                     help="run only the I-th of N shares of the selected tests, whole files each "
+                          "(`make check` runs the shares side by side, one per core)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for tier in sorted(tiers_of(item) - {mark.name for mark in item.iter_markers()}):
+            item.add_marker(tier)
+
+
+def pytest_configure(config):
+    if config.getoption("--shard"):
+        config.pluginmanager.register(Shard(config.getoption("--shard")), "shard")
+
+
+class Shard:
+    """`--shard I/N`: after `-m` has chosen, keep the files dealt to share I (1..N), the largest
+    file first to the share with the fewest tests, so each share gets about as many."""
+
+    def __init__(self, value: str):
+        index, count = value.split("/")
+        self.index, self.count = int(index), int(count)
+        if not 1 <= self.index <= self.count:
+            raise pytest.UsageError(f"--shard {value}: I must be between 1 and N")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        files: dict[str, list] = {}
+        for item in items:
+            files.setdefault(item.nodeid.split("::")[0], []).append(item)
+        shares = [[] for _ in range(self.count)]
+        for name in sorted(files, key=lambda name: (-len(files[name]), name)):
+            min(shares, key=len).extend(files[name])
+        kept = {id(item) for item in shares[self.index - 1]}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+        items[:] = [item for item in items if id(item) in kept]
+
+
+_SQLITE_TEMPLATES: dict[object, Path] = {}  # SQLite databases built once in this session, copied by tests
+
+
+def _template(key, build) -> Path:
+    if key not in _SQLITE_TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="aidenum-schema-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        build(f"sqlite:///{folder / 'template.db'}")
+        _SQLITE_TEMPLATES[key] = folder / "template.db"
+    return _SQLITE_TEMPLATES[key]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    return path if path is not None and not path.exists() else None
+
+
+def migrated(url: str) -> None:
+    """Bring the database at `url` to the newest schema with the Alembic migrations. A new SQLite
+    file gets a copy of the one database they built in this session (each run costs about 0.7 s
+    of disk syncs, paid by hundreds of tests); anything else is migrated."""
+    path = _new_sqlite_file(url)
+    if path is None:
+        migrate.upgrade(url)
+    else:
+        _copy_sqlite(_template("schema", migrate.upgrade), path)
+
+
+def migrated_with_places(url: str) -> None:
+    """`migrated`, then the city's places loaded (`load_city_places`): for a new SQLite file, a
+    copy of one database built so in this session."""
+    path = _new_sqlite_file(url)
+    if path is None:
+        migrated(url)
+        load_city_places(url)
+        return
+
+    def build(template_url: str) -> None:
+        migrated(template_url)
+        load_city_places(template_url)
+
+    _copy_sqlite(_template(("places", str(get_settings().places_file)), build), path)
+
+
 def fresh_schema(url: str):
     """An engine on `url` with the schema built by the Alembic migrations."""
-    migrate.upgrade(url)
+    migrated(url)
     return make_engine(url)
 
 
@@ -92,7 +219,7 @@ def load_city_places(database_url: str) -> None:
 @pytest.fixture(scope="session")
 def live_bot(model_path, tmp_path_factory):
     """The real Rasa server and action server, on a fresh SQLite database."""
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("live_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

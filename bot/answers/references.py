@@ -1,7 +1,7 @@
 """The URLs and phone numbers residents are given, and the list they must come from.
 
 Every URL and phone number in an answer is an official resource listed in
-`data/references.yml` with its source (tests/test_references.py holds the
+`data/references.yml` with its source (tests/answers/test_references.py holds the
 repository to it), or one a coordinateur added from the desk with its source
 (`answer_references`, appended to the file by `python -m bot answers export`).
 `extract` finds them in a text, the same way for the repository's test and for

@@ -1,6 +1,6 @@
 """`python -m bot eval`: NLU figures on the held-out sets and on their noisy copies.
 
-Two held-out sets, never given to `rasa train` (tests/test_nlu_data.py fails if one of
+Two held-out sets, never given to `rasa train` (tests/nlu/test_nlu_data.py fails if one of
 their messages is copied into data/nlu/):
 
 - tests/nlu/blind.yml, the blind set: written by someone who never read data/nlu/,

@@ -1,7 +1,7 @@
 """Is a message a copy, or nearly, of a held-out one? (the one check, shared by the data tests and the export)
 
 The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) judge the model only while
-none of their messages is trained on: `tests/test_nlu_data.py` fails when data/nlu/ holds
+none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds
 one of them, and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """

@@ -14,7 +14,7 @@ from tests.desk.conftest import app, desk_engine, desk_env  # noqa: F401  (fixtu
 
 
 @pytest.fixture
-def seeded_engine(desk_engine):
+def seeded_engine(desk_engine):  # noqa: F811  (the fixture imported above)
     with session_scope(desk_engine) as session:
         seed(session)
     return desk_engine

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 
+import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.answers import store
@@ -14,11 +15,13 @@ from bot.answers.seed import seed
 from bot.db import make_engine, session_scope
 from bot.settings import ROOT
 from tests.desk.test_desk_browser import CHROMIUM_ARGS, PASSWORD
-from tests.live_bot import free_port, wait_http
 from tests.sms.live import new_sms, sms_to, text
+from tests.support.live_bot import free_port, wait_http
 
 KEY = "utter_ask_human"
 OLD, NEW = "03 87 55 50 00", "03 87 55 52 52"
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]  # it starts the desk and Chromium itself
 
 
 def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_carries_it(live_bot):

@@ -24,10 +24,10 @@ from bot.desk import create_app
 from bot.settings import reload_settings
 from tests.conftest import REDIS_TEST_URL, load_city_places
 from tests.desk.conftest import csrf_token, login, make_user
-from tests.live_bot import free_port, start_live_bot
 from tests.sms.live import new_sms, sms_to, text
+from tests.support.live_bot import free_port, start_live_bot
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.live]
 
 QUESTION = "comment envoyer une pièce jointe"
 KEY = "utter_faq_email/piece_jointe"

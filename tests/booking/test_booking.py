@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.booking.models import Appointment, AppointmentStatus
-from bot.handoff import SlotTaken, TooManyAppointments, book, cancel, move, upcoming_for_resident
-from bot.handoff.seats import seats_taken
-from bot.tickets.models import CancelledBy
 from bot.booking.slots import next_slots
 from bot.db import session_scope
+from bot.handoff import SlotTaken, TooManyAppointments, book, cancel, move, upcoming_for_resident
+from bot.handoff.seats import seats_taken
 from bot.residents import resident_for_phone
+from bot.tickets.models import CancelledBy
 from tests.booking.helpers import make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope
+from bot.handoff import book
 from bot.places.models import Absence, Closure
 from tests.booking.helpers import make_place, make_resident
 

@@ -6,18 +6,20 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
 from bot import handoff
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
-from bot.db import session_scope
-from bot.desk import create_app
+from bot.db import make_engine, session_scope
+from bot.desk import accounts, create_app
 from bot.desk.accounts import create_user
 from bot.places.models import Permanence, Place
 from bot.residents import resident_for_phone
 from bot.settings import reload_settings
-from tests.conftest import fresh_schema, load_city_places
+from tests.conftest import migrated_with_places
 
 PASSWORD = "mot-de-passe-de-test"
 RESIDENT_PHONE = "+33612349999"
@@ -26,8 +28,13 @@ RESIDENT_PHONE = "+33612349999"
 @pytest.fixture
 def desk_env(monkeypatch, sqlite_url):
     """Settings for a desk on a fresh database (cookies over plain http for the test client)."""
-    engine = fresh_schema(sqlite_url)
-    load_city_places(sqlite_url)
+    migrated_with_places(sqlite_url)
+    engine = make_engine(sqlite_url)
+    # Argon2id at its cheapest cost (argon2.profiles.CHEAPEST, made for tests): each login
+    # otherwise costs 0.4 s of CPU; the hashes are still argon2id, checked for real.
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a real password, only for timing"))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("DESK_COOKIE_SECURE", "false")
     for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMTP_HOST"):

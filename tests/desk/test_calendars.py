@@ -16,7 +16,12 @@ from bot.places.models import Permanence
 from bot.residents import resident_for_phone
 from bot.tickets.models import Ticket
 from tests.desk.conftest import (
-    RESIDENT_PHONE, conseiller_of, first_permanence, login, make_booked_ticket, make_user, post_form,
+    RESIDENT_PHONE,
+    first_permanence,
+    login,
+    make_booked_ticket,
+    make_user,
+    post_form,
 )
 
 PARIS = ZoneInfo("Europe/Paris")

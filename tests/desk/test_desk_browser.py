@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import uuid
 
+import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
@@ -15,14 +16,16 @@ from bot.db import make_engine, session_scope
 from bot.places.models import Permanence
 from bot.settings import ROOT
 from bot.tickets.models import Ticket
-from tests.live_bot import free_port, wait_http
-from tests.runtimes import desk_python
-from tests.twilio_edge import recorded
+from tests.support.live_bot import free_port, wait_http
+from tests.support.runtimes import desk_python
+from tests.support.twilio_edge import recorded
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "un-mot-de-passe-solide"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]  # it starts the desk and Chromium itself
 
 
 def book_by_conversation(bot, phone_words: str) -> None:

@@ -26,7 +26,7 @@ from bot.desk import create_app
 from bot.settings import DEFAULTS, ROOT, reload_settings
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, login, make_user
-from tests.live_bot import free_port, wait_http
+from tests.support.live_bot import free_port, wait_http
 
 USER_AGENT = "desk-security-test"
 
@@ -67,6 +67,7 @@ def session_cookie(secret_key: str, user_id: int) -> str:
     return serializer.dumps({"_user_id": str(user_id), "_fresh": True, "_id": identifier, "_permanent": True})
 
 
+@pytest.mark.live
 def test_a_cookie_signed_with_the_default_key_opens_nothing(sqlite_url, tmp_path):
     prepared_database(sqlite_url, "coord@metz.fr")
     with live_desk(sqlite_url, tmp_path) as base:
@@ -106,6 +107,7 @@ def burst(base: str, email: str, passwords: list[str]) -> list[int]:
     return statuses
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_burst_of_simultaneous_logins_is_held_to_the_limit(database, sqlite_url, postgres_url, tmp_path):
     url = sqlite_url if database == "sqlite" else postgres_url

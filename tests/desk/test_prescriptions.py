@@ -35,7 +35,7 @@ from bot.tickets.models import Ticket, TicketEvent
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
 from tests.handoff.conftest import run, tracker
-from tests.twilio_edge import RecordingHttpClient
+from tests.support.twilio_edge import RecordingHttpClient
 
 PHONE, PHONE_TYPED = "+33612340077", "06 12 34 00 77"
 FORM = {"telephone": PHONE_TYPED, "prenom": "Josiane", "thematique": "email",

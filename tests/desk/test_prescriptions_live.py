@@ -17,7 +17,7 @@ from bot.tickets.models import Ticket
 from tests.desk.conftest import PASSWORD
 from tests.desk.test_prescriptions import FORM, book, logged_in
 from tests.sms.live import new_sms, sms_to, text
-from tests.twilio_edge import RecordingHttpClient
+from tests.support.twilio_edge import RecordingHttpClient
 
 pytestmark = pytest.mark.model
 PHONE, PHONE_TYPED = "+33612349071", "06 12 34 90 71"

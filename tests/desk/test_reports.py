@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from bot.db import session_scope
@@ -83,6 +84,7 @@ def test_the_statistics_page_shows_counts_the_no_show_rate_and_an_svg_chart(app,
     assert "<script" not in html
 
 
+@pytest.mark.processes
 def test_users_cli_creates_an_account_with_an_argon2_hash(desk_env, desk_engine):
     settings, _ = desk_env
     env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}

@@ -18,8 +18,8 @@ from bot.review.counters import count_feedback, count_outcome
 from bot.review.models import ReviewItem
 from bot.settings import ROOT
 from tests.desk.test_desk_browser import CHROMIUM_ARGS
-from tests.live_bot import free_port, wait_http
-from tests.runtimes import desk_python
+from tests.support.live_bot import free_port, wait_http
+from tests.support.runtimes import desk_python
 from tests.web.conftest import AXE
 from tests.web.widget_driver import run_axe
 

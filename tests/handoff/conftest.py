@@ -14,16 +14,17 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot.booking.models import Appointment, SlotSeat
+from bot.db import make_engine
 from bot.settings import ROOT, reload_settings
 from bot.tickets.models import Ticket, TicketEvent
-from tests.conftest import fresh_schema, load_city_places
+from tests.conftest import migrated_with_places
 
 WATCHED = (Appointment, SlotSeat, Ticket, TicketEvent)
 
 
 def _use(url: str, monkeypatch):
-    engine = fresh_schema(url)
-    load_city_places(url)
+    migrated_with_places(url)
+    engine = make_engine(url)
     monkeypatch.setenv("DATABASE_URL", url)
     for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_MESSAGING_SERVICE_SID"):
         monkeypatch.setenv(key, "")

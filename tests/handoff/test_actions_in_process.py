@@ -7,7 +7,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.booking import (
-    ActionAskSlotChoice, ActionBookAppointment, ActionMoveAppointment, ActionRouteAndOfferSlots, ValidateSlotChoiceForm,
+    ActionAskSlotChoice,
+    ActionBookAppointment,
+    ActionMoveAppointment,
+    ActionRouteAndOfferSlots,
+    ValidateSlotChoiceForm,
 )
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import next_slots

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 import yaml
 from sqlalchemy import select
 
 from bot.booking.models import Appointment
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import local
 from bot.db import session_scope
 from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
 from bot.desk.places_loader import load_places
+from bot.handoff import book
 from bot.places.models import Permanence, Place
 from bot.sms.models import OutboundMessage
 from tests.booking.helpers import make_place, make_resident
@@ -85,20 +86,24 @@ def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(d
         assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1
 
 
+@pytest.mark.processes
 def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
     import os
     import subprocess
     import sys
 
-    from bot import migrate
     from bot.db import make_engine
     from bot.settings import ROOT
+    from tests.conftest import migrated
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate.upgrade(url)
+    migrated(url)
     env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "bot", "places", *a], cwd=ROOT, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "places", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
     assert run("load").returncode == 0
     closed = run("close", "ccas-metz", "--until", CLI_CLOSED_TO.isoformat(), "--reason", "Travaux")
     assert closed.returncode == 0 and f"closed until {CLI_CLOSED_TO}" in closed.stdout

@@ -13,17 +13,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import migrate
-from bot.handoff import book
 from bot.booking.slots import Slot
 from bot.db import make_engine
+from bot.handoff import book
 from bot.residents import resident_for_phone
 from bot.settings import ROOT, reload_settings
 from bot.sms.models import InboundMessage
 from bot.sms.outbound import send_sms
-from tests.handoff.builders import create_ticket
 from tests.booking.helpers import make_place
-
+from tests.conftest import migrated
+from tests.handoff.builders import create_ticket
 
 
 def shows_digits(text: str, digits: str) -> bool:
@@ -37,7 +36,7 @@ def domain() -> Domain:
 
 
 def _use_database(url: str, monkeypatch):
-    migrate.upgrade(url)
+    migrated(url)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")

@@ -1,4 +1,4 @@
-"""Talking to the live bot (tests/live_bot.py) by SMS, exactly as Twilio does, and reading its database."""
+"""Talking to the live bot (tests/support/live_bot.py) by SMS, exactly as Twilio does, and reading its database."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from bot.db import make_engine, session_scope
 from bot.privacy.hashing import phone_hash
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.sms.signature import HEADER, sign
-from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
 

@@ -144,7 +144,7 @@ def debug_bot(model_path, tmp_path_factory):
     """The live bot with every process at DEBUG, where Rasa logs each message it receives."""
     from bot import migrate
     from tests.conftest import load_city_places
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("debug_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from bot.db import session_scope
 from bot.data_rights.export import export_for_phone
 from bot.settings import ROOT
@@ -20,6 +22,7 @@ def run(engine, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.processes
 def test_export_then_erase_from_the_command_line(privacy_db, place_and_permanence):
     with session_scope(privacy_db) as session:
         person(session, *place_and_permanence, PHONE, "Alice", "zebulon")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from bot.booking.models import AppointmentStatus
@@ -127,6 +128,7 @@ def test_purge_deletes_the_widgets_stored_answers_after_a_day(privacy_db):
         assert session.execute(sa.select(WebDelivery.sender)).scalars().all() == ["web:new"]
 
 
+@pytest.mark.processes
 def test_purge_command_prints_its_counts(privacy_db):
     env = {**os.environ, "DATABASE_URL": str(privacy_db.url.render_as_string(hide_password=False))}
     result = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env,

@@ -25,7 +25,7 @@ from bot.retrain.models import ModelStatus, ModelVersion
 from bot.retrain.worker import register_deployed
 from bot.settings import ROOT
 from tests.conftest import POSTGRES_ADMIN_URL, REDIS_TEST_URL, load_city_places
-from tests.live_bot import free_port, start_live_bot, wait_http
+from tests.support.live_bot import free_port, start_live_bot, wait_http
 from tests.retrain.helpers import labelled_item
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]

@@ -21,7 +21,7 @@ from bot.retrain.worker import WorkerConfig, register_deployed, run_pending, tra
 from bot.nlu.evaluation import Example, read_nlu_file, read_nlu_folder, typo_copies
 from bot.settings import ROOT
 from tests.conftest import fresh_schema
-from tests.live_bot import free_port
+from tests.support.live_bot import free_port
 
 REVIEWED = "les courriels narrivent plus chez moi faute de place"
 FIGURES = {"blind": {"answer_accuracy": 0.70, "reached_after_one_question": 0.90, "precision_of_answers": 0.94,

@@ -1,7 +1,7 @@
 """"Cette réponse vous aide ?" and the captures, carried out by the actions.
 
 Each message carries its NLU decision (bot/nlu/decision.py's `answer_decision`), as in
-tests/test_answer_actions.py; the actions write into a fresh database named by DATABASE_URL.
+tests/actions/test_answer_actions.py; the actions write into a fresh database named by DATABASE_URL.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """"Cette réponse vous aide ?" with the real trained bot (FEEDBACK_RATE=1.0), by SMS and in the widget:
 answer -> the question -> "2" / a tap on Non -> the next candidates, and the message is in the review inbox.
 
-The messages are chosen as in tests/test_answer_outcomes_live.py: the first whose stored decision is
+The messages are chosen as in tests/answers/test_answer_outcomes_live.py: the first whose stored decision is
 to answer with other candidates, so a retrained model changes which message is used, not what is checked.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ QUESTION = "Cette réponse vous aide ?"
 @pytest.fixture(scope="module")
 def feedback_bot(model_path, tmp_path_factory):
     from bot import migrate
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("feedback_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

@@ -20,10 +20,10 @@ from bot.desk.accounts import create_user
 from bot.residents import sms_conversation_id
 from bot.settings import reload_settings
 from tests.conftest import REDIS_TEST_URL, load_city_places
-from tests.live_bot import free_port, start_live_bot
 from tests.sms.live import WEBHOOK, inbound_params, new_sms, post, sms_to
+from tests.support.live_bot import free_port, start_live_bot
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
+pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
 PHONE = "+33612345001"
 
 

@@ -31,9 +31,9 @@ from bot.places.models import Permanence
 from bot.residents import Resident
 from bot.tickets.models import Ticket
 from tests.conftest import REDIS_TEST_URL, load_city_places
-from tests.live_bot import free_port, start_live_bot
+from tests.support.live_bot import free_port, start_live_bot
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
+pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
 
 CONVERSATIONS = 200
 TURNS = 3
@@ -46,7 +46,7 @@ CHAT = [
     "au revoir", "mon téléphone est trop lent", "c'est quoi le cloud", "bonsoir",
     "comment faire ma déclaration d'impôts en ligne", "merci pour votre aide",
 ]
-# The triage of tests/test_booking_conversation.py, up to the slot offer.
+# The triage of tests/booking/test_booking_conversation.py, up to the slot offer.
 TRIAGE = ["je veux un rendez-vous", "je n'arrive pas à envoyer un mail avec une pièce jointe", "2", "oui",
           "non", "j'habite à Borny", "plutôt l'après-midi", "Marie", "1"]
 CONFIRMED = "Rendez-vous confirmé"

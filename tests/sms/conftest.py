@@ -1,22 +1,22 @@
 """Fixtures of the SMS tests: a fresh database the SMS code uses through the
-settings, with Twilio on and its HTTP edge recorded (tests/twilio_edge.py)."""
+settings, with Twilio on and its HTTP edge recorded (tests/support/twilio_edge.py)."""
 from __future__ import annotations
 
 import pytest
 
-from bot import migrate
 from bot.db import make_engine
 from bot.settings import reload_settings
 from bot.sms.outbound import set_default_http_client
-from tests.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
-from tests.twilio_edge import RecordingHttpClient
+from tests.conftest import migrated
+from tests.support.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.twilio_edge import RecordingHttpClient
 
 
 @pytest.fixture
 def sms_env(tmp_path, monkeypatch):
     """DATABASE_URL on a fresh SQLite schema, Twilio credentials, a recording HttpClient."""
     url = f"sqlite:///{tmp_path / 'sms.db'}"
-    migrate.upgrade(url)
+    migrated(url)
     for key, value in {
         "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
         "TWILIO_FROM_NUMBER": "+33700000000", "TWILIO_MESSAGING_SERVICE_SID": "", "TWILIO_HTTP_CLIENT": "",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from twilio.request_validator import RequestValidator
 
-from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
-from tests.twilio_edge import recorded
+from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.twilio_edge import recorded
 
 WEBHOOK = "/webhooks/twilio_sms/webhook"
 STATUS = "/webhooks/twilio_sms/status"

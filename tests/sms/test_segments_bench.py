@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from bot.settings import ROOT
 from bot.sms.bench import cost, every_sms_text, summarise
 
@@ -39,6 +41,7 @@ def test_with_folding_the_median_text_is_at_most_two_segments():
     )
 
 
+@pytest.mark.processes
 def test_the_benchmark_command_prints_both_modes():
     result = subprocess.run([sys.executable, "-m", "bot", "bench-sms"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)

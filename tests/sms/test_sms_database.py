@@ -23,7 +23,7 @@ from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
 from tests.booking.helpers import make_place, make_resident
 from tests.handoff.builders import create_ticket
-from tests.twilio_edge import RecordingHttpClient
+from tests.support.twilio_edge import RecordingHttpClient
 
 PHONE = "+33612345678"
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # a Tuesday morning

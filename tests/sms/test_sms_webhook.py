@@ -11,9 +11,9 @@ from sqlalchemy import text as text_sql
 
 from bot.booking.models import Appointment
 from bot.booking.offer import offer_slots
-from bot.handoff import book
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
+from bot.handoff import book
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
 from bot.sms.encoding import normalise
@@ -22,8 +22,17 @@ from bot.settings import get_settings
 from bot.texts import sms as texts
 from bot.texts.privacy import secret_warning
 from bot.tickets.models import Ticket, TicketEvent
-from tests.sms.live import (STATUS, WEBHOOK, inbound_params, new_sms, post, sms_to, status_callback, text,
-                            twilio_signature)
+from tests.sms.live import (
+    STATUS,
+    WEBHOOK,
+    inbound_params,
+    new_sms,
+    post,
+    sms_to,
+    status_callback,
+    text,
+    twilio_signature,
+)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 

@@ -16,7 +16,7 @@ MAX_TURNS = 30
 
 @pytest.fixture(scope="session")
 def voice_bot(model_path, tmp_path_factory):
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("voice_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

@@ -10,8 +10,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from tests.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID
 from tests.sms.live import post
+from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID
 
 INCOMING = "/webhooks/twilio_voice/webhook"
 GATHER = "/webhooks/twilio_voice/gather"

@@ -18,9 +18,9 @@ from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket
 from bot.triage.answers import plain
 from bot.voice.models import VoiceCall
-from tests.live_bot import PUBLIC_URL
 from tests.sms.live import new_sms, post, sms_to, text, twilio_signature
-from tests.twilio_edge import recorded
+from tests.support.live_bot import PUBLIC_URL
+from tests.support.twilio_edge import recorded
 from tests.voice.conftest import MAX_TURNS, TRANSFER_NUMBER, TRANSFER_PLACE
 from tests.voice.live import GATHER, INCOMING, STATUS, Call, Twiml, call_params, new_call_sid
 

@@ -1,5 +1,5 @@
 """Fixtures of the waitlist tests: a fresh database (SQLite, or real PostgreSQL) reached through
-DATABASE_URL, Twilio on with its HTTP edge recorded (tests/twilio_edge.py)."""
+DATABASE_URL, Twilio on with its HTTP edge recorded (tests/support/twilio_edge.py)."""
 from __future__ import annotations
 
 import pytest
@@ -7,8 +7,8 @@ import pytest
 from bot.settings import reload_settings
 from bot.sms.outbound import set_default_http_client
 from tests.conftest import fresh_schema
-from tests.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
-from tests.twilio_edge import RecordingHttpClient
+from tests.support.live_bot import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.twilio_edge import RecordingHttpClient
 
 
 def _use(url: str, monkeypatch):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def short_horizon_bot(model_path, tmp_path_factory):
-    from tests.live_bot import start_live_bot
+    from tests.support.live_bot import start_live_bot
 
     folder = tmp_path_factory.mktemp("waitlist_bot")
     database_url = f"sqlite:///{folder / 'app.db'}"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ROOT
-from tests.live_bot import free_port, wait_http
-from tests.runtimes import desk_python
+from tests.support.live_bot import free_port, wait_http
+from tests.support.runtimes import desk_python
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

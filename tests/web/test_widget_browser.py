@@ -15,8 +15,19 @@ from playwright.sync_api import expect
 from tests.web.conftest import ARTIFACTS
 from tests.web.test_web_channel import stored_user_texts
 from tests.web.widget_driver import (
-    bot_count, bot_messages, click_reply, dialog, is_focused, launcher, replies, run_axe, tab_to,
-    textbox, type_and_send, user_messages, wait_answer,
+    bot_count,
+    bot_messages,
+    click_reply,
+    dialog,
+    is_focused,
+    launcher,
+    replies,
+    run_axe,
+    tab_to,
+    textbox,
+    type_and_send,
+    user_messages,
+    wait_answer,
 )
 
 

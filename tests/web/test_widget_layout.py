@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.widget_driver import dialog, launcher, run_axe, textbox, type_and_send
+from tests.web.widget_driver import dialog, launcher, run_axe, textbox, type_and_send, wait_opened
 
 
 def rgb(value: str) -> tuple[float, float, float]:
@@ -38,9 +38,7 @@ def test_usable_at_320_px_and_200_percent_zoom(page, web_url, viewport):
     launcher(page).click()
     panel = dialog(page)
     expect(textbox(page)).to_be_focused()
-    # Measure the layout, not the opening animation (a short slide of .75em).
-    page.wait_for_function("() => document.getAnimations()"
-                           ".filter(a => a.animationName === 'aidenum-in').every(a => a.playState === 'finished')")
+    wait_opened(page)  # measure the layout, not the opening animation (a short slide of .75em)
     box = panel.bounding_box()
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["width"] <= viewport["width"] and box["y"] + box["height"] <= viewport["height"]
@@ -83,6 +81,7 @@ def test_weak_city_colours_keep_text_readable(page, web_url, axe_path):
     assert contrast(style(opener, "color"), style(opener, "backgroundColor")) >= 4.5
     assert style(opener, "color") == "rgb(0, 0, 0)"
     opener.click()
+    wait_opened(page)  # the colours as they stay, not mid-fade
     link = page.locator("#aidenum-notice a")
     assert contrast(style(link, "color"), "rgb(241, 242, 244)") >= 4.5   # the yellow, darkened
     header = page.locator(".aidenum-header")

@@ -31,6 +31,14 @@ def dialog(page: Page) -> Locator:
     return page.get_by_role("dialog", name="Aide numérique de Metz")
 
 
+def wait_opened(page: Page) -> None:
+    """The panel is shown and its opening animation (`aidenum-in`: a fade and a short slide) has
+    finished, so what is measured is what stays: mid-fade, text and background blend."""
+    expect(dialog(page)).to_be_visible()
+    page.wait_for_function("() => document.getAnimations()"
+                           ".filter(a => a.animationName === 'aidenum-in').every(a => a.playState === 'finished')")
+
+
 def textbox(page: Page) -> Locator:
     return dialog(page).get_by_role("textbox", name="Votre message")
 

@@ -1,7 +1,7 @@
 """initial schema: residents
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-22 14:48:38.996628
 """
 from alembic import op

@@ -12,12 +12,10 @@ import itertools
 import re
 from datetime import datetime, timezone
 
-import yaml
-
 from bot.texts.booking import DEVICES, WHAT_TO_BRING, confirmation_text
 from bot.places.models import Place
 from bot.settings import ROOT
-from tests.test_references import all_texts, domain_texts
+from tests.answers.test_references import all_texts, domain_texts
 
 
 def urgent_answers() -> dict[str, str]:

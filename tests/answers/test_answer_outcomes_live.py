@@ -1,6 +1,6 @@
 """The three outcomes and "autre chose", with the real trained bot, by SMS and in the widget.
 
-The dialogue itself is tested message by message in tests/test_answer_actions.py (each
+The dialogue itself is tested message by message in tests/actions/test_answer_actions.py (each
 message there carries its decision). Here the real model decides: each test tries a few
 plain messages and uses the first whose stored decision (read back from the tracker
 store, `decide()` on the parse Rasa kept) is the outcome under test, so a retrained model
@@ -23,9 +23,9 @@ from bot.db import make_engine, session_scope
 from bot.nlu.decision import decide
 from bot.residents import Resident, sms_conversation_id
 from bot.tickets.models import Ticket
+from tests.answers.test_answers_conversations import domain_responses, response_name
 from tests.sms.live import new_sms, sms_to
 from tests.sms.live import text as text_sms
-from tests.test_answers_conversations import domain_responses, response_name
 
 CLOSE_CALLS = ["mail", "impots", "facebook", "photo", "le site ne marche pas et mon mot de passe non plus",
                "je veux changer la couleur de ma voiture sur le site", "application", "scanner"]

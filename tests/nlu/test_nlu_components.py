@@ -1,5 +1,5 @@
 """Our NLU components without a trained model: the French tokens and the pattern cache
-(the answer classifier's parts: tests/unit/test_nlu_answers.py)."""
+(the answer classifier's parts: tests/nlu/test_nlu_answers.py)."""
 from __future__ import annotations
 
 import re

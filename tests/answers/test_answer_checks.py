@@ -21,13 +21,13 @@ from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
-from bot import migrate
 from bot.answer_checks import AnswerCheck, due, read_checks, response_names
 from bot.db import make_engine, session_scope
 from bot.desk.places_loader import load_places
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings, reload_settings
-from tests.test_references import REFERENCES, digits, domain_texts, extract, url_key
+from tests.answers.test_references import REFERENCES, digits, domain_texts, extract, url_key
+from tests.conftest import migrated
 
 TODAY = date(2026, 12, 1)
 
@@ -104,7 +104,7 @@ def store_bot_messages(url: str, sent: dict[str, int], at: datetime, monkeypatch
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'app.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
-    migrate.upgrade(url)
+    migrated(url)
     engine = make_engine(url)
     now = datetime.now(timezone.utc)
     store_bot_messages(url, {"utter_faq_email/spams": 3, "utter_greet": 5, "utter_goodbye": 1}, now, monkeypatch)
@@ -129,9 +129,10 @@ def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp
     reload_settings()
 
 
+@pytest.mark.processes
 def test_the_command_lists_what_is_due_and_says_when_it_cannot_count(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate.upgrade(url)
+    migrated(url)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, "-m", "bot", "places", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
     result = subprocess.run([sys.executable, "-m", "bot", "answers", "due", "--today", "2027-06-01"], cwd=ROOT,

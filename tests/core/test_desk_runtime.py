@@ -6,7 +6,7 @@ requirements-desk.txt in .venv-desk (Python 3.12 or 3.11, made by `make setup`) 
 the `desk` image. These tests import every module of that side, and run the jobs,
 the CLI commands and the two web apps, twice: really in .venv-desk (no Rasa installed),
 and in .venv behind a meta-path finder that refuses rasa, rasa_sdk, tensorflow and
-spacy (tests/desk_runtime_probe.py). A failure names the chain of imports to cut.
+spacy (tests/core/desk_runtime_probe.py). A failure names the chain of imports to cut.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 from bot.cli import COMMANDS
 from bot.settings import ROOT
 
-PROBE = ROOT / "tests" / "desk_runtime_probe.py"
+PROBE = ROOT / "tests" / "core" / "desk_runtime_probe.py"
 DESK_PYTHON = ROOT / ".venv-desk" / "bin" / "python"
 REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 
@@ -88,6 +88,7 @@ def test_the_entry_points_are_on_the_desk_side_and_the_rasa_side_list_is_true():
 
 
 @pytest.mark.parametrize("runtime", ["desk venv", "rasa refused"])
+@pytest.mark.processes
 def test_every_desk_web_and_job_module_imports_without_rasa(desk_python, runtime):
     python, block = interpreters(desk_python)[0 if runtime == "desk venv" else 1]
     modules = desk_side_modules()
@@ -102,6 +103,7 @@ def test_every_desk_web_and_job_module_imports_without_rasa(desk_python, runtime
 
 
 @pytest.mark.parametrize("runtime", ["desk venv", "rasa refused"])
+@pytest.mark.processes
 def test_every_job_command_answers_help_without_rasa(desk_python, runtime):
     python, block = interpreters(desk_python)[0 if runtime == "desk venv" else 1]
     result = probe(python, "help", "", *JOB_COMMANDS, block=block)
@@ -113,6 +115,7 @@ def test_every_job_command_answers_help_without_rasa(desk_python, runtime):
         assert answer["code"] == 0 and f"usage: python -m bot {command}" in answer["stdout"], (command, answer)
 
 
+@pytest.mark.processes
 def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, tmp_path):
     """As `make run` runs them, in .venv-desk: migrate, load the places, make an account,
     run each job once, then serve the desk's pages (logged in) and the web page's, with
@@ -147,6 +150,7 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
     assert len(statuses) == 13 and set(statuses.values()) == {200}, statuses
 
 
+@pytest.mark.processes
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
     check = subprocess.run(
         [desk_python, "-c", "import json, sys; from importlib import metadata; "
@@ -197,14 +201,16 @@ def test_the_procfile_runs_only_rasa_actions_and_the_retrain_worker_on_the_rasa_
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("process, path", [("desk", "/connexion"), ("web", "/health")])
+@pytest.mark.processes
 def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, process, path, tmp_path):
     """`make run`'s command for each (the Procfile's), on .venv-desk: gunicorn answers, with
     the worker model of bot/wsgi_server.py; `--dev` is Werkzeug's development server."""
     import os
     import urllib.request
 
-    from tests.live_bot import free_port, wait_http
+    from tests.support.live_bot import free_port, wait_http
 
     url = f"sqlite:///{tmp_path / 'serve.db'}"
     env = {**os.environ, "DATABASE_URL": url, "GUNICORN_CMD_ARGS": "--workers 1"}

@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import materiel_named, thematique_named
 from actions.triage import ActionStartTriage
-from bot import migrate
 from bot.settings import reload_settings
 from bot.triage.answers import is_negated, need_named, stated_has_email, stated_has_login
+from tests.conftest import migrated
 
 CAF = "je dois faire ma demande à la CAF mais j'ai pas d'ordinateur et pas d'adresse mail"
 PHONE_NEED = "je voudrais un rendez-vous pour apprendre à me servir de mon téléphone"
@@ -92,7 +92,7 @@ def test_the_topic_of_an_appointment_request_comes_from_the_nlu():
 @pytest.fixture
 def actions_db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'actions.db'}"
-    migrate.upgrade(url)
+    migrated(url)
     monkeypatch.setenv("DATABASE_URL", url)
     reload_settings()
     yield url

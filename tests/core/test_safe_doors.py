@@ -1,5 +1,5 @@
 """Every door of the assistant tried as an attacker would, against the real Rasa
-server and action server (tests/live_bot.py) and a Rasa server started the
+server and action server (tests/support/live_bot.py) and a Rasa server started the
 default way:
 
 - Rasa's plain `rest` channel is absent unless RASA_REST_CHANNEL turns it on, and
@@ -24,17 +24,17 @@ from datetime import timedelta
 import psutil
 from sqlalchemy import select
 
-from bot.handoff import book
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
+from bot.handoff import book
 from bot.privacy.hashing import phone_hash
 from bot.residents import resident_for_phone, sms_conversation_id
 from bot.settings import ROOT
 from bot.sms.models import InboundMessage
 from bot.web.channel import trouble
-from tests.live_bot import free_port, wait_http
 from tests.sms.live import WEBHOOK, inbound_params, post, sms_to, text
+from tests.support.live_bot import free_port, wait_http
 
 
 def http(url: str, body: dict | bytes | None = None, headers: dict | None = None) -> tuple[int, str]:

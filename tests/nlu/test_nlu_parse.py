@@ -3,8 +3,6 @@ clarify, decline) and the negated devices, e-mail and logins, up to tracker.late
 and the examples of issue #15 behave as a resident would expect."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.classification import classify_parse

@@ -12,7 +12,7 @@ from bot.booking.timeutil import as_utc
 from bot.db import make_engine, session_scope
 from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent, TicketStatus
-from tests.twilio_edge import recorded
+from tests.support.twilio_edge import recorded
 
 
 def sms_to(bot, number: str) -> list[dict]:

@@ -4,8 +4,13 @@ from __future__ import annotations
 import pytest
 
 from bot.triage.answers import (
-    SKIPPED, parse_accessibility, parse_first_name, parse_materiel, parse_preferred_time,
-    parse_slot_choice, parse_yes_no,
+    SKIPPED,
+    parse_accessibility,
+    parse_first_name,
+    parse_materiel,
+    parse_preferred_time,
+    parse_slot_choice,
+    parse_yes_no,
 )
 from bot.triage.routing import choose_route, estimate_autonomie
 

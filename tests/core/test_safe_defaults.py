@@ -11,7 +11,7 @@ import pytest
 from bot.cli.local_secrets import main as local_secrets
 from bot.settings import DEFAULTS, GENERATE, ROOT, SECRETS, reload_settings, unsafe_settings
 from bot.sms.signature import auth_token, is_signed, parse_form
-from tests.live_bot import TEST_SECRETS
+from tests.support.live_bot import TEST_SECRETS
 
 STRONG = {name: value for name, value in TEST_SECRETS.items()}
 
@@ -56,6 +56,7 @@ ENTRY_POINTS = [
 
 
 @pytest.mark.parametrize("command", ENTRY_POINTS, ids=[" ".join(c) for c in ENTRY_POINTS])
+@pytest.mark.processes
 def test_every_process_refuses_to_start_in_production_with_the_default_keys(command, tmp_path):
     env = {**os.environ, "PUBLIC_URL": "https://aide.metz.test", "APP_ENV": "",
            "HASH_KEY": DEFAULTS["HASH_KEY"], "DESK_SECRET_KEY": DEFAULTS["DESK_SECRET_KEY"],
@@ -83,6 +84,7 @@ def test_no_sms_signing_token_from_a_default_key_or_in_production(monkeypatch):
     assert local and local != auth_token(settings_with(monkeypatch, HASH_KEY="another-random-local-key"))
 
 
+@pytest.mark.processes
 def test_python_m_bot_sms_says_what_to_do_without_a_token(tmp_path):
     env = {**os.environ, "HASH_KEY": DEFAULTS["HASH_KEY"], "TWILIO_AUTH_TOKEN": "",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PUBLIC_URL": "http://localhost:5005"}

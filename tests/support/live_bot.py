@@ -121,7 +121,7 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
         "TWILIO_FROM_NUMBER": "+33700000000",
-        "TWILIO_HTTP_CLIENT": "tests.twilio_edge:RecordingHttpClient",
+        "TWILIO_HTTP_CLIENT": "tests.support.twilio_edge:RecordingHttpClient",
         "TWILIO_RECORD_FILE": str(log_dir / "twilio.jsonl"),
         # Twilio signs webhooks against the public URL (a reverse proxy in production).
         "PUBLIC_URL": PUBLIC_URL,

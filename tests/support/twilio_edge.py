@@ -4,7 +4,7 @@ The real twilio library builds and signs every request; this client records
 it instead of sending it and answers as Twilio's Messages API does. It can
 be told to fail the first N requests (HTTP 500) to exercise retries.
 
-In another process (the action server), `TWILIO_HTTP_CLIENT=tests.twilio_edge:RecordingHttpClient`
+In another process (the action server), `TWILIO_HTTP_CLIENT=tests.support.twilio_edge:RecordingHttpClient`
 selects it, and every request is appended as a JSON line to TWILIO_RECORD_FILE.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from twilio.http.response import Response
 
 class RecordingHttpClient(HttpClient):
     def __init__(self, fail_first: int = 0, fail_status: int = 500) -> None:
-        super().__init__(logging.getLogger("tests.twilio_edge"), is_async=False)
+        super().__init__(logging.getLogger("tests.support.twilio_edge"), is_async=False)
         self.requests: list[dict] = []
         self.fail_first = fail_first
         self.fail_status = fail_status

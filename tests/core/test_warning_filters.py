@@ -11,8 +11,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from bot.settings import ROOT
-from tests.live_bot import free_port, wait_http
+from tests.support.live_bot import free_port, wait_http
 
 WARNING_WORDS = ("DeprecationWarning", "MovedIn20Warning", "FutureWarning", "Warning: ")
 
@@ -26,6 +28,7 @@ def test_the_started_rasa_server_and_action_server_print_no_third_party_deprecat
         assert not noisy, (name, noisy)
 
 
+@pytest.mark.live
 def test_the_action_server_starts_without_sanic_cors_deprecation(tmp_path):
     port = free_port()
     env = {**os.environ, "ACTION_PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}

@@ -1,11 +1,11 @@
-"""Run by tests/test_desk_runtime.py in a subprocess, with the desk's interpreter
+"""Run by tests/core/test_desk_runtime.py in a subprocess, with the desk's interpreter
 (.venv-desk: no Rasa installed) or with the Rasa one and `--block` (a meta-path
 finder that refuses rasa, rasa_sdk, tensorflow and spacy).
 
-    python tests/desk_runtime_probe.py [--block] import MODULE...
-    python tests/desk_runtime_probe.py [--block] use DATABASE_URL [EMAIL PASSWORD]
-    python tests/desk_runtime_probe.py [--block] cli COMMAND ARGS...
-    python tests/desk_runtime_probe.py [--block] help COMMAND...
+    python tests/core/desk_runtime_probe.py [--block] import MODULE...
+    python tests/core/desk_runtime_probe.py [--block] use DATABASE_URL [EMAIL PASSWORD]
+    python tests/core/desk_runtime_probe.py [--block] cli COMMAND ARGS...
+    python tests/core/desk_runtime_probe.py [--block] help COMMAND...
 
 `import` imports each module and prints one JSON object: the modules that failed,
 each with the chain of our files that led to the refused import. `use` builds the
@@ -25,7 +25,7 @@ import sys
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REFUSED = ("rasa", "rasa_sdk", "tensorflow", "spacy")
 
 
