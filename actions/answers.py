@@ -19,6 +19,7 @@ Learning from residents (actions/review.py, bot/review/): every outcome is count
 a declined message, a small margin, "autre chose" after the question and "Non" to
 "Cette réponse vous aide ?" (asked after some answers) go to the desk's review inbox.
 """
+
 from __future__ import annotations
 
 import json
@@ -111,7 +112,7 @@ def typed_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | N
         else:
             dispatcher.utter_message(response="utter_no_other_answer")
         return [SlotSet(CANDIDATES_SLOT, [])]
-    key = json.loads(payload[len("/" + CHOOSE_INTENT):] or "{}").get(ANSWER_ENTITY)
+    key = json.loads(payload[len("/" + CHOOSE_INTENT) :] or "{}").get(ANSWER_ENTITY)
     if not is_known_answer(key):
         return None
     give_answer(dispatcher, key)
@@ -152,8 +153,9 @@ class ActionAnswer(Action):
         if decision.kind == ANSWER and is_known_answer(decision.answer):
             give_answer(dispatcher, decision.answer)
             review.record_outcome(TurnOutcome.ANSWER)
-            return [SlotSet(CANDIDATES_SLOT, [k for k in candidates if k != decision.answer])] + \
-                review.after_answer(dispatcher, tracker, decision.answer, decision)
+            return [SlotSet(CANDIDATES_SLOT, [k for k in candidates if k != decision.answer])] + review.after_answer(
+                dispatcher, tracker, decision.answer, decision
+            )
         if decision.kind == CLARIFY and candidates:
             ask_between(dispatcher, candidates)
             review.record_outcome(TurnOutcome.CLARIFY)
@@ -218,5 +220,6 @@ class ActionFeedback(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ("feedback_yes", "affirm"):
             return review.feedback_yes(dispatcher, tracker)
-        return review.feedback_no(tracker) + next_candidates(dispatcher, tracker) + \
-            [SlotSet(feedback.PENDING_SLOT, None)]
+        return (
+            review.feedback_no(tracker) + next_candidates(dispatcher, tracker) + [SlotSet(feedback.PENDING_SLOT, None)]
+        )

@@ -3,6 +3,7 @@
 Also, by SMS alone: "c'est quand mon rendez-vous ?", ANNULER, and moving an
 appointment to a new slot.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -24,11 +25,12 @@ from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
 from bot.settings import get_settings
 from bot.texts import booking as texts
+from bot.texts import waitlist as waitlist_texts
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
 from bot.triage.routing import choose_route
-from bot.waitlist.service import can_join as can_join_waitlist, wants_earlier
-from bot.texts import waitlist as waitlist_texts
+from bot.waitlist.service import can_join as can_join_waitlist
+from bot.waitlist.service import wants_earlier
 
 WAITLIST_CHOICE = "liste"  # the slots are too late: the waitlist question comes next (actions/waitlist.py)
 
@@ -148,8 +150,14 @@ class ValidateSlotChoiceForm(FormValidationAction):
             slot = slot_from_dict(session, offered[choice - 1])
             try:
                 if moving_id:
-                    appointment = handoff.move(session, session.get(Appointment, int(moving_id)), slot,
-                                               by=CancelledBy.RESIDENT, actor=handoff.RESIDENT, limit=limit)
+                    appointment = handoff.move(
+                        session,
+                        session.get(Appointment, int(moving_id)),
+                        slot,
+                        by=CancelledBy.RESIDENT,
+                        actor=handoff.RESIDENT,
+                        limit=limit,
+                    )
                 else:
                     appointment = handoff.book(session, resident, slot, limit=limit)
             except handoff.AlreadyBooked:
@@ -199,8 +207,11 @@ def handoff_request(tracker: Tracker, route: str | None) -> handoff.HandoffReque
     """What the conversation hands over to the conseiller, read from the tracker."""
     triage = triage_of(tracker)
     return handoff.HandoffRequest(
-        triage=triage, thematique=triage.get("thematique"), route=route,
-        first_name=known(tracker.get_slot("first_name")), bot_answers=bot_answers(tracker),
+        triage=triage,
+        thematique=triage.get("thematique"),
+        route=route,
+        first_name=known(tracker.get_slot("first_name")),
+        bot_answers=bot_answers(tracker),
         transcript=transcript(tracker.events),
     )
 
@@ -215,18 +226,26 @@ class ActionBookAppointment(Action):
         choice = tracker.get_slot("slot_choice") or ""
         reset = [SlotSet("slot_choice", None), SlotSet("offered_slots", None), SlotSet("moving_appointment_id", None)]
         if choice == WAITLIST_CHOICE:  # the moving appointment stays known to the waitlist's join
-            return [SlotSet("slot_choice", None), SlotSet("offered_slots", None),
-                    FollowupAction("action_offer_waitlist")]
+            return [
+                SlotSet("slot_choice", None),
+                SlotSet("offered_slots", None),
+                FollowupAction("action_offer_waitlist"),
+            ]
         if not choice.startswith("rdv:"):
             return reset
         moving = tracker.get_slot("moving_appointment_id")
         with session_scope() as session:
             appointment = session.get(Appointment, int(choice.split(":", 1)[1]))
             request = None if moving else handoff_request(tracker, tracker.get_slot("route"))
-            confirmation = handoff.confirm_booking(session, appointment, resident_of(session, tracker), request,
-                                                   materiel=known(tracker.get_slot("materiel")),
-                                                   has_login=tracker.get_slot("has_login"),
-                                                   has_email=tracker.get_slot("has_email"))
+            confirmation = handoff.confirm_booking(
+                session,
+                appointment,
+                resident_of(session, tracker),
+                request,
+                materiel=known(tracker.get_slot("materiel")),
+                has_login=tracker.get_slot("has_login"),
+                has_email=tracker.get_slot("has_email"),
+            )
         voice = tracker.get_latest_input_channel() == "twilio_voice"
         if confirmation.show_in_conversation or voice:
             dispatcher.utter_message(text=confirmation.text)
@@ -262,14 +281,20 @@ class ActionCancelAppointment(Action):
         with session_scope() as session:
             now = datetime.now(timezone.utc)
             appointments = [
-                a for a in handoff.upcoming_for_resident(session, resident_of(session, tracker).id, now)
+                a
+                for a in handoff.upcoming_for_resident(session, resident_of(session, tracker).id, now)
                 if as_utc(a.start) > now
             ]
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
                 return []
-            handoff.cancel(session, appointments[0], by=CancelledBy.RESIDENT, actor=handoff.RESIDENT,
-                           reason="sms" if tracker.sender_id.startswith("sms:") else "web")
+            handoff.cancel(
+                session,
+                appointments[0],
+                by=CancelledBy.RESIDENT,
+                actor=handoff.RESIDENT,
+                reason="sms" if tracker.sender_id.startswith("sms:") else "web",
+            )
         dispatcher.utter_message(text=texts.cancellation_text())
         return []
 
@@ -289,11 +314,19 @@ class ActionMoveAppointment(Action):
             appointment = appointments[0]
             ticket = handoff.ticket_for_appointment(session, appointment.id)
             thematique = ticket.thematique if ticket else None
-            offer = offer_slots(session, thematique=thematique, neighbourhood=None, preferred=None,
-                                kind=session.get(Permanence, appointment.permanence_id).kind,
-                                exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"],
-                                window=BookingWindow.of(get_settings()))
+            offer = offer_slots(
+                session,
+                thematique=thematique,
+                neighbourhood=None,
+                preferred=None,
+                kind=session.get(Permanence, appointment.permanence_id).kind,
+                exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"],
+                window=BookingWindow.of(get_settings()),
+            )
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
-        return [SlotSet("moving_appointment_id", float(appointment.id)), SlotSet("thematique", thematique),
-                *offer_events(offer)]
+        return [
+            SlotSet("moving_appointment_id", float(appointment.id)),
+            SlotSet("thematique", thematique),
+            *offer_events(offer),
+        ]

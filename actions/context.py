@@ -1,4 +1,5 @@
 """What every action needs: a database session and the resident of the conversation."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

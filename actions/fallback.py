@@ -1,5 +1,6 @@
 """What to say when the NLU is not confident: the clarifying question when it found two or
 three close answers (actions/answers.py), else rephrase once, then offer a conseiller."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,9 +29,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        from actions.answers import clarify_if_close, typed_choice
-
         from actions import review
+        from actions.answers import clarify_if_close, typed_choice
         from bot.review.models import ReviewReason, TurnOutcome
 
         asked = typed_choice(dispatcher, tracker)

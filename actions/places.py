@@ -1,4 +1,5 @@
 """Where and when: the places where conseillers receive, and their hours, from the database."""
+
 from __future__ import annotations
 
 import logging
@@ -6,8 +7,8 @@ import logging
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.db import session_scope
 from bot.answers.places import places_hours_answer
+from bot.db import session_scope
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ The form erasure_form asks "Répondez OUI pour confirmer"; only a yes erases,
 any other answer cancels. The erasure itself is bot/data_rights/erasure.py; the
 tracker store then deletes the stored conversation (bot/rasa_stores.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,17 +14,34 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
-from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
 from bot.triage.answers import plain
 
 log = logging.getLogger(__name__)
 install_log_redaction()  # the action server's logs, whatever started it
 
 # Erasing cannot be undone: only a clear yes in words confirms (not "1", not "oui mais non").
-CONFIRM_WORDS = ("oui", "ouais", "ok", "okay", "d'accord", "daccord", "dacc", "confirme", "confirmer",
-                 "je confirme", "yes", "affirmatif", "bien sur", "vas-y", "allez-y", "effacez", "supprimez")
+CONFIRM_WORDS = (
+    "oui",
+    "ouais",
+    "ok",
+    "okay",
+    "d'accord",
+    "daccord",
+    "dacc",
+    "confirme",
+    "confirmer",
+    "je confirme",
+    "yes",
+    "affirmatif",
+    "bien sur",
+    "vas-y",
+    "allez-y",
+    "effacez",
+    "supprimez",
+)
 REFUSE_WORDS = ("non", "nan", "pas", "jamais", "attendez", "annule", "annuler", "stop")
 
 

@@ -5,6 +5,7 @@ The settings (FEEDBACK_RATE, REVIEW_MARGIN) are read here, at the action server'
 point; bot/review/ takes them as arguments. A failure to record (the database away) is
 logged and never costs the resident their answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,14 +46,24 @@ def record_outcome(outcome: TurnOutcome) -> None:
     _safely("an outcome", lambda session: count_outcome(session, outcome))
 
 
-def capture_latest(tracker: Tracker, reason: ReviewReason, decision: Decision | None = None,
-                   answered_with: str | None = None) -> None:
+def capture_latest(
+    tracker: Tracker, reason: ReviewReason, decision: Decision | None = None, answered_with: str | None = None
+) -> None:
     """The message just received, for the inbox."""
     decision = decision or decide(tracker.latest_message)
-    _safely(reason, lambda session: capture(
-        session, conversation_id=tracker.sender_id, reason=reason, text=tracker.latest_message.get("text") or "",
-        context=latest_message_context(tracker.events), candidates=_candidates(decision),
-        answered_with=answered_with, channel=tracker.get_latest_input_channel()))
+    _safely(
+        reason,
+        lambda session: capture(
+            session,
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            text=tracker.latest_message.get("text") or "",
+            context=latest_message_context(tracker.events),
+            candidates=_candidates(decision),
+            answered_with=answered_with,
+            channel=tracker.get_latest_input_channel(),
+        ),
+    )
 
 
 def capture_previous_question(tracker: Tracker, reason: ReviewReason, answered_with: str | None = None) -> None:
@@ -62,9 +73,19 @@ def capture_previous_question(tracker: Tracker, reason: ReviewReason, answered_w
         return
     event, context = found
     decision = decide(event.get("parse_data") or {})
-    _safely(reason, lambda session: capture(
-        session, conversation_id=tracker.sender_id, reason=reason, text=event.get("text") or "", context=context,
-        candidates=_candidates(decision), answered_with=answered_with, channel=event.get("input_channel")))
+    _safely(
+        reason,
+        lambda session: capture(
+            session,
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            text=event.get("text") or "",
+            context=context,
+            candidates=_candidates(decision),
+            answered_with=answered_with,
+            channel=event.get("input_channel"),
+        ),
+    )
 
 
 def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, decision: Decision | None) -> list:
@@ -75,13 +96,19 @@ def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, d
         if margin is not None and margin < settings.review_margin:
             capture_latest(tracker, ReviewReason.SMALL_MARGIN, decision, answered_with=key)
     ask = feedback.should_ask(
-        answer_key=key, conversation_id=tracker.sender_id, turn=_turn(tracker), rate=settings.feedback_rate,
+        answer_key=key,
+        conversation_id=tracker.sender_id,
+        turn=_turn(tracker),
+        rate=settings.feedback_rate,
         asked_last=bool(tracker.get_slot(feedback.ASKED_LAST_SLOT)),
-        in_form=bool((tracker.active_loop or {}).get("name")), channel=tracker.get_latest_input_channel())
+        in_form=bool((tracker.active_loop or {}).get("name")),
+        channel=tracker.get_latest_input_channel(),
+    )
     if not ask:
         return [SlotSet(feedback.PENDING_SLOT, None), SlotSet(feedback.ASKED_LAST_SLOT, False)]
-    dispatcher.utter_message(text=feedback_texts.question(),
-                             buttons=feedback.buttons(feedback_texts.YES_TITLE, feedback_texts.NO_TITLE))
+    dispatcher.utter_message(
+        text=feedback_texts.question(), buttons=feedback.buttons(feedback_texts.YES_TITLE, feedback_texts.NO_TITLE)
+    )
     _safely("a feedback question", lambda session: count_feedback(session, key, "asked"))
     return [SlotSet(feedback.PENDING_SLOT, key), SlotSet(feedback.ASKED_LAST_SLOT, True)]
 

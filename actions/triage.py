@@ -1,4 +1,5 @@
 """The triage form: one short question at a time, answered by number or in words."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,8 +48,10 @@ HUMAN_WORDS = ("conseiller", "conseillere", "un humain", "une personne", "quelqu
 def asks_for_a_human(text: str) -> bool:
     """'Je veux parler à un conseiller' typed (or the widget's button) during the questions."""
     value = plain(text)
-    return len(value) < 80 and any(w in value for w in HUMAN_WORDS) and any(
-        v in value for v in ("parler", "veux", "voudrais", "besoin", "appeler", "voir")
+    return (
+        len(value) < 80
+        and any(w in value for w in HUMAN_WORDS)
+        and any(v in value for v in ("parler", "veux", "voudrais", "besoin", "appeler", "voir"))
     )
 
 
@@ -62,10 +65,22 @@ class ActionStartTriage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_triage_intro")
-        events = [SlotSet(name, None) for name in (
-            "besoin", "materiel", "has_email", "has_login", "neighbourhood", "preferred_time",
-            "accessibility", "slot_choice", "offered_slots", "route", "triage_stopped",
-        )]
+        events = [
+            SlotSet(name, None)
+            for name in (
+                "besoin",
+                "materiel",
+                "has_email",
+                "has_login",
+                "neighbourhood",
+                "preferred_time",
+                "accessibility",
+                "slot_choice",
+                "offered_slots",
+                "route",
+                "triage_stopped",
+            )
+        ]
         thematique, text = last_faq_thematique(tracker)
         request = booking_request(tracker)
         if request is not None and need_named(request.get("text") or ""):

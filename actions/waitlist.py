@@ -4,6 +4,7 @@ action_book_appointment hands over to `action_offer_waitlist` (a FollowupAction)
 slot form ended on "liste"; OUI (intent affirm) joins the list, NON (deny) does not
 (data/rules/waitlist.yml). The offers themselves go by SMS: bot/waitlist/.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -22,6 +23,7 @@ from bot.settings import get_settings
 from bot.texts import waitlist as texts
 from bot.waitlist import service as waitlist
 
+
 def first_shown_start(shown: list[str]) -> datetime | None:
     """The earliest start of the slots already shown ("<permanence>@<iso start>")."""
     starts = []
@@ -38,8 +40,10 @@ class ActionOfferWaitlist(Action):
         return "action_offer_waitlist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(text=texts.question_text(), buttons=[
-            {"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}])
+        dispatcher.utter_message(
+            text=texts.question_text(),
+            buttons=[{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}],
+        )
         return []
 
 
@@ -65,12 +69,20 @@ class ActionJoinWaitlist(Action):
             else:
                 place_ids = [p.id for p in find_places(session, known(tracker.get_slot("neighbourhood")) or "")]
                 before = first_shown_start(tracker.get_slot("shown_slots")) or (
-                    now + timedelta(days=settings.booking_horizon_days))
+                    now + timedelta(days=settings.booking_horizon_days)
+                )
             entry = waitlist.join(
-                session, resident, place_ids=place_ids, thematique=tracker.get_slot("thematique"),
-                kind=tracker.get_slot("booking_kind") or "individuel", before=before,
-                days=settings.waitlist_days, current=current, route=tracker.get_slot("route"),
-                triage=triage_of(tracker), now=now,
+                session,
+                resident,
+                place_ids=place_ids,
+                thematique=tracker.get_slot("thematique"),
+                kind=tracker.get_slot("booking_kind") or "individuel",
+                before=before,
+                days=settings.waitlist_days,
+                current=current,
+                route=tracker.get_slot("route"),
+                triage=triage_of(tracker),
+                now=now,
             )
             until = waitlist.until_text(entry, settings.timezone)
         dispatcher.utter_message(text=texts.joined_text(until))

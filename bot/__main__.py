@@ -4,6 +4,7 @@ Commands:
   rasa ARGS...   run Rasa's own CLI with our settings exported (train, run, shell...)
   classify       one message per line on stdin -> one JSON classification per line
 """
+
 from __future__ import annotations
 
 import sys

@@ -11,6 +11,7 @@ Without the token: 401, and no action runs. `/health` stays open for probes.
 With no token configured (a developer's machine only: production refuses to
 start without one), calls are not checked.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -61,6 +62,7 @@ def serve(host: str, port: int, token: str) -> None:
     app = create_app(token)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     # rasa_sdk's own wording, which operators and the tests look for.
-    log.info("Action endpoint is up and running on http://%s:%s (token %s)", host, port,
-             "checked" if token else "not set")
+    log.info(
+        "Action endpoint is up and running on http://%s:%s (token %s)", host, port, "checked" if token else "not set"
+    )
     app.run(host, port, workers=utils.number_of_sanic_workers())

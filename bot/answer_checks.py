@@ -10,6 +10,7 @@ the assistant sent it (Rasa's own record of bot messages, the tracker store's
 `events` table: each templated message names its response in `metadata.utter_action`),
 a place by its appointments, over the last USE_WINDOW_DAYS.
 """
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,14 @@ def is_due(checked: date | None, today: date, review_days: int) -> bool:
     return checked is None or (today - checked).days > review_days
 
 
-def due(session: Session, *, today: date, review_days: int, checks: dict[str, AnswerCheck] | None = None,
-        names: list[str] | None = None) -> tuple[list[DueItem], bool]:
+def due(
+    session: Session,
+    *,
+    today: date,
+    review_days: int,
+    checks: dict[str, AnswerCheck] | None = None,
+    names: list[str] | None = None,
+) -> tuple[list[DueItem], bool]:
     """(answers and places due for a check, most used first then oldest; whether use was counted)."""
     from bot.places.models import Place
 

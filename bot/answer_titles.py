@@ -5,6 +5,7 @@
 The titles live in data/answers/titles.yml, one per answer key (a test checks that every
 answer of the domain has one, of at most 40 characters).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -14,6 +14,7 @@ Intent naming convention (the NLU data follows it):
 - `urgence`: a scam or an account at stake right now (retrieval intent too).
 - the conversational intents listed in `REQUEST_OF_INTENT`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -104,7 +105,7 @@ def request_of(intent: str) -> str:
 def thematique_of(intent: str) -> str | None:
     intent = base_intent(intent)
     if intent.startswith(FAQ_PREFIX):
-        value = intent[len(FAQ_PREFIX):]
+        value = intent[len(FAQ_PREFIX) :]
         if value not in THEMATIQUES:
             raise KeyError(f"intent {intent!r} names no Coop thematique")
         return value
@@ -132,8 +133,9 @@ def topic_named(parse: dict) -> str | None:
     the ranking, when it reaches TOPIC_OF_REQUEST_AT; None otherwise."""
     for candidate in parse.get("intent_ranking") or []:
         name = candidate.get("name") or ""
-        if (name.startswith(FAQ_PREFIX) or name in THEMATIQUE_OF_INTENT) \
-                and float(candidate.get("confidence") or 0.0) >= TOPIC_OF_REQUEST_AT:
+        if (name.startswith(FAQ_PREFIX) or name in THEMATIQUE_OF_INTENT) and float(
+            candidate.get("confidence") or 0.0
+        ) >= TOPIC_OF_REQUEST_AT:
             try:
                 return thematique_of(name)
             except KeyError:

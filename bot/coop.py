@@ -9,6 +9,7 @@ collectif/fields/niveau-atelier.ts) and of features/beneficiaire/domain/*.ts. Th
 export follows the Coop's own (bot/desk/reports.py). bot/classification.py maps intents
 onto these thematiques; routing, triage and the desk import them from here.
 """
+
 from __future__ import annotations
 
 from bot.enums import StrEnum
@@ -97,20 +98,27 @@ class TypeActivite(StrEnum):
     COLLECTIF = "collectif"
 
 
-TYPE_ACTIVITE_LABELS = {TypeActivite.INDIVIDUEL: "Accompagnement individuel",
-                        TypeActivite.COLLECTIF: "Atelier collectif"}
+TYPE_ACTIVITE_LABELS = {
+    TypeActivite.INDIVIDUEL: "Accompagnement individuel",
+    TypeActivite.COLLECTIF: "Atelier collectif",
+}
 
 
 class TypeLieu(StrEnum):
     """Where the help took place: the export's "Canaux d'accompagnement"."""
+
     LIEU_ACTIVITE = "lieu_activite"
     DOMICILE = "domicile"
     A_DISTANCE = "a_distance"
     AUTRE = "autre"
 
 
-TYPE_LIEU_LABELS = {TypeLieu.LIEU_ACTIVITE: "Lieu d’activité", TypeLieu.AUTRE: "Autre lieu",
-                    TypeLieu.DOMICILE: "À domicile", TypeLieu.A_DISTANCE: "À distance"}
+TYPE_LIEU_LABELS = {
+    TypeLieu.LIEU_ACTIVITE: "Lieu d’activité",
+    TypeLieu.AUTRE: "Autre lieu",
+    TypeLieu.DOMICILE: "À domicile",
+    TypeLieu.A_DISTANCE: "À distance",
+}
 
 
 class Materiel(StrEnum):
@@ -121,8 +129,13 @@ class Materiel(StrEnum):
     AUCUN = "aucun"
 
 
-MATERIEL_LABELS = {Materiel.ORDINATEUR: "Ordinateur", Materiel.TELEPHONE: "Téléphone",
-                   Materiel.TABLETTE: "Tablette", Materiel.AUTRE: "Autre", Materiel.AUCUN: "Pas de matériel"}
+MATERIEL_LABELS = {
+    Materiel.ORDINATEUR: "Ordinateur",
+    Materiel.TELEPHONE: "Téléphone",
+    Materiel.TABLETTE: "Tablette",
+    Materiel.AUTRE: "Autre",
+    Materiel.AUCUN: "Pas de matériel",
+}
 
 
 class Autonomie(StrEnum):
@@ -131,9 +144,11 @@ class Autonomie(StrEnum):
     AUTONOME = "autonome"
 
 
-AUTONOMIE_LABELS = {Autonomie.ENTIEREMENT_ACCOMPAGNE: "Avec guidage",
-                    Autonomie.PARTIELLEMENT_AUTONOME: "Autonome avec guidage en cas de besoin",
-                    Autonomie.AUTONOME: "Autonome"}
+AUTONOMIE_LABELS = {
+    Autonomie.ENTIEREMENT_ACCOMPAGNE: "Avec guidage",
+    Autonomie.PARTIELLEMENT_AUTONOME: "Autonome avec guidage en cas de besoin",
+    Autonomie.AUTONOME: "Autonome",
+}
 AUTONOMIE_STARS = {Autonomie.ENTIEREMENT_ACCOMPAGNE: 1, Autonomie.PARTIELLEMENT_AUTONOME: 2, Autonomie.AUTONOME: 3}
 
 
@@ -143,8 +158,11 @@ class NiveauAtelier(StrEnum):
     AVANCE = "avance"
 
 
-NIVEAU_ATELIER_LABELS = {NiveauAtelier.DEBUTANT: "Débutant", NiveauAtelier.INTERMEDIAIRE: "Intermédiaire",
-                         NiveauAtelier.AVANCE: "Avancé"}
+NIVEAU_ATELIER_LABELS = {
+    NiveauAtelier.DEBUTANT: "Débutant",
+    NiveauAtelier.INTERMEDIAIRE: "Intermédiaire",
+    NiveauAtelier.AVANCE: "Avancé",
+}
 NIVEAU_ATELIER_STARS = {NiveauAtelier.DEBUTANT: 1, NiveauAtelier.INTERMEDIAIRE: 2, NiveauAtelier.AVANCE: 3}
 
 
@@ -164,8 +182,7 @@ STRUCTURE_DE_REDIRECTION_LABELS = {
     S.MEDIATION_NUMERIQUE: "Autre structure de médiation numérique",
     S.OPERATEUR_OU_ORGANISME_EN_CHARGE: "Opérateur ou organisme en charge de la démarche administrative",
     S.AIDE_SOCIALE: "Structure d’aide sociale (maison des solidarités, centre social…)",
-    S.INSERTION_PROFESSIONNELLE:
-        "Structure d’insertion professionnelle (France Travail, mission locale, chambre de commerce…)",
+    S.INSERTION_PROFESSIONNELLE: "Structure d’insertion professionnelle (France Travail, mission locale, chambre de commerce…)",
     S.AIDE_AUX_DEMARCHES_ADMINISTRATIVES: "Structure d’aide aux démarches administratives (France Services…)",
     S.AUTRE: "Autre",
 }
@@ -192,10 +209,14 @@ class TrancheAge(StrEnum):
 
 
 TRANCHE_AGE_LABELS = {
-    TrancheAge.SOIXANTE_DIX_PLUS: "70 ans et plus", TrancheAge.SOIXANTE_SOIXANTE_NEUF: "60 - 69 ans",
-    TrancheAge.QUARANTE_CINQUANTE_NEUF: "40 - 59 ans", TrancheAge.VINGT_CINQ_TRENTE_NEUF: "25 - 39 ans",
-    TrancheAge.DIX_HUIT_VINGT_QUATRE: "18 - 24 ans", TrancheAge.DOUZE_DIX_HUIT: "12 - 17 ans",
-    TrancheAge.MOINS_DE_DOUZE: "Moins de 12 ans", TrancheAge.NON_COMMUNIQUE: "Non communiqué",
+    TrancheAge.SOIXANTE_DIX_PLUS: "70 ans et plus",
+    TrancheAge.SOIXANTE_SOIXANTE_NEUF: "60 - 69 ans",
+    TrancheAge.QUARANTE_CINQUANTE_NEUF: "40 - 59 ans",
+    TrancheAge.VINGT_CINQ_TRENTE_NEUF: "25 - 39 ans",
+    TrancheAge.DIX_HUIT_VINGT_QUATRE: "18 - 24 ans",
+    TrancheAge.DOUZE_DIX_HUIT: "12 - 17 ans",
+    TrancheAge.MOINS_DE_DOUZE: "Moins de 12 ans",
+    TrancheAge.NON_COMMUNIQUE: "Non communiqué",
 }
 
 
@@ -207,9 +228,13 @@ class StatutSocial(StrEnum):
     NON_COMMUNIQUE = "non_communique"
 
 
-STATUT_SOCIAL_LABELS = {StatutSocial.RETRAITE: "Retraité", StatutSocial.SANS_EMPLOI: "Sans emploi",
-                        StatutSocial.EN_EMPLOI: "En emploi", StatutSocial.SCOLARISE: "Scolarisé",
-                        StatutSocial.NON_COMMUNIQUE: "Non communiqué ou hétérogène"}
+STATUT_SOCIAL_LABELS = {
+    StatutSocial.RETRAITE: "Retraité",
+    StatutSocial.SANS_EMPLOI: "Sans emploi",
+    StatutSocial.EN_EMPLOI: "En emploi",
+    StatutSocial.SCOLARISE: "Scolarisé",
+    StatutSocial.NON_COMMUNIQUE: "Non communiqué ou hétérogène",
+}
 
 # The CRA's duration choices, in minutes (dureeAccompagnementParDefautLabels); any other is "Personnaliser".
 DUREES_PAR_DEFAUT = (15, 30, 45, 60, 90, 120)
@@ -241,13 +266,37 @@ def estimate_autonomie(has_email: str | None, has_login: str | None) -> Autonomi
 # The columns of the Coop's activity export, in its order (list/export/buildAccompagnementsWorksheet.ts,
 # an export of several médiateurs, without the v1 source column).
 EXPORT_COLUMNS = (
-    "Date", "Enregistré le", "Dernière modification le", "Prénom du médiateur", "Nom du médiateur", "Rôle",
-    "ID - Conum", "Type", "Participants", "Canaux d’accompagnement", "Nom du lieu", "Adresse", "Commune",
-    "Code postal", "Code Insee", "Durée (min)", "Nom de l’atelier", "Matériel numérique utilisé",
-    "Thématique(s) d’accompagnement", "Tags", "Nom de la démarche administrative",
-    "Niveau d’autonomie (ou de l’atelier)", "Bénéficiaire réorienté", "Structure de redirection",
-    "Commune du bénéficiaire", "Code postal du bénéficiaire", "Code Insee du bénéficiaire", "Genre du bénéficiaire",
-    "Tranche d’âge du bénéficiaire", "Statut du bénéficiaire", "ID CRA",
+    "Date",
+    "Enregistré le",
+    "Dernière modification le",
+    "Prénom du médiateur",
+    "Nom du médiateur",
+    "Rôle",
+    "ID - Conum",
+    "Type",
+    "Participants",
+    "Canaux d’accompagnement",
+    "Nom du lieu",
+    "Adresse",
+    "Commune",
+    "Code postal",
+    "Code Insee",
+    "Durée (min)",
+    "Nom de l’atelier",
+    "Matériel numérique utilisé",
+    "Thématique(s) d’accompagnement",
+    "Tags",
+    "Nom de la démarche administrative",
+    "Niveau d’autonomie (ou de l’atelier)",
+    "Bénéficiaire réorienté",
+    "Structure de redirection",
+    "Commune du bénéficiaire",
+    "Code postal du bénéficiaire",
+    "Code Insee du bénéficiaire",
+    "Genre du bénéficiaire",
+    "Tranche d’âge du bénéficiaire",
+    "Statut du bénéficiaire",
+    "ID CRA",
 )
 # Values of several choices in one cell are on separate lines, as in the Coop's export.
 CELL_LINE_BREAK = "\n"

@@ -9,6 +9,7 @@ not in that API: the short code's lease (quoted by Twilio when the short code is
 speech recognition of `<Gather input="speech">` (per 15-second unit, on Twilio's voice pricing);
 they are passed in, and the estimate says when one is missing rather than guessing it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,36 +65,75 @@ def _by_type(entries: list[dict] | None, number_type: str) -> Decimal | None:
 
 def outbound_sms_price(messaging: dict, number_type: str) -> Decimal | None:
     """The median, over France's mobile networks, of the price of one segment sent from `number_type`."""
-    prices = [p for carrier in messaging.get("outbound_sms_prices") or []
-              if (p := _by_type(carrier.get("prices"), number_type)) is not None]
+    prices = [
+        p
+        for carrier in messaging.get("outbound_sms_prices") or []
+        if (p := _by_type(carrier.get("prices"), number_type)) is not None
+    ]
     return Decimal(str(median(prices))) if prices else None
 
 
-def estimate(messaging: dict, voice: dict, numbers: dict, volumes: Volumes, contract: ContractPrices,
-             sms_number_type: str = "shortcode", voice_number_type: str = "local") -> Estimate:
+def estimate(
+    messaging: dict,
+    voice: dict,
+    numbers: dict,
+    volumes: Volumes,
+    contract: ContractPrices,
+    sms_number_type: str = "shortcode",
+    voice_number_type: str = "local",
+) -> Estimate:
     """The month's cost: SMS segments both ways, the short code, calls received, recognition, the voice number."""
     unit = messaging.get("price_unit") or voice.get("price_unit") or numbers.get("price_unit") or "?"
     result = Estimate(unit=unit)
 
     def line(label: str, price: Decimal | None, quantity: Decimal, basis: str) -> None:
-        result.lines.append((label, None if price is None else (price * quantity).quantize(Decimal("0.01")),
-                             basis if price is None else f"{quantity} x {price} {unit}"))
+        result.lines.append(
+            (
+                label,
+                None if price is None else (price * quantity).quantize(Decimal("0.01")),
+                basis if price is None else f"{quantity} x {price} {unit}",
+            )
+        )
 
     segments_in = Decimal(volumes.sms_received) * volumes.segments_per_sms
     segments_out = Decimal(volumes.sms_sent) * volumes.segments_per_sms
-    line("SMS received (segments)", _by_type(messaging.get("inbound_sms_prices"), sms_number_type), segments_in,
-         f"no inbound price for '{sms_number_type}' in the Messaging pricing")
-    line("SMS sent (segments)", outbound_sms_price(messaging, sms_number_type), segments_out,
-         f"no outbound price for '{sms_number_type}' in the Messaging pricing")
-    line("Short code lease", contract.short_code_month, Decimal(1),
-         "lease quoted by Twilio with the short code: pass --short-code-month")
+    line(
+        "SMS received (segments)",
+        _by_type(messaging.get("inbound_sms_prices"), sms_number_type),
+        segments_in,
+        f"no inbound price for '{sms_number_type}' in the Messaging pricing",
+    )
+    line(
+        "SMS sent (segments)",
+        outbound_sms_price(messaging, sms_number_type),
+        segments_out,
+        f"no outbound price for '{sms_number_type}' in the Messaging pricing",
+    )
+    line(
+        "Short code lease",
+        contract.short_code_month,
+        Decimal(1),
+        "lease quoted by Twilio with the short code: pass --short-code-month",
+    )
     minutes = Decimal(volumes.calls) * volumes.minutes_per_call
-    line("Calls received (minutes)", _by_type(voice.get("inbound_call_prices"), voice_number_type), minutes,
-         f"no inbound call price for '{voice_number_type}' in the Voice pricing")
-    line("Speech recognition (15 s units)", contract.speech_unit, Decimal(volumes.calls * volumes.speech_units_per_call),
-         "per 15-second unit, on Twilio's voice pricing: pass --speech-unit")
-    line("Voice number rental", _by_type(numbers.get("phone_number_prices"), voice_number_type),
-         Decimal(1), f"no '{voice_number_type}' number price in the PhoneNumbers pricing")
+    line(
+        "Calls received (minutes)",
+        _by_type(voice.get("inbound_call_prices"), voice_number_type),
+        minutes,
+        f"no inbound call price for '{voice_number_type}' in the Voice pricing",
+    )
+    line(
+        "Speech recognition (15 s units)",
+        contract.speech_unit,
+        Decimal(volumes.calls * volumes.speech_units_per_call),
+        "per 15-second unit, on Twilio's voice pricing: pass --speech-unit",
+    )
+    line(
+        "Voice number rental",
+        _by_type(numbers.get("phone_number_prices"), voice_number_type),
+        Decimal(1),
+        f"no '{voice_number_type}' number price in the PhoneNumbers pricing",
+    )
     return result
 
 

@@ -5,11 +5,12 @@ as Rasa's tracker store: SQLite by default, PostgreSQL in production
 (DATABASE_URL). Each concept declares its tables in its own module on `Base`;
 Alembic (bot/migrations) creates and upgrades the schema.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
-from enum import Enum
 from datetime import datetime, timezone
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -41,7 +42,7 @@ def utcnow() -> datetime:
 def ensure_sqlite_folder(database_url: str) -> None:
     """SQLite creates the file, not its folder."""
     if database_url.startswith("sqlite:///"):
-        Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(database_url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -2,6 +2,7 @@
 
 Stored values, JSON and templates all see "booked", never "AppointmentStatus.BOOKED".
 """
+
 from __future__ import annotations
 
 from enum import Enum

@@ -12,6 +12,7 @@ up after us. Each process installs it: `python -m bot serve ...` at start,
 Rasa's tracker store (bot/rasa_stores.py) and the action server (actions/)
 when loaded, every CLI command through bot/cli.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """One e-mail through the city's SMTP server (SMTP_* settings): the desk's ticket
 notifications (bot/desk/notify.py) and the conversation holder's (bot/conversations/hold.py)."""
+
 from __future__ import annotations
 
 import smtplib

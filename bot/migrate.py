@@ -4,6 +4,7 @@
 `--url`) to the newest schema; `python -m bot db revision -m "..."` writes a
 new migration by comparing the models with the database.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ takes the address from X-Forwarded-For, trusting exactly TRUSTED_PROXIES hops:
 anyone can send it), 1 behind Caddy in compose or one ingress in Kubernetes.
 Only the address is taken; the scheme and host stay what the proxy sent.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -15,6 +15,7 @@ processor it started with (`Agent.handle_message` holds it). When the model serv
 reached at start, the agent loads `local_model` (MODEL_PATH) instead of starting empty, with
 the file's SHA-256 as fingerprint (what the model server sends as ETag for the same file).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,9 +38,14 @@ def file_sha256(path: Path) -> str:
 def _build_processor(agent, model_path: str):
     from rasa.core.processor import MessageProcessor
 
-    return MessageProcessor(model_path=model_path, tracker_store=agent.tracker_store, lock_store=agent.lock_store,
-                            action_endpoint=agent.action_endpoint, generator=agent.nlg,
-                            http_interpreter=agent.http_interpreter)
+    return MessageProcessor(
+        model_path=model_path,
+        tracker_store=agent.tracker_store,
+        lock_store=agent.lock_store,
+        action_endpoint=agent.action_endpoint,
+        generator=agent.nlg,
+        http_interpreter=agent.http_interpreter,
+    )
 
 
 def swap(agent, processor, fingerprint: str) -> None:
@@ -64,8 +70,8 @@ async def update_model_from_server(model_server, agent) -> None:
     """`rasa.core.agent._update_model_from_server`, loading the new model off the event loop."""
     import aiohttp
     from rasa.core import agent as rasa_agent
-    from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
     from rasa.nlu.utils import is_url
+    from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
 
     if not is_url(model_server.url):
         raise aiohttp.InvalidURL(model_server.url)

@@ -10,6 +10,7 @@ response is validated against it as before (same schema, same error, same messag
 `install()` runs in every process that runs Rasa (`python -m bot serve rasa`,
 `python -m bot rasa ...`).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@
 chooses SQLite or PostgreSQL, and REDIS_URL switches the lock store to Redis
 when several Rasa processes serve the same conversations.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -14,17 +15,16 @@ import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, insert, or_, select
-
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import delete, func, insert, or_, select
 
+from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT
 from bot.db import ensure_sqlite_folder
 from bot.logging_setup import install_log_redaction
-from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT
 from bot.privacy.events import redact_event
 from bot.settings import get_settings
 
@@ -72,10 +72,15 @@ class SettingsTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
         with self.session_scope() as session:
-            rows = session.execute(
-                self._session_query(sender_id, fetch_events_from_all_sessions, self._events.c.data)
-                .order_by(self._events.c.id)
-            ).scalars().all()
+            rows = (
+                session.execute(
+                    self._session_query(sender_id, fetch_events_from_all_sessions, self._events.c.data).order_by(
+                        self._events.c.id
+                    )
+                )
+                .scalars()
+                .all()
+            )
         if not (self.domain and rows):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
@@ -91,7 +96,8 @@ class SettingsTrackerStore(SQLTrackerStore):
             if stored is None:  # a tracker not read here: count what the table holds
                 stored = session.execute(
                     select(func.count()).select_from(
-                        self._session_query(tracker.sender_id, False, self._events.c.id).subquery())
+                        self._session_query(tracker.sender_id, False, self._events.c.id).subquery()
+                    )
                 ).scalar_one()
             events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
             if any(_is_erasure(event) for event in events):

@@ -13,6 +13,7 @@ their reminder is held, not marked sent: after START, a later run sends it
 if the appointment is still ahead and outside the quiet hours. Each run
 says how many reminders it sent and how many it held.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ def in_quiet_hours(moment_local: datetime, start: time, end: time) -> bool:
 class ReminderPolicy:
     """Remind `hours_before` an appointment, never between `quiet_start` and `quiet_end` (local "HH:MM")
     (REMINDER_HOURS_BEFORE, REMINDER_QUIET_START, REMINDER_QUIET_END; the reminders job passes them)."""
+
     hours_before: int
     quiet_start: str
     quiet_end: str
@@ -60,14 +62,18 @@ class ReminderPolicy:
 
 def due_appointments(session: Session, now: datetime, hours_before: int) -> list[Appointment]:
     horizon = now + timedelta(hours=hours_before)
-    return list(session.execute(
-        select(Appointment).where(
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.reminder_sent_at.is_(None),
-            Appointment.start > now,
-            Appointment.start <= horizon,
-        ).order_by(Appointment.start)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Appointment)
+            .where(
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.reminder_sent_at.is_(None),
+                Appointment.start > now,
+                Appointment.start <= horizon,
+            )
+            .order_by(Appointment.start)
+        ).scalars()
+    )
 
 
 def claim(session: Session, appointment_id: int, now: datetime) -> bool:
@@ -92,8 +98,9 @@ class ReminderRun:
         return f"{self.sent} reminder(s) sent, {self.held} held (number stopped)"
 
 
-def send_due_reminders(session: Session, now: datetime | None = None, sender: Callable = send_sms, *,
-                       policy: ReminderPolicy) -> ReminderRun:
+def send_due_reminders(
+    session: Session, now: datetime | None = None, sender: Callable = send_sms, *, policy: ReminderPolicy
+) -> ReminderRun:
     """Send every due reminder once; hold those of stopped numbers. Returns the counts."""
     now = as_utc(now or datetime.now(timezone.utc))
     quiet_start, quiet_end = parse_hhmm(policy.quiet_start), parse_hhmm(policy.quiet_end)
@@ -112,8 +119,12 @@ def send_due_reminders(session: Session, now: datetime | None = None, sender: Ca
             continue
         ticket = handoff.ticket_for_appointment(session, appointment.id)
         message = sender(
-            session, to_e164=resident.phone_e164, body=reminder_text(place, appointment.start),
-            purpose="reminder", ticket_id=ticket.id if ticket else None, appointment_id=appointment.id,
+            session,
+            to_e164=resident.phone_e164,
+            body=reminder_text(place, appointment.start),
+            purpose="reminder",
+            ticket_id=ticket.id if ticket else None,
+            appointment_id=appointment.id,
         )
         session.commit()
         if message is None:  # the number said STOP meanwhile: nothing went out

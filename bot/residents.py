@@ -4,15 +4,14 @@ A resident's Rasa conversation id never holds a plain phone number:
 SMS conversations are `sms:<keyed hash>`, web conversations `web:<session id>`.
 The phone number itself is kept only here, to send SMS, and can be erased.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
 from bot.db import Base, utcnow
 from bot.privacy.hashing import phone_hash
-
 
 
 class Resident(Base):
@@ -35,9 +34,7 @@ def sms_conversation_id(e164: str) -> str:
 def resident_for_phone(session: Session, e164: str) -> Resident:
     """The resident texting from this number, created on first contact."""
     conversation_id = sms_conversation_id(e164)
-    resident = session.execute(
-        select(Resident).where(Resident.conversation_id == conversation_id)
-    ).scalar_one_or_none()
+    resident = session.execute(select(Resident).where(Resident.conversation_id == conversation_id)).scalar_one_or_none()
     if resident is None:
         resident = Resident(
             conversation_id=conversation_id,
@@ -54,9 +51,7 @@ def resident_for_phone(session: Session, e164: str) -> Resident:
 
 def resident_for_conversation(session: Session, conversation_id: str) -> Resident:
     """The resident of a Rasa conversation (web residents have no phone until they give one)."""
-    resident = session.execute(
-        select(Resident).where(Resident.conversation_id == conversation_id)
-    ).scalar_one_or_none()
+    resident = session.execute(select(Resident).where(Resident.conversation_id == conversation_id)).scalar_one_or_none()
     if resident is None:
         channel = conversation_id.split(":", 1)[0] if ":" in conversation_id else "web"
         resident = Resident(conversation_id=conversation_id, channel=channel[:10])

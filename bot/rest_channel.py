@@ -8,6 +8,7 @@ and Twilio's (bot/sms_channel.py). This one stays for the tests, the
 benchmark and deploy checks, which set RASA_REST_CHANNEL=true; otherwise it
 registers no route at all (404), whatever the proxy in front publishes.
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable

@@ -15,6 +15,7 @@ Rasa reads `bot/endpoints.yml` and `bot/credentials.yml` with `${VAR}`
 substitution and fails on unset variables, so `export_for_rasa()` puts the
 defaults into the environment before Rasa starts (see `python -m bot rasa`).
 """
+
 from __future__ import annotations
 
 import os
@@ -245,8 +246,9 @@ class Settings:
 
 def is_production(app_env: str, public_url: str) -> bool:
     """Stated (APP_ENV=production) or inferred from an https PUBLIC_URL."""
-    return (app_env or "").strip().lower() in {"production", "prod"} or \
-        (public_url or "").strip().lower().startswith("https://")
+    return (app_env or "").strip().lower() in {"production", "prod"} or (public_url or "").strip().lower().startswith(
+        "https://"
+    )
 
 
 def _convert(name: str, kind, value: str):
@@ -301,9 +303,15 @@ MIN_SECRET_LENGTH = 32
 GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # The secrets every production process needs, and the values shipped in this repository.
 SECRETS = ("HASH_KEY", "DESK_SECRET_KEY", "ACTION_SERVER_TOKEN")
-KNOWN_DEFAULTS = frozenset({
-    DEFAULTS["HASH_KEY"], DEFAULTS["DESK_SECRET_KEY"], "CHANGE-ME-long-random", "changeme", "secret",
-})
+KNOWN_DEFAULTS = frozenset(
+    {
+        DEFAULTS["HASH_KEY"],
+        DEFAULTS["DESK_SECRET_KEY"],
+        "CHANGE-ME-long-random",
+        "changeme",
+        "secret",
+    }
+)
 
 
 def is_default_secret(value: str) -> bool:
@@ -334,8 +342,9 @@ def unsafe_settings(settings: Settings) -> list[str]:
         if why:
             problems.append(f"{name} {why}: set it to a random value ({GENERATE})")
     if settings.twilio_account_sid.strip() and not settings.twilio_auth_token.strip():
-        problems.append("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty: "
-                        "copy the auth token from the Twilio console")
+        problems.append(
+            "TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty: copy the auth token from the Twilio console"
+        )
     return problems
 
 
@@ -348,6 +357,7 @@ def require_safe_settings(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
     problems = unsafe_settings(settings)
     if problems:
-        raise UnsafeSettings("Refusing to start in production (APP_ENV=production or an https PUBLIC_URL): "
-                             + "; ".join(problems))
+        raise UnsafeSettings(
+            "Refusing to start in production (APP_ENV=production or an https PUBLIC_URL): " + "; ".join(problems)
+        )
     return settings

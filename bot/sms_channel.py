@@ -19,6 +19,7 @@ Blocking work (database, Twilio API) runs in worker threads, never on the
 event loop. The channel itself stays thin: bot/sms/intake.py decides what an
 inbound SMS needs.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,11 +36,11 @@ from bot import handoff
 from bot.conversations import routing
 from bot.db import session_scope
 from bot.settings import get_settings
-from bot.texts import sms as texts
 from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
 from bot.sms.signature import FormParams, signed_params
 from bot.sms.status import apply_status
+from bot.texts import sms as texts
 from bot.waitlist import replies as waitlist_replies
 
 log = logging.getLogger(__name__)
@@ -89,32 +90,45 @@ class TwilioSmsInput(InputChannel):
         """The POST parameters when Twilio signed them, else None (bot/sms/signature.py)."""
         return signed_params(request, get_settings())
 
-    async def handle(self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                     agent: Any = None) -> Intake:
+    async def handle(
+        self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]], agent: Any = None
+    ) -> Intake:
         intake = await asyncio.to_thread(take_in, params, get_settings())
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
-            await asyncio.to_thread(routing.note_keyword, intake.conversation_id, intake.outcome,
-                                    params.first("Body"),  # a held conversation: the conseiller sees it
-                                    get_settings().human_hold_hours)
+            await asyncio.to_thread(
+                routing.note_keyword,
+                intake.conversation_id,
+                intake.outcome,
+                params.first("Body"),  # a held conversation: the conseiller sees it
+                get_settings().human_hold_hours,
+            )
         if intake.outcome != "converse":
             return intake
         # OUI to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
-        if await asyncio.to_thread(waitlist_replies.answer_sms, intake.e164, intake.written or intake.text or "",
-                                   max_appointments=get_settings().booking_max_future_appointments):
+        if await asyncio.to_thread(
+            waitlist_replies.answer_sms,
+            intake.e164,
+            intake.written or intake.text or "",
+            max_appointments=get_settings().booking_max_future_appointments,
+        ):
             await asyncio.to_thread(mark, intake.message_sid, "waitlist")
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
-        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written,
-                                   settings=get_settings())
+        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written, settings=get_settings())
         if not held.to_bot:
             await asyncio.to_thread(mark, intake.message_sid, "held")
             return intake
         collector = SmsCollector()
         try:
-            await on_new_message(UserMessage(
-                intake.text, collector, intake.conversation_id,
-                input_channel=CHANNEL_NAME, message_id=intake.message_sid,
-            ))
+            await on_new_message(
+                UserMessage(
+                    intake.text,
+                    collector,
+                    intake.conversation_id,
+                    input_channel=CHANNEL_NAME,
+                    message_id=intake.message_sid,
+                )
+            )
         except Exception:  # the assistant failed: say so kindly, never a 5xx
             log.exception("the assistant failed on sms %s", intake.message_sid)
             await asyncio.to_thread(reply, intake.e164, texts.technical_problem_text(get_settings().city_contact_phone))
@@ -122,9 +136,12 @@ class TwilioSmsInput(InputChannel):
             return intake
         await asyncio.to_thread(send_replies, intake, collector.messages)
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
-            await asyncio.to_thread(routing.note_answers, intake.conversation_id,
-                                    [m.get("text") or "" for m in collector.messages if m.get("text")],
-                                    get_settings().human_hold_hours)
+            await asyncio.to_thread(
+                routing.note_answers,
+                intake.conversation_id,
+                [m.get("text") or "" for m in collector.messages if m.get("text")],
+                get_settings().human_hold_hours,
+            )
         return intake
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -166,8 +183,10 @@ class TwilioSmsInput(InputChannel):
                 log.warning("status callback refused: %s is not as Twilio sends it", problem)
                 return response.text("Bad Request", status=400)
             await asyncio.to_thread(
-                record_status, params.first("MessageSid"),
-                params.first("MessageStatus") or params.first("SmsStatus"), params.first("ErrorCode") or None,
+                record_status,
+                params.first("MessageSid"),
+                params.first("MessageStatus") or params.first("SmsStatus"),
+                params.first("ErrorCode") or None,
             )
             return twiml()
 

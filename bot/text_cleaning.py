@@ -13,6 +13,7 @@ removed; line breaks stay (as `\\n`), tabs become spaces; the result is in NFC
 through a channel (Rasa's shell, the classify command): it replaces the same
 characters by spaces, keeping every offset of the text as it is.
 """
+
 from __future__ import annotations
 
 import re

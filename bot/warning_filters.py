@@ -13,6 +13,7 @@ subclasses) attributed to a file outside this repository's `bot/`, `actions/` an
 of ours to a deprecated API is ours to fix; they are switched on for our modules).
 `python -W ...` or PYTHONWARNINGS (any warning option) leaves everything as Python does.
 """
+
 from __future__ import annotations
 
 import sys

@@ -10,6 +10,7 @@ WEB_PORT) like every other process. Operators tune it with gunicorn's own
 gunicorn's, but for the worker model below. Each worker builds its own app (no
 preload), so no database connection is shared across a fork.
 """
+
 from __future__ import annotations
 
 from typing import Callable

@@ -9,6 +9,7 @@ thresholds on that cross-validation and the OLD held-out set; the blind set's fi
 printed for information, never used to choose. The figures in README.md come from
 `make eval` on the trained model.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,7 @@ def tokens_of(text: str) -> list[Token]:
     global _nlp
     if _nlp is None:
         from bot.nlu.french import load_french
+
         _nlp = load_french()
     return [Token(normalise(t.text), t.idx, t.idx + len(t.text)) for t in _nlp.tokenizer(text) if t.text.strip()]
 
@@ -48,6 +50,7 @@ def hand_written() -> list:
 
 def fit_svc(X, y, C):
     from sklearn.svm import LinearSVC
+
     return LinearSVC(C=C).fit(X, y)
 
 
@@ -71,9 +74,15 @@ def report(name, messages, ranked, out=sys.stdout):
     by_request = {}
     for m, r in them:
         by_request.setdefault(m.request, []).append(thematique_of(r[0][0]) == m.thematique)
-    out.write(f"  {name}: answer top1 {top1:.1%} top3 {top3:.1%} thematique {th:.1%} (of the best candidate with one: "
-              f"{th2:.1%}) request {rq:.1%}\n")
-    out.write("    thematique by request: " + ", ".join(f"{k} {np.mean(v):.1%} (n={len(v)})" for k, v in by_request.items()) + "\n")
+    out.write(
+        f"  {name}: answer top1 {top1:.1%} top3 {top3:.1%} thematique {th:.1%} (of the best candidate with one: "
+        f"{th2:.1%}) request {rq:.1%}\n"
+    )
+    out.write(
+        "    thematique by request: "
+        + ", ".join(f"{k} {np.mean(v):.1%} (n={len(v)})" for k, v in by_request.items())
+        + "\n"
+    )
 
 
 def decisions(name, messages, ranked, thresholds, out=sys.stdout):
@@ -83,14 +92,21 @@ def decisions(name, messages, ranked, thresholds, out=sys.stdout):
     unans = [(m, d) for m, d in ds if not m.answers]
     given = [(m, d) for m, d in ds if d.kind == "answer"]
     right = np.mean([d.kind == "answer" and d.answer in m.answers for m, d in answerable])
-    reached = np.mean([(d.kind == "answer" and d.answer in m.answers) or
-                       (d.kind == "clarify" and any(k in m.answers for k, _ in d.candidates)) for m, d in answerable])
+    reached = np.mean(
+        [
+            (d.kind == "answer" and d.answer in m.answers)
+            or (d.kind == "clarify" and any(k in m.answers for k, _ in d.candidates))
+            for m, d in answerable
+        ]
+    )
     precision = np.mean([d.answer in m.answers for m, d in given]) if given else 0
     clar = np.mean([d.kind == "clarify" for m, d in ds])
     decl = np.mean([d.kind == "decline" for m, d in ds])
     un = np.mean([d.kind != "answer" for m, d in unans]) if unans else float("nan")
-    out.write(f"  {name} {thresholds}: right {right:.1%} reached {reached:.1%} precision {precision:.1%} "
-              f"clarify {clar:.1%} decline {decl:.1%} unanswerable-not-answered {un:.1%}\n")
+    out.write(
+        f"  {name} {thresholds}: right {right:.1%} reached {reached:.1%} precision {precision:.1%} "
+        f"clarify {clar:.1%} decline {decl:.1%} unanswerable-not-answered {un:.1%}\n"
+    )
 
 
 def main() -> None:
@@ -106,8 +122,13 @@ def main() -> None:
     parser.add_argument("--no-phonetic", action="store_true")
     parser.add_argument("--no-formulas", action="store_true")
     args = parser.parse_args()
-    options = dict(asking=not args.no_asking, negation=not args.no_negation, bigrams=not args.no_bigrams,
-                   phonetic=not args.no_phonetic, formulas=not args.no_formulas)
+    options = dict(
+        asking=not args.no_asking,
+        negation=not args.no_negation,
+        bigrams=not args.no_bigrams,
+        phonetic=not args.no_phonetic,
+        formulas=not args.no_formulas,
+    )
     t0 = time.perf_counter()
     base = hand_written()
     copies = [typo_copies([e]) for e in base]
@@ -119,8 +140,10 @@ def main() -> None:
         sets["blind"] = read_labelled(Path("tests/nlu/blind.yml"))
     feats = [feature_names(tokens_of(t), t, **options) for t in texts]
     set_feats = {k: [feature_names(tokens_of(m.text), m.text, **options) for m in v] for k, v in sets.items()}
-    print(f"{len(base)} examples + {len(texts) - len(base)} typo copies, featurised in {time.perf_counter() - t0:.1f} s",
-          flush=True)
+    print(
+        f"{len(base)} examples + {len(texts) - len(base)} typo copies, featurised in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     vocab = Vocabulary.fit(feats)
     X = vocab.transform(feats)
     Xs = {k: vocab.transform(v) for k, v in set_feats.items()}
@@ -157,8 +180,14 @@ def main() -> None:
             else:
                 ranked = rankings(model, Xs[name], temperature)
             report(name, messages, ranked)
-            for a, m, c in ((0.5, 0.1, 0.5), (0.6, 0.1, 0.5), (0.7, 0.1, 0.5), (0.6, 0.15, 0.6), (0.7, 0.15, 0.6),
-                            (0.8, 0.1, 0.5)):
+            for a, m, c in (
+                (0.5, 0.1, 0.5),
+                (0.6, 0.1, 0.5),
+                (0.7, 0.1, 0.5),
+                (0.6, 0.15, 0.6),
+                (0.7, 0.15, 0.6),
+                (0.8, 0.1, 0.5),
+            ):
                 decisions(name, messages, ranked, dict(answer_at=a, candidate_at=m, clarify_mass=c))
 
 

@@ -33,6 +33,7 @@ targets of the deployment issue beside each figure.
   turn every 2 s, faster than a person does), and the share of the responses
   that have a spoken form (bot/voice/coverage.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,13 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # One conversation's turns: a greeting, two turns that call the action server and
 # the database (places and hours, "when is my appointment"), a question, thanks.
-TURNS = ["bonjour", "où est la permanence", "c'est quand mon rendez-vous ?",
-         "j'ai oublié mon mot de passe gmail", "merci"]
+TURNS = [
+    "bonjour",
+    "où est la permanence",
+    "c'est quand mon rendez-vous ?",
+    "j'ai oublié mon mot de passe gmail",
+    "merci",
+]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -84,6 +90,7 @@ class Table:
 
 
 # --- NLU ----------------------------------------------------------------------------
+
 
 class TimedModel:
     """The trained model, timing each parse (for bot/cli/eval.py's `run`)."""
@@ -124,16 +131,37 @@ def bench_nlu(model_path: Path, table: Table) -> None:
 
 # --- training -----------------------------------------------------------------------
 
+
 def bench_training(table: Table) -> None:
     """Every component trained: an empty Rasa cache (`make train` reuses `.rasa/`)."""
     with tempfile.TemporaryDirectory(prefix="bench-train-") as folder, open(TRAIN_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the wait for other trainings is not counted
         start = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "rasa", "train", "--config", "bot/config.yml", "--domain", "bot/domain",
-             "--data", "data/nlu", "data/stories", "data/rules", "--out", folder, "--fixed-model-name", "m"],
-            cwd=ROOT, capture_output=True, text=True,
-            env={**os.environ, "RASA_CACHE_DIRECTORY": str(Path(folder) / "cache")})
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "rasa",
+                "train",
+                "--config",
+                "bot/config.yml",
+                "--domain",
+                "bot/domain",
+                "--data",
+                "data/nlu",
+                "data/stories",
+                "data/rules",
+                "--out",
+                folder,
+                "--fixed-model-name",
+                "m",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RASA_CACHE_DIRECTORY": str(Path(folder) / "cache")},
+        )
         seconds = time.perf_counter() - start
     if result.returncode != 0:
         table.add("Training time (full)", "failed: " + result.stderr.strip().splitlines()[-1][:80], "≤ 180 s")
@@ -142,6 +170,7 @@ def bench_training(table: Table) -> None:
 
 
 # --- the live servers ---------------------------------------------------------------
+
 
 @contextmanager
 def fresh_postgres():
@@ -162,8 +191,7 @@ def fresh_postgres():
         yield url
     finally:
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                         {"n": name})
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -274,12 +302,17 @@ def cpu_seconds(pid: int) -> float:
 
 def latency_row(table: Table, label: str, latencies: list[float], elapsed: float, target: str = "") -> None:
     ms = [1000 * x for x in latencies]
-    table.add(label, f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} / p99 {percentile(ms, 99):.0f} ms"
-                     f" ({len(ms)} turns, {len(ms) / elapsed:.1f} turns/s)", target)
+    table.add(
+        label,
+        f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} / p99 {percentile(ms, 99):.0f} ms"
+        f" ({len(ms)} turns, {len(ms) / elapsed:.1f} turns/s)",
+        target,
+    )
 
 
-async def load_runs(url: str, rate: float, seconds: float, table: Table, rasa_pid: int,
-                    actions_pid: int, workers: int) -> list[str]:
+async def load_runs(
+    url: str, rate: float, seconds: float, table: Table, rasa_pid: int, actions_pid: int, workers: int
+) -> list[str]:
     """The latency and throughput runs. Each turn comes on a new connection, as from many
     independent clients (Twilio's webhooks, residents' browsers): the kernel gives each
     connection to a Sanic worker that is free to accept it. A last run reuses keep-alive
@@ -298,27 +331,41 @@ async def load_runs(url: str, rate: float, seconds: float, table: Table, rasa_pi
         peak = memory_mb(rasa_pid)
         for conversations in (10, 50):
             latencies, elapsed = await driver.open_loop(conversations, rate, seconds)
-            latency_row(table, f"Turn latency, {conversations} conversations at {rate:g} turns/s offered",
-                        latencies, elapsed, "p95 ≤ 150 ms at 20 turns/s")
+            latency_row(
+                table,
+                f"Turn latency, {conversations} conversations at {rate:g} turns/s offered",
+                latencies,
+                elapsed,
+                "p95 ≤ 150 ms at 20 turns/s",
+            )
             peak = max(peak, memory_mb(rasa_pid))
         cpu = {pid: cpu_seconds(pid) for pid in (rasa_pid, actions_pid)}
         latencies, elapsed = await driver.closed_loop(50, seconds)
-        table.add(f"Saturation throughput, one Rasa instance ({workers} Sanic workers, 50 conversations, "
-                  "closed loop)", f"{len(latencies) / elapsed:.1f} turns/s", "≥ 40 turns/s")
-        rasa_ms, actions_ms = (1000 * (cpu_seconds(pid) - used) / max(len(latencies), 1)
-                               for pid, used in cpu.items())
-        table.add("CPU time per turn: Rasa server / action server",
-                  f"{rasa_ms:.0f} / {actions_ms:.0f} ms (≤ {1000 / rasa_ms:.0f} turns/s per core of Rasa)")
+        table.add(
+            f"Saturation throughput, one Rasa instance ({workers} Sanic workers, 50 conversations, closed loop)",
+            f"{len(latencies) / elapsed:.1f} turns/s",
+            "≥ 40 turns/s",
+        )
+        rasa_ms, actions_ms = (1000 * (cpu_seconds(pid) - used) / max(len(latencies), 1) for pid, used in cpu.items())
+        table.add(
+            "CPU time per turn: Rasa server / action server",
+            f"{rasa_ms:.0f} / {actions_ms:.0f} ms (≤ {1000 / rasa_ms:.0f} turns/s per core of Rasa)",
+        )
         peak = max(peak, memory_mb(rasa_pid))
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=200)) as session:
         pooled = Driver(url, session)
         await pooled.open_loop(50, 5, 10)  # 50 connections opened at a low load
         latencies, elapsed = await pooled.closed_loop(50, seconds)
-        table.add("Saturation throughput, the same through 50 keep-alive connections opened at low load",
-                  f"{len(latencies) / elapsed:.1f} turns/s")
+        table.add(
+            "Saturation throughput, the same through 50 keep-alive connections opened at low load",
+            f"{len(latencies) / elapsed:.1f} turns/s",
+        )
         peak = max(peak, memory_mb(rasa_pid))
-    table.add("Rasa server memory after the load (PSS of the server and its workers, peak of samples; "
-              "largest process RSS)", f"{peak:.0f} MB; {largest_rss_mb(rasa_pid):.0f} MB", "≤ 1 GB")
+    table.add(
+        "Rasa server memory after the load (PSS of the server and its workers, peak of samples; largest process RSS)",
+        f"{peak:.0f} MB; {largest_rss_mb(rasa_pid):.0f} MB",
+        "≤ 1 GB",
+    )
     table.add("Failed turns (no answer or error)", str(driver.errors + pooled.errors), "0")
     return driver.replies
 
@@ -331,16 +378,23 @@ def bench_live(model_path: Path, rate: float, seconds: float, workers: int, tabl
     redis.Redis.from_url(REDIS_URL).flushdb()
     with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-") as folder:
         start = time.perf_counter()
-        bot = start_live_bot(model_path, database_url, Path(folder) / "logs", {"REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers)})
+        bot = start_live_bot(
+            model_path, database_url, Path(folder) / "logs", {"REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers)}
+        )
         try:
             bot.say(f"bench-{uuid.uuid4()}", "bonjour")
-            table.add("Cold start to first answer (Rasa + action server)", f"{time.perf_counter() - start:.1f} s",
-                      "≤ 20 s")
+            table.add(
+                "Cold start to first answer (Rasa + action server)", f"{time.perf_counter() - start:.1f} s", "≤ 20 s"
+            )
             rasa = bot.processes[1]
-            table.add(f"Rasa server memory after start (PSS of the server and its {workers} workers; largest "
-                      "process RSS)", f"{memory_mb(rasa.pid):.0f} MB; {largest_rss_mb(rasa.pid):.0f} MB", "≤ 1 GB")
-            replies = asyncio.run(load_runs(bot.rest_url, rate, seconds, table, rasa.pid, bot.processes[0].pid,
-                                            workers))
+            table.add(
+                f"Rasa server memory after start (PSS of the server and its {workers} workers; largest process RSS)",
+                f"{memory_mb(rasa.pid):.0f} MB; {largest_rss_mb(rasa.pid):.0f} MB",
+                "≤ 1 GB",
+            )
+            replies = asyncio.run(
+                load_runs(bot.rest_url, rate, seconds, table, rasa.pid, bot.processes[0].pid, workers)
+            )
             asyncio.run(voice_runs(bot, seconds, table))
             return replies
         finally:
@@ -348,6 +402,7 @@ def bench_live(model_path: Path, rate: float, seconds: float, workers: int, tabl
 
 
 # --- a model swap under load (issue 17) ----------------------------------------------
+
 
 def bench_swap(model_path: Path, rate: float, seconds: float, workers: int, table: Table) -> None:
     """Turns at `rate` while every Rasa worker pulls a new model from the model server and swaps it
@@ -365,7 +420,7 @@ def bench_swap(model_path: Path, rate: float, seconds: float, workers: int, tabl
     from bot.retrain.model_server import start_model_server
     from bot.retrain.models import ModelStatus, ModelVersion
     from bot.retrain.worker import register_deployed
-    from tests.live_bot import free_port, start_live_bot
+    from tests.support.live_bot import free_port, start_live_bot
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-swap-") as folder:
@@ -380,14 +435,21 @@ def bench_swap(model_path: Path, rate: float, seconds: float, workers: int, tabl
             register_deployed(session, model_path, store)
         port = free_port()
         server = start_model_server(factory, "127.0.0.1", port)
-        bot = start_live_bot(model_path, database_url, Path(folder) / "logs", {
-            "REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers), "MODEL_PULL_SECONDS": "2",
-            "MODEL_SERVER_URL": f"http://127.0.0.1:{port}/model"})
+        bot = start_live_bot(
+            model_path,
+            database_url,
+            Path(folder) / "logs",
+            {
+                "REDIS_URL": REDIS_URL,
+                "SANIC_WORKERS": str(workers),
+                "MODEL_PULL_SECONDS": "2",
+                "MODEL_SERVER_URL": f"http://127.0.0.1:{port}/model",
+            },
+        )
 
         def swap_model() -> None:
             with factory() as session:
-                row = ModelVersion(source="cli", status=ModelStatus.RUNNING, path=str(other),
-                                   sha256=file_sha256(other))
+                row = ModelVersion(source="cli", status=ModelStatus.RUNNING, path=str(other), sha256=file_sha256(other))
                 session.add(row)
                 session.flush()
                 service.finish(session, row, ModelStatus.IN_SERVICE)
@@ -411,16 +473,26 @@ def bench_swap(model_path: Path, rate: float, seconds: float, workers: int, tabl
             bot.stop()
             server.shutdown()
             engine.dispose()
-        latency_row(table, f"Turn latency during a model swap, 10 conversations at {rate:g} turns/s offered "
-                           f"({downloads} of {workers} workers pulled and swapped the model)", latencies, elapsed,
-                    "p95 ≤ 150 ms at 20 turns/s")
+        latency_row(
+            table,
+            f"Turn latency during a model swap, 10 conversations at {rate:g} turns/s offered "
+            f"({downloads} of {workers} workers pulled and swapped the model)",
+            latencies,
+            elapsed,
+            "p95 ≤ 150 ms at 20 turns/s",
+        )
         table.add("Failed turns during the model swap", str(errors), "0")
 
 
 # --- the phone line ----------------------------------------------------------------
 
-CALL_TURNS = [("SpeechResult", "j'ai oublié mon mot de passe gmail"), ("SpeechResult", "merci"),
-              ("SpeechResult", "où est la permanence"), ("Digits", "1"), ("SpeechResult", "au revoir")]
+CALL_TURNS = [
+    ("SpeechResult", "j'ai oublié mon mot de passe gmail"),
+    ("SpeechResult", "merci"),
+    ("SpeechResult", "où est la permanence"),
+    ("Digits", "1"),
+    ("SpeechResult", "au revoir"),
+]
 
 
 async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: float = 2.0) -> None:
@@ -450,8 +522,15 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
         await asyncio.sleep(index * every / calls)  # calls do not all speak at the same instant
         while time.perf_counter() < deadline:
             sid = "CA" + uuid.uuid4().hex
-            params = {"AccountSid": TEST_ACCOUNT_SID, "CallSid": sid, "From": f"+3361{index:03d}{uuid.uuid4().int % 10**4:04d}",
-                      "To": "+33387000000", "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+            params = {
+                "AccountSid": TEST_ACCOUNT_SID,
+                "CallSid": sid,
+                "From": f"+3361{index:03d}{uuid.uuid4().int % 10**4:04d}",
+                "To": "+33387000000",
+                "CallStatus": "in-progress",
+                "Direction": "inbound",
+                "ApiVersion": "2010-04-01",
+            }
             await post(session, "/webhooks/twilio_voice/webhook", params)
             for key, value in CALL_TURNS:
                 if time.perf_counter() >= deadline:
@@ -465,9 +544,11 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
         deadline = time.perf_counter() + seconds
         await asyncio.gather(*(call(session, i, deadline) for i in range(calls)))
     ms = [1000 * x for x in latencies]
-    table.add(f"Voice turn, webhook to TwiML, {calls} concurrent calls (a turn every {every:g} s each)",
-              f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} ms ({len(ms)} turns, {errors} errors)",
-              "p95 ≤ 300 ms")
+    table.add(
+        f"Voice turn, webhook to TwiML, {calls} concurrent calls (a turn every {every:g} s each)",
+        f"p50 {percentile(ms, 50):.0f} / p95 {percentile(ms, 95):.0f} ms ({len(ms)} turns, {errors} errors)",
+        "p95 ≤ 300 ms",
+    )
     # The same pattern through the REST channel: what the phone line adds to a turn.
     rest: list[float] = []
 
@@ -488,8 +569,10 @@ async def voice_runs(bot, seconds: float, table: Table, calls: int = 10, every: 
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True)) as session:
         deadline = time.perf_counter() + seconds
         await asyncio.gather(*(conversation(session, i, deadline) for i in range(calls)))
-    table.add("The same turns through the REST channel (what the phone line adds)",
-              f"p50 {percentile(rest, 50):.0f} / p95 {percentile(rest, 95):.0f} ms ({len(rest)} turns)")
+    table.add(
+        "The same turns through the REST channel (what the phone line adds)",
+        f"p50 {percentile(rest, 50):.0f} / p95 {percentile(rest, 95):.0f} ms ({len(rest)} turns)",
+    )
 
 
 def bench_voice_only(model_path: Path, seconds: float, workers: int, table: Table) -> None:
@@ -499,8 +582,9 @@ def bench_voice_only(model_path: Path, seconds: float, workers: int, table: Tabl
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with fresh_postgres() as database_url, tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        bot = start_live_bot(model_path, database_url, Path(folder) / "logs",
-                             {"REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers)})
+        bot = start_live_bot(
+            model_path, database_url, Path(folder) / "logs", {"REDIS_URL": REDIS_URL, "SANIC_WORKERS": str(workers)}
+        )
         try:
             asyncio.run(voice_runs(bot, seconds, table))
         finally:
@@ -511,11 +595,15 @@ def bench_spoken(table: Table) -> None:
     from bot.voice.coverage import coverage
 
     result = coverage()
-    table.add("Responses with a spoken form (no URL, no \"écrivez RDV\", ≤ 600 characters)",
-              f"{result.share:.0%} ({result.fit} of {result.total})", "100 %")
+    table.add(
+        'Responses with a spoken form (no URL, no "écrivez RDV", ≤ 600 characters)',
+        f"{result.share:.0%} ({result.fit} of {result.total})",
+        "100 %",
+    )
 
 
 # --- SMS ----------------------------------------------------------------------------
+
 
 def bench_sms(replies: list[str], table: Table) -> None:
     from bot.settings import get_settings
@@ -525,21 +613,31 @@ def bench_sms(replies: list[str], table: Table) -> None:
     fold = get_settings().sms_fold_accents
     if replies:
         counts = [count_segments(normalise(text, fold)).count for text in set(replies) if text]
-        table.add("SMS segments per reply seen in the runs", f"mean {statistics.mean(counts):.2f}, "
-                  f"max {max(counts)} ({len(counts)} distinct replies)")
+        table.add(
+            "SMS segments per reply seen in the runs",
+            f"mean {statistics.mean(counts):.2f}, max {max(counts)} ({len(counts)} distinct replies)",
+        )
     s = summarise(every_sms_text(), fold)
-    table.add("SMS segments, every text the bot can send", f"median {s.median_segments:g}, max {s.max_segments}, "
-              f"{s.gsm_share:.0%} GSM-7 ({s.count} texts)", "≤ 3 segments")
+    table.add(
+        "SMS segments, every text the bot can send",
+        f"median {s.median_segments:g}, max {s.max_segments}, {s.gsm_share:.0%} GSM-7 ({s.count} texts)",
+        "≤ 3 segments",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/bench.py", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", help="trained model (default: MODEL_PATH)")
     parser.add_argument("--rate", type=float, default=20.0, help="offered load of the open-loop runs (turns/s)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each load run")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="Sanic workers of the Rasa server (SANIC_WORKERS; default: one per core)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Sanic workers of the Rasa server (SANIC_WORKERS; default: one per core)",
+    )
     parser.add_argument("--skip-training", action="store_true", help="do not time a training run")
     parser.add_argument("--training-seconds", type=float, help="a training time measured elsewhere")
     parser.add_argument("--voice-only", action="store_true", help="only the phone line's figures")

@@ -7,6 +7,7 @@ Loads the AnswerClassifier's arrays from the model archive, tokenises like the p
 and prints, for a grid of thresholds: right at once, reached after one question,
 precision of the answers given, shares clarified / declined.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,15 +49,22 @@ def score(messages, ranked, **thresholds):
     answerable = [(m, d) for m, d in help_ if m.answers]
     given = [(m, d) for m, d in help_ if d.kind == "answer"]
     right = sum(d.kind == "answer" and d.answer in m.answers for m, d in answerable)
-    reached = sum((d.kind == "answer" and d.answer in m.answers)
-                  or (d.kind == "clarify" and any(k in m.answers for k, _ in d.candidates)) for m, d in answerable)
+    reached = sum(
+        (d.kind == "answer" and d.answer in m.answers)
+        or (d.kind == "clarify" and any(k in m.answers for k, _ in d.candidates))
+        for m, d in answerable
+    )
     unanswerable = [(m, d) for m, d in help_ if not m.answers]
-    return {"right": right / len(answerable), "reached": reached / len(answerable),
-            "precision": sum(d.answer in m.answers for m, d in given) / max(1, len(given)),
-            "clarify": sum(d.kind == "clarify" for _, d in help_) / len(help_),
-            "decline": sum(d.kind == "decline" for _, d in help_) / len(help_),
-            "unanswerable_not_answered": (sum(d.kind != "answer" for _, d in unanswerable) / len(unanswerable))
-            if unanswerable else float("nan")}
+    return {
+        "right": right / len(answerable),
+        "reached": reached / len(answerable),
+        "precision": sum(d.answer in m.answers for m, d in given) / max(1, len(given)),
+        "clarify": sum(d.kind == "clarify" for _, d in help_) / len(help_),
+        "decline": sum(d.kind == "decline" for _, d in help_) / len(help_),
+        "unanswerable_not_answered": (sum(d.kind != "answer" for _, d in unanswerable) / len(unanswerable))
+        if unanswerable
+        else float("nan"),
+    }
 
 
 def main() -> None:
@@ -73,8 +81,10 @@ def main() -> None:
         print(f"== {name} (T={model.temperature:.2f})")
         for a, c, m in itertools.product((0.5, 0.6, 0.7, 0.8), (0.05, 0.1, 0.15), (0.3, 0.4, 0.5)):
             s = score(messages, ranked, answer_at=a, candidate_at=c, clarify_mass=m)
-            print(f"  answer_at {a} candidate_at {c} clarify_mass {m}: " +
-                  " ".join(f"{k} {v:.1%}" for k, v in s.items()), flush=True)
+            print(
+                f"  answer_at {a} candidate_at {c} clarify_mass {m}: " + " ".join(f"{k} {v:.1%}" for k, v in s.items()),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

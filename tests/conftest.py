@@ -1,5 +1,6 @@
 """Shared fixtures: fresh databases (SQLite and real PostgreSQL) and the trained model; the tiers'
 markers (README, "Tests"), put on each test from the fixtures it uses."""
+
 from __future__ import annotations
 
 import atexit
@@ -59,9 +60,13 @@ def tiers_of(item) -> set[str]:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--shard", default=None, metavar="I/N",
-                     help="run only the I-th of N shares of the selected tests, whole files each "
-                          "(`make check` runs the shares side by side, one per core)")
+    parser.addoption(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="run only the I-th of N shares of the selected tests, whole files each "
+        "(`make check` runs the shares side by side, one per core)",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -122,7 +127,7 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 def _new_sqlite_file(url: str) -> Path | None:
-    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    path = Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
     return path if path is not None and not path.exists() else None
 
 

@@ -14,6 +14,7 @@ French, each saying what to change. What is refused:
 
 The readability figures (words per sentence, long words) are shown, not enforced.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,9 +37,12 @@ LONG_WORD_LETTERS = 13
 
 # Tutoiement: "tu", "te", "ton", "ta", "tes", "toi", "t'" as words (also "-toi" after a verb).
 # Not "ton" as a noun ("un ton calme"), nor letters of a URL or an abbreviation in capitals.
-TU_WORDS = re.compile(r"(?<![\w@./-])(?:tu|te|ton|ta|tes|toi)(?![\w'’@])"
-                      r"|(?<![\w@./-])t['’](?=[aeiouyhéèêàâîôû])"
-                      r"|(?<=\w-)(?:toi|te)(?![\w-])", re.IGNORECASE)
+TU_WORDS = re.compile(
+    r"(?<![\w@./-])(?:tu|te|ton|ta|tes|toi)(?![\w'’@])"
+    r"|(?<![\w@./-])t['’](?=[aeiouyhéèêàâîôû])"
+    r"|(?<=\w-)(?:toi|te)(?![\w-])",
+    re.IGNORECASE,
+)
 NOUN_TON = re.compile(r"(?i)\b(?:un|le|du|de|même|ce|quel)\s+$")
 URLISH = re.compile(r"\S+\.\S+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -82,13 +86,26 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
-            "ok": self.ok, "problems": self.problems, "unknown_urls": self.unknown_urls,
+            "ok": self.ok,
+            "problems": self.problems,
+            "unknown_urls": self.unknown_urls,
             "unknown_phones": self.unknown_phones,
-            "sms": None if self.sms is None else {"encoding": self.sms.encoding, "segments": self.sms.segments,
-                                                  "length": self.sms.length, "parts": self.sms.parts},
-            "readability": None if self.readability is None else {
-                "sentences": self.readability.sentences, "words_per_sentence": self.readability.words_per_sentence,
-                "longest_sentence": self.readability.longest_sentence, "long_words": self.readability.long_words},
+            "sms": None
+            if self.sms is None
+            else {
+                "encoding": self.sms.encoding,
+                "segments": self.sms.segments,
+                "length": self.sms.length,
+                "parts": self.sms.parts,
+            },
+            "readability": None
+            if self.readability is None
+            else {
+                "sentences": self.readability.sentences,
+                "words_per_sentence": self.readability.words_per_sentence,
+                "longest_sentence": self.readability.longest_sentence,
+                "long_words": self.readability.long_words,
+            },
             "spoken": self.spoken,
         }
 
@@ -101,7 +118,7 @@ def tutoiement(text: str) -> list[str]:
         word = match.group(0)
         if word.isupper() and len(word) > 1:  # TA, TES: an abbreviation
             continue
-        if word.lower() == "ton" and NOUN_TON.search(plain[:match.start()]):
+        if word.lower() == "ton" and NOUN_TON.search(plain[: match.start()]):
             continue
         found.append(word)
     return found
@@ -112,8 +129,9 @@ def readability(text: str) -> Readability:
     counts = [len(WORD.findall(s)) for s in sentences] or [0]
     words = WORD.findall(text)
     long_words = sorted({w for w in words if len(re.sub(r"['’-]", "", w)) >= LONG_WORD_LETTERS})
-    return Readability(len(sentences), len(words), round(sum(counts) / max(len(sentences), 1), 1),
-                       max(counts), long_words)
+    return Readability(
+        len(sentences), len(words), round(sum(counts) / max(len(sentences), 1), 1), max(counts), long_words
+    )
 
 
 def fill_samples(text: str) -> str:
@@ -165,8 +183,15 @@ def sms_variations(variations: list[dict]) -> list[dict]:
     return own or [v for v in variations if not v.get("channel")]
 
 
-def check_text(text: str, known: Known, *, buttons: list[dict] | None = None, for_sms: bool = True,
-               placeholders: set[str] | None = None, fold_accents: bool = True) -> Report:
+def check_text(
+    text: str,
+    known: Known,
+    *,
+    buttons: list[dict] | None = None,
+    for_sms: bool = True,
+    placeholders: set[str] | None = None,
+    fold_accents: bool = True,
+) -> Report:
     """Check one variation's text. `placeholders`: the {slots} it may use (None: any)."""
     report = Report()
     text = text or ""
@@ -180,32 +205,43 @@ def check_text(text: str, known: Known, *, buttons: list[dict] | None = None, fo
         if report.sms.encoding != "GSM-7":
             odd = sorted({c for c in normalise(text, fold_accents) if not is_gsm(c)})
             report.problems.append(
-                "Ces caractères ne passent pas en SMS : " + " ".join(f"« {c} »" for c in odd)
-                + ". Remplacez-les par des lettres simples.")
+                "Ces caractères ne passent pas en SMS : "
+                + " ".join(f"« {c} »" for c in odd)
+                + ". Remplacez-les par des lettres simples."
+            )
         elif report.sms.segments > MAX_SEGMENTS:
             over = report.sms.length - MAX_SEPTETS
             report.problems.append(
                 f"Ce texte ferait {report.sms.segments} SMS ({report.sms.length} caractères) : "
-                f"{MAX_SEGMENTS} au plus ({MAX_SEPTETS} caractères). Raccourcissez-le de {over} caractères.")
+                f"{MAX_SEGMENTS} au plus ({MAX_SEPTETS} caractères). Raccourcissez-le de {over} caractères."
+            )
     pieces = " ".join([text, *[str(b.get("title") or "") for b in buttons or []]])
     report.unknown_urls, report.unknown_phones = known.unknown(pieces)
     for url in report.unknown_urls:
-        report.problems.append(f"Le lien « {url} » n'est pas dans la liste des références. "
-                               "Ajoutez-le à la liste avec sa source, ou retirez-le.")
+        report.problems.append(
+            f"Le lien « {url} » n'est pas dans la liste des références. "
+            "Ajoutez-le à la liste avec sa source, ou retirez-le."
+        )
     for phone in report.unknown_phones:
-        report.problems.append(f"Le numéro « {phone} » n'est pas dans la liste des références. "
-                               "Ajoutez-le à la liste avec sa source, ou retirez-le.")
+        report.problems.append(
+            f"Le numéro « {phone} » n'est pas dans la liste des références. "
+            "Ajoutez-le à la liste avec sa source, ou retirez-le."
+        )
     tu = tutoiement(pieces)
     if tu:
         words = ", ".join(f"« {w} »" for w in dict.fromkeys(tu))
-        report.problems.append(f"Le texte tutoie ({words}) : l'assistant dit « vous ». "
-                               "Écrivez « vous », « votre », « vos ».")
+        report.problems.append(
+            f"Le texte tutoie ({words}) : l'assistant dit « vous ». Écrivez « vous », « votre », « vos »."
+        )
     if placeholders is not None:
         strange = sorted(set(PLACEHOLDER.findall(pieces)) - placeholders)
         if strange:
             allowed = ", ".join("{" + p + "}" for p in sorted(placeholders)) or "aucun"
-            report.problems.append("L'assistant ne sait pas remplir " + ", ".join("{" + p + "}" for p in strange)
-                                   + f". Possibles ici : {allowed}.")
+            report.problems.append(
+                "L'assistant ne sait pas remplir "
+                + ", ".join("{" + p + "}" for p in strange)
+                + f". Possibles ici : {allowed}."
+            )
     return report
 
 
@@ -216,11 +252,21 @@ def placeholders_of(variations: list[dict]) -> set[str]:
     return found
 
 
-def check_answer(variations: list[dict], known: Known, *, allowed_placeholders: set[str] | None = None,
-                 fold_accents: bool = True) -> list[Report]:
+def check_answer(
+    variations: list[dict], known: Known, *, allowed_placeholders: set[str] | None = None, fold_accents: bool = True
+) -> list[Report]:
     """One report per variation, in order; the answer may be saved when every report is ok."""
     if not variations:
         return [check_text("", known)]
     for_sms = {id(v) for v in sms_variations(variations)}
-    return [check_text(str(v.get("text") or ""), known, buttons=v.get("buttons"), for_sms=id(v) in for_sms,
-                       placeholders=allowed_placeholders, fold_accents=fold_accents) for v in variations]
+    return [
+        check_text(
+            str(v.get("text") or ""),
+            known,
+            buttons=v.get("buttons"),
+            for_sms=id(v) in for_sms,
+            placeholders=allowed_placeholders,
+            fold_accents=fold_accents,
+        )
+        for v in variations
+    ]

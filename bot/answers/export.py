@@ -13,6 +13,7 @@ else, and a round trip with nothing changed leaves every file byte-identical:
 References added from the desk are appended to data/references.yml, and `checked`
 dates later than data/answers/checks.yml's are written into it (when it exists).
 """
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,7 @@ def emit(value, indent: int) -> list[str]:
         for item in value:
             if isinstance(item, dict) and item:
                 inner = emit(item, indent + 2)
-                lines.append(pad + "- " + inner[0][indent + 2:])
+                lines.append(pad + "- " + inner[0][indent + 2 :])
                 lines += inner[1:]
             else:
                 lines.append(pad + "- " + scalar(item))
@@ -171,16 +172,21 @@ def write_responses(path: Path, wanted: dict[str, list[dict]]) -> list[str]:
 
 def append_references(session: Session, path: Path) -> list[str]:
     listed = {(str(e.get("kind")), normalised(str(e.get("kind")), str(e.get("value")))) for e in file_entries(path)}
-    new = [r for r in session.execute(select(AnswerReference).order_by(AnswerReference.id)).scalars()
-           if (r.kind, normalised(r.kind, r.value)) not in listed]
+    new = [
+        r
+        for r in session.execute(select(AnswerReference).order_by(AnswerReference.id)).scalars()
+        if (r.kind, normalised(r.kind, r.value)) not in listed
+    ]
     if not new:
         return []
     text = path.read_text(encoding="utf-8")
     if text and not text.endswith("\n"):
         text += "\n"
     for r in new:
-        text += (f"  - value: {scalar(r.value)}\n    kind: {r.kind}\n    what: {scalar(r.what)}\n"
-                 f"    source: {scalar(r.source)}\n")
+        text += (
+            f"  - value: {scalar(r.value)}\n    kind: {r.kind}\n    what: {scalar(r.what)}\n"
+            f"    source: {scalar(r.source)}\n"
+        )
     path.write_text(text, encoding="utf-8")
     return [r.value for r in new]
 
@@ -190,8 +196,11 @@ def write_checked_dates(session: Session, path: Path) -> list[str]:
     if not path.exists():
         return []
     in_file = read_checks(path)
-    later = {a.key: a.checked_on for a in session.execute(select(Answer).where(Answer.checked_on.is_not(None))).scalars()
-             if a.key in in_file and (in_file[a.key]["checked"] is None or a.checked_on > in_file[a.key]["checked"])}
+    later = {
+        a.key: a.checked_on
+        for a in session.execute(select(Answer).where(Answer.checked_on.is_not(None))).scalars()
+        if a.key in in_file and (in_file[a.key]["checked"] is None or a.checked_on > in_file[a.key]["checked"])
+    }
     if not later:
         return []
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

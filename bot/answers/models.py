@@ -12,6 +12,7 @@
   knows in one small query whether its copy of the answers is still current.
 - `place_reviews`: when a place's public information was last checked, and by whom.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text
@@ -36,8 +37,9 @@ class Answer(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_by = Column(String(200), nullable=False, default="seed")
 
-    versions = relationship("AnswerVersion", back_populates="answer", order_by="AnswerVersion.number",
-                            cascade="all, delete-orphan")
+    versions = relationship(
+        "AnswerVersion", back_populates="answer", order_by="AnswerVersion.number", cascade="all, delete-orphan"
+    )
 
 
 class AnswerVersion(Base):

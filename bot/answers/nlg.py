@@ -12,17 +12,17 @@ It never loses a turn: when the database has no answer for a response, or is not
 reachable (it then waits a few seconds before trying again), the domain's response
 of the loaded model is served.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 from typing import Any
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import Engine
-
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Engine
 
 from bot.answers.models import Answer, AnswerRevision
 from bot.settings import get_settings
@@ -39,8 +39,9 @@ def answers_engine(url: str) -> Engine:
         from bot.db import engine_for
 
         return engine_for(url)
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=2, max_overflow=2,
-                         connect_args={"connect_timeout": 3})
+    return create_engine(
+        url, future=True, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args={"connect_timeout": 3}
+    )
 
 
 class DatabaseNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
@@ -83,8 +84,11 @@ class DatabaseNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
                 self._revision = current
         except Exception as error:  # the database is down or not migrated: serve what we have
             self._retry_at = now + RETRY_AFTER_FAILURE_SECONDS
-            log.warning("answers not read from the database (%s): serving the %s", type(error).__name__,
-                        "last answers read" if self._overlay else "domain's responses")
+            log.warning(
+                "answers not read from the database (%s): serving the %s",
+                type(error).__name__,
+                "last answers read" if self._overlay else "domain's responses",
+            )
 
     async def generate(self, utter_action: str, tracker, output_channel: str, **kwargs: Any):
         self.refresh()
@@ -97,5 +101,6 @@ class DatabaseNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if response is None and utter_action in self._overlay:
             # The database's variations fit no channel or condition here: the domain's do.
             response = TemplatedNaturalLanguageGenerator(self._domain_responses).generate_from_slots(
-                utter_action, filled_slots, output_channel, **kwargs)
+                utter_action, filled_slots, output_channel, **kwargs
+            )
         return response

@@ -7,6 +7,7 @@ see bot.places.lookup.find_places); otherwise the places are listed briefly.
 A place marked closed says so, and is neither listed nor offered as "near you".
 Every answer fits in 3 SMS segments. The sentences are in bot/texts/places.py.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -71,6 +72,9 @@ def places_hours_answer(session: Session, message: str) -> str | None:
     found = find_places(session, message or "")
     if found:
         return one_place_answer(found[0], [p for p in found[1:] if is_open(p)][:2])
-    places = [p for p in session.execute(select(Place).where(Place.active.is_(True)).order_by(Place.id)).scalars()
-              if is_open(p) and any(perm.active for perm in p.permanences)]
+    places = [
+        p
+        for p in session.execute(select(Place).where(Place.active.is_(True)).order_by(Place.id)).scalars()
+        if is_open(p) and any(perm.active for perm in p.permanences)
+    ]
     return all_places_answer(places) if places else None

@@ -7,6 +7,7 @@ repository to it), or one a coordinateur added from the desk with its source
 `extract` finds them in a text, the same way for the repository's test and for
 the desk's check of an edit.
 """
+
 from __future__ import annotations
 
 import re

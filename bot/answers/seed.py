@@ -15,6 +15,7 @@ database serves. Then:
 `checked` dates from data/answers/checks.yml only move forward; its sources follow
 the same rule as the texts.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,8 +45,10 @@ class SeedReport:
     retired: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{len(self.added)} added, {len(self.updated)} updated from the repository, "
-               f"{len(self.conflicts)} kept as edited in the desk, {len(self.retired)} retired"]
+        out = [
+            f"{len(self.added)} added, {len(self.updated)} updated from the repository, "
+            f"{len(self.conflicts)} kept as edited in the desk, {len(self.retired)} retired"
+        ]
         out += [f"  kept (changed in the repository and in the desk): {key}" for key in self.conflicts]
         return out
 
@@ -131,13 +134,21 @@ def seed(session: Session, root: Path | None = None) -> SeedReport:
         sources = entry.get("sources") or []
         answer = existing.get(key)
         if answer is None:
-            answer = Answer(key=key, domain_file=domain_file, variations=copy.deepcopy(variations),
-                            seeded={"variations": copy.deepcopy(variations), "sources": list(sources)},
-                            sources=list(sources), checked_on=entry.get("checked"), retired=False, version=1,
-                            updated_by=SEED_ACTOR)
+            answer = Answer(
+                key=key,
+                domain_file=domain_file,
+                variations=copy.deepcopy(variations),
+                seeded={"variations": copy.deepcopy(variations), "sources": list(sources)},
+                sources=list(sources),
+                checked_on=entry.get("checked"),
+                retired=False,
+                version=1,
+                updated_by=SEED_ACTOR,
+            )
             session.add(answer)
-            session.add(AnswerVersion(answer=answer, number=1, kind="seed", by=SEED_ACTOR, before=None,
-                                      after=state(answer)))
+            session.add(
+                AnswerVersion(answer=answer, number=1, kind="seed", by=SEED_ACTOR, before=None, after=state(answer))
+            )
             report.added.append(key)
             changed_any = True
             continue

@@ -5,6 +5,7 @@ before, after) and raises the revision counter the Rasa processes watch
 (bot/answers/nlg.py). An edit is checked first (bot/answers/checks.py) and refused
 with its reasons; a revert puts back what a version held.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,8 +41,9 @@ def revision(session: Session) -> int:
 
 def bump(session: Session) -> None:
     """Raise the counter (one atomic UPDATE: concurrent writers never lose a raise)."""
-    done = session.execute(update(AnswerRevision).where(AnswerRevision.id == 1)
-                           .values(value=AnswerRevision.value + 1)).rowcount
+    done = session.execute(
+        update(AnswerRevision).where(AnswerRevision.id == 1).values(value=AnswerRevision.value + 1)
+    ).rowcount
     if not done:
         session.add(AnswerRevision(id=1, value=1))
     session.flush()
@@ -55,8 +57,11 @@ def record(session: Session, answer: Answer, kind: str, by: str, before: dict | 
     answer.version = (answer.version or 0) + 1
     answer.updated_at = utcnow()
     answer.updated_by = by[:200]
-    session.add(AnswerVersion(answer=answer, number=answer.version, kind=kind, by=by[:200], before=before,
-                              after=state(answer), note=note))
+    session.add(
+        AnswerVersion(
+            answer=answer, number=answer.version, kind=kind, by=by[:200], before=before, after=state(answer), note=note
+        )
+    )
     bump(session)
 
 
@@ -75,8 +80,10 @@ def search(session: Session, words: str = "") -> list[Answer]:
     terms = folded(words).split()
     if not terms:
         return answers
+
     def haystack(a: Answer) -> str:
         return folded(" ".join([a.key, *[str(v.get("text") or "") for v in a.variations]]))
+
     return [a for a in answers if all(t in haystack(a) for t in terms)]
 
 
@@ -92,18 +99,29 @@ def with_texts(variations: list[dict], texts: list[str]) -> list[dict]:
 FOLD_ACCENTS = DEFAULTS["SMS_FOLD_ACCENTS"] == "true"
 
 
-def check(session: Session, answer: Answer, variations: list[dict], *,
-          fold_accents: bool = FOLD_ACCENTS) -> list[Report]:
+def check(
+    session: Session, answer: Answer, variations: list[dict], *, fold_accents: bool = FOLD_ACCENTS
+) -> list[Report]:
     from bot.answers.seed import slot_names
 
-    allowed = (placeholders_of(answer.variations) | placeholders_of((answer.seeded or {}).get("variations") or [])
-               | slot_names())
-    return check_answer(variations, known_references(session), allowed_placeholders=allowed,
-                        fold_accents=fold_accents)
+    allowed = (
+        placeholders_of(answer.variations)
+        | placeholders_of((answer.seeded or {}).get("variations") or [])
+        | slot_names()
+    )
+    return check_answer(variations, known_references(session), allowed_placeholders=allowed, fold_accents=fold_accents)
 
 
-def edit(session: Session, key: str, texts: list[str], by: str, *, sources: list[str] | None = None,
-         note: str | None = None, fold_accents: bool = FOLD_ACCENTS) -> Answer:
+def edit(
+    session: Session,
+    key: str,
+    texts: list[str],
+    by: str,
+    *,
+    sources: list[str] | None = None,
+    note: str | None = None,
+    fold_accents: bool = FOLD_ACCENTS,
+) -> Answer:
     """Save new texts for an answer's variations after checking them; raises `Refused`."""
     answer = get(session, key)
     variations = with_texts(answer.variations, texts)
@@ -124,8 +142,9 @@ def edit(session: Session, key: str, texts: list[str], by: str, *, sources: list
 def revert(session: Session, key: str, number: int, by: str) -> Answer:
     """Put back what version `number` of the answer held (itself a new version)."""
     answer = get(session, key)
-    version = session.execute(select(AnswerVersion).where(AnswerVersion.answer_id == answer.id,
-                                                          AnswerVersion.number == number)).scalar_one_or_none()
+    version = session.execute(
+        select(AnswerVersion).where(AnswerVersion.answer_id == answer.id, AnswerVersion.number == number)
+    ).scalar_one_or_none()
     if version is None or not version.after:
         raise UnknownAnswer(f"{key} v{number}")
     before = state(answer)
@@ -145,8 +164,11 @@ def mark_checked(session: Session, key: str, by: str, on: date | None = None) ->
 
 def history(session: Session, key: str) -> list[AnswerVersion]:
     answer = get(session, key)
-    return list(session.execute(select(AnswerVersion).where(AnswerVersion.answer_id == answer.id)
-                                .order_by(AnswerVersion.number.desc())).scalars())
+    return list(
+        session.execute(
+            select(AnswerVersion).where(AnswerVersion.answer_id == answer.id).order_by(AnswerVersion.number.desc())
+        ).scalars()
+    )
 
 
 def add_reference(session: Session, value: str, what: str, source: str, by: str) -> AnswerReference:

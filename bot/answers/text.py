@@ -1,4 +1,5 @@
 """Folding text for searches: lower case, no accents."""
+
 from __future__ import annotations
 
 import unicodedata

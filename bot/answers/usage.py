@@ -11,6 +11,7 @@ never checked; the most-used first. A place's check is the later of its `place_r
 row (who and when, marked from the review page) and its own `checked_on` column when the
 places table has one.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,10 @@ def sent_counts(session: Session, days: int = USAGE_DAYS, now: datetime | None =
     if not inspect(bind).has_table("events"):
         return counts
     since = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).timestamp()
-    rows = session.execute(text("SELECT data FROM events WHERE type_name = 'bot' AND timestamp >= :since "
-                                "AND data LIKE :marker"), {"since": since, "marker": "%utter_action%"})
+    rows = session.execute(
+        text("SELECT data FROM events WHERE type_name = 'bot' AND timestamp >= :since AND data LIKE :marker"),
+        {"since": since, "marker": "%utter_action%"},
+    )
     for (data,) in rows:
         try:
             name = (json.loads(data).get("metadata") or {}).get("utter_action")
@@ -59,31 +62,48 @@ class DueItem:
     uses: int
 
 
-def due_answers(session: Session, review_days: int, counts: Counter | None = None,
-                today: date | None = None) -> list[DueItem]:
+def due_answers(
+    session: Session, review_days: int, counts: Counter | None = None, today: date | None = None
+) -> list[DueItem]:
     counts = sent_counts(session) if counts is None else counts
-    items = [DueItem("answer", a.key, a.key.removeprefix("utter_"), a.checked_on, a.checked_by, counts.get(a.key, 0))
-             for a in session.execute(select(Answer).where(Answer.retired.is_(False))).scalars()
-             if is_due(a.checked_on, review_days, today)]
+    items = [
+        DueItem("answer", a.key, a.key.removeprefix("utter_"), a.checked_on, a.checked_by, counts.get(a.key, 0))
+        for a in session.execute(select(Answer).where(Answer.retired.is_(False))).scalars()
+        if is_due(a.checked_on, review_days, today)
+    ]
     return sorted(items, key=lambda i: (-i.uses, i.key))
 
 
-def due_places(session: Session, review_days: int, today: date | None = None,
-               now: datetime | None = None) -> list[DueItem]:
+def due_places(
+    session: Session, review_days: int, today: date | None = None, now: datetime | None = None
+) -> list[DueItem]:
     from bot.booking.models import Appointment
     from bot.places.models import Place
 
     since = (now or datetime.now(timezone.utc)) - timedelta(days=USAGE_DAYS)
-    uses = dict(session.execute(select(Appointment.place_id, func.count()).where(Appointment.created_at >= since)
-                                .group_by(Appointment.place_id)).all())
+    uses = dict(
+        session.execute(
+            select(Appointment.place_id, func.count())
+            .where(Appointment.created_at >= since)
+            .group_by(Appointment.place_id)
+        ).all()
+    )
     reviews = {r.place_slug: r for r in session.execute(select(PlaceReview)).scalars()}
     items = []
     for place in session.execute(select(Place)).scalars():
         review = reviews.get(place.slug)
         checked_on = latest(review.checked_on if review else None, getattr(place, "checked_on", None))
         if is_due(checked_on, review_days, today):
-            items.append(DueItem("place", place.slug, place.nom, checked_on, review.checked_by if review else None,
-                                 uses.get(place.id, 0)))
+            items.append(
+                DueItem(
+                    "place",
+                    place.slug,
+                    place.nom,
+                    checked_on,
+                    review.checked_by if review else None,
+                    uses.get(place.id, 0),
+                )
+            )
     return sorted(items, key=lambda i: (-i.uses, i.key))
 
 

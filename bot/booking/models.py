@@ -11,6 +11,7 @@ An appointment's status is its outcome, named as RDV Service Public names
 it (`rdv.status`: seen, noshow, excused, revoked; `booked` while it is to
 come). Only bot/handoff/ writes these tables.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, UniqueConstraint
@@ -21,9 +22,9 @@ from bot.enums import StrEnum
 
 
 class AppointmentStatus(StrEnum):
-    BOOKED = "booked"    # to come (RDV-SP: "unknown", not yet recorded)
-    SEEN = "seen"        # the person came
-    NOSHOW = "noshow"    # the person did not come
+    BOOKED = "booked"  # to come (RDV-SP: "unknown", not yet recorded)
+    SEEN = "seen"  # the person came
+    NOSHOW = "noshow"  # the person did not come
     EXCUSED = "excused"  # cancelled by the person
     REVOKED = "revoked"  # cancelled by the service (desk, closure, absence, permanence stopped)
 
@@ -67,6 +68,4 @@ class SlotSeat(Base):
     start = Column(DateTime(timezone=True), nullable=False)
     seat = Column(Integer, nullable=False)
     resident_id = Column(Integer, ForeignKey("residents.id", ondelete="CASCADE"), nullable=True)
-    appointment_id = Column(
-        Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False, unique=True
-    )
+    appointment_id = Column(Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False, unique=True)

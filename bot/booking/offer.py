@@ -6,6 +6,7 @@ workshop keeps the neighbourhood the person gave: a group session across the
 city is not offered in place of a personal appointment near them (the action
 then offers that appointment).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,8 +65,15 @@ def offer_slots(
         for topic in dict.fromkeys([thematique, None]):
             # When no permanence lists the thematique, any conseiller can help.
             slots = next_slots(
-                session, now=now, thematique=topic, place_ids=ids, preferred=pref,
-                kind=kind, limit=size, exclude=tuple(exclude), window=window,
+                session,
+                now=now,
+                thematique=topic,
+                place_ids=ids,
+                preferred=pref,
+                kind=kind,
+                limit=size,
+                exclude=tuple(exclude),
+                window=window,
             )
             if slots:
                 return Offer(slots, relaxed)
@@ -78,4 +86,3 @@ def slot_from_dict(session: Session, data: dict) -> Slot:
     start = as_utc(datetime.fromisoformat(data["start"]))
     end = start + timedelta(minutes=permanence.slot_minutes)
     return Slot(permanence.id, permanence.place_id, start, end, permanence.capacity, 0)
-

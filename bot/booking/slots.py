@@ -7,6 +7,7 @@ conseiller's absences, slots closer than the minimum notice or beyond the
 horizon, full slots, and days up to a place's or a permanence's `closed_until`. Wall times are turned into UTC with zoneinfo, so a
 14 h slot stays at 14 h across daylight-saving changes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class BookingWindow:
     """Which slots may be offered: from `min_notice_hours` to `horizon_days` ahead, in `timezone` for a
     place without one (BOOKING_MIN_NOTICE_HOURS, BOOKING_HORIZON_DAYS, TIMEZONE: read at the entry
     points with `of(settings)`; the defaults are the settings' defaults)."""
+
     min_notice_hours: int = int(DEFAULTS["BOOKING_MIN_NOTICE_HOURS"])
     horizon_days: int = int(DEFAULTS["BOOKING_HORIZON_DAYS"])
     timezone: str = DEFAULTS["TIMEZONE"]
@@ -119,13 +121,16 @@ def next_slots(
     now = as_utc(now or datetime.now(timezone.utc))
     earliest = now + timedelta(hours=window.min_notice_hours)
     latest = now + timedelta(days=window.horizon_days)
-    query = select(Permanence).join(Place).where(
-        Permanence.active.is_(True), Place.active.is_(True), Permanence.kind == kind
+    query = (
+        select(Permanence)
+        .join(Place)
+        .where(Permanence.active.is_(True), Place.active.is_(True), Permanence.kind == kind)
     )
     if place_ids:
         query = query.where(Permanence.place_id.in_(place_ids))
     permanences = [
-        p for p in session.execute(query).scalars()
+        p
+        for p in session.execute(query).scalars()
         if thematique is None or not p.thematiques or thematique in p.thematiques
     ]
     if not permanences:

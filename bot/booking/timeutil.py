@@ -1,4 +1,5 @@
 """Time helpers: UTC in the database, the place's wall time for people."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

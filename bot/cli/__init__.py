@@ -1,4 +1,5 @@
 """Dispatch of `python -m bot <command>`; each command lives in its own module."""
+
 from __future__ import annotations
 
 import importlib

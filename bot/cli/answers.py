@@ -11,12 +11,13 @@
 Each subcommand registers itself in SUBCOMMANDS with the function that adds its parser
 (its arguments and `set_defaults(run=...)`), so that others can be added beside it.
 """
+
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.settings import get_settings
@@ -39,8 +40,10 @@ def run_due(args) -> int:
         items, counted = due(session, today=today, review_days=days)
     if not counted:
         print("No record of sent answers in this database: answers are ordered by the age of their check.")
-    print(f"{len(items)} due (checked more than {days} days before {today}, or never); "
-          f"use over the last {USE_WINDOW_DAYS} days:")
+    print(
+        f"{len(items)} due (checked more than {days} days before {today}, or never); "
+        f"use over the last {USE_WINDOW_DAYS} days:"
+    )
     for item in items:
         checked = f"checked {item.checked} ({(today - item.checked).days} days)" if item.checked else "never checked"
         used = "" if item.used is None else (f"sent {item.used}" if item.kind == "answer" else f"booked {item.used}")
@@ -142,8 +145,15 @@ def cmd_set(args) -> int:
                 return 2
             texts[index] = text
             sources = args.source if args.source else None
-            answer = store.edit(session, args.key, texts, actor(args), sources=sources, note=args.note,
-                                fold_accents=get_settings().sms_fold_accents)
+            answer = store.edit(
+                session,
+                args.key,
+                texts,
+                actor(args),
+                sources=sources,
+                note=args.note,
+                fold_accents=get_settings().sms_fold_accents,
+            )
             print(f"{args.key}: version {answer.version} saved; served from the next turn")
     except store.UnknownAnswer:
         print(f"no answer {args.key!r} (python -m bot answers seed?)", file=sys.stderr)
@@ -181,8 +191,10 @@ def cmd_check(args) -> int:
         print(f"SMS: {report.sms.segments} segment(s), {report.sms.encoding}, {report.sms.length} characters")
     if report.readability:
         r = report.readability
-        print(f"readability: {r.words_per_sentence} words per sentence (longest {r.longest_sentence}), "
-              f"long words: {', '.join(r.long_words) or 'none'}")
+        print(
+            f"readability: {r.words_per_sentence} words per sentence (longest {r.longest_sentence}), "
+            f"long words: {', '.join(r.long_words) or 'none'}"
+        )
     for problem in report.problems:
         print(f"- {problem}")
     return 0 if report.ok else 1
@@ -232,8 +244,15 @@ def add_check(sub) -> None:
 
 
 # name -> function adding its parser (arguments and `run`) to the subparsers
-SUBCOMMANDS = {"seed": add_seed, "export": add_export, "show": add_show, "set": add_set, "revert": add_revert,
-               "check": add_check, "due": add_due}
+SUBCOMMANDS = {
+    "seed": add_seed,
+    "export": add_export,
+    "show": add_show,
+    "set": add_set,
+    "revert": add_revert,
+    "check": add_check,
+    "due": add_due,
+}
 
 
 def main(argv: list[str]) -> int:

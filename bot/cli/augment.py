@@ -5,6 +5,7 @@ a seeded typo copy of every example (bot.nlu.evaluation.typo_copies), written
 to data/nlu/generated_typos.yml. `make train` runs it first, so the copies
 always follow the hand-written data. The held-out set is never read here.
 """
+
 from __future__ import annotations
 
 import argparse

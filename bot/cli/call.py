@@ -10,6 +10,7 @@ empty line is silence. SMS the line sends are printed too.
   python -m bot call                          # from +33612345678
   python -m bot call --from anonymous         # a hidden number
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,17 @@ INCOMING, GATHER = "/webhooks/twilio_voice/webhook", "/webhooks/twilio_voice/gat
 
 def call_params(sid: str, caller: str, **extra: str) -> dict[str, str]:
     settings = get_settings()
-    return {"AccountSid": settings.twilio_account_sid or "AC" + "0" * 32, "ApiVersion": "2010-04-01",
-            "CallSid": sid, "CallStatus": "in-progress", "Direction": "inbound", "From": caller,
-            "Caller": caller, "To": settings.voice_number or "+33387000000", **extra}
+    return {
+        "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
+        "ApiVersion": "2010-04-01",
+        "CallSid": sid,
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+        "From": caller,
+        "Caller": caller,
+        "To": settings.voice_number or "+33387000000",
+        **extra,
+    }
 
 
 def show(status: int, body: str) -> bool:
@@ -50,21 +59,29 @@ def main(argv: list[str]) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m bot call", description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="caller", default="+33612345678", help="your number, or anonymous")
-    parser.add_argument("--server", default=f"http://127.0.0.1:{settings.rasa_port}",
-                        help="the Rasa server (default: this machine, RASA_PORT)")
+    parser.add_argument(
+        "--server",
+        default=f"http://127.0.0.1:{settings.rasa_port}",
+        help="the Rasa server (default: this machine, RASA_PORT)",
+    )
     args = parser.parse_args(argv)
     e164 = to_e164(args.caller)
     caller = e164 or args.caller
     sid = "CA" + uuid.uuid4().hex
-    print(f"Calling the line at {args.server} from {caller}: type what you say, #1 for keys, "
-          "an empty line for silence (Ctrl-D to hang up).")
+    print(
+        f"Calling the line at {args.server} from {caller}: type what you say, #1 for keys, "
+        "an empty line for silence (Ctrl-D to hang up)."
+    )
     before = last_outbound_id(e164) if e164 else 0
     if not show(*post_signed(args.server, call_params(sid, caller, CallStatus="ringing"), INCOMING)):
         return 0
     for line in sys.stdin:
         line = line.strip()
-        extra = {"Digits": line[1:]} if line.startswith("#") else (
-            {"SpeechResult": line, "Confidence": "0.9"} if line else {})
+        extra = (
+            {"Digits": line[1:]}
+            if line.startswith("#")
+            else ({"SpeechResult": line, "Confidence": "0.9"} if line else {})
+        )
         going_on = show(*post_signed(args.server, call_params(sid, caller, **extra), GATHER))
         if e164:
             for message in replies_since(e164, before):

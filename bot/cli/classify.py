@@ -6,6 +6,7 @@ classification contract, see bot/classification.py), and the NLU's decision
 null when it asks or declines), `decision` (`answer`, `clarify` or `decline`) and
 `candidates` (up to 3 answer keys, best first). The model is loaded once per call.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`python -m bot db upgrade|downgrade|revision`: the application's schema migrations."""
+
 from __future__ import annotations
 
 import argparse

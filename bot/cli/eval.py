@@ -17,6 +17,7 @@ per-style breakdown, the confusion pairs, a reliability table of the calibrated
 confidence, then the same figures on a noisy copy (accents stripped, seeded typos) and
 the mean over ten other seeds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,17 @@ from pathlib import Path
 
 from bot.classification import classify_parse
 from bot.nlu.evaluation import (
-    DecisionScores, Example, Labelled, Scores, answer_of, decide_all, noisy, read_labelled,
-    read_nlu_file, read_nlu_folder, training_counts,
+    DecisionScores,
+    Example,
+    Labelled,
+    Scores,
+    answer_of,
+    decide_all,
+    noisy,
+    read_labelled,
+    read_nlu_file,
+    read_nlu_folder,
+    training_counts,
 )
 from bot.settings import ROOT, get_settings
 
@@ -38,9 +48,18 @@ TRAINING = ROOT / "data" / "nlu"
 MIN_EXAMPLES = 40
 # Not French, not words: what the fallback (rephrase, then a conseiller) should catch.
 GIBBERISH = [
-    "xqzw plokj vbnmz", "azertyuiop", "fhdjskqlm gjfkd", "kkkkkkk", "??? !!!", "lol mdr ptdr",
-    "Wie spät ist es bitte", "where is the train station please", "¿dónde está la estación?",
-    "ne zaman açıksınız", "hhhh bbbb", "zzz",
+    "xqzw plokj vbnmz",
+    "azertyuiop",
+    "fhdjskqlm gjfkd",
+    "kkkkkkk",
+    "??? !!!",
+    "lol mdr ptdr",
+    "Wie spät ist es bitte",
+    "where is the train station please",
+    "¿dónde está la estación?",
+    "ne zaman açıksınız",
+    "hhhh bbbb",
+    "zzz",
 ]
 NOISE_SEEDS = range(1, 11)
 # The figures the targets speak of, as (key, label); shares printed as percentages.
@@ -69,11 +88,16 @@ def print_training_counts(folder: Path, heldout: list[Example], out) -> None:
     for intent in sorted(set(counts) | set(held)):
         entry = counts.get(intent, {"examples": 0, "sub_intents": {}})
         subs = entry["sub_intents"]
-        low = "  < %d" % MIN_EXAMPLES if (intent.startswith("faq_") or intent == "urgence") \
-            and entry["examples"] < MIN_EXAMPLES else ""
+        low = (
+            "  < %d" % MIN_EXAMPLES
+            if (intent.startswith("faq_") or intent == "urgence") and entry["examples"] < MIN_EXAMPLES
+            else ""
+        )
         missing = "  NOT TRAINED" if intent in held and intent not in counts else ""
-        out.write(f"{intent:42} {entry['examples']:>8} {len(subs):>5} "
-                  f"{(min(subs.values()) if subs else 0):>7} {held.get(intent, 0):>8}{low}{missing}\n")
+        out.write(
+            f"{intent:42} {entry['examples']:>8} {len(subs):>5} "
+            f"{(min(subs.values()) if subs else 0):>7} {held.get(intent, 0):>8}{low}{missing}\n"
+        )
     total = sum(entry["examples"] for entry in counts.values())
     out.write(f"{len(counts)} intents, {total} training examples; old held-out: {len(heldout)} messages\n")
 
@@ -99,15 +123,19 @@ def noisy_figures(model, messages: list[Labelled], seeds=NOISE_SEEDS) -> dict[st
     """The noisy copy is one draw of typos: over several seeds, key -> (mean, min, max)."""
     runs = [decide_all(model, messages, lambda t, seed=seed: noisy(t, seed))[0].figures() for seed in seeds]
     keys = [k for k, _ in TARGET_KEYS]
-    return {key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
-            for key in keys}
+    return {
+        key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
+        for key in keys
+    }
 
 
 def noisy_runs(model, examples: list[Example], seeds=NOISE_SEEDS) -> dict[str, tuple[float, float, float]]:
     """The old set's intent-level scores over several noisy seeds: key -> (mean, min, max)."""
     runs = [summary(run(model, examples, lambda t, seed=seed: noisy(t, seed))[0]) for seed in seeds]
-    return {key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
-            for key in SUMMARY_KEYS}
+    return {
+        key: (sum(r[key] for r in runs) / len(runs), min(r[key] for r in runs), max(r[key] for r in runs))
+        for key in SUMMARY_KEYS
+    }
 
 
 SUMMARY_KEYS = ("intent_accuracy", "request_accuracy", "thematique_accuracy", "answer_accuracy", "macro_f1")
@@ -134,67 +162,99 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def print_decisions(title: str, scores: DecisionScores, times: list[float], top: int, show_errors: bool,
-                    out, reliability: bool = True, styles: bool = True) -> dict:
+def print_decisions(
+    title: str,
+    scores: DecisionScores,
+    times: list[float],
+    top: int,
+    show_errors: bool,
+    out,
+    reliability: bool = True,
+    styles: bool = True,
+) -> dict:
     f = scores.figures()
     out.write(f"\n== {title} ==\n")
-    out.write(f"{f['messages']} messages: {f['help_messages']} help messages ({f['answerable']} with an answer in "
-              f"the catalogue, {f['unanswerable']} without), {f['answers_given']} answers given\n")
+    out.write(
+        f"{f['messages']} messages: {f['help_messages']} help messages ({f['answerable']} with an answer in "
+        f"the catalogue, {f['unanswerable']} without), {f['answers_given']} answers given\n"
+    )
     for key, label in TARGET_KEYS:
         out.write(f"  {label:52} {f[key]:6.1%}\n")
     if times:
-        out.write(f"  parse time: mean {1000 * sum(times) / len(times):.1f} ms, p95 {1000 * percentile(times, 0.95):.1f} ms\n")
+        out.write(
+            f"  parse time: mean {1000 * sum(times) / len(times):.1f} ms, p95 {1000 * percentile(times, 0.95):.1f} ms\n"
+        )
     if styles:
         out.write(f"\n  {'style':16} {'n':>4} {'answer':>7} {'reached':>8} {'thematique':>10}\n")
         for style, row in scores.per_style().items():
-            out.write(f"  {style:16} {row['messages']:>4} {row['answer_accuracy']:7.1%} {row['reached']:8.1%} "
-                      f"{row['thematique_accuracy']:10.1%}\n")
+            out.write(
+                f"  {style:16} {row['messages']:>4} {row['answer_accuracy']:7.1%} {row['reached']:8.1%} "
+                f"{row['thematique_accuracy']:10.1%}\n"
+            )
     out.write("\n  Confusions (expected answer -> given answer or best candidate):\n")
     for gold, guess, n in scores.confusions(top):
         out.write(f"    {n:>3}  {gold} -> {guess}\n")
     if reliability:
-        out.write(f"\n  Reliability of the best candidate's confidence (help messages):\n"
-                  f"  {'confidence':>12} {'n':>5} {'mean conf':>10} {'right':>7}\n")
+        out.write(
+            f"\n  Reliability of the best candidate's confidence (help messages):\n"
+            f"  {'confidence':>12} {'n':>5} {'mean conf':>10} {'right':>7}\n"
+        )
         for low, high, n, mean, right in scores.reliability():
             out.write(f"  {low:5.2f}-{high:4.2f}  {n:>5} {mean:10.2f} {right:7.1%}\n")
     if show_errors:
         out.write("\n  Errors [expected | decision: given / candidates | thematique | request]:\n")
         for o in scores.errors():
-            out.write(f"    [{', '.join(o.message.answers) or o.message.intent or 'no answer'} | {o.decision}: "
-                      f"{o.answer} / {', '.join(o.candidates)} | {o.thematique} | {o.request}] {o.text}\n")
+            out.write(
+                f"    [{', '.join(o.message.answers) or o.message.intent or 'no answer'} | {o.decision}: "
+                f"{o.answer} / {', '.join(o.candidates)} | {o.thematique} | {o.request}] {o.text}\n"
+            )
     return f
 
 
 def evaluate_set(model, name: str, messages: list[Labelled], args, out) -> dict:
     clean, times = decide_all(model, messages)
-    figures = {"clean": print_decisions(f"{name}: {len(messages)} messages", clean, times, args.top,
-                                        args.errors, out)}
+    figures = {"clean": print_decisions(f"{name}: {len(messages)} messages", clean, times, args.top, args.errors, out)}
     figures["clean"]["parse_p95_ms"] = round(1000 * percentile(times, 0.95), 2)
     dirty, _ = decide_all(model, messages, lambda t: noisy(t, args.seed))
-    figures["noisy"] = print_decisions(f"{name}, noisy copy (no accents, seeded typos, seed {args.seed})", dirty, [],
-                                       args.top, False, out, reliability=False, styles=False)
+    figures["noisy"] = print_decisions(
+        f"{name}, noisy copy (no accents, seeded typos, seed {args.seed})",
+        dirty,
+        [],
+        args.top,
+        False,
+        out,
+        reliability=False,
+        styles=False,
+    )
     if not args.no_seed_sweep:
         sweep = noisy_figures(model, messages)
         figures["noisy_seeds"] = {key: dict(zip(("mean", "min", "max"), v)) for key, v in sweep.items()}
-        out.write(f"\n  {name}, noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}: "
-                  f"mean (min-max), loss of the mean\n")
+        out.write(
+            f"\n  {name}, noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}: "
+            f"mean (min-max), loss of the mean\n"
+        )
         for key, label in TARGET_KEYS:
             mean, low, high = sweep[key]
-            out.write(f"    {label:52} {mean:6.1%} ({low:.1%}-{high:.1%}) "
-                      f"{100 * (figures['clean'][key] - mean):+5.1f}\n")
+            out.write(
+                f"    {label:52} {mean:6.1%} ({low:.1%}-{high:.1%}) {100 * (figures['clean'][key] - mean):+5.1f}\n"
+            )
     return figures
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot eval", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", help="path of the trained model (default: MODEL_PATH)")
     parser.add_argument("--blind", default=str(BLIND), help="the blind set (messages: ...); skipped if absent")
     parser.add_argument("--heldout", default=str(HELDOUT), help="the old held-out set (Rasa NLU YAML)")
     parser.add_argument("--training-data", default=str(TRAINING), help="folder of the training NLU data")
     parser.add_argument("--seed", type=int, default=13, help="seed of the typos of the noisy copy")
-    parser.add_argument("--no-seed-sweep", action="store_true",
-                        help=f"skip the noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}")
+    parser.add_argument(
+        "--no-seed-sweep",
+        action="store_true",
+        help=f"skip the noisy copies with seeds {NOISE_SEEDS.start}-{NOISE_SEEDS.stop - 1}",
+    )
     parser.add_argument("--top", type=int, default=15, help="how many confusion pairs to print")
     parser.add_argument("--errors", action="store_true", help="also print every message it got wrong")
     parser.add_argument("--json", help="also write the figures to this JSON file")

@@ -1,4 +1,5 @@
 """`python -m bot info`: where to talk to the running assistant."""
+
 from __future__ import annotations
 
 from bot.settings import get_settings
@@ -13,7 +14,7 @@ def main(argv: list[str]) -> int:
             [
                 "",
                 f"  {s.service_name} is starting (Ctrl-C stops everything).",
-                f"  Talk to it over HTTP: curl -s {web} -d '{{\"sender\": \"{sender}\", \"message\": \"Bonjour\"}}'",
+                f'  Talk to it over HTTP: curl -s {web} -d \'{{"sender": "{sender}", "message": "Bonjour"}}\'',
                 "  Or in the terminal:   make shell",
                 f"  Web widget demo page: http://localhost:{s.web_port}/",
                 f"  Conseillers' desk:    http://localhost:{s.desk_port}/ (first account: python -m bot users create)",

@@ -3,6 +3,7 @@
 Each job is idempotent, so it is safe from cron every few minutes, from a
 Kubernetes CronJob, or in the loop that `make run` starts (`--every N`).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ are kept for the next runs. A value already set (in the environment or in
 `.env`) that is not a default is left alone. In production it does nothing:
 the processes refuse to start instead, and the operator sets the secrets.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ def write_secrets(env_file: Path, names: list[str]) -> None:
     for line in lines:
         key = line.split("=", 1)[0].strip()
         if key.startswith("export "):
-            key = key[len("export "):].strip()
+            key = key[len("export ") :].strip()
         if key in values:
             kept.append(f"{key}={values.pop(key)}")
         else:
@@ -63,6 +64,8 @@ def main(argv: list[str]) -> int:
     names = missing_secrets(args.env_file)
     if names:
         write_secrets(args.env_file, names)
-        print(f"Wrote random local secrets to {args.env_file} ({', '.join(names)}), once: "
-              "they stay for the next runs. Keep this file private.")
+        print(
+            f"Wrote random local secrets to {args.env_file} ({', '.join(names)}), once: "
+            "they stay for the next runs. Keep this file private."
+        )
     return 0

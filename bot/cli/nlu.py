@@ -4,6 +4,7 @@ Refused and reported: a message that copies a held-out message (tests/nlu/), a l
 training data does not know. Then `make train` (or the desk's "Réentraîner", which does not
 need this export: it reads the labels from the database) learns them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,10 @@ def main(argv: list[str]) -> int:
     finally:
         session.close()
         engine.dispose()
-    print(f"{len(chosen.examples)} examples written, {len(chosen.duplicates)} already in the training data, "
-          f"{len(chosen.refused)} refused")
+    print(
+        f"{len(chosen.examples)} examples written, {len(chosen.duplicates)} already in the training data, "
+        f"{len(chosen.refused)} refused"
+    )
     for path in paths:
         print(f"  {path}")
     for refused in chosen.refused:

@@ -3,6 +3,7 @@
 Idempotent (each ticket is notified once, whatever the number of runs):
 run it from cron, or in a loop as `make run` does.
 """
+
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job

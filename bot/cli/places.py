@@ -10,6 +10,7 @@ file, leaving their permanences, aliases, closures and checked date alone; `clos
 marks a place (or, with --permanence, one permanence) closed until a date: no slot until
 then, and the residents booked in that period are cancelled and texted (`--reopen` undoes it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,11 @@ def main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     load = sub.add_parser("load", help="load a places file into the database")
     load.add_argument("file", nargs="?", help="default: PLACES_FILE")
-    load.add_argument("--update", action="store_true",
-                      help="the file wins: overwrite rows edited in the desk, deactivate permanences not in the file")
+    load.add_argument(
+        "--update",
+        action="store_true",
+        help="the file wins: overwrite rows edited in the desk, deactivate permanences not in the file",
+    )
     imp = sub.add_parser("import", help="convert the national open-data file into a places file")
     imp.add_argument("national_file", help="CSV or JSON of the schéma des lieux de médiation numérique")
     imp.add_argument("--out", required=True, help="places file to write (YAML)")
@@ -35,7 +39,9 @@ def main(argv: list[str]) -> int:
     ref.add_argument("national_file", help="CSV or JSON of the schéma des lieux de médiation numérique")
     ref.add_argument("--commune", help="keep only this commune (e.g. Metz)")
     ref.add_argument("--code-postal", help="keep only this postcode")
-    close = sub.add_parser("close", help="mark a place or a permanence closed until a date (booked residents are texted)")
+    close = sub.add_parser(
+        "close", help="mark a place or a permanence closed until a date (booked residents are texted)"
+    )
     close.add_argument("slug", help="the place's slug, or the permanence's with --permanence")
     close.add_argument("--permanence", action="store_true", help="SLUG is a permanence")
     close.add_argument("--until", type=date.fromisoformat, help="last closed day, YYYY-MM-DD (inclusive)")
@@ -49,8 +55,9 @@ def main(argv: list[str]) -> int:
         from bot.places.importer import refresh_places
 
         with session_scope() as session:
-            counts = refresh_places(session, Path(args.national_file), commune=args.commune,
-                                    code_postal=args.code_postal)
+            counts = refresh_places(
+                session, Path(args.national_file), commune=args.commune, code_postal=args.code_postal
+            )
         print(", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
         return 0
     if args.action == "import":
@@ -92,6 +99,8 @@ def close_command(args) -> int:
             return 0
         close = close_permanence_until if args.permanence else close_place_until
         report = close(session, row, args.until, args.reason, actor="ligne de commande")
-    print(f"{args.slug}: closed until {args.until}; {report.cancelled} appointment(s) cancelled, "
-          f"{report.texted} resident(s) texted")
+    print(
+        f"{args.slug}: closed until {args.until}; {report.cancelled} appointment(s) cancelled, "
+        f"{report.texted} resident(s) texted"
+    )
     return 0

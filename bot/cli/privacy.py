@@ -1,9 +1,10 @@
 """`python -m bot privacy export|erase|report`: the personal-data rights and checks.
 
-  export +33612345678   print, as JSON, everything held about that number (right of access)
-  erase +33612345678    erase it, keeping anonymous statistics (right to erasure, e.g. by letter)
-  report [--corpus F]   precision and recall of the redaction on the labelled corpus
+export +33612345678   print, as JSON, everything held about that number (right of access)
+erase +33612345678    erase it, keeping anonymous statistics (right to erasure, e.g. by letter)
+report [--corpus F]   precision and recall of the redaction on the labelled corpus
 """
+
 from __future__ import annotations
 
 import argparse

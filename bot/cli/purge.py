@@ -4,6 +4,7 @@ Deletes or anonymises what is older than RETENTION_*_DAYS (bot/data_rights/reten
 and prints what it did. Idempotent: `make run` runs it daily in a loop; in
 production run it from cron or a timer.
 """
+
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job

@@ -1,4 +1,5 @@
 """Run Rasa's CLI with every setting exported, for `${VAR}` in endpoints/credentials."""
+
 from __future__ import annotations
 
 import sys

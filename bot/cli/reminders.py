@@ -2,6 +2,7 @@
 
 Idempotent: run it from cron every few minutes (`make run` runs it in a loop).
 """
+
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job

@@ -9,6 +9,7 @@
 Rasa side (.venv): training and evaluation load Rasa. A request while another one waits or
 runs is refused (exit code 3).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,9 @@ def config_from(settings, data: str | None = None):
 
     from bot.retrain.worker import DATA, WorkerConfig
 
-    return WorkerConfig(store_dir=settings.model_store_dir, tolerance=settings.retrain_tolerance,
-                        data_dir=Path(data) if data else DATA)
+    return WorkerConfig(
+        store_dir=settings.model_store_dir, tolerance=settings.retrain_tolerance, data_dir=Path(data) if data else DATA
+    )
 
 
 def seconds_between(start, end) -> str:
@@ -40,8 +42,10 @@ def print_row(row, out=sys.stdout) -> None:
 
     out.write(f"model {row.id}: {row.status}" + (f" ({row.reason})" if row.reason else "") + "\n")
     if row.training_seconds is not None:
-        out.write(f"  {row.reviewed_examples} reviewed examples; training {row.training_seconds} s, "
-                  f"done in {seconds_between(row.started_at, row.finished_at)} s with the evaluations\n")
+        out.write(
+            f"  {row.reviewed_examples} reviewed examples; training {row.training_seconds} s, "
+            f"done in {seconds_between(row.started_at, row.finished_at)} s with the evaluations\n"
+        )
     if row.figures and row.baseline_figures:
         for set_name, after in row.figures.items():
             before = row.baseline_figures.get(set_name, {})
@@ -61,10 +65,12 @@ def worker(settings, factory, data: str | None = None) -> int:
         if recover(session):
             log.warning("a retrain left running by a stopped worker is marked failed")
         register_deployed(session, settings.model_path, config.store_dir)
-    server = start_model_server(factory, settings.listen_host, settings.model_server_port,
-                                settings.model_server_token)
-    print(f"retrain worker: model server on http://{settings.listen_host}:{settings.model_server_port}/model, "
-          f"requests every {settings.retrain_poll_seconds:g} s", flush=True)
+    server = start_model_server(factory, settings.listen_host, settings.model_server_port, settings.model_server_token)
+    print(
+        f"retrain worker: model server on http://{settings.listen_host}:{settings.model_server_port}/model, "
+        f"requests every {settings.retrain_poll_seconds:g} s",
+        flush=True,
+    )
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
@@ -86,8 +92,9 @@ def worker(settings, factory, data: str | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot retrain", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot retrain", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--worker", action="store_true", help="serve the model and run the desk's requests")
     mode.add_argument("--rollback", action="store_true", help="put the previous model back in service")
@@ -109,8 +116,10 @@ def main(argv: list[str]) -> int:
         with factory() as session:
             if args.history:
                 for row in service.history(session):
-                    print(f"{row.id:>4} {row.created_at:%Y-%m-%d %H:%M} {row.source:9} {row.status:11}"
-                          f"{' serving' if row.serving else ''} {row.reason or ''}")
+                    print(
+                        f"{row.id:>4} {row.created_at:%Y-%m-%d %H:%M} {row.source:9} {row.status:11}"
+                        f"{' serving' if row.serving else ''} {row.reason or ''}"
+                    )
                 return 0
             if args.rollback:
                 try:

@@ -10,6 +10,7 @@ The desk and the web page run under gunicorn (bot/wsgi_server.py), on the desk's
 Python (.venv-desk, the `desk` image); `--dev` gives Werkzeug's development server.
 Only `rasa` and `actions` import Rasa, and only once chosen.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,12 +35,18 @@ def rasa_server_args(port: int, host: str | None = None) -> list[str]:
     settings = get_settings()
     return [
         "run",
-        "--model", str(settings.model_path),
-        "--endpoints", str(rasa_endpoints(settings)),
-        "--credentials", str(ROOT / "bot" / "credentials.yml"),
-        "--interface", host or settings.listen_host,
-        "--port", str(port),
-        "--cors", "*",
+        "--model",
+        str(settings.model_path),
+        "--endpoints",
+        str(rasa_endpoints(settings)),
+        "--credentials",
+        str(ROOT / "bot" / "credentials.yml"),
+        "--interface",
+        host or settings.listen_host,
+        "--port",
+        str(port),
+        "--cors",
+        "*",
     ]
 
 
@@ -72,8 +79,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("process", choices=["rasa", "actions", "web", "desk"])
     parser.add_argument("--port", type=int, help="default: RASA_PORT, ACTION_PORT, WEB_PORT or DESK_PORT")
     parser.add_argument("--host", help="address to listen on (default: LISTEN_HOST, 127.0.0.1)")
-    parser.add_argument("--dev", action="store_true",
-                        help="desk and web: Werkzeug's development server instead of gunicorn")
+    parser.add_argument(
+        "--dev", action="store_true", help="desk and web: Werkzeug's development server instead of gunicorn"
+    )
     args = parser.parse_args(argv)
     settings = require_safe_settings(get_settings())
     host = args.host or settings.listen_host

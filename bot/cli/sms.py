@@ -10,6 +10,7 @@ the outbound records (the local outbox without credentials) and printed.
   python -m bot sms --from 0611223344 "bonjour"
   python -m bot sms --media "voici une photo"   # an MMS with one image
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,26 +38,48 @@ def twilio_params(from_e164: str, body: str, media: bool = False) -> dict[str, s
     settings = get_settings()
     sid = "SM" + uuid.uuid4().hex
     params = {
-        "ToCountry": "FR", "ToState": "", "SmsMessageSid": sid, "NumMedia": "1" if media else "0",
-        "ToCity": "", "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received",
-        "FromCity": "", "Body": body, "FromCountry": "FR",
-        "To": settings.twilio_from_number or "+33700000000", "ToZip": "", "NumSegments": "1",
-        "MessageSid": sid, "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
-        "From": from_e164, "ApiVersion": "2010-04-01",
+        "ToCountry": "FR",
+        "ToState": "",
+        "SmsMessageSid": sid,
+        "NumMedia": "1" if media else "0",
+        "ToCity": "",
+        "FromZip": "",
+        "SmsSid": sid,
+        "FromState": "",
+        "SmsStatus": "received",
+        "FromCity": "",
+        "Body": body,
+        "FromCountry": "FR",
+        "To": settings.twilio_from_number or "+33700000000",
+        "ToZip": "",
+        "NumSegments": "1",
+        "MessageSid": sid,
+        "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
+        "From": from_e164,
+        "ApiVersion": "2010-04-01",
     }
     if media:
-        params.update({"MediaContentType0": "image/jpeg",
-                       "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME"})
+        params.update(
+            {
+                "MediaContentType0": "image/jpeg",
+                "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME",
+            }
+        )
     return params
 
 
 def post_signed(server: str, params: dict[str, str], path: str = WEBHOOK_PATH) -> tuple[int, str]:
     """POST as Twilio does; returns the HTTP status and body."""
     data = urllib.parse.urlencode(params).encode()
-    request = urllib.request.Request(server.rstrip("/") + path, data=data, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        HEADER: sign(public_url_for(get_settings().public_url, path), params, auth_token(get_settings())),
-    })
+    request = urllib.request.Request(
+        server.rstrip("/") + path,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            HEADER: sign(public_url_for(get_settings().public_url, path), params, auth_token(get_settings())),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read().decode()
@@ -66,17 +89,28 @@ def post_signed(server: str, params: dict[str, str], path: str = WEBHOOK_PATH) -
 
 def last_outbound_id(e164: str) -> int:
     with session_scope() as session:
-        ids = session.execute(select(OutboundMessage.id).where(OutboundMessage.to_hash == phone_hash(e164))
-                              .order_by(OutboundMessage.id.desc()).limit(1)).scalars().all()
+        ids = (
+            session.execute(
+                select(OutboundMessage.id)
+                .where(OutboundMessage.to_hash == phone_hash(e164))
+                .order_by(OutboundMessage.id.desc())
+                .limit(1)
+            )
+            .scalars()
+            .all()
+        )
     return ids[0] if ids else 0
 
 
 def replies_since(e164: str, after_id: int) -> list[OutboundMessage]:
     with session_scope() as session:
-        return list(session.execute(
-            select(OutboundMessage).where(OutboundMessage.to_hash == phone_hash(e164), OutboundMessage.id > after_id)
-            .order_by(OutboundMessage.id)
-        ).scalars())
+        return list(
+            session.execute(
+                select(OutboundMessage)
+                .where(OutboundMessage.to_hash == phone_hash(e164), OutboundMessage.id > after_id)
+                .order_by(OutboundMessage.id)
+            ).scalars()
+        )
 
 
 def exchange(server: str, e164: str, text: str, media: bool = False, wait: float = 3.0) -> list[OutboundMessage]:
@@ -98,13 +132,19 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot sms", description=__doc__.split("\n\n")[0])
     parser.add_argument("message", nargs="*", help="the SMS to send (none: type them one per line)")
     parser.add_argument("--from", dest="sender", default="+33612345678", help="your phone number")
-    parser.add_argument("--server", default=f"http://127.0.0.1:{settings.rasa_port}",
-                        help="the Rasa server (default: this machine, RASA_PORT)")
+    parser.add_argument(
+        "--server",
+        default=f"http://127.0.0.1:{settings.rasa_port}",
+        help="the Rasa server (default: this machine, RASA_PORT)",
+    )
     parser.add_argument("--media", action="store_true", help="send it as an MMS with one image")
     args = parser.parse_args(argv)
     if auth_token(settings) is None:
-        print("No signing token: set TWILIO_AUTH_TOKEN, or run `make run` once (it writes a random HASH_KEY "
-              "into .env; the local token is derived from it, never from the default key).", file=sys.stderr)
+        print(
+            "No signing token: set TWILIO_AUTH_TOKEN, or run `make run` once (it writes a random HASH_KEY "
+            "into .env; the local token is derived from it, never from the default key).",
+            file=sys.stderr,
+        )
         return 2
     e164 = to_e164(args.sender)
     if e164 is None:
@@ -113,8 +153,11 @@ def main(argv: list[str]) -> int:
 
     def one(text: str) -> None:
         for message in exchange(args.server, e164, text, args.media):
-            print(f"bot> {message.body}\n     [{message.purpose}, {message.status}, "
-                  f"{message.segments} SMS {message.encoding}]", flush=True)
+            print(
+                f"bot> {message.body}\n     [{message.purpose}, {message.status}, "
+                f"{message.segments} SMS {message.encoding}]",
+                flush=True,
+            )
 
     if args.message:
         one(" ".join(args.message))

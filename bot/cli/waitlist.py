@@ -2,6 +2,7 @@
 
 Idempotent: run it from cron every minute (`make run` runs it in a loop). See bot/waitlist/service.py.
 """
+
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
@@ -14,10 +15,16 @@ from bot.waitlist.service import offer_freed_seats
 def waitlist_once(now) -> str:
     settings = require_safe_settings()
     with session_scope() as session:
-        return str(offer_freed_seats(
-            session, now=now, offer_minutes=settings.waitlist_offer_minutes, batch=settings.waitlist_offer_batch,
-            quiet_start=parse_hhmm(settings.reminder_quiet_start), quiet_end=parse_hhmm(settings.reminder_quiet_end),
-        ))
+        return str(
+            offer_freed_seats(
+                session,
+                now=now,
+                offer_minutes=settings.waitlist_offer_minutes,
+                batch=settings.waitlist_offer_batch,
+                quiet_start=parse_hhmm(settings.reminder_quiet_start),
+                quiet_end=parse_hhmm(settings.reminder_quiet_end),
+            )
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,7 @@
 Idempotent and safe to run in several places at once (bot/webhooks/delivery.py):
 `make run` runs it every 30 seconds (Procfile line `webhooks`).
 """
+
 from __future__ import annotations
 
 from bot.cli.jobs import job_parser, run_job
@@ -15,7 +16,14 @@ def main(argv: list[str]) -> int:
     settings = require_safe_settings()
     args = job_parser("python -m bot webhooks").parse_args(argv)
     factory = session_factory()
-    return run_job(args, lambda now: deliver_due(
-        factory, secret_key=settings.hash_key, production=settings.production,
-        allow_private=settings.webhook_allow_private, now=now,
-        timeout=settings.webhook_timeout_seconds).summary())
+    return run_job(
+        args,
+        lambda now: deliver_due(
+            factory,
+            secret_key=settings.hash_key,
+            production=settings.production,
+            allow_private=settings.webhook_allow_private,
+            now=now,
+            timeout=settings.webhook_timeout_seconds,
+        ).summary(),
+    )

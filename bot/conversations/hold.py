@@ -17,6 +17,7 @@ Every text is masked (bot/privacy/screening.py) before storage. Takeovers,
 messages and hand-backs go to the desk's audit log (bot/staff/audit.py) and to
 the ticket's history (bot.handoff.record_conversation_event), without their text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,11 +35,11 @@ from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
 from bot.settings import DEFAULTS, Settings
 from bot.sms.outbound import send_sms
+from bot.staff.audit import audit
+from bot.staff.models import User
 from bot.texts.french import french_datetime
 from bot.texts.holds import away_text, holder_text, resumed_text, unnamed_conseiller
 from bot.texts.notify import held_message_text
-from bot.staff.audit import audit
-from bot.staff.models import User
 from bot.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -78,18 +79,16 @@ def holder_name(user) -> str:
 
 
 def resident_of(session: Session, conversation_id: str) -> Resident | None:
-    return session.execute(
-        select(Resident).where(Resident.conversation_id == conversation_id)
-    ).scalar_one_or_none()
+    return session.execute(select(Resident).where(Resident.conversation_id == conversation_id)).scalar_one_or_none()
 
 
 def tickets_of(session: Session, conversation_id: str) -> list[Ticket]:
     resident = resident_of(session, conversation_id)
     if resident is None:
         return []
-    return list(session.execute(
-        select(Ticket).where(Ticket.resident_id == resident.id).order_by(Ticket.id.desc())
-    ).scalars())
+    return list(
+        session.execute(select(Ticket).where(Ticket.resident_id == resident.id).order_by(Ticket.id.desc())).scalars()
+    )
 
 
 def hold_row(session: Session, conversation_id: str) -> ConversationHold | None:
@@ -108,8 +107,9 @@ def _history(session: Session, hold: ConversationHold, actor: str, kind: str, de
         handoff.record_conversation_event(session, ticket, actor, kind, detail)
 
 
-def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None, *,
-                  hours: int = HOLD_HOURS) -> str | None:
+def expiry_reason(
+    session: Session, hold: ConversationHold, now: datetime | None = None, *, hours: int = HOLD_HOURS
+) -> str | None:
     """Why an active hold is over without a hand-back (its ticket closed, `hours` without a message), or None."""
     ticket = _ticket(session, hold)
     if ticket is not None and ticket.status in CLOSED_STATUSES:
@@ -120,8 +120,9 @@ def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None
     return None
 
 
-def active_hold(session: Session, conversation_id: str, now: datetime | None = None, *,
-                hours: int = HOLD_HOURS) -> ConversationHold | None:
+def active_hold(
+    session: Session, conversation_id: str, now: datetime | None = None, *, hours: int = HOLD_HOURS
+) -> ConversationHold | None:
     """The conversation's hold if it still runs; one past its time is ended here (the resident told)."""
     hold = hold_row(session, conversation_id)
     if hold is None or not hold.active:
@@ -133,26 +134,49 @@ def active_hold(session: Session, conversation_id: str, now: datetime | None = N
     return hold
 
 
-def tell_resident(session: Session, hold: ConversationHold, text: str, *, author: str = "notice",
-                  author_name: str | None = None, kind: str = "text",
-                  now: datetime | None = None) -> ConversationMessage:
+def tell_resident(
+    session: Session,
+    hold: ConversationHold,
+    text: str,
+    *,
+    author: str = "notice",
+    author_name: str | None = None,
+    kind: str = "text",
+    now: datetime | None = None,
+) -> ConversationMessage:
     """Store a message to the resident; by SMS it is sent at once, the widget fetches it."""
-    message = ConversationMessage(conversation_id=hold.conversation_id, hold_id=hold.id, at=now_utc(now),
-                                  author=author, author_name=author_name, kind=kind, text=text)
+    message = ConversationMessage(
+        conversation_id=hold.conversation_id,
+        hold_id=hold.id,
+        at=now_utc(now),
+        author=author,
+        author_name=author_name,
+        kind=kind,
+        text=text,
+    )
     session.add(message)
     session.flush()
     if hold.channel == "sms":
         resident = resident_of(session, hold.conversation_id)
         if resident is None or not resident.phone_e164:
             log.warning("held sms conversation %s has no number to write to", hold.id)
-        elif send_sms(session, to_e164=resident.phone_e164, body=text, purpose="hold",
-                      ticket_id=hold.ticket_id) is None:
+        elif (
+            send_sms(session, to_e164=resident.phone_e164, body=text, purpose="hold", ticket_id=hold.ticket_id) is None
+        ):
             raise OptedOut()
     return message
 
 
-def take_over(session: Session, conversation_id: str, user, *, ticket: Ticket | None = None,
-              ip: str | None = None, now: datetime | None = None, hours: int = HOLD_HOURS) -> ConversationHold:
+def take_over(
+    session: Session,
+    conversation_id: str,
+    user,
+    *,
+    ticket: Ticket | None = None,
+    ip: str | None = None,
+    now: datetime | None = None,
+    hours: int = HOLD_HOURS,
+) -> ConversationHold:
     """`user` holds the conversation from now on; the resident is told who answers."""
     now = now_utc(now)
     current = active_hold(session, conversation_id, now, hours=hours)
@@ -165,13 +189,17 @@ def take_over(session: Session, conversation_id: str, user, *, ticket: Ticket | 
         ticket = tickets[0] if tickets else None
     place_id = ticket.place_id if ticket is not None else None
     if place_id is None and getattr(user, "conseiller_id", None):
-        place_id = session.execute(select(Permanence.place_id).where(
-            Permanence.conseiller_id == user.conseiller_id, Permanence.active.is_(True)).limit(1)).scalar()
+        place_id = session.execute(
+            select(Permanence.place_id)
+            .where(Permanence.conseiller_id == user.conseiller_id, Permanence.active.is_(True))
+            .limit(1)
+        ).scalar()
     last_id = session.execute(select(func.max(ConversationMessage.id))).scalar() or 0
     hold = hold_row(session, conversation_id)
     if hold is None:
-        hold = ConversationHold(conversation_id=conversation_id, channel=channel_of(conversation_id)[:10],
-                                holder_name=holder_name(user))
+        hold = ConversationHold(
+            conversation_id=conversation_id, channel=channel_of(conversation_id)[:10], holder_name=holder_name(user)
+        )
         session.add(hold)
     hold.user_id, hold.holder_name = user.id, holder_name(user)
     hold.ticket_id, hold.place_id = (ticket.id if ticket is not None else None), place_id
@@ -186,8 +214,16 @@ def take_over(session: Session, conversation_id: str, user, *, ticket: Ticket | 
     return hold
 
 
-def end_hold(session: Session, hold: ConversationHold, actor: str, reason: str, *, user=None,
-             ip: str | None = None, now: datetime | None = None) -> None:
+def end_hold(
+    session: Session,
+    hold: ConversationHold,
+    actor: str,
+    reason: str,
+    *,
+    user=None,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """The assistant answers again; the resident is told once."""
     now = now_utc(now)
     hold.ended_at, hold.end_reason = now, reason[:20]
@@ -200,15 +236,17 @@ def end_hold(session: Session, hold: ConversationHold, actor: str, reason: str, 
     audit(session, user, "conversation_return", "conversation", hold.id, {"reason": reason}, ip=ip)
 
 
-def hand_back(session: Session, hold: ConversationHold, user, *, ip: str | None = None,
-              now: datetime | None = None) -> None:
+def hand_back(
+    session: Session, hold: ConversationHold, user, *, ip: str | None = None, now: datetime | None = None
+) -> None:
     if not hold.active:
         raise NotHeld()
     end_hold(session, hold, user.display_name, "hand_back", user=user, ip=ip, now=now)
 
 
-def conseiller_writes(session: Session, hold: ConversationHold, user, text: str, *, ip: str | None = None,
-                      now: datetime | None = None) -> ConversationMessage:
+def conseiller_writes(
+    session: Session, hold: ConversationHold, user, text: str, *, ip: str | None = None, now: datetime | None = None
+) -> ConversationMessage:
     """A conseiller's message to the resident (SMS, or fetched by the widget), masked first."""
     now = now_utc(now)
     if not hold.active or hold.user_id != user.id:
@@ -222,18 +260,32 @@ def conseiller_writes(session: Session, hold: ConversationHold, user, text: str,
     return message
 
 
-def record(session: Session, hold: ConversationHold, author: str, text: str, *, kind: str = "text",
-           now: datetime | None = None) -> ConversationMessage:
+def record(
+    session: Session, hold: ConversationHold, author: str, text: str, *, kind: str = "text", now: datetime | None = None
+) -> ConversationMessage:
     """Store what the resident (or the assistant, for a keyword) said during the hold, masked."""
-    message = ConversationMessage(conversation_id=hold.conversation_id, hold_id=hold.id, at=now_utc(now),
-                                  author=author, kind=kind[:20], text=screen_inbound(text or "").text)
+    message = ConversationMessage(
+        conversation_id=hold.conversation_id,
+        hold_id=hold.id,
+        at=now_utc(now),
+        author=author,
+        kind=kind[:20],
+        text=screen_inbound(text or "").text,
+    )
     session.add(message)
     session.flush()
     return message
 
 
-def resident_writes(session: Session, hold: ConversationHold, text: str, *, settings: Settings, kind: str = "text",
-                    now: datetime | None = None) -> list[str]:
+def resident_writes(
+    session: Session,
+    hold: ConversationHold,
+    text: str,
+    *,
+    settings: Settings,
+    kind: str = "text",
+    now: datetime | None = None,
+) -> list[str]:
     """A resident's message for the desk: stored, the holder notified (`settings`: DESK_NOTIFY_*, SMTP_*),
     an away notice when closed. Returns what the resident was told (the away notice, or nothing)."""
     now = now_utc(now)
@@ -258,23 +310,38 @@ def resident_writes(session: Session, hold: ConversationHold, text: str, *, sett
 
 
 def unread_count(session: Session, hold: ConversationHold) -> int:
-    return session.execute(select(func.count()).select_from(ConversationMessage).where(
-        ConversationMessage.hold_id == hold.id, ConversationMessage.author == "resident",
-        ConversationMessage.id > hold.last_read_id)).scalar_one()
+    return session.execute(
+        select(func.count())
+        .select_from(ConversationMessage)
+        .where(
+            ConversationMessage.hold_id == hold.id,
+            ConversationMessage.author == "resident",
+            ConversationMessage.id > hold.last_read_id,
+        )
+    ).scalar_one()
 
 
 def mark_read(session: Session, hold: ConversationHold) -> None:
-    last = session.execute(select(func.max(ConversationMessage.id)).where(
-        ConversationMessage.hold_id == hold.id)).scalar()
+    last = session.execute(
+        select(func.max(ConversationMessage.id)).where(ConversationMessage.hold_id == hold.id)
+    ).scalar()
     if last and last > hold.last_read_id:
         hold.last_read_id = last
         hold.notified_at = None
 
 
-def messages_of(session: Session, conversation_id: str, *, after: int = 0, hold_id: int | None = None,
-                authors: tuple[str, ...] | None = None, limit: int = 200) -> list[ConversationMessage]:
-    query = select(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id,
-                                              ConversationMessage.id > after)
+def messages_of(
+    session: Session,
+    conversation_id: str,
+    *,
+    after: int = 0,
+    hold_id: int | None = None,
+    authors: tuple[str, ...] | None = None,
+    limit: int = 200,
+) -> list[ConversationMessage]:
+    query = select(ConversationMessage).where(
+        ConversationMessage.conversation_id == conversation_id, ConversationMessage.id > after
+    )
     if hold_id is not None:
         query = query.where(ConversationMessage.hold_id == hold_id)
     if authors:
@@ -283,6 +350,7 @@ def messages_of(session: Session, conversation_id: str, *, after: int = 0, hold_
 
 
 # --- the place's hours: is someone there to answer? ---------------------------------
+
 
 def _permanences(session: Session, hold: ConversationHold) -> list[Permanence]:
     query = select(Permanence).join(Place).where(Permanence.active.is_(True), Place.active.is_(True))
@@ -320,6 +388,7 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
 
 # --- notifying the holder (bot/mail.py, or an SMS; no resident data) ------------
 
+
 def notify_holder(session: Session, hold: ConversationHold, settings: Settings) -> str:
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is None or settings.desk_notify_channel == "none":
@@ -332,8 +401,12 @@ def notify_holder(session: Session, hold: ConversationHold, settings: Settings) 
             address = (conseiller.email if conseiller is not None and conseiller.email else None) or user.email
             if not settings.smtp_host:
                 return "skipped"
-            mail.send_email(settings, [address], f"Nouveau message (conversation n° {hold.id})",
-                              f"Bonjour,\n\n{text}\n\nRépondre : {link}\n")
+            mail.send_email(
+                settings,
+                [address],
+                f"Nouveau message (conversation n° {hold.id})",
+                f"Bonjour,\n\n{text}\n\nRépondre : {link}\n",
+            )
             return "sent"
         if conseiller is not None and conseiller.phone_e164:
             send_sms(session, to_e164=conseiller.phone_e164, body=text, purpose="notify")

@@ -11,6 +11,7 @@ during holds (masked by bot/privacy/screening.py before storage), the
 keywords the resident sent (STOP, AIDE...) and the notices the resident was
 given. Erasure, export and retention cover both tables (bot/privacy/).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text

@@ -13,6 +13,7 @@ SMS channel then calls `note_keyword` so the conseiller sees them too.
 The intent is read with the running model (`agent.parse_message`), the same
 classifier the assistant would use, and a few plain keywords work even without it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,16 +25,19 @@ from dataclasses import dataclass, field
 
 from bot.conversations import hold as holds
 from bot.db import session_scope
-from bot.texts.holds import resumed_text
 from bot.settings import Settings
+from bot.texts.holds import resumed_text
 
 log = logging.getLogger(__name__)
 
 BOT_INTENTS = {"cancel_appointment": "keyword:annuler", "delete_my_data": "keyword:supprimer"}
 PLAIN_KEYWORDS = {
-    "ANNULER": "keyword:annuler", "ANNULER RDV": "keyword:annuler", "ANNULER MON RDV": "keyword:annuler",
+    "ANNULER": "keyword:annuler",
+    "ANNULER RDV": "keyword:annuler",
+    "ANNULER MON RDV": "keyword:annuler",
     "ANNULER MON RENDEZ VOUS": "keyword:annuler",
-    "SUPPRIMER MES DONNEES": "keyword:supprimer", "EFFACER MES DONNEES": "keyword:supprimer",
+    "SUPPRIMER MES DONNEES": "keyword:supprimer",
+    "EFFACER MES DONNEES": "keyword:supprimer",
 }
 SMS_KEYWORD_OUTCOMES = ("stop", "start", "aide")  # bot/sms/intake.py's outcomes
 BOT_FORMS = ("erasure_form",)  # while it runs, the answers are the assistant's to read
@@ -102,8 +106,9 @@ def _note(conversation_id: str, author: str, text: str, kind: str, hours: int) -
             hold.last_activity_at = holds.now_utc()
 
 
-async def route(conversation_id: str, text: str, agent=None, raw_text: str | None = None, *,
-                settings: Settings) -> Route:
+async def route(
+    conversation_id: str, text: str, agent=None, raw_text: str | None = None, *, settings: Settings
+) -> Route:
     """Where this (screened) message goes; a held conversation's message is already stored. `settings`:
     the channel's (HUMAN_HOLD_HOURS, and how the holder is notified)."""
     hold_id, held_by, notices = await asyncio.to_thread(_current, conversation_id, settings.human_hold_hours)
@@ -111,8 +116,7 @@ async def route(conversation_id: str, text: str, agent=None, raw_text: str | Non
         return Route(to_bot=True, notices=notices)
     kind = await assistant_keyword(agent, conversation_id, text)
     if kind is not None:
-        await asyncio.to_thread(_note, conversation_id, "resident", raw_text or text, kind,
-                                settings.human_hold_hours)
+        await asyncio.to_thread(_note, conversation_id, "resident", raw_text or text, kind, settings.human_hold_hours)
         return Route(to_bot=True, hold_id=hold_id, held_by=held_by, kind=kind)
     notices = await asyncio.to_thread(_to_desk, conversation_id, raw_text or text, settings)
     return Route(to_bot=False, hold_id=hold_id, held_by=held_by, notices=notices)

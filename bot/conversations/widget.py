@@ -7,6 +7,7 @@ so it needs no sticky session and no message queue, as the rest of the widget's 
 A conversation id is a random uuid the browser keeps: knowing it is what lets
 a browser read its own conversation, as for the POST webhook.
 """
+
 from __future__ import annotations
 
 from bot.conversations import hold as holds
@@ -20,8 +21,11 @@ def held_messages(sender: str, after: int = 0, hours: int = holds.HOLD_HOURS) ->
     with session_scope() as session:
         hold = holds.active_hold(session, sender, hours=hours)  # ends a hold past its time (the notice follows)
         row = hold or holds.hold_row(session, sender)
-        messages = holds.messages_of(session, sender, after=after, hold_id=row.id,
-                                     authors=FOR_THE_RESIDENT) if row is not None else []
+        messages = (
+            holds.messages_of(session, sender, after=after, hold_id=row.id, authors=FOR_THE_RESIDENT)
+            if row is not None
+            else []
+        )
         return {
             "held": hold is not None,
             "by": hold.holder_name if hold is not None else None,

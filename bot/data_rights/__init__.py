@@ -5,6 +5,7 @@ Above the channels and the domain packages (it reaches into all their tables);
 the building blocks it uses (hashing, redaction, screening) stay in bot/privacy,
 which imports none of them.
 """
+
 from __future__ import annotations
 
 # The tables these modules reach point at places, conseillers and desk users (relationships and

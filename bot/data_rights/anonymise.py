@@ -7,6 +7,7 @@ needs), first name and phone number, SMS bodies and numbers, notes.
 Used by the erasure of one person (bot/data_rights/erasure.py) and by the
 retention purge (bot/data_rights/retention.py); both are idempotent.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -27,9 +28,24 @@ ERASED_CONVERSATION_PREFIX = "erased:"
 ANONYMOUS_TRIAGE_KEYS = ("thematique", "materiel", "has_email", "has_login", "preferred_time")
 # The Coop activity-report (CRA) fields (bot/coop.py): no names, no free text.
 ANONYMOUS_REPORT_KEYS = (
-    "date", "type", "type_lieu", "lieu", "code_postal", "commune", "duree", "duree_minutes", "titre_atelier",
-    "thematiques", "materiel", "autonomie", "orientation", "oriente", "structure_redirection", "conseiller",
-    "enregistre", "enregistre_le",
+    "date",
+    "type",
+    "type_lieu",
+    "lieu",
+    "code_postal",
+    "commune",
+    "duree",
+    "duree_minutes",
+    "titre_atelier",
+    "thematiques",
+    "materiel",
+    "autonomie",
+    "orientation",
+    "oriente",
+    "structure_redirection",
+    "conseiller",
+    "enregistre",
+    "enregistre_le",
 )
 # Ticket history: these event details are closed values; the others (notes...) are dropped.
 ANONYMOUS_EVENT_KEYS = ("status", "route", "from", "to", "by", "moved_to", "reason")
@@ -37,8 +53,13 @@ ANONYMOUS_EVENT_KEYS = ("status", "route", "from", "to", "by", "moved_to", "reas
 
 def anonymise_ticket(session: Session, ticket: Ticket) -> bool:
     """Remove the personal fields of a ticket (written by the handoff core); True if anything changed."""
-    changed = strip_personal_fields(session, ticket, triage_keys=ANONYMOUS_TRIAGE_KEYS,
-                                    report_keys=ANONYMOUS_REPORT_KEYS, event_keys=ANONYMOUS_EVENT_KEYS)
+    changed = strip_personal_fields(
+        session,
+        ticket,
+        triage_keys=ANONYMOUS_TRIAGE_KEYS,
+        report_keys=ANONYMOUS_REPORT_KEYS,
+        event_keys=ANONYMOUS_EVENT_KEYS,
+    )
     if _clear_notification_detail(session, ticket.id):
         changed = True
     return changed

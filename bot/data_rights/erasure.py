@@ -18,6 +18,7 @@ OUI (actions/privacy.py), or a coordinateur erases on a letter's request
 The opt-out list (STOP) is kept: it holds only a keyed hash, and forgetting
 it would make the service text someone who refused it.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -66,11 +67,13 @@ class ErasureReport:
 def residents_for_phone(session: Session, e164: str) -> list[Resident]:
     """Every resident row of this number: its SMS conversation and web ones where it was given."""
     hashed = phone_hash(e164)
-    return list(session.execute(
-        sa.select(Resident).where(
-            sa.or_(Resident.conversation_id == sms_conversation_id(e164), Resident.phone_hash == hashed)
-        ).order_by(Resident.id)
-    ).scalars())
+    return list(
+        session.execute(
+            sa.select(Resident)
+            .where(sa.or_(Resident.conversation_id == sms_conversation_id(e164), Resident.phone_hash == hashed))
+            .order_by(Resident.id)
+        ).scalars()
+    )
 
 
 def residents_for_conversation(session: Session, conversation_id: str) -> list[Resident]:
@@ -91,15 +94,20 @@ def residents_for_conversation(session: Session, conversation_id: str) -> list[R
 def erase_phone(session: Session, e164: str, now: datetime | None = None) -> ErasureReport:
     """Erase everything held about this phone number (CLI, desk)."""
     return erase_residents(
-        session, residents_for_phone(session, e164), now=now,
-        conversation_ids=[sms_conversation_id(e164)], hashes=[phone_hash(e164)],
+        session,
+        residents_for_phone(session, e164),
+        now=now,
+        conversation_ids=[sms_conversation_id(e164)],
+        hashes=[phone_hash(e164)],
     )
 
 
 def erase_conversation(session: Session, conversation_id: str, now: datetime | None = None) -> ErasureReport:
     """Erase the person of this Rasa conversation (the SUPPRIMER MES DONNEES action)."""
     return erase_residents(
-        session, residents_for_conversation(session, conversation_id), now=now,
+        session,
+        residents_for_conversation(session, conversation_id),
+        now=now,
         conversation_ids=[conversation_id],
     )
 
@@ -128,39 +136,59 @@ def erase_residents(
                 report.tickets += 1
         if anonymise_resident(resident):
             report.residents += 1
-    sent = sa.select(OutboundMessage).where(sa.or_(
-        OutboundMessage.to_hash.in_(list(phone_hashes) or [""]),
-        OutboundMessage.ticket_id.in_(list(ticket_ids) or [-1]),
-    ))
+    sent = sa.select(OutboundMessage).where(
+        sa.or_(
+            OutboundMessage.to_hash.in_(list(phone_hashes) or [""]),
+            OutboundMessage.ticket_id.in_(list(ticket_ids) or [-1]),
+        )
+    )
     for message in session.execute(sent).scalars():
         if anonymise_outbound(message):
             report.sms_sent += 1
     if phone_hashes:
-        report.sms_received = session.execute(
-            sa.delete(InboundMessage).where(InboundMessage.from_hash.in_(list(phone_hashes)))
-        ).rowcount or 0
+        report.sms_received = (
+            session.execute(sa.delete(InboundMessage).where(InboundMessage.from_hash.in_(list(phone_hashes)))).rowcount
+            or 0
+        )
         _forget_sms_choices(session, phone_hashes)
     report.conversation_events = delete_conversations(session, sorted(conversations))
     session.execute(sa.delete(WebDelivery).where(WebDelivery.sender.in_(sorted(conversations))))
-    report.voice_calls = session.execute(sa.delete(VoiceCall).where(sa.or_(
-        VoiceCall.conversation_id.in_(sorted(conversations) or [""]),
-        VoiceCall.caller_hash.in_(sorted(phone_hashes) or [""]),
-    ))).rowcount or 0
-    session.execute(sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations))))
+    report.voice_calls = (
+        session.execute(
+            sa.delete(VoiceCall).where(
+                sa.or_(
+                    VoiceCall.conversation_id.in_(sorted(conversations) or [""]),
+                    VoiceCall.caller_hash.in_(sorted(phone_hashes) or [""]),
+                )
+            )
+        ).rowcount
+        or 0
+    )
+    session.execute(
+        sa.delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(sorted(conversations)))
+    )
     session.execute(sa.delete(ConversationHold).where(ConversationHold.conversation_id.in_(sorted(conversations))))
     report.waitlist_entries = waitlist.forget(session, [r.id for r in residents], sorted(phone_hashes))
-    report.review_items = session.execute(
-        sa.delete(ReviewItem).where(ReviewItem.conversation_id.in_(sorted(conversations) or [""]))
-    ).rowcount or 0
+    report.review_items = (
+        session.execute(
+            sa.delete(ReviewItem).where(ReviewItem.conversation_id.in_(sorted(conversations) or [""]))
+        ).rowcount
+        or 0
+    )
     session.flush()
     return report
 
 
 def _cancel_future_appointments(session: Session, resident: Resident, now: datetime) -> int:
-    appointments = session.execute(
-        sa.select(Appointment).where(Appointment.resident_id == resident.id,
-                                     Appointment.status == AppointmentStatus.BOOKED)
-    ).scalars().all()
+    appointments = (
+        session.execute(
+            sa.select(Appointment).where(
+                Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED
+            )
+        )
+        .scalars()
+        .all()
+    )
     cancelled = 0
     for appointment in appointments:
         if as_utc(appointment.start) <= now:

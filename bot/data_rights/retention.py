@@ -25,6 +25,7 @@ Periods come from settings (RETENTION_*_DAYS):
 
 `python -m bot purge` runs it; running it twice changes nothing the second time.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -37,7 +38,12 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc
 from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.data_rights.anonymise import (
-    ERASED_CONVERSATION_PREFIX, ERASED_HASH, ERASED_TEXT, anonymise_outbound, anonymise_resident, anonymise_ticket
+    ERASED_CONVERSATION_PREFIX,
+    ERASED_HASH,
+    ERASED_TEXT,
+    anonymise_outbound,
+    anonymise_resident,
+    anonymise_ticket,
 )
 from bot.privacy.conversations import conversations_idle_since, delete_conversations
 from bot.residents import Resident
@@ -58,6 +64,7 @@ SMS_CHOICES = sa.table("sms_choices", sa.column("updated_at", sa.DateTime(timezo
 @dataclass(frozen=True)
 class RetentionPolicy:
     """How long each kind of record is kept, in days (RETENTION_*_DAYS; the purge job passes them)."""
+
     conversation_days: int
     ticket_days: int
     sms_days: int
@@ -65,8 +72,12 @@ class RetentionPolicy:
 
     @classmethod
     def of(cls, settings: Settings) -> RetentionPolicy:
-        return cls(settings.retention_conversation_days, settings.retention_ticket_days,
-                   settings.retention_sms_days, settings.retention_desk_log_days)
+        return cls(
+            settings.retention_conversation_days,
+            settings.retention_ticket_days,
+            settings.retention_sms_days,
+            settings.retention_desk_log_days,
+        )
 
 
 @dataclass
@@ -103,18 +114,27 @@ def purge(session: Session, now: datetime | None = None, *, policy: RetentionPol
     report.conversations = len(idle)
     report.conversation_events = delete_conversations(session, idle)
     report.voice_calls_deleted = purge_calls(session, conversation_cutoff)  # per-call state, bot/voice
-    report.held_messages_deleted = session.execute(
-        sa.delete(ConversationMessage).where(ConversationMessage.at < conversation_cutoff)
-    ).rowcount or 0
-    report.holds_deleted = session.execute(sa.delete(ConversationHold).where(
-        ConversationHold.ended_at.is_not(None), ConversationHold.last_activity_at < conversation_cutoff,
-        ConversationHold.ended_at < conversation_cutoff,
-        ConversationHold.id.not_in(sa.select(ConversationMessage.hold_id)),
-    ).execution_options(synchronize_session=False)).rowcount or 0
+    report.held_messages_deleted = (
+        session.execute(sa.delete(ConversationMessage).where(ConversationMessage.at < conversation_cutoff)).rowcount
+        or 0
+    )
+    report.holds_deleted = (
+        session.execute(
+            sa.delete(ConversationHold)
+            .where(
+                ConversationHold.ended_at.is_not(None),
+                ConversationHold.last_activity_at < conversation_cutoff,
+                ConversationHold.ended_at < conversation_cutoff,
+                ConversationHold.id.not_in(sa.select(ConversationMessage.hold_id)),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
     report.waitlist_entries_deleted = waitlist.purge_ended(session, conversation_cutoff)
-    report.review_items_deleted = session.execute(
-        sa.delete(ReviewItem).where(ReviewItem.created_at < conversation_cutoff)
-    ).rowcount or 0
+    report.review_items_deleted = (
+        session.execute(sa.delete(ReviewItem).where(ReviewItem.created_at < conversation_cutoff)).rowcount or 0
+    )
 
     ticket_cutoff = now - timedelta(days=policy.ticket_days)
     for ticket in session.execute(sa.select(Ticket).where(Ticket.created_at < ticket_cutoff)).scalars():
@@ -127,29 +147,35 @@ def purge(session: Session, now: datetime | None = None, *, policy: RetentionPol
     sms_cutoff = now - timedelta(days=policy.sms_days)
     old_sent = sa.select(OutboundMessage).where(
         OutboundMessage.created_at < sms_cutoff,
-        sa.or_(OutboundMessage.to_e164.is_not(None), OutboundMessage.body != ERASED_TEXT,
-               OutboundMessage.to_hash != ERASED_HASH),
+        sa.or_(
+            OutboundMessage.to_e164.is_not(None),
+            OutboundMessage.body != ERASED_TEXT,
+            OutboundMessage.to_hash != ERASED_HASH,
+        ),
     )
     for message in session.execute(old_sent).scalars():
         if anonymise_outbound(message):
             report.sms_sent_anonymised += 1
-    report.sms_received_deleted = session.execute(
-        sa.delete(InboundMessage).where(InboundMessage.received_at < sms_cutoff)
-    ).rowcount or 0
+    report.sms_received_deleted = (
+        session.execute(sa.delete(InboundMessage).where(InboundMessage.received_at < sms_cutoff)).rowcount or 0
+    )
     if sa.inspect(session.connection()).has_table("sms_choices"):  # bot/sms/choices.py
         session.execute(sa.delete(SMS_CHOICES).where(SMS_CHOICES.c.updated_at < sms_cutoff))
 
     desk_log_cutoff = now - timedelta(days=policy.desk_log_days)
-    report.desk_login_attempts_deleted = session.execute(
-        sa.delete(LoginAttempt).where(LoginAttempt.at < desk_log_cutoff)
-    ).rowcount or 0
+    report.desk_login_attempts_deleted = (
+        session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < desk_log_cutoff)).rowcount or 0
+    )
     session.execute(sa.delete(LoginLock).where(LoginLock.at < desk_log_cutoff))  # keyed hashes of the same
-    report.desk_audit_entries_deleted = session.execute(
-        sa.delete(AuditEntry).where(AuditEntry.at < desk_log_cutoff)
-    ).rowcount or 0
-    report.web_answers_deleted = session.execute(
-        sa.delete(deliveries.WebDelivery).where(deliveries.WebDelivery.received_at < now - deliveries.KEEP)
-    ).rowcount or 0
+    report.desk_audit_entries_deleted = (
+        session.execute(sa.delete(AuditEntry).where(AuditEntry.at < desk_log_cutoff)).rowcount or 0
+    )
+    report.web_answers_deleted = (
+        session.execute(
+            sa.delete(deliveries.WebDelivery).where(deliveries.WebDelivery.received_at < now - deliveries.KEEP)
+        ).rowcount
+        or 0
+    )
     report.webhook_events_deleted = purge_webhook_events(session, now)
     session.flush()
     return report
@@ -157,11 +183,15 @@ def purge(session: Session, now: datetime | None = None, *, policy: RetentionPol
 
 def _residents_to_forget(session: Session, cutoff: datetime, now: datetime) -> list[Resident]:
     """Residents not seen since `cutoff` and with no appointment to come."""
-    upcoming = sa.select(Appointment.resident_id).where(Appointment.status == AppointmentStatus.BOOKED, Appointment.end > now)
-    return list(session.execute(
-        sa.select(Resident).where(
-            Resident.last_seen_at < cutoff,
-            ~Resident.conversation_id.startswith(ERASED_CONVERSATION_PREFIX),
-            Resident.id.not_in(upcoming),
-        )
-    ).scalars())
+    upcoming = sa.select(Appointment.resident_id).where(
+        Appointment.status == AppointmentStatus.BOOKED, Appointment.end > now
+    )
+    return list(
+        session.execute(
+            sa.select(Resident).where(
+                Resident.last_seen_at < cutoff,
+                ~Resident.conversation_id.startswith(ERASED_CONVERSATION_PREFIX),
+                Resident.id.not_in(upcoming),
+            )
+        ).scalars()
+    )

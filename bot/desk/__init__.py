@@ -6,6 +6,7 @@ DESK_PORT. Every page is behind login (one guard for the whole app, so a new
 route cannot be forgotten), every form carries a CSRF token, and resident
 text is only ever rendered through Jinja's autoescaping.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -45,7 +46,8 @@ class CleanFormRequest(Request):
         form = self.__dict__.get("form")
         if form:
             self.__dict__["form"] = ImmutableMultiDict(
-                [(key, value if "password" in key else clean_text(value)) for key, value in form.items(multi=True)])
+                [(key, value if "password" in key else clean_text(value)) for key, value in form.items(multi=True)]
+            )
 
 
 def desk_settings() -> Settings:
@@ -107,12 +109,39 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from bot.desk.views import agenda, answers, auth, calendars, permanences, privacy, reports, tickets
-    from bot.desk.views import conversations, model, prescriptions, review, waitlist, webhooks
+    from bot.desk.views import (
+        agenda,
+        answers,
+        auth,
+        calendars,
+        conversations,
+        model,
+        permanences,
+        prescriptions,
+        privacy,
+        reports,
+        review,
+        tickets,
+        waitlist,
+        webhooks,
+    )
 
-    for blueprint in (auth.bp, agenda.bp, tickets.bp, permanences.bp, reports.bp, privacy.bp, answers.bp,
-                      calendars.bp, conversations.bp, waitlist.bp, prescriptions.bp, review.bp, webhooks.bp,
-                      model.bp):
+    for blueprint in (
+        auth.bp,
+        agenda.bp,
+        tickets.bp,
+        permanences.bp,
+        reports.bp,
+        privacy.bp,
+        answers.bp,
+        calendars.bp,
+        conversations.bp,
+        waitlist.bp,
+        prescriptions.bp,
+        review.bp,
+        webhooks.bp,
+        model.bp,
+    ):
         app.register_blueprint(blueprint)
 
     from bot.desk import labels
@@ -136,9 +165,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
-        return render_template("error.html", title="Formulaire expiré",
-                               message="Ce formulaire a expiré ou n'est pas valide. "
-                                       "Rechargez la page et recommencez."), 400
+        return render_template(
+            "error.html",
+            title="Formulaire expiré",
+            message="Ce formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez.",
+        ), 400
 
     for code, title, message in (
         (401, "Connexion nécessaire", "Connectez-vous pour continuer."),
@@ -155,4 +186,5 @@ def create_app(settings: Settings | None = None) -> Flask:
 def _error_page(title: str, message: str, code: int):
     def handler(_error):
         return render_template("error.html", title=title, message=message), code
+
     return handler

@@ -16,6 +16,7 @@ and records this attempt as a failure, in one transaction; only then is the
 password checked, and a right one turns the attempt into a success. Twenty
 requests at once for one account: five are checked, fifteen are refused.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,8 +62,15 @@ def normalise_email(email: str) -> str:
 MAX_STRUCTURE_LENGTH = 200
 
 
-def create_user(session: Session, *, email: str, password: str, role: str,
-                conseiller_slug: str | None = None, structure: str | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    conseiller_slug: str | None = None,
+    structure: str | None = None,
+) -> User:
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("the e-mail address is not valid")
@@ -74,9 +82,7 @@ def create_user(session: Session, *, email: str, password: str, role: str,
         raise AccountError(f"a user {email} already exists")
     conseiller = None
     if conseiller_slug:
-        conseiller = session.execute(
-            select(Conseiller).where(Conseiller.slug == conseiller_slug)
-        ).scalar_one_or_none()
+        conseiller = session.execute(select(Conseiller).where(Conseiller.slug == conseiller_slug)).scalar_one_or_none()
         if conseiller is None:
             raise AccountError(f"no conseiller with slug {conseiller_slug!r} (run `python -m bot places load`)")
     elif role == "conseiller":
@@ -86,17 +92,23 @@ def create_user(session: Session, *, email: str, password: str, role: str,
         if conseiller is not None:
             raise AccountError("a prescripteur account is not a conseiller: no --conseiller")
         if structure is None:
-            raise AccountError("a prescripteur account needs --structure \"<organisation>\" (e.g. \"CCAS de Metz\")")
-    user = User(email=email, password_hash=hash_password(password), role=role,
-                conseiller_id=conseiller.id if conseiller else None, structure=structure, active=True)
+            raise AccountError('a prescripteur account needs --structure "<organisation>" (e.g. "CCAS de Metz")')
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        conseiller_id=conseiller.id if conseiller else None,
+        structure=structure,
+        active=True,
+    )
     session.add(user)
     session.flush()
     return user
 
 
 def _failures_since(session: Session, since: datetime, **where) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.success.is_(False), LoginAttempt.at >= since
+    query = (
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
     )
     for column, value in where.items():
         query = query.where(getattr(LoginAttempt, column) == value)
@@ -107,6 +119,7 @@ def _failures_since(session: Session, since: datetime, **where) -> int:
 class LoginLimit:
     """At most `max_failures` failed logins per account in `window_minutes` (DESK_LOGIN_MAX_FAILURES,
     DESK_LOGIN_WINDOW_MINUTES: the desk's app factory passes them; the defaults are the settings')."""
+
     max_failures: int = int(DEFAULTS["DESK_LOGIN_MAX_FAILURES"])
     window_minutes: int = int(DEFAULTS["DESK_LOGIN_WINDOW_MINUTES"])
 
@@ -115,8 +128,9 @@ class LoginLimit:
         return cls(settings.desk_login_max_failures, settings.desk_login_window_minutes)
 
 
-def login_blocked(session: Session, email: str, ip: str, now: datetime | None = None, *,
-                  limit: LoginLimit = LoginLimit()) -> bool:
+def login_blocked(
+    session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit = LoginLimit()
+) -> bool:
     """True when this account or this IP address made too many failed attempts lately."""
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(minutes=limit.window_minutes)
@@ -133,8 +147,9 @@ def _lock(session: Session, key: str, now: datetime) -> None:
     session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"at": statement.excluded.at}))
 
 
-def begin_attempt(session: Session, email: str, ip: str, now: datetime | None = None, *,
-                  limit: LoginLimit = LoginLimit()) -> int | None:
+def begin_attempt(
+    session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit = LoginLimit()
+) -> int | None:
     """Count this attempt before any password is checked: its id, or None when the limit is reached.
 
     Commits: the attempt is recorded as a failure, and the locks released, before
@@ -175,8 +190,9 @@ def finish_attempt(session: Session, attempt_id: int, email: str, password: str)
     return user
 
 
-def authenticate(session: Session, email: str, password: str, ip: str, *,
-                 limit: LoginLimit = LoginLimit()) -> User | None:
+def authenticate(
+    session: Session, email: str, password: str, ip: str, *, limit: LoginLimit = LoginLimit()
+) -> User | None:
     """The user when the password is right and the limit not reached; every attempt is counted first."""
     attempt_id = begin_attempt(session, email, ip, limit=limit)
     if attempt_id is None:

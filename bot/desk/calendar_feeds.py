@@ -17,6 +17,7 @@ VTIMEZONE, so they stay right across daylight saving changes.
 
 This module reads Appointment and Ticket rows; it never writes them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,6 +46,7 @@ TITLE = "RDV aide numérique"
 
 class CalendarFeed(Base):
     """One secret feed link; revoked_at set when it is revoked or replaced."""
+
     __tablename__ = "desk_calendar_feeds"
 
     id = Column(Integer, primary_key=True)
@@ -72,8 +74,11 @@ def active_feed(session: Session, kind: str, owner_id: int) -> CalendarFeed | No
 
 
 def revoke_feeds(session: Session, kind: str, owner_id: int, *, now: datetime | None = None) -> int:
-    feeds = list(session.execute(_owner_filter(select(CalendarFeed), kind, owner_id)
-                                 .where(CalendarFeed.revoked_at.is_(None))).scalars())
+    feeds = list(
+        session.execute(
+            _owner_filter(select(CalendarFeed), kind, owner_id).where(CalendarFeed.revoked_at.is_(None))
+        ).scalars()
+    )
     for feed in feeds:
         feed.revoked_at = now or utcnow()
     session.flush()
@@ -86,9 +91,15 @@ def create_feed(session: Session, kind: str, owner_id: int, *, created_by: int |
         raise ValueError(f"unknown feed kind {kind!r}")
     revoke_feeds(session, kind, owner_id)
     token = secrets.token_urlsafe(32)
-    session.add(CalendarFeed(kind=kind, conseiller_id=owner_id if kind == "conseiller" else None,
-                             place_id=owner_id if kind == "place" else None,
-                             token_hash=token_hash(token), created_by=created_by))
+    session.add(
+        CalendarFeed(
+            kind=kind,
+            conseiller_id=owner_id if kind == "conseiller" else None,
+            place_id=owner_id if kind == "place" else None,
+            token_hash=token_hash(token),
+            created_by=created_by,
+        )
+    )
     session.flush()
     return token
 
@@ -109,26 +120,32 @@ def feed_name(session: Session, feed: CalendarFeed) -> str:
         place = session.get(Place, feed.place_id)
         return f"Aide numérique — {place.nom if place else 'lieu'}"
     from bot.places.models import Conseiller
+
     conseiller = session.get(Conseiller, feed.conseiller_id)
     return f"Aide numérique — {conseiller.name if conseiller else 'conseiller'}"
 
 
 def _appointments(session: Session, feed: CalendarFeed, now: datetime) -> list[Appointment]:
-    query = select(Appointment).where(Appointment.start >= now - timedelta(days=PAST_DAYS),
-                                      Appointment.start <= now + timedelta(days=FUTURE_DAYS))
+    query = select(Appointment).where(
+        Appointment.start >= now - timedelta(days=PAST_DAYS), Appointment.start <= now + timedelta(days=FUTURE_DAYS)
+    )
     if feed.kind == "place":
         query = query.where(Appointment.place_id == feed.place_id)
     else:
         query = query.join(Permanence, Permanence.id == Appointment.permanence_id).where(
-            Permanence.conseiller_id == feed.conseiller_id)
+            Permanence.conseiller_id == feed.conseiller_id
+        )
     return list(session.execute(query.order_by(Appointment.start, Appointment.id)).scalars())
 
 
 def _thematiques(session: Session, appointment_ids: list[int]) -> dict[int, str]:
     if not appointment_ids:
         return {}
-    rows = session.execute(select(Ticket.appointment_id, Ticket.thematique)
-                           .where(Ticket.appointment_id.in_(appointment_ids)).order_by(Ticket.id))
+    rows = session.execute(
+        select(Ticket.appointment_id, Ticket.thematique)
+        .where(Ticket.appointment_id.in_(appointment_ids))
+        .order_by(Ticket.id)
+    )
     return {appointment_id: thematique for appointment_id, thematique in rows if thematique}
 
 
@@ -160,8 +177,9 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def build_feed(session: Session, feed: CalendarFeed, *, public_url: str, include_names: bool = False,
-               now: datetime | None = None) -> bytes:
+def build_feed(
+    session: Session, feed: CalendarFeed, *, public_url: str, include_names: bool = False, now: datetime | None = None
+) -> bytes:
     """The feed's iCalendar text."""
     now = _aware(now or utcnow())
     appointments = _appointments(session, feed, now)

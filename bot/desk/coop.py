@@ -1,10 +1,20 @@
 """The desk's outcome form, checked against the Coop's values (bot/coop.py), and the
 ticket workflow's French labels."""
+
 from __future__ import annotations
 
 from bot.coop import (
-    AUTONOMIE_LABELS, EXPORT_COLUMNS, MATERIEL_LABELS, STRUCTURE_DE_REDIRECTION_LABELS, THEMATIQUES,
-    TYPE_ACTIVITE_LABELS, TYPE_LIEU_LABELS, Autonomie, Materiel, StructureDeRedirection, Thematique,
+    AUTONOMIE_LABELS,
+    EXPORT_COLUMNS,
+    MATERIEL_LABELS,
+    STRUCTURE_DE_REDIRECTION_LABELS,
+    THEMATIQUES,
+    TYPE_ACTIVITE_LABELS,
+    TYPE_LIEU_LABELS,
+    Autonomie,
+    Materiel,
+    StructureDeRedirection,
+    Thematique,
     thematique_label,
 )
 from bot.tickets.models import TicketStatus
@@ -24,8 +34,19 @@ MAX_DURATION_MINUTES = 600
 # The CSV export's columns: the Coop's export's, in its order.
 CSV_COLUMNS = EXPORT_COLUMNS
 
-__all__ = ["CSV_COLUMNS", "AUTONOMIES", "MATERIELS", "ORIENTATIONS", "STATUS_LABELS", "THEMATIQUES", "TYPES", "TYPES_LIEU",
-           "OutcomeError", "clean_outcome", "thematique_label"]
+__all__ = [
+    "CSV_COLUMNS",
+    "AUTONOMIES",
+    "MATERIELS",
+    "ORIENTATIONS",
+    "STATUS_LABELS",
+    "THEMATIQUES",
+    "TYPES",
+    "TYPES_LIEU",
+    "OutcomeError",
+    "clean_outcome",
+    "thematique_label",
+]
 
 
 class OutcomeError(ValueError):
@@ -52,7 +73,8 @@ def clean_outcome(form: dict, thematiques: list[str], materiels: list[str]) -> d
         raise OutcomeError("Cette orientation n'existe pas.")
     structure = (form.get("structure_redirection") or "").strip()[:200]
     return {
-        "duree": duree, "autonomie": Autonomie(autonomie),
+        "duree": duree,
+        "autonomie": Autonomie(autonomie),
         "thematiques": [Thematique(t) for t in dict.fromkeys(thematiques)],
         "materiel": [Materiel(m) for m in dict.fromkeys(materiels)],
         "orientation": StructureDeRedirection(orientation) if orientation else None,

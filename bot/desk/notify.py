@@ -9,6 +9,7 @@ DESK_NOTIFY_CHANNEL: an e-mail over SMTP, an SMS, or none.
 The message holds no resident data (no name, phone number or message text):
 only the place, the time, the topic and a link to the desk.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,9 +27,9 @@ from bot.mail import send_email
 from bot.places.models import Conseiller, Permanence, Place
 from bot.settings import Settings
 from bot.sms.outbound import send_sms
+from bot.staff.models import TicketNotification, User
 from bot.texts.french import french_datetime
 from bot.texts.notify import new_ticket_text
-from bot.staff.models import TicketNotification, User
 from bot.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -50,21 +51,29 @@ def recipients_for(session: Session, ticket: Ticket) -> list[Recipient]:
         appointment = session.get(Appointment, ticket.appointment_id)
         conseillers = [session.get(Permanence, appointment.permanence_id).conseiller]
     elif ticket.place_id:
-        conseillers = list(session.execute(
-            select(Conseiller).join(Permanence, Permanence.conseiller_id == Conseiller.id)
-            .where(Permanence.place_id == ticket.place_id, Permanence.active.is_(True)).distinct()
-        ).scalars())
+        conseillers = list(
+            session.execute(
+                select(Conseiller)
+                .join(Permanence, Permanence.conseiller_id == Conseiller.id)
+                .where(Permanence.place_id == ticket.place_id, Permanence.active.is_(True))
+                .distinct()
+            ).scalars()
+        )
     if conseillers:
         found = []
         for conseiller in conseillers:
-            email = conseiller.email or session.execute(
-                select(User.email).where(User.conseiller_id == conseiller.id, User.active.is_(True))
-            ).scalars().first()
+            email = (
+                conseiller.email
+                or session.execute(select(User.email).where(User.conseiller_id == conseiller.id, User.active.is_(True)))
+                .scalars()
+                .first()
+            )
             found.append(Recipient(conseiller.name, email, conseiller.phone_e164))
         return found
-    return [Recipient(u.email, u.email, None) for u in session.execute(
-        select(User).where(User.role == "coordinateur", User.active.is_(True))
-    ).scalars()]
+    return [
+        Recipient(u.email, u.email, None)
+        for u in session.execute(select(User).where(User.role == "coordinateur", User.active.is_(True))).scalars()
+    ]
 
 
 def summary(session: Session, ticket: Ticket) -> str:
@@ -127,10 +136,14 @@ def notify_new_tickets(factory: sessionmaker, settings: Settings, now: datetime 
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(hours=settings.desk_notify_max_age_hours)
     with factory() as session:
-        pending = list(session.execute(
-            select(Ticket.id).outerjoin(TicketNotification, TicketNotification.ticket_id == Ticket.id)
-            .where(TicketNotification.id.is_(None), Ticket.created_at >= since).order_by(Ticket.id)
-        ).scalars())
+        pending = list(
+            session.execute(
+                select(Ticket.id)
+                .outerjoin(TicketNotification, TicketNotification.ticket_id == Ticket.id)
+                .where(TicketNotification.id.is_(None), Ticket.created_at >= since)
+                .order_by(Ticket.id)
+            ).scalars()
+        )
     sent = 0
     for ticket_id in pending:
         if not claim(factory, ticket_id, settings.desk_notify_channel):

@@ -10,6 +10,7 @@ have already booked (a closure, an absence, a cancelled permanence), their
 appointments are cancelled (the seat is freed), their tickets say why, and
 each resident gets an SMS.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,9 @@ def validate_schedule(schedule: str) -> str:
     return schedule
 
 
-def update_permanence(session: Session, permanence: Permanence, *, schedule: str, slot_minutes: int,
-                      capacity: int, title: str | None) -> Permanence:
+def update_permanence(
+    session: Session, permanence: Permanence, *, schedule: str, slot_minutes: int, capacity: int, title: str | None
+) -> Permanence:
     permanence.schedule = validate_schedule(schedule)
     if not 5 <= slot_minutes <= MAX_SLOT_MINUTES:
         raise ScheduleError("La durée d'un créneau doit être entre 5 et 240 minutes.")
@@ -80,8 +82,14 @@ def cancel_booked(session: Session, appointments: list[Appointment], actor: str,
         resident = session.get(Resident, appointment.resident_id)
         place = session.get(Place, appointment.place_id)
         if resident is not None and resident.phone_e164:
-            sent = send_sms(session, to_e164=resident.phone_e164, body=cancellation_by_desk_text(place, appointment.start),
-                            purpose="desk", ticket_id=ticket.id if ticket else None, appointment_id=appointment.id)
+            sent = send_sms(
+                session,
+                to_e164=resident.phone_e164,
+                body=cancellation_by_desk_text(place, appointment.start),
+                purpose="desk",
+                ticket_id=ticket.id if ticket else None,
+                appointment_id=appointment.id,
+            )
             report.texted += sent is not None
     return report
 
@@ -94,51 +102,66 @@ def future_booked(session: Session, now: datetime | None = None, **where) -> lis
     return list(session.execute(query.order_by(Appointment.start)).scalars())
 
 
-def add_closure(session: Session, place: Place, start_date: date, end_date: date, reason: str | None,
-                actor: str) -> tuple[Closure, CancelReport]:
+def add_closure(
+    session: Session, place: Place, start_date: date, end_date: date, reason: str | None, actor: str
+) -> tuple[Closure, CancelReport]:
     if end_date < start_date:
         raise ScheduleError("La date de fin est avant la date de début.")
     closure = Closure(place_id=place.id, start_date=start_date, end_date=end_date, reason=(reason or "")[:200] or None)
     session.add(closure)
     session.flush()
-    hit = [a for a in future_booked(session, place_id=place.id)
-           if start_date <= local(a.start, place.timezone).date() <= end_date]
+    hit = [
+        a
+        for a in future_booked(session, place_id=place.id)
+        if start_date <= local(a.start, place.timezone).date() <= end_date
+    ]
     return closure, cancel_booked(session, hit, actor, "fermeture")
 
 
-def add_absence(session: Session, conseiller: Conseiller, start: datetime, end: datetime, reason: str | None,
-                actor: str) -> tuple[Absence, CancelReport]:
+def add_absence(
+    session: Session, conseiller: Conseiller, start: datetime, end: datetime, reason: str | None, actor: str
+) -> tuple[Absence, CancelReport]:
     start, end = as_utc(start), as_utc(end)
     if end <= start:
         raise ScheduleError("La fin de l'absence doit être après son début.")
     absence = Absence(conseiller_id=conseiller.id, start=start, end=end, reason=(reason or "")[:200] or None)
     session.add(absence)
     session.flush()
-    permanence_ids = set(session.execute(
-        select(Permanence.id).where(Permanence.conseiller_id == conseiller.id)
-    ).scalars())
-    hit = [a for a in future_booked(session) if a.permanence_id in permanence_ids
-           and as_utc(a.start) < end and start < as_utc(a.end)]
+    permanence_ids = set(
+        session.execute(select(Permanence.id).where(Permanence.conseiller_id == conseiller.id)).scalars()
+    )
+    hit = [
+        a
+        for a in future_booked(session)
+        if a.permanence_id in permanence_ids and as_utc(a.start) < end and start < as_utc(a.end)
+    ]
     return absence, cancel_booked(session, hit, actor, "absence")
 
 
-def cancel_permanence_day(session: Session, permanence: Permanence, day: date, actor: str,
-                          reason: str | None = None) -> tuple[Absence | None, CancelReport]:
+def cancel_permanence_day(
+    session: Session, permanence: Permanence, day: date, actor: str, reason: str | None = None
+) -> tuple[Absence | None, CancelReport]:
     """This permanence does not take place on `day`: its hours become an absence of
     its conseiller (so no slot is offered), and the residents booked are texted."""
     tz = permanence.place.timezone
     midnight = datetime.combine(day, time(0))
-    opens = [(o, c) for o, c, state, _ in OpeningHours(permanence.schedule).intervals(midnight, midnight + timedelta(days=1))
-             if state == State.OPEN]
+    opens = [
+        (o, c)
+        for o, c, state, _ in OpeningHours(permanence.schedule).intervals(midnight, midnight + timedelta(days=1))
+        if state == State.OPEN
+    ]
     if not opens:
         raise ScheduleError("La permanence n'a pas lieu ce jour-là.")
     start, end = wall_to_utc(opens[0][0], tz), wall_to_utc(opens[-1][1], tz)
-    absence = Absence(conseiller_id=permanence.conseiller_id, start=start, end=end,
-                      reason=((reason or "").strip() or f"Permanence annulée ({permanence.slug})")[:200])
+    absence = Absence(
+        conseiller_id=permanence.conseiller_id,
+        start=start,
+        end=end,
+        reason=((reason or "").strip() or f"Permanence annulée ({permanence.slug})")[:200],
+    )
     session.add(absence)
     session.flush()
-    hit = [a for a in future_booked(session, permanence_id=permanence.id)
-           if local(a.start, tz).date() == day]
+    hit = [a for a in future_booked(session, permanence_id=permanence.id) if local(a.start, tz).date() == day]
     return absence, cancel_booked(session, hit, actor, "permanence annulée")
 
 
@@ -161,13 +184,13 @@ def close_place_until(session: Session, place: Place, until: date, reason: str |
     place.closed_until = until
     place.closed_reason = (reason or "").strip()[:200] or None
     session.flush()
-    hit = [a for a in future_booked(session, place_id=place.id)
-           if local(a.start, place.timezone).date() <= until]
+    hit = [a for a in future_booked(session, place_id=place.id) if local(a.start, place.timezone).date() <= until]
     return cancel_booked(session, hit, actor, "fermeture")
 
 
-def close_permanence_until(session: Session, permanence: Permanence, until: date, reason: str | None,
-                           actor: str) -> CancelReport:
+def close_permanence_until(
+    session: Session, permanence: Permanence, until: date, reason: str | None, actor: str
+) -> CancelReport:
     """The permanence does not take place up to `until` (inclusive), its residents are texted."""
     _check_until(until)
     tz = permanence.place.timezone

@@ -13,6 +13,7 @@ are safety, not preference: a later `checked` date ("vérifié le"), and a
 `closed_until` date later than the database's (a place or a permanence closed
 in the file gets no slot, and its booked residents are texted: bot.desk.permanence_admin).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,8 +28,17 @@ from bot.places.file import read_places_file
 from bot.places.models import Closure, Conseiller, Permanence, Place
 
 PLACE_FIELDS = (
-    "nom", "adresse", "code_postal", "commune", "latitude", "longitude", "telephone",
-    "horaires", "prise_rdv", "accessibilite", "id_national",
+    "nom",
+    "adresse",
+    "code_postal",
+    "commune",
+    "latitude",
+    "longitude",
+    "telephone",
+    "horaires",
+    "prise_rdv",
+    "accessibilite",
+    "id_national",
 )
 FILE_ACTOR = "fichier des lieux"
 LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement", "aliases")
@@ -78,8 +88,14 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
     conseillers = {}
     for entry in data.get("conseillers") or []:
         conseillers[entry["slug"]] = _upsert(
-            session, Conseiller, entry["slug"], update, name=entry["name"],
-            email=entry.get("email"), phone_e164=entry.get("phone_e164"), active=True,
+            session,
+            Conseiller,
+            entry["slug"],
+            update,
+            name=entry["name"],
+            email=entry.get("email"),
+            phone_e164=entry.get("phone_e164"),
+            active=True,
         )
     seen_permanences = set()
     places = 0
@@ -89,9 +105,15 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
         values.update({field: [str(v) for v in entry.get(field) or []] for field in LIST_FIELDS})
         values["voice_transfer"] = bool(entry.get("voice_transfer", False))
         place = _upsert(
-            session, Place, entry["slug"], update, **values,
+            session,
+            Place,
+            entry["slug"],
+            update,
+            **values,
             holidays_country=holidays.get("country", "FR"),
-            holidays_subdiv=holidays.get("subdiv"), timezone=tz, active=True,
+            holidays_subdiv=holidays.get("subdiv"),
+            timezone=tz,
+            active=True,
         )
         places += 1
         apply_checked(place, as_date(entry.get("checked")), update)
@@ -99,11 +121,19 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
         for perm in entry.get("permanences") or []:
             OpeningHours(perm["schedule"])  # fails loudly on a malformed schedule
             permanence = _upsert(
-                session, Permanence, perm["slug"], update, place_id=place.id,
+                session,
+                Permanence,
+                perm["slug"],
+                update,
+                place_id=place.id,
                 conseiller_id=conseillers[perm["conseiller"]].id,
-                kind=perm.get("kind", "individuel"), title=perm.get("title"),
-                thematiques=perm.get("thematiques"), slot_minutes=int(perm.get("slot_minutes", 45)),
-                capacity=int(perm.get("capacity", 1)), schedule=perm["schedule"], active=True,
+                kind=perm.get("kind", "individuel"),
+                title=perm.get("title"),
+                thematiques=perm.get("thematiques"),
+                slot_minutes=int(perm.get("slot_minutes", 45)),
+                capacity=int(perm.get("capacity", 1)),
+                schedule=perm["schedule"],
+                active=True,
             )
             apply_closed(session, permanence, perm, update)
             seen_permanences.add(perm["slug"])
@@ -122,4 +152,9 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
             session.add(Closure(place_id=place.id, start_date=start, end_date=end, reason=entry.get("reason")))
             closures += 1
     session.flush()
-    return {"places": places, "conseillers": len(conseillers), "permanences": len(seen_permanences), "closures": closures}
+    return {
+        "places": places,
+        "conseillers": len(conseillers),
+        "permanences": len(seen_permanences),
+        "closures": closures,
+    }

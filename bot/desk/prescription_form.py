@@ -7,6 +7,7 @@ the triage answers as the assistant's own questions offer them (bot/triage/quest
 and where (a place, or a neighbourhood as a resident would write it). Error messages are
 French, one per field, for the form to show next to it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,7 @@ class PrescriptionForm:
 
 def read_form(form, region: str, place_ids: set[int]) -> PrescriptionForm:
     """Read the fields of the form; `place_ids` are the places that may be chosen."""
-    names = ["telephone", "prenom", "thematique", "besoin", "lieu", "quartier",
-             *[q.slot for q in triage_questions()]]
+    names = ["telephone", "prenom", "thematique", "besoin", "lieu", "quartier", *[q.slot for q in triage_questions()]]
     values = {name: (form.get(name) or "").strip() for name in names}
     result = PrescriptionForm(values=values)
     errors = result.errors
@@ -50,8 +50,10 @@ def read_form(form, region: str, place_ids: set[int]) -> PrescriptionForm:
     elif phone is None:
         errors["telephone"] = "Ce numéro n'est pas valide. Exemple : 06 12 34 56 78 ou +33 6 12 34 56 78."
     elif not is_mobile(phone):
-        errors["telephone"] = ("Ce numéro est un fixe : il ne reçoit pas de SMS. Indiquez un portable "
-                               "(06 ou 07) : la personne y reçoit la confirmation et peut annuler par SMS.")
+        errors["telephone"] = (
+            "Ce numéro est un fixe : il ne reçoit pas de SMS. Indiquez un portable "
+            "(06 ou 07) : la personne y reçoit la confirmation et peut annuler par SMS."
+        )
     result.phone = phone if "telephone" not in errors else None
 
     if values["prenom"]:
@@ -86,6 +88,7 @@ def read_form(form, region: str, place_ids: set[int]) -> PrescriptionForm:
     neighbourhood = values["quartier"][:MAX_NEIGHBOURHOOD]
     result.neighbourhood = neighbourhood or None
 
-    result.triage.update({"thematique": result.thematique, "besoin": result.note,
-                          "neighbourhood": result.neighbourhood or SKIPPED})
+    result.triage.update(
+        {"thematique": result.thematique, "besoin": result.note, "neighbourhood": result.neighbourhood or SKIPPED}
+    )
     return result

@@ -1,6 +1,7 @@
 """The activity export (CSV with the columns, order and values of the Coop's own
 activity export, bot/coop.py) and the statistics page's figures, with a bar chart
 drawn on the server as inline SVG."""
+
 from __future__ import annotations
 
 import csv
@@ -15,9 +16,24 @@ from sqlalchemy.orm import Session
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import local
 from bot.coop import (
-    AUTONOMIE_STARS, CELL_LINE_BREAK, GENRE_LABELS, MATERIEL_LABELS, ROLE_CONSEILLER_NUMERIQUE,
-    STATUT_SOCIAL_LABELS, STRUCTURE_DE_REDIRECTION_LABELS, THEMATIQUES, TRANCHE_AGE_LABELS, TYPE_ACTIVITE_LABELS,
-    TYPE_LIEU_LABELS, YES_NO_LABELS, Genre, StatutSocial, TrancheAge, TypeActivite, TypeLieu, thematique_label,
+    AUTONOMIE_STARS,
+    CELL_LINE_BREAK,
+    GENRE_LABELS,
+    MATERIEL_LABELS,
+    ROLE_CONSEILLER_NUMERIQUE,
+    STATUT_SOCIAL_LABELS,
+    STRUCTURE_DE_REDIRECTION_LABELS,
+    THEMATIQUES,
+    TRANCHE_AGE_LABELS,
+    TYPE_ACTIVITE_LABELS,
+    TYPE_LIEU_LABELS,
+    YES_NO_LABELS,
+    Genre,
+    StatutSocial,
+    TrancheAge,
+    TypeActivite,
+    TypeLieu,
+    thematique_label,
 )
 from bot.desk.coop import CSV_COLUMNS
 from bot.places.models import Permanence, Place
@@ -43,8 +59,9 @@ def _labels(values, labels: dict) -> str:
     return CELL_LINE_BREAK.join(labels.get(v, v) for v in _as_list(values))
 
 
-def activity_row(ticket: Ticket, report: dict, day: date, place: Place | None, permanence: Permanence | None,
-                 conseiller: str) -> dict:
+def activity_row(
+    ticket: Ticket, report: dict, day: date, place: Place | None, permanence: Permanence | None, conseiller: str
+) -> dict:
     """One accompaniment in the Coop export's columns and values (bot/coop.py)."""
     collectif = report.get("type") == TypeActivite.COLLECTIF
     type_lieu = report.get("type_lieu") or (TypeLieu.LIEU_ACTIVITE if place else TypeLieu.A_DISTANCE)
@@ -74,9 +91,9 @@ def activity_row(ticket: Ticket, report: dict, day: date, place: Place | None, p
         "Thématique(s) d’accompagnement": _labels(report.get("thematiques"), THEMATIQUES),
         "Tags": "",
         "Nom de la démarche administrative": "",
-        "Niveau d’autonomie (ou de l’atelier)":
-            f"{AUTONOMIE_STARS[autonomie]}/{len(AUTONOMIE_STARS)}" if autonomie in AUTONOMIE_STARS and not collectif
-            else "",
+        "Niveau d’autonomie (ou de l’atelier)": f"{AUTONOMIE_STARS[autonomie]}/{len(AUTONOMIE_STARS)}"
+        if autonomie in AUTONOMIE_STARS and not collectif
+        else "",
         "Bénéficiaire réorienté": "" if collectif else YES_NO_LABELS[bool(orientation)],
         "Structure de redirection": STRUCTURE_DE_REDIRECTION_LABELS.get(orientation, "") if orientation else "",
         "Commune du bénéficiaire": "",
@@ -91,8 +108,9 @@ def activity_row(ticket: Ticket, report: dict, day: date, place: Place | None, p
     return row
 
 
-def activity_rows(session: Session, tickets: list[Ticket], start: date | None = None,
-                  end: date | None = None) -> list[dict]:
+def activity_rows(
+    session: Session, tickets: list[Ticket], start: date | None = None, end: date | None = None
+) -> list[dict]:
     """One row per ticket whose outcome was recorded, in the Coop export's columns, by date."""
     found = []
     for ticket in tickets:
@@ -110,8 +128,13 @@ def activity_rows(session: Session, tickets: list[Ticket], start: date | None = 
             continue
         permanence = session.get(Permanence, appointment.permanence_id) if appointment is not None else None
         conseiller = permanence.conseiller.name if permanence and permanence.conseiller else None
-        found.append((day, ticket.id, activity_row(ticket, report, day, place, permanence,
-                                                   conseiller or report.get("enregistre_par") or "")))
+        found.append(
+            (
+                day,
+                ticket.id,
+                activity_row(ticket, report, day, place, permanence, conseiller or report.get("enregistre_par") or ""),
+            )
+        )
     found.sort(key=lambda item: item[:2])
     return [row for _day, _id, row in found]
 
@@ -147,8 +170,9 @@ def statistics(session: Session, tickets: list[Ticket], today: date | None = Non
     return {
         "total": len(tickets),
         "per_week": [(w.strftime("%d/%m"), per_week[w]) for w in weeks],
-        "per_thematique": Counter(thematique_label(t.thematique) if t.thematique else "Non précisée"
-                                  for t in tickets).most_common(),
+        "per_thematique": Counter(
+            thematique_label(t.thematique) if t.thematique else "Non précisée" for t in tickets
+        ).most_common(),
         "per_place": Counter(places.get(t.place_id, "Sans lieu") for t in tickets).most_common(),
         "done": seen,
         "no_show": no_show,
@@ -163,19 +187,27 @@ def bar_chart_svg(pairs: list[tuple[str, int]], title: str, width: int = 640, he
     top = max([v for _, v in pairs] + [1])
     band = (width - margin_left) / n
     plot_height = height - margin_bottom - margin_top
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>',
-             f'<line x1="{margin_left}" y1="{height - margin_bottom}" x2="{width}" y2="{height - margin_bottom}" stroke="#444"/>',
-             f'<text x="{margin_left - 4}" y="{margin_top + 4}" text-anchor="end" font-size="11">{top}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>',
+        f'<line x1="{margin_left}" y1="{height - margin_bottom}" x2="{width}" y2="{height - margin_bottom}" stroke="#444"/>',
+        f'<text x="{margin_left - 4}" y="{margin_top + 4}" text-anchor="end" font-size="11">{top}</text>',
+    ]
     for i, (label, value) in enumerate(pairs):
         bar_height = plot_height * value / top
         x = margin_left + i * band + band * 0.15
         y = height - margin_bottom - bar_height
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{band * 0.7:.1f}" height="{bar_height:.1f}" fill="#1f5fa8">'
-                     f'<title>{escape(label)} : {value}</title></rect>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{band * 0.7:.1f}" height="{bar_height:.1f}" fill="#1f5fa8">'
+            f"<title>{escape(label)} : {value}</title></rect>"
+        )
         if value:
-            parts.append(f'<text x="{x + band * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11">{value}</text>')
-        parts.append(f'<text x="{x + band * 0.35:.1f}" y="{height - margin_bottom + 14}" text-anchor="middle" '
-                     f'font-size="10">{escape(label)}</text>')
+            parts.append(
+                f'<text x="{x + band * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11">{value}</text>'
+            )
+        parts.append(
+            f'<text x="{x + band * 0.35:.1f}" y="{height - margin_bottom + 14}" text-anchor="middle" '
+            f'font-size="10">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

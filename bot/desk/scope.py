@@ -2,6 +2,7 @@
 the places where they hold a permanence, and the tickets with no place
 (call-back requests, which any conseiller may take); a prescripteur sees only the
 tickets they booked (and no page but their own: bot/desk/views/prescriptions.py)."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -17,9 +18,11 @@ def visible_place_ids(session: Session, user) -> list[int] | None:
         return None
     if user.conseiller_id is None or user.is_prescripteur:
         return []
-    return sorted(set(session.execute(
-        select(Permanence.place_id).where(Permanence.conseiller_id == user.conseiller_id)
-    ).scalars()))
+    return sorted(
+        set(
+            session.execute(select(Permanence.place_id).where(Permanence.conseiller_id == user.conseiller_id)).scalars()
+        )
+    )
 
 
 def visible_places(session: Session, user) -> list[Place]:

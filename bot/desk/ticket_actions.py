@@ -4,6 +4,7 @@ The desk's buttons are actions, not statuses: each one calls the handoff core
 (bot/handoff/), which writes the appointment and the ticket in step and leaves
 the change in the ticket's history. The caller commits.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from bot.tickets.models import CancelledBy, Ticket
 
 class DeskAction(StrEnum):
     """The status buttons of the ticket page (the form's `statut` values)."""
+
     CONFIRM = "confirme"
     SEEN = "vu"
     ABSENT = "absent"
@@ -58,8 +60,9 @@ def change_status(session: Session, ticket: Ticket, action: str, actor: str) -> 
     return handoff.cancel_ticket(session, ticket, actor, reason="desk")
 
 
-def record_outcome(session: Session, ticket: Ticket, actor: str, form: dict,
-                   thematiques: list[str], materiels: list[str]) -> Ticket:
+def record_outcome(
+    session: Session, ticket: Ticket, actor: str, form: dict, thematiques: list[str], materiels: list[str]
+) -> Ticket:
     """The conseiller's final activity report, in the Coop fields; the ticket is closed."""
     return handoff.record_outcome(session, ticket, actor, clean_outcome(form, thematiques, materiels))
 
@@ -74,26 +77,40 @@ def text_resident(session: Session, ticket: Ticket, actor: str, body: str, templ
     phone = resident_phone(session, ticket)
     if not phone:
         raise NoPhone()
-    message = send_sms(session, to_e164=phone, body=body, purpose="desk", ticket_id=ticket.id,
-                       appointment_id=ticket.appointment_id)
+    message = send_sms(
+        session, to_e164=phone, body=body, purpose="desk", ticket_id=ticket.id, appointment_id=ticket.appointment_id
+    )
     handoff.record_sms(session, ticket, actor, message, template)
     if message is None:
         raise OptedOut()
     return message
 
 
-def reschedule(session: Session, ticket: Ticket, actor: str, slot: Slot, notify: bool = True, *,
-               limit: int = handoff.MAX_FUTURE_APPOINTMENTS) -> Appointment:
+def reschedule(
+    session: Session,
+    ticket: Ticket,
+    actor: str,
+    slot: Slot,
+    notify: bool = True,
+    *,
+    limit: int = handoff.MAX_FUTURE_APPOINTMENTS,
+) -> Appointment:
     """Move the ticket's appointment to `slot` (both or neither; the ticket follows: bot.handoff.move)."""
-    new = handoff.move(session, session.get(Appointment, ticket.appointment_id), slot,
-                       by=CancelledBy.SERVICE, actor=actor, limit=limit)
+    new = handoff.move(
+        session, session.get(Appointment, ticket.appointment_id), slot, by=CancelledBy.SERVICE, actor=actor, limit=limit
+    )
     if notify:
         materiel = (ticket.activity_report or {}).get("materiel")
         triage = ticket.triage or {}
-        body = confirmation_text(session.get(Place, new.place_id), new.start, ticket.thematique,
-                                 materiel if isinstance(materiel, str) else None,
-                                 permanence=session.get(Permanence, new.permanence_id),
-                                 has_login=triage.get("has_login"), has_email=triage.get("has_email"))
+        body = confirmation_text(
+            session.get(Place, new.place_id),
+            new.start,
+            ticket.thematique,
+            materiel if isinstance(materiel, str) else None,
+            permanence=session.get(Permanence, new.permanence_id),
+            has_login=triage.get("has_login"),
+            has_email=triage.get("has_email"),
+        )
         try:
             text_resident(session, ticket, actor, body, template="deplacement")
         except (NoPhone, OptedOut):

@@ -1,6 +1,7 @@
 """The webhook outbox's one writer: each lifecycle change of bot/handoff/service.py calls `emit`,
 which adds a `webhook_events` row in the same transaction (so an event exists if and only if
 the change was committed). Delivery is the job's (bot/webhooks/delivery.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,12 +15,22 @@ from bot.tickets.models import Ticket
 from bot.webhooks import payload as payloads
 from bot.webhooks.models import EventType, WebhookEvent
 
-ATTENDANCE = {AppointmentStatus.SEEN: EventType.APPOINTMENT_SEEN, AppointmentStatus.NOSHOW: EventType.APPOINTMENT_NOSHOW}
+ATTENDANCE = {
+    AppointmentStatus.SEEN: EventType.APPOINTMENT_SEEN,
+    AppointmentStatus.NOSHOW: EventType.APPOINTMENT_NOSHOW,
+}
 
 
-def emit(session: Session, kind: EventType, *, appointment: Appointment | None = None, ticket: Ticket | None = None,
-         previous: Appointment | None = None, cancelled_by: str | None = None,
-         now: datetime | None = None) -> WebhookEvent:
+def emit(
+    session: Session,
+    kind: EventType,
+    *,
+    appointment: Appointment | None = None,
+    ticket: Ticket | None = None,
+    previous: Appointment | None = None,
+    cancelled_by: str | None = None,
+    now: datetime | None = None,
+) -> WebhookEvent:
     """Record one event; the appointment's ticket, or the ticket's appointment, is found when not given."""
     kind = EventType(kind)
     if ticket is None and appointment is not None and appointment.id is not None:
@@ -29,10 +40,23 @@ def emit(session: Session, kind: EventType, *, appointment: Appointment | None =
     place_id = appointment.place_id if appointment is not None else (ticket.place_id if ticket is not None else None)
     place = session.get(Place, place_id) if place_id else None
     occurred_at = now or datetime.now(timezone.utc)
-    body = payloads.build(kind, occurred_at=occurred_at, appointment=appointment, previous=previous, ticket=ticket,
-                          place=place, cancelled_by=cancelled_by)
-    row = WebhookEvent(uid=body["event_id"], kind=kind, occurred_at=occurred_at, payload=body,
-                       appointment_id=body["appointment_id"], ticket_id=body["ticket_id"])
+    body = payloads.build(
+        kind,
+        occurred_at=occurred_at,
+        appointment=appointment,
+        previous=previous,
+        ticket=ticket,
+        place=place,
+        cancelled_by=cancelled_by,
+    )
+    row = WebhookEvent(
+        uid=body["event_id"],
+        kind=kind,
+        occurred_at=occurred_at,
+        payload=body,
+        appointment_id=body["appointment_id"],
+        ticket_id=body["ticket_id"],
+    )
     session.add(row)
     session.flush()
     return row

@@ -1,4 +1,5 @@
 """A ticket's history: every change leaves a `TicketEvent`. Only bot.handoff.service calls this."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

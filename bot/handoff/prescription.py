@@ -8,6 +8,7 @@ function). The resident is the one of their number (`resident_for_phone`: conver
 `sms:<keyed hash>`), so they then manage the appointment by SMS as if they had booked it:
 ANNULER, RDV, reminders. A number that said STOP gets nothing; the ticket records it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from bot.handoff.report import HandoffRequest
 from bot.handoff.service import book, confirm_booking, open_ticket
 from bot.residents import Resident
 from bot.tickets.models import EventKind, Ticket
+
 
 @dataclass(frozen=True)
 class Prescriber:
@@ -37,20 +39,34 @@ class Prescription:
     sms_sent: bool
 
 
-def book_for_resident(session: Session, resident: Resident, slot: Slot, request: HandoffRequest,
-                      prescriber: Prescriber) -> Prescription:
+def book_for_resident(
+    session: Session, resident: Resident, slot: Slot, request: HandoffRequest, prescriber: Prescriber
+) -> Prescription:
     """Book `slot` for `resident` on a prescripteur's behalf, open the ticket, confirm by SMS."""
     appointment = book(session, resident, slot)
     ticket = open_ticket(session, resident, request, appointment, actor=prescriber.actor)
     ticket.prescriber_user_id = prescriber.user_id
     ticket.prescriber_structure = prescriber.structure
-    add_event(session, ticket, prescriber.actor, EventKind.PRESCRIBED,
-              {"user_id": prescriber.user_id, "structure": prescriber.structure})
+    add_event(
+        session,
+        ticket,
+        prescriber.actor,
+        EventKind.PRESCRIBED,
+        {"user_id": prescriber.user_id, "structure": prescriber.structure},
+    )
     triage = request.triage or {}
-    confirmation = confirm_booking(session, appointment, resident, None, materiel=triage.get("materiel"),
-                                   has_login=triage.get("has_login"), has_email=triage.get("has_email"))
+    confirmation = confirm_booking(
+        session,
+        appointment,
+        resident,
+        None,
+        materiel=triage.get("materiel"),
+        has_login=triage.get("has_login"),
+        has_email=triage.get("has_email"),
+    )
     if not confirmation.sms_sent:
-        add_event(session, ticket, prescriber.actor, EventKind.SMS_REFUSED,
-                  {"reason": "opt_out", "template": "confirmation"})
+        add_event(
+            session, ticket, prescriber.actor, EventKind.SMS_REFUSED, {"reason": "opt_out", "template": "confirmation"}
+        )
     session.flush()
     return Prescription(appointment, ticket, confirmation.text, confirmation.sms_sent)

@@ -5,6 +5,7 @@ the tracker's slots); `draft_report` turns the triage and the appointment into
 the Coop fields the conseiller will check and record (bot/coop.py): type, type de
 lieu, lieu, durée, atelier, thématiques, matériel, autonomie, orientation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,12 +44,14 @@ def appointment_fields(permanence: Permanence | None, place: Place | None) -> di
 
 
 def report_for_appointment(session: Session, appointment: Appointment) -> dict:
-    return appointment_fields(session.get(Permanence, appointment.permanence_id),
-                              session.get(Place, appointment.place_id))
+    return appointment_fields(
+        session.get(Permanence, appointment.permanence_id), session.get(Place, appointment.place_id)
+    )
 
 
-def draft_report(triage: dict, thematique: str | None, permanence: Permanence | None, place: Place | None,
-                 route: str | None = None) -> dict:
+def draft_report(
+    triage: dict, thematique: str | None, permanence: Permanence | None, place: Place | None, route: str | None = None
+) -> dict:
     """The Coop fields the triage already tells (values of bot/coop.py); the conseiller checks them."""
     known_route = route_named(route) if route else None
     return {

@@ -5,6 +5,7 @@ inserts the first free one in a SAVEPOINT: a unique violation means another
 process took it first, and the next seat is tried. Freeing deletes the seat,
 so the slot is offered again at once. Only bot.handoff.service calls this.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -47,8 +48,9 @@ def upcoming_for_resident(session: Session, resident_id: int, now: datetime | No
     )
 
 
-def take_seat(session: Session, resident: Resident, slot: Slot, *, limit: int,
-              now: datetime | None = None) -> Appointment:
+def take_seat(
+    session: Session, resident: Resident, slot: Slot, *, limit: int, now: datetime | None = None
+) -> Appointment:
     """The first free seat of `slot` for `resident`, or `SlotTaken`. The caller commits."""
     if len(upcoming_for_resident(session, resident.id, now)) >= limit:
         raise TooManyAppointments(limit)
@@ -67,8 +69,15 @@ def take_seat(session: Session, resident: Resident, slot: Slot, *, limit: int,
                 )
                 session.add(appointment)
                 session.flush()
-                session.add(SlotSeat(permanence_id=permanence.id, start=start, seat=seat,
-                                     resident_id=resident.id, appointment_id=appointment.id))
+                session.add(
+                    SlotSeat(
+                        permanence_id=permanence.id,
+                        start=start,
+                        seat=seat,
+                        resident_id=resident.id,
+                        appointment_id=appointment.id,
+                    )
+                )
                 session.flush()
             return appointment
         except IntegrityError:
@@ -79,10 +88,16 @@ def take_seat(session: Session, resident: Resident, slot: Slot, *, limit: int,
 
 
 def holds_seat(session: Session, resident_id: int, permanence_id: int, start: datetime) -> bool:
-    return session.execute(
-        select(SlotSeat.id).where(SlotSeat.resident_id == resident_id, SlotSeat.permanence_id == permanence_id,
-                                  SlotSeat.start == as_utc(start))
-    ).first() is not None
+    return (
+        session.execute(
+            select(SlotSeat.id).where(
+                SlotSeat.resident_id == resident_id,
+                SlotSeat.permanence_id == permanence_id,
+                SlotSeat.start == as_utc(start),
+            )
+        ).first()
+        is not None
+    )
 
 
 def free_seat(session: Session, appointment: Appointment) -> None:
@@ -91,7 +106,7 @@ def free_seat(session: Session, appointment: Appointment) -> None:
 
 def seats_taken(session: Session, permanence_id: int, start: datetime) -> int:
     return session.execute(
-        select(func.count()).select_from(SlotSeat).where(
-            SlotSeat.permanence_id == permanence_id, SlotSeat.start == as_utc(start)
-        )
+        select(func.count())
+        .select_from(SlotSeat)
+        .where(SlotSeat.permanence_id == permanence_id, SlotSeat.start == as_utc(start))
     ).scalar_one()

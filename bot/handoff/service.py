@@ -14,6 +14,7 @@ writes those tables (tests/handoff/test_single_writer.py fails if it does).
 Each change also writes its webhook event (bot/handoff/events.py) in the same transaction.
 The caller commits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,16 +42,43 @@ RESIDENT = "resident"
 MAX_FUTURE_APPOINTMENTS = int(DEFAULTS["BOOKING_MAX_FUTURE_APPOINTMENTS"])
 
 __all__ = [
-    "ASSISTANT", "MAX_FUTURE_APPOINTMENTS", "RESIDENT", "AlreadyBooked", "Confirmation", "HandoffRequest", "SlotTaken", "TooManyAppointments",
-    "book", "cancel", "cancel_ticket", "claim_reminder", "release_reminder", "confirm_booking", "flag_sms_failure", "mark_absent",
-    "mark_seen", "move", "open_ticket", "record_conversation_event", "record_outcome", "record_sms", "reopen", "strip_personal_fields",
-    "ticket_for_appointment", "upcoming_for_resident",
+    "ASSISTANT",
+    "MAX_FUTURE_APPOINTMENTS",
+    "RESIDENT",
+    "AlreadyBooked",
+    "Confirmation",
+    "HandoffRequest",
+    "SlotTaken",
+    "TooManyAppointments",
+    "book",
+    "cancel",
+    "cancel_ticket",
+    "claim_reminder",
+    "release_reminder",
+    "confirm_booking",
+    "flag_sms_failure",
+    "mark_absent",
+    "mark_seen",
+    "move",
+    "open_ticket",
+    "record_conversation_event",
+    "record_outcome",
+    "record_sms",
+    "reopen",
+    "strip_personal_fields",
+    "ticket_for_appointment",
+    "upcoming_for_resident",
 ]
 
 
-def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
-                appointment: Appointment | None = None, actor: str = ASSISTANT,
-                place: Place | None = None) -> Ticket:
+def open_ticket(
+    session: Session,
+    resident: Resident,
+    request: HandoffRequest,
+    appointment: Appointment | None = None,
+    actor: str = ASSISTANT,
+    place: Place | None = None,
+) -> Ticket:
     """The ticket a conseiller receives: triage, draft Coop report, what the assistant answered.
     Without an appointment, `place` (a phone call-back's place) decides who sees the ticket."""
     if request.first_name:
@@ -77,8 +105,14 @@ def open_ticket(session: Session, resident: Resident, request: HandoffRequest,
     return ticket
 
 
-def book(session: Session, resident: Resident, slot: Slot, now: datetime | None = None, *,
-         limit: int = MAX_FUTURE_APPOINTMENTS) -> Appointment:
+def book(
+    session: Session,
+    resident: Resident,
+    slot: Slot,
+    now: datetime | None = None,
+    *,
+    limit: int = MAX_FUTURE_APPOINTMENTS,
+) -> Appointment:
     """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments` past
     `limit` appointments to come: BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the entry points)."""
     appointment = take_seat(session, resident, slot, limit=limit, now=now)
@@ -96,8 +130,15 @@ def _cancelled_status(by: CancelledBy) -> AppointmentStatus:
     return AppointmentStatus.EXCUSED if CancelledBy(by) == CancelledBy.RESIDENT else AppointmentStatus.REVOKED
 
 
-def move(session: Session, appointment: Appointment, slot: Slot, *, by: CancelledBy, actor: str,
-         limit: int = MAX_FUTURE_APPOINTMENTS) -> Appointment:
+def move(
+    session: Session,
+    appointment: Appointment,
+    slot: Slot,
+    *,
+    by: CancelledBy,
+    actor: str,
+    limit: int = MAX_FUTURE_APPOINTMENTS,
+) -> Appointment:
     """The old appointment ends and the new slot is booked, both or neither; the ticket follows.
 
     If the new slot is taken meanwhile, the SAVEPOINT rolls the old one back: the
@@ -115,10 +156,19 @@ def move(session: Session, appointment: Appointment, slot: Slot, *, by: Cancelle
         ticket.appointment_id = new.id
         ticket.place_id = new.place_id
         ticket.activity_report = {**(ticket.activity_report or {}), **report_for_appointment(session, new)}
-        add_event(session, ticket, actor, EventKind.MOVED, {
-            "from": appointment.id, "to": new.id, "by": CancelledBy(by), "start": new.start.isoformat(),
-            "place_id": new.place_id,
-        })
+        add_event(
+            session,
+            ticket,
+            actor,
+            EventKind.MOVED,
+            {
+                "from": appointment.id,
+                "to": new.id,
+                "by": CancelledBy(by),
+                "start": new.start.isoformat(),
+                "place_id": new.place_id,
+            },
+        )
         workflow = TicketStatus.NOUVEAU if CancelledBy(by) == CancelledBy.RESIDENT else TicketStatus.CONFIRME
         set_status(session, ticket, workflow, actor)
     emit(session, EventType.APPOINTMENT_MOVED, appointment=new, previous=appointment, ticket=ticket, cancelled_by=by)
@@ -126,8 +176,9 @@ def move(session: Session, appointment: Appointment, slot: Slot, *, by: Cancelle
     return new
 
 
-def cancel(session: Session, appointment: Appointment, *, by: CancelledBy, actor: str,
-           reason: str | None = None) -> Ticket | None:
+def cancel(
+    session: Session, appointment: Appointment, *, by: CancelledBy, actor: str, reason: str | None = None
+) -> Ticket | None:
     """Cancel the appointment (the seat is free at once) and close its ticket; nothing if already cancelled."""
     ticket = ticket_for_appointment(session, appointment.id)
     if appointment.status in AppointmentStatus.cancelled():
@@ -135,8 +186,13 @@ def cancel(session: Session, appointment: Appointment, *, by: CancelledBy, actor
     _end(session, appointment, _cancelled_status(by))
     emit(session, EventType.APPOINTMENT_CANCELLED, appointment=appointment, ticket=ticket, cancelled_by=by)
     if ticket is not None:
-        add_event(session, ticket, actor, EventKind.CANCELLED, {"by": CancelledBy(by), "reason": reason,
-                                                                "to": appointment.status})
+        add_event(
+            session,
+            ticket,
+            actor,
+            EventKind.CANCELLED,
+            {"by": CancelledBy(by), "reason": reason, "to": appointment.status},
+        )
         set_status(session, ticket, TicketStatus.CLOS, actor)
     session.flush()
     return ticket
@@ -146,8 +202,9 @@ def _appointment_of(session: Session, ticket: Ticket) -> Appointment | None:
     return session.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
 
 
-def _attendance(session: Session, ticket: Ticket, appointment: Appointment, status: AppointmentStatus,
-                actor: str) -> None:
+def _attendance(
+    session: Session, ticket: Ticket, appointment: Appointment, status: AppointmentStatus, actor: str
+) -> None:
     previous = appointment.status
     if previous == status or previous in AppointmentStatus.cancelled():
         return
@@ -216,9 +273,16 @@ class Confirmation:
     show_in_conversation: bool  # the web widget shows it; an SMS conversation has the SMS
 
 
-def confirm_booking(session: Session, appointment: Appointment, resident: Resident,
-                    request: HandoffRequest | None, materiel: str | None = None, *,
-                    has_login: str | None = None, has_email: str | None = None) -> Confirmation:
+def confirm_booking(
+    session: Session,
+    appointment: Appointment,
+    resident: Resident,
+    request: HandoffRequest | None,
+    materiel: str | None = None,
+    *,
+    has_login: str | None = None,
+    has_email: str | None = None,
+) -> Confirmation:
     """After a booking: the ticket (opened unless the appointment already has one, as after a move)
     and the confirmation, by SMS when there is a number, in the conversation otherwise."""
     from bot.sms.outbound import send_sms
@@ -227,18 +291,31 @@ def confirm_booking(session: Session, appointment: Appointment, resident: Reside
     if ticket is None and request is not None:
         ticket = open_ticket(session, resident, request, appointment)
     thematique = ticket.thematique if ticket is not None else (request.thematique if request else None)
-    text = confirmation_text(session.get(Place, appointment.place_id), appointment.start, thematique, materiel,
-                             permanence=session.get(Permanence, appointment.permanence_id),
-                             has_login=has_login, has_email=has_email)
+    text = confirmation_text(
+        session.get(Place, appointment.place_id),
+        appointment.start,
+        thematique,
+        materiel,
+        permanence=session.get(Permanence, appointment.permanence_id),
+        has_login=has_login,
+        has_email=has_email,
+    )
     sent = None
     if resident.phone_e164:
-        sent = send_sms(session, to_e164=resident.phone_e164, body=text, purpose="confirmation",
-                        ticket_id=ticket.id if ticket else None, appointment_id=appointment.id)
+        sent = send_sms(
+            session,
+            to_e164=resident.phone_e164,
+            body=text,
+            purpose="confirmation",
+            ticket_id=ticket.id if ticket else None,
+            appointment_id=appointment.id,
+        )
     return Confirmation(ticket, text, sent is not None, resident.channel != "sms" or sent is None)
 
 
-def record_conversation_event(session: Session, ticket: Ticket, actor: str, kind: EventKind,
-                              detail: dict | None = None) -> None:
+def record_conversation_event(
+    session: Session, ticket: Ticket, actor: str, kind: EventKind, detail: dict | None = None
+) -> None:
     """A conseiller took, wrote in, or handed back the ticket's conversation (bot/conversations)."""
     add_event(session, ticket, actor[:80], EventKind(kind), detail)
 
@@ -248,8 +325,13 @@ def record_sms(session: Session, ticket: Ticket, actor: str, message, template: 
     if message is None:
         add_event(session, ticket, actor, EventKind.SMS_REFUSED, {"reason": "opt_out", "template": template})
     else:
-        add_event(session, ticket, actor, EventKind.SMS, {"message_id": message.id, "template": template,
-                                                          "status": message.status})
+        add_event(
+            session,
+            ticket,
+            actor,
+            EventKind.SMS,
+            {"message_id": message.id, "template": template, "status": message.status},
+        )
 
 
 def flag_sms_failure(session: Session, ticket_id: int, detail: dict) -> Ticket | None:
@@ -283,10 +365,17 @@ def release_reminder(session: Session, appointment_id: int) -> None:
     )
 
 
-def strip_personal_fields(session: Session, ticket: Ticket, *, triage_keys: tuple[str, ...],
-                          report_keys: tuple[str, ...], event_keys: tuple[str, ...]) -> bool:
+def strip_personal_fields(
+    session: Session,
+    ticket: Ticket,
+    *,
+    triage_keys: tuple[str, ...],
+    report_keys: tuple[str, ...],
+    event_keys: tuple[str, ...],
+) -> bool:
     """Keep only these keys of the triage, the report and the events' details; drop the transcript.
     The privacy policy (which keys) is bot/data_rights/anonymise.py's; True if anything changed."""
+
     def keep(data: dict | None, keys: tuple[str, ...]) -> dict:
         return {key: value for key, value in (data or {}).items() if key in keys}
 

@@ -6,6 +6,7 @@ the message that started the triage. It holds the assistant's questions, with th
 choices they offered (so that "2" reads as an answer), and the resident's answers.
 Every line is masked (bot/privacy/redaction.py) before it is stored.
 """
+
 from __future__ import annotations
 
 from bot.privacy.redaction import redact
@@ -27,8 +28,9 @@ def _is_help_question(event: dict) -> bool:
 def request_start(events: list[dict]) -> int:
     """Index of the request's first message in the conversation's events."""
     session_start = max((i for i, e in enumerate(events) if e.get("event") == "session_started"), default=0)
-    triage = max((i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == TRIAGE_START),
-                 default=None)
+    triage = max(
+        (i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == TRIAGE_START), default=None
+    )
     if triage is None:
         users = [i for i, e in enumerate(events) if e.get("event") == "user" and i >= session_start]
         return users[0] if users else len(events)
@@ -51,12 +53,12 @@ def _bot_line(event: dict) -> str:
 def transcript(events: list[dict]) -> str:
     """ "Assistant : Quel appareil utilisez-vous ? [1. Ordinateur · 2. Téléphone …]\\nVous : 2 ...", redacted."""
     lines = []
-    for event in events[request_start(events):]:
+    for event in events[request_start(events) :]:
         if event.get("event") == "user" and (event.get("text") or "").strip():
             lines.append(f"{RESIDENT} : {redact(event['text'].strip())}")
         elif event.get("event") == "bot" and (line := _bot_line(event)):
             lines.append(f"{ASSISTANT} : {redact(line)}")
     if len(lines) > MAX_LINES:
         head = MAX_LINES // 4
-        lines = [*lines[:head], "[…]", *lines[-(MAX_LINES - head - 1):]]
+        lines = [*lines[:head], "[…]", *lines[-(MAX_LINES - head - 1) :]]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ Whoever inserts the seat first wins (the unique seat constraint, on SQLite and
 PostgreSQL alike); the others get `SlotTaken` and keep what they had.
 The caller commits.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ from bot.residents import Resident
 from bot.tickets.models import CancelledBy
 
 
-def take_freed_seat(session: Session, resident: Resident, slot: Slot, *, current: Appointment | None,
-                    request: HandoffRequest) -> Appointment:
+def take_freed_seat(
+    session: Session, resident: Resident, slot: Slot, *, current: Appointment | None, request: HandoffRequest
+) -> Appointment:
     """The freed `slot` for `resident` (`SlotTaken`, `TooManyAppointments`)."""
     if current is not None and current.status == AppointmentStatus.BOOKED:
         return move(session, current, slot, by=CancelledBy.RESIDENT, actor=RESIDENT)

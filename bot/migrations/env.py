@@ -1,4 +1,5 @@
 """Alembic environment: the application's metadata and DATABASE_URL."""
+
 from __future__ import annotations
 
 from alembic import context

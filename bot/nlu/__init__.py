@@ -14,6 +14,7 @@
 
 `bot/config.yml` names the components; the figures that chose them are in README.md.
 """
+
 from __future__ import annotations
 
 import hashlib

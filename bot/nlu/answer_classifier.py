@@ -20,6 +20,7 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,6 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
-from scipy.sparse import csr_matrix
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -45,10 +44,17 @@ from rasa.nlu.constants import (
 )
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import (
-    ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
 
 from bot.nlu import source_fingerprint
 from bot.nlu.calibration import DEFAULT_TEMPERATURE, fit_temperature, probabilities
@@ -93,8 +99,7 @@ class JointModel:
         return fitted
 
     @classmethod
-    def fit(cls, features: csr_matrix, labels: list[str], C: float, temperature: float,
-            prune: float) -> "JointModel":
+    def fit(cls, features: csr_matrix, labels: list[str], C: float, temperature: float, prune: float) -> "JointModel":
         fitted = cls.fit_scores(features, labels, C)
         coef = fitted.coef_.astype(np.float32)
         coef[np.abs(coef) < prune] = 0.0  # most weights are tiny: a sparse model, a tenth of the memory
@@ -109,9 +114,16 @@ class JointModel:
         return [(str(self.classes[i]), float(probs[i])) for i in order]
 
     def save(self, path) -> None:
-        np.savez(path, classes=self.classes.astype(str), data=self.coef.data, indices=self.coef.indices,
-                 indptr=self.coef.indptr, shape=np.array(self.coef.shape), intercept=self.intercept,
-                 temperature=np.array(self.temperature))
+        np.savez(
+            path,
+            classes=self.classes.astype(str),
+            data=self.coef.data,
+            indices=self.coef.indices,
+            indptr=self.coef.indptr,
+            shape=np.array(self.coef.shape),
+            intercept=self.intercept,
+            temperature=np.array(self.temperature),
+        )
 
     @classmethod
     def load(cls, path) -> "JointModel":
@@ -136,8 +148,9 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         # Not bot/nlu/decision.py: the decision's thresholds apply at parse time, nothing
         # trained depends on them.
-        return source_fingerprint(__name__, "bot.nlu.features", "bot.nlu.negation", "bot.nlu.calibration",
-                                  "bot.nlu.text")
+        return source_fingerprint(
+            __name__, "bot.nlu.features", "bot.nlu.negation", "bot.nlu.calibration", "bot.nlu.text"
+        )
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -149,8 +162,14 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             "answer_ranking_length": 5,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 vocabulary: Vocabulary | None = None, model: JointModel | None = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Vocabulary | None = None,
+        model: JointModel | None = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -158,8 +177,13 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         self.model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "AnswerClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AnswerClassifier":
         return cls(config, model_storage, resource)
 
     # --- training ------------------------------------------------------------------
@@ -182,8 +206,12 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             self.vocabulary.save(folder)
             self.model.save(folder / MODEL_FILE)
             (folder / META_FILE).write_text(json.dumps({"temperature": temperature}))
-        log.info("AnswerClassifier: %d labels, %d features, temperature %.2f", len(self.model.classes),
-                 len(self.vocabulary.index), temperature)
+        log.info(
+            "AnswerClassifier: %d labels, %d features, temperature %.2f",
+            len(self.model.classes),
+            len(self.vocabulary.index),
+            temperature,
+        )
         return self._resource
 
     def _cross_validated_temperature(self, examples: List[Message], features: csr_matrix, labels: list[str]) -> float:
@@ -224,8 +252,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             marginal[base_of(label)] = marginal.get(base_of(label), 0.0) + p
         intent = base_of(ranking[0][0])
         intents = [intent] + sorted((i for i in marginal if i != intent), key=lambda i: -marginal[i])
-        intent_ranking = [{INTENT_NAME_KEY: i, PREDICTED_CONFIDENCE_KEY: marginal[i]}
-                          for i in intents[: self.config["ranking_length"]]]
+        intent_ranking = [
+            {INTENT_NAME_KEY: i, PREDICTED_CONFIDENCE_KEY: marginal[i]}
+            for i in intents[: self.config["ranking_length"]]
+        ]
         message.set(INTENT, intent_ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, intent_ranking, add_to_output=True)
         retrieval = sorted({base_of(c) for c in self.model.classes if "/" in c})
@@ -234,10 +264,15 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         if inside:
             best, confidence = inside[0]
             properties[intent] = {
-                RESPONSE_SELECTOR_PREDICTION_KEY: {INTENT_RESPONSE_KEY: best, PREDICTED_CONFIDENCE_KEY: confidence,
-                                                   RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action(best)},
-                RESPONSE_SELECTOR_RANKING_KEY: [{INTENT_RESPONSE_KEY: k, PREDICTED_CONFIDENCE_KEY: p}
-                                                for k, p in inside[: self.config["answer_ranking_length"]]],
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    INTENT_RESPONSE_KEY: best,
+                    PREDICTED_CONFIDENCE_KEY: confidence,
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action(best),
+                },
+                RESPONSE_SELECTOR_RANKING_KEY: [
+                    {INTENT_RESPONSE_KEY: k, PREDICTED_CONFIDENCE_KEY: p}
+                    for k, p in inside[: self.config["answer_ranking_length"]]
+                ],
             }
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
         message.set(DECISION_KEY, decide_ranking(ranking).as_dict(), add_to_output=True)
@@ -253,8 +288,14 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
                 entity["negated"] = True
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "AnswerClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "AnswerClassifier":
         try:
             with model_storage.read_from(resource) as folder:
                 vocabulary = Vocabulary.load(folder)

@@ -7,6 +7,7 @@ cross-validation predictions over the TRAINING data (each fold's model never saw
 fold's examples nor their typo copies), never on a held-out set; `make eval` prints the
 reliability table on the held-out sets.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,12 +32,19 @@ def fit_temperature(scores: np.ndarray, gold: np.ndarray) -> float:
     return float(np.exp(found.x))
 
 
-def reliability(confidences: np.ndarray, right: np.ndarray, edges=(0, .3, .5, .6, .7, .8, .9, .95, 1.0001)):
+def reliability(confidences: np.ndarray, right: np.ndarray, edges=(0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)):
     """(low, high, count, mean confidence, share right) per confidence bin."""
     rows = []
     for low, high in zip(edges, edges[1:]):
         chosen = (confidences >= low) & (confidences < high)
         n = int(chosen.sum())
-        rows.append((low, min(high, 1.0), n, float(confidences[chosen].mean()) if n else 0.0,
-                     float(right[chosen].mean()) if n else 0.0))
+        rows.append(
+            (
+                low,
+                min(high, 1.0),
+                n,
+                float(confidences[chosen].mean()) if n else 0.0,
+                float(right[chosen].mean()) if n else 0.0,
+            )
+        )
     return rows

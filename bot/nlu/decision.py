@@ -20,6 +20,7 @@ message says the resident does not have, as [{"kind": "appareil" | "email" |
 "identifiants", "value", "start", "end"}]; `appareil` entities inside a negation carry
 `"negated": true`. Never pre-fill a triage answer from them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,13 +47,16 @@ CANDIDATE_CONFIDENCE = 0.1
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str                                   # ANSWER, CLARIFY or DECLINE
-    answer: str | None = None                   # the answer key it would give, e.g. "faq_email/spams"
+    kind: str  # ANSWER, CLARIFY or DECLINE
+    answer: str | None = None  # the answer key it would give, e.g. "faq_email/spams"
     candidates: tuple[tuple[str, float], ...] = field(default_factory=tuple)  # best first, <= 3
 
     def as_dict(self) -> dict:
-        return {"decision": self.kind, "answer": self.answer,
-                "candidates": [{"answer": key, "confidence": round(float(p), 4)} for key, p in self.candidates]}
+        return {
+            "decision": self.kind,
+            "answer": self.answer,
+            "candidates": [{"answer": key, "confidence": round(float(p), 4)} for key, p in self.candidates],
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Decision":
@@ -64,12 +68,15 @@ def is_answer_key(intent: str | None) -> bool:
     return bool(intent) and (intent.startswith("faq_") or intent.startswith("urgence"))
 
 
-def decide_ranking(ranking, answer_at: float = ANSWER_AT, candidate_at: float = CANDIDATE_AT,
-                   clarify_mass: float = CLARIFY_MASS) -> Decision:
+def decide_ranking(
+    ranking, answer_at: float = ANSWER_AT, candidate_at: float = CANDIDATE_AT, clarify_mass: float = CLARIFY_MASS
+) -> Decision:
     """The decision from the answer classifier's calibrated ranking over every label
     (answer keys and conversational intents), best first."""
     if not ranking or not is_answer_key(ranking[0][0]):
-        return Decision(DECLINE, None, tuple(a for a in ranking if is_answer_key(a[0]) and "/" in a[0])[:MAX_CANDIDATES])
+        return Decision(
+            DECLINE, None, tuple(a for a in ranking if is_answer_key(a[0]) and "/" in a[0])[:MAX_CANDIDATES]
+        )
     answers = [(key, float(p)) for key, p in ranking if is_answer_key(key) and "/" in key]
     best_key, best = answers[0]
     close = [a for a in answers[:MAX_CANDIDATES] if a[1] >= candidate_at]
@@ -92,12 +99,15 @@ def decision_fields(parse_data: dict) -> dict:
     """The decision's keys of the classification contract (`python -m bot classify`):
     `answer` (given only when the decision is to answer), `decision`, `candidates` (keys, best first)."""
     decision = decide(parse_data)
-    return {"answer": decision.answer if decision.kind == ANSWER else None, "decision": decision.kind,
-            "candidates": [key for key, _ in decision.candidates]}
+    return {
+        "answer": decision.answer if decision.kind == ANSWER else None,
+        "decision": decision.kind,
+        "candidates": [key for key, _ in decision.candidates],
+    }
 
 
 def _derived(parse_data: dict) -> Decision:
-    intent = (parse_data.get("intent") or {})
+    intent = parse_data.get("intent") or {}
     name = intent.get("name")
     ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     if name == "nlu_fallback" and ranking:
@@ -107,8 +117,10 @@ def _derived(parse_data: dict) -> Decision:
     if not is_answer_key(name):
         return Decision(DECLINE)
     selector = (parse_data.get("response_selector") or {}).get(name) or {}
-    answers = [(r["intent_response_key"], confidence * float(r.get("confidence") or 0.0))
-               for r in selector.get("ranking") or []]
+    answers = [
+        (r["intent_response_key"], confidence * float(r.get("confidence") or 0.0))
+        for r in selector.get("ranking") or []
+    ]
     if not answers:
         return Decision(DECLINE)
     answers = [a for a in answers if a[1] >= CANDIDATE_CONFIDENCE][:MAX_CANDIDATES] or answers[:1]

@@ -5,6 +5,7 @@ the way residents really type (no accents, dropped/swapped/doubled letters),
 per-intent precision/recall/F1, confusion pairs, and counts of the training
 data. `python -m bot eval` (bot/cli/eval.py) runs the model and prints them.
 """
+
 from __future__ import annotations
 
 import random
@@ -73,6 +74,7 @@ def training_counts(examples: list[Example]) -> dict[str, dict]:
 
 # --- The noisy copy -------------------------------------------------------------
 
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
@@ -83,9 +85,9 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1) if len(word) > 2 else 1
     kind = rng.choice(("drop", "swap", "double"))
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "swap" and i + 1 < len(word):
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -107,6 +109,7 @@ def noisy(text: str, seed: int = 13, rate: float = 0.2) -> str:
 
 # --- Scores ------------------------------------------------------------------------
 
+
 @dataclass
 class Scores:
     """Per-intent precision/recall/F1 and the request/thematique accuracies of one run."""
@@ -120,8 +123,9 @@ class Scores:
     confidences: list[float] = field(default_factory=list)
     fallbacks: int = 0  # messages below the fallback threshold
 
-    def add(self, gold: str, predicted: str, request: str, thematique: str | None, fallback: bool,
-            confidence: float = 1.0) -> None:
+    def add(
+        self, gold: str, predicted: str, request: str, thematique: str | None, fallback: bool, confidence: float = 1.0
+    ) -> None:
         """`gold` and `predicted` are intents, or sub-intents (`faq_email/piece_jointe`): the answer."""
         self.confidences.append(confidence)
         self.gold.append(base_intent(gold))
@@ -149,8 +153,9 @@ class Scores:
 
     def thematique_accuracy(self) -> tuple[float, int]:
         """Accuracy over the messages that have a topic (help questions and urgences)."""
-        pairs = [(thematique_of(g), t) for g, t in zip(self.gold, self.predicted_thematiques)
-                 if thematique_of(g) is not None]
+        pairs = [
+            (thematique_of(g), t) for g, t in zip(self.gold, self.predicted_thematiques) if thematique_of(g) is not None
+        ]
         return _ratio(sum(e == t for e, t in pairs), len(pairs)), len(pairs)
 
     def per_intent(self) -> dict[str, tuple[float, float, float, int]]:
@@ -174,8 +179,9 @@ class Scores:
         rows = []
         for threshold in thresholds:
             above = [(g, p) for g, p, c in zip(self.gold, self.predicted, self.confidences) if c >= threshold]
-            rows.append((threshold, 1 - _ratio(len(above), self.total),
-                         _ratio(sum(g == p for g, p in above), len(above))))
+            rows.append(
+                (threshold, 1 - _ratio(len(above), self.total), _ratio(sum(g == p for g, p in above), len(above)))
+            )
         return rows
 
     def confusions(self, top: int = 15) -> list[tuple[str, str, int]]:
@@ -277,16 +283,31 @@ class Labelled:
 def read_blind(path: Path) -> list[Labelled]:
     """The blind set: `messages:` list of {text, answers, request, intent?, thematique, styles}."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return [Labelled(text=str(m["text"]), answers=tuple(m.get("answers") or ()), request=m["request"],
-                     thematique=m.get("thematique"), intent=m.get("intent"), styles=tuple(m.get("styles") or ()))
-            for m in data.get("messages") or []]
+    return [
+        Labelled(
+            text=str(m["text"]),
+            answers=tuple(m.get("answers") or ()),
+            request=m["request"],
+            thematique=m.get("thematique"),
+            intent=m.get("intent"),
+            styles=tuple(m.get("styles") or ()),
+        )
+        for m in data.get("messages") or []
+    ]
 
 
 def labelled_from_examples(examples: list[Example]) -> list[Labelled]:
     """The old held-out set (Rasa NLU YAML, one label each) in the same shape."""
-    return [Labelled(text=e.text, answers=(e.intent,) if "/" in e.intent else (), request=request_of(e.intent),
-                     thematique=thematique_of(e.intent), intent=None if e.base.startswith("faq_") else e.base)
-            for e in examples]
+    return [
+        Labelled(
+            text=e.text,
+            answers=(e.intent,) if "/" in e.intent else (),
+            request=request_of(e.intent),
+            thematique=thematique_of(e.intent),
+            intent=None if e.base.startswith("faq_") else e.base,
+        )
+        for e in examples
+    ]
 
 
 def read_labelled(path: Path) -> list[Labelled]:
@@ -329,8 +350,17 @@ def outcome_of(message: Labelled, text: str, parse: dict) -> Outcome:
     decision = decide(parse)
     candidates = tuple(key for key, _ in decision.candidates)
     confidence = float(decision.candidates[0][1]) if decision.candidates else 0.0
-    return Outcome(message, text, result.intent, result.request, result.thematique, decision.kind,
-                   decision.answer if decision.kind == ANSWER else None, candidates, confidence)
+    return Outcome(
+        message,
+        text,
+        result.intent,
+        result.request,
+        result.thematique,
+        decision.kind,
+        decision.answer if decision.kind == ANSWER else None,
+        candidates,
+        confidence,
+    )
 
 
 @dataclass
@@ -357,22 +387,25 @@ class DecisionScores:
             "unanswerable": len(unanswerable),
             "answer_accuracy": _ratio(sum(o.right_answer for o in answerable), len(answerable)),
             "reached_after_one_question": _ratio(sum(o.reached for o in answerable), len(answerable)),
-            "best_candidate_accuracy": _ratio(sum(bool(o.candidates) and o.candidates[0] in o.message.answers
-                                                  for o in answerable), len(answerable)),
+            "best_candidate_accuracy": _ratio(
+                sum(bool(o.candidates) and o.candidates[0] in o.message.answers for o in answerable), len(answerable)
+            ),
             "precision_of_answers": _ratio(sum(o.answer in o.message.answers for o in given), len(given)),
             "answers_given": len(given),
             "answered": _ratio(sum(o.decision == "answer" for o in help_), len(help_)),
             "clarified": _ratio(sum(o.decision == "clarify" for o in help_), len(help_)),
             "declined": _ratio(sum(o.decision == "decline" for o in help_), len(help_)),
-            "clarified_of_all_messages": _ratio(sum(o.decision == "clarify" for o in self.outcomes),
-                                                len(self.outcomes)),
-            "unanswerable_declined_or_clarified": _ratio(sum(o.decision != "answer" for o in unanswerable),
-                                                         len(unanswerable)),
-            "thematique_accuracy": _ratio(sum(o.thematique == o.message.thematique for o in with_topic),
-                                          len(with_topic)),
+            "clarified_of_all_messages": _ratio(
+                sum(o.decision == "clarify" for o in self.outcomes), len(self.outcomes)
+            ),
+            "unanswerable_declined_or_clarified": _ratio(
+                sum(o.decision != "answer" for o in unanswerable), len(unanswerable)
+            ),
+            "thematique_accuracy": _ratio(
+                sum(o.thematique == o.message.thematique for o in with_topic), len(with_topic)
+            ),
             "thematique_messages": len(with_topic),
-            "request_accuracy": _ratio(sum(o.request == o.message.request for o in self.outcomes),
-                                       len(self.outcomes)),
+            "request_accuracy": _ratio(sum(o.request == o.message.request for o in self.outcomes), len(self.outcomes)),
         }
 
     def per_style(self) -> dict[str, dict]:
@@ -406,18 +439,28 @@ class DecisionScores:
         for low, high in zip(edges, edges[1:]):
             chosen = [o for o in self._help() if low <= o.confidence < high]
             right = [bool(o.candidates) and o.candidates[0] in o.message.answers for o in chosen]
-            rows.append((low, min(high, 1.0), len(chosen),
-                         _ratio(sum(o.confidence for o in chosen), len(chosen)), _ratio(sum(right), len(chosen))))
+            rows.append(
+                (
+                    low,
+                    min(high, 1.0),
+                    len(chosen),
+                    _ratio(sum(o.confidence for o in chosen), len(chosen)),
+                    _ratio(sum(right), len(chosen)),
+                )
+            )
         return rows
 
     def errors(self) -> list[Outcome]:
         """Wrong answers given, answerable messages not reached, unanswerable ones answered,
         wrong thematique or request."""
-        return [o for o in self.outcomes
-                if (o.decision == "answer" and o.answer not in o.message.answers)
-                or (o.message.answerable and not o.reached)
-                or o.request != o.message.request
-                or (o.message.thematique and o.thematique != o.message.thematique)]
+        return [
+            o
+            for o in self.outcomes
+            if (o.decision == "answer" and o.answer not in o.message.answers)
+            or (o.message.answerable and not o.reached)
+            or o.request != o.message.request
+            or (o.message.thematique and o.thematique != o.message.thematique)
+        ]
 
 
 def decide_all(model, messages: list[Labelled], transform=None) -> tuple[DecisionScores, list[float]]:

@@ -18,6 +18,7 @@ From a message's tokens (normalised forms, bot/nlu/text.py), the feature names a
 `Vocabulary` turns feature lists into TF-IDF rows (sublinear counts, L2-normalised),
 stored as JSON and plain arrays (no pickle). Pure Python and numpy: no Rasa import.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,26 +35,114 @@ from bot.nlu.phonetic import phonetic_key
 from bot.nlu.text import normalise
 
 SENTENCE_ENDS = {".", "!", "?", "…", "\n", "...", "?!", "!!", "??"}
-ASKING_WORDS = {normalise(w) for w in (
-    "comment", "coment", "komment", "koman", "coman", "commen", "pourquoi", "quoi", "koi", "quel", "quelle",
-    "quels", "quelles", "ou", "combien", "est-ce", "peut-on", "puis-je", "pouvez", "pouvez-vous", "voudrais",
-    "veux", "souhaite", "souhaiterais", "aimerais", "aidez", "aidez-moi", "aider", "aide", "svp", "faut-il",
-    "faire", "dois-je", "possible", "savoir", "expliquer", "explique", "cherche", "besoin", "demande")}
+ASKING_WORDS = {
+    normalise(w)
+    for w in (
+        "comment",
+        "coment",
+        "komment",
+        "koman",
+        "coman",
+        "commen",
+        "pourquoi",
+        "quoi",
+        "koi",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "ou",
+        "combien",
+        "est-ce",
+        "peut-on",
+        "puis-je",
+        "pouvez",
+        "pouvez-vous",
+        "voudrais",
+        "veux",
+        "souhaite",
+        "souhaiterais",
+        "aimerais",
+        "aidez",
+        "aidez-moi",
+        "aider",
+        "aide",
+        "svp",
+        "faut-il",
+        "faire",
+        "dois-je",
+        "possible",
+        "savoir",
+        "expliquer",
+        "explique",
+        "cherche",
+        "besoin",
+        "demande",
+    )
+}
 CHAR_RANGE = (2, 5)
 # Greetings and letter formulas: the whole message in "bonjour" or "merci beaucoup", only
 # wrapping in "Madame, Monsieur, ... Veuillez agréer mes salutations distinguées". Left out
 # of the features when the message has at least `POLITE_CONTENT` other words.
-POLITE = {normalise(w) for w in (
-    "bonjour", "bonsoir", "bjr", "bsr", "slt", "salut", "coucou", "hello", "madame", "monsieur", "mesdames",
-    "messieurs", "mme", "mr", "cordialement", "cdlt", "cdt", "salutations", "distinguees", "distinguee",
-    "respectueuses", "sinceres", "agreer", "agreez", "veuillez", "prie", "sentiments", "remerciements", "remercie",
-    "merci", "mercii", "expression", "meilleurs", "respectueusement", "bien-etre")}
+POLITE = {
+    normalise(w)
+    for w in (
+        "bonjour",
+        "bonsoir",
+        "bjr",
+        "bsr",
+        "slt",
+        "salut",
+        "coucou",
+        "hello",
+        "madame",
+        "monsieur",
+        "mesdames",
+        "messieurs",
+        "mme",
+        "mr",
+        "cordialement",
+        "cdlt",
+        "cdt",
+        "salutations",
+        "distinguees",
+        "distinguee",
+        "respectueuses",
+        "sinceres",
+        "agreer",
+        "agreez",
+        "veuillez",
+        "prie",
+        "sentiments",
+        "remerciements",
+        "remercie",
+        "merci",
+        "mercii",
+        "expression",
+        "meilleurs",
+        "respectueusement",
+        "bien-etre",
+    )
+}
 POLITE_CONTENT = 3
 PHONETIC = True  # sound keys of the words (bot/nlu/phonetic.py); measured with scripts/answer_lab.py --phonetic
 # Words found only in the formulas that open and close a letter (never in its question).
-FORMULA_WORDS = {normalise(w) for w in (
-    "agreer", "agreez", "salutations", "cordialement", "cdlt", "remercie", "remerciant", "remerciements",
-    "sentiments", "distinguees", "respectueusement")}
+FORMULA_WORDS = {
+    normalise(w)
+    for w in (
+        "agreer",
+        "agreez",
+        "salutations",
+        "cordialement",
+        "cdlt",
+        "remercie",
+        "remerciant",
+        "remerciements",
+        "sentiments",
+        "distinguees",
+        "respectueusement",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +156,7 @@ def sentences(tokens: list[Token], text: str) -> list[list[int]]:
     """Token indices of each sentence: split at end punctuation and line breaks."""
     groups, current = [], []
     for i, token in enumerate(tokens):
-        if i and current and "\n" in text[tokens[i - 1].end:token.start]:
+        if i and current and "\n" in text[tokens[i - 1].end : token.start]:
             groups.append(current)
             current = []
         current.append(i)
@@ -83,8 +172,7 @@ def is_formula(tokens: list[Token], group: list[int]) -> bool:
     """A letter's greeting or closing ("Madame, Monsieur,", "Je vous remercie par avance de votre aide",
     "Veuillez agréer..."): it asks nothing, even with "aide" or "demande" in it."""
     words = {tokens[i].word for i in group}
-    return bool(words & FORMULA_WORDS) or all(tokens[i].word in POLITE or tokens[i].word in PUNCTUATION
-                                              for i in group)
+    return bool(words & FORMULA_WORDS) or all(tokens[i].word in POLITE or tokens[i].word in PUNCTUATION for i in group)
 
 
 def asking_sentence(tokens: list[Token], text: str, formulas: bool = True) -> list[int]:
@@ -103,11 +191,18 @@ def asking_sentence(tokens: list[Token], text: str, formulas: bool = True) -> li
 
 def char_ngrams(word: str, low: int = CHAR_RANGE[0], high: int = CHAR_RANGE[1]) -> list[str]:
     padded = f" {word} "
-    return [padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+    return [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
 
 
-def feature_names(tokens: list[Token], text: str, asking: bool = True, bigrams: bool = True,
-                  negation: bool = True, phonetic: bool = PHONETIC, formulas: bool = True) -> list[str]:
+def feature_names(
+    tokens: list[Token],
+    text: str,
+    asking: bool = True,
+    bigrams: bool = True,
+    negation: bool = True,
+    phonetic: bool = PHONETIC,
+    formulas: bool = True,
+) -> list[str]:
     words = [t.word for t in tokens]
     flags = negated_flags(words) if negation else [False] * len(words)
     features = []
@@ -162,16 +257,17 @@ class Vocabulary:
             counts = Counter(self.index[f] for f in features if f in self.index)
             columns = sorted(counts)
             values = np.array([(1 + math.log(counts[c])) * self.idf[c] for c in columns])
-            norm = float(np.sqrt((values ** 2).sum())) if len(values) else 0.0
+            norm = float(np.sqrt((values**2).sum())) if len(values) else 0.0
             data.extend((values / norm).tolist() if norm else [])
             indices.extend(columns if norm else [])
             indptr.append(len(indices))
-        return csr_matrix((np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(documents), len(self.index)))
+        return csr_matrix(
+            (np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr)),
+            shape=(len(documents), len(self.index)),
+        )
 
     def save(self, folder: Path) -> None:
-        (folder / "vocabulary.json").write_text(json.dumps(sorted(self.index, key=self.index.get)),
-                                                encoding="utf-8")
+        (folder / "vocabulary.json").write_text(json.dumps(sorted(self.index, key=self.index.get)), encoding="utf-8")
         np.save(folder / "idf.npy", self.idf, allow_pickle=False)
 
     @classmethod

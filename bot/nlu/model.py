@@ -1,4 +1,5 @@
 """Loading the trained Rasa model once and parsing messages with it."""
+
 from __future__ import annotations
 
 import asyncio

@@ -5,6 +5,7 @@ none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when da
 one of them, and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """
+
 from __future__ import annotations
 
 import re

@@ -16,6 +16,7 @@ Two readers:
   word, "start", "end"}) and marks Rasa's `appareil` entities in a scope with
   `"negated": true`. The triage never pre-fills a device or an e-mail listed there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,22 +29,142 @@ DE = {"de", "d'", "d", "du", "des"}
 ALONE = {"sans", "ni", "aucun", "aucune", "aucuns", "aucunes", "zero"}
 # "pas de" is written "pa de", "pad", "po de" too.
 SPELLINGS = {"pa": "pas", "po": "pas", "pd": "pas", "pad": "pas"}
-SKIPPED = {"le", "la", "les", "l'", "l", "un", "une", "mon", "ma", "mes", "son", "sa", "ses", "votre", "vos",
-           "notre", "nos", "ton", "ta", "tes", "leur", "leurs", "de", "d'", "d", "du", "des", "vrai", "vraie"}
-CLOSERS = {"mais", "et", "ou", "car", "donc", "pour", "qui", "que", "qu'", "quand", "alors", "comment", "si",
-           "parce", "puis", "je", "j'", "j", "il", "elle", "on", "nous", "vous", "avec", "a", "au", "aux",
-           "sur", "dans", "par", "est", "ai", "suis",
-           "depuis", "hier", "aujourd'hui", "maintenant", "encore", "chez", "ici", "ca", "c'", "cela", "svp"}
-PUNCTUATION = set(".,;:!?()[]\"«»…\n-/")
+SKIPPED = {
+    "le",
+    "la",
+    "les",
+    "l'",
+    "l",
+    "un",
+    "une",
+    "mon",
+    "ma",
+    "mes",
+    "son",
+    "sa",
+    "ses",
+    "votre",
+    "vos",
+    "notre",
+    "nos",
+    "ton",
+    "ta",
+    "tes",
+    "leur",
+    "leurs",
+    "de",
+    "d'",
+    "d",
+    "du",
+    "des",
+    "vrai",
+    "vraie",
+}
+CLOSERS = {
+    "mais",
+    "et",
+    "ou",
+    "car",
+    "donc",
+    "pour",
+    "qui",
+    "que",
+    "qu'",
+    "quand",
+    "alors",
+    "comment",
+    "si",
+    "parce",
+    "puis",
+    "je",
+    "j'",
+    "j",
+    "il",
+    "elle",
+    "on",
+    "nous",
+    "vous",
+    "avec",
+    "a",
+    "au",
+    "aux",
+    "sur",
+    "dans",
+    "par",
+    "est",
+    "ai",
+    "suis",
+    "depuis",
+    "hier",
+    "aujourd'hui",
+    "maintenant",
+    "encore",
+    "chez",
+    "ici",
+    "ca",
+    "c'",
+    "cela",
+    "svp",
+}
+PUNCTUATION = set('.,;:!?()[]"«»…\n-/')
 
-EMAIL_WORDS = {"mail", "mails", "email", "emails", "e-mail", "e-mails", "courriel", "courriels", "adresse",
-               "gmail", "messagerie", "boite", "mel"}
-LOGIN_WORDS = {"identifiant", "identifiants", "mot", "code", "codes", "compte", "franceconnect", "login",
-               "password", "mdp"}
-DEVICE_WORDS = {"ordinateur", "ordi", "pc", "mac", "macbook", "chromebook", "telephone", "portable", "mobile",
-                "smartphone", "iphone", "android", "samsung", "tablette", "ipad", "liseuse", "imprimante",
-                "scanner", "box", "internet", "wifi", "tel", "tele", "smart", "ordinateurs", "telephones",
-                "tablettes", "imprimantes"}
+EMAIL_WORDS = {
+    "mail",
+    "mails",
+    "email",
+    "emails",
+    "e-mail",
+    "e-mails",
+    "courriel",
+    "courriels",
+    "adresse",
+    "gmail",
+    "messagerie",
+    "boite",
+    "mel",
+}
+LOGIN_WORDS = {
+    "identifiant",
+    "identifiants",
+    "mot",
+    "code",
+    "codes",
+    "compte",
+    "franceconnect",
+    "login",
+    "password",
+    "mdp",
+}
+DEVICE_WORDS = {
+    "ordinateur",
+    "ordi",
+    "pc",
+    "mac",
+    "macbook",
+    "chromebook",
+    "telephone",
+    "portable",
+    "mobile",
+    "smartphone",
+    "iphone",
+    "android",
+    "samsung",
+    "tablette",
+    "ipad",
+    "liseuse",
+    "imprimante",
+    "scanner",
+    "box",
+    "internet",
+    "wifi",
+    "tel",
+    "tele",
+    "smart",
+    "ordinateurs",
+    "telephones",
+    "tablettes",
+    "imprimantes",
+}
 
 
 def _normalised(words: set[str]) -> set[str]:

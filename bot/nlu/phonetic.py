@@ -11,6 +11,7 @@ same sounds. The key folds the spellings of one sound into one letter (`eau`, `a
 
 Input: a word in its normalised form (bot/nlu/text.py: lowercase, no accents, no repeated letters).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,39 +19,42 @@ import re
 VOWELS = "aeiouy"
 
 # Ordered rewrites; uppercase letters are the key's own symbols (nasal vowels, "ch", "ou").
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
-    (r"[^a-z]", ""),
-    (r"^h", ""),
-    (r"sch|ch|sh", "S"),
-    (r"ph", "f"),
-    (r"th", "t"),
-    (r"qu|q|ck|k", "k"),
-    (r"c(?=[eiy])", "s"),
-    (r"c", "k"),
-    (r"g(?=[eiy])", "j"),
-    (r"gu(?=[eiy])", "g"),
-    (r"tion", "sion"),
-    (r"eau|au", "o"),
-    (r"oi|oy", "wa"),
-    (r"ou", "U"),
-    (r"(ai|ei|ay|ey)(?![n])", "e"),
-    (r"mpt|mt", "nt"),
-    (r"(ain|ein|in|im|un|um|yn|ym)(?![aeiouy])", "I"),
-    (r"(an|en|am|em)(?![aeiouy])", "A"),
-    (r"(on|om)(?![aeiouy])", "O"),
-    (r"y", "i"),
-    (r"w", "v"),
-    (r"z", "s"),
-    (r"h", ""),
-    (r"x$", ""),
-    (r"x", "ks"),
-    (r"(?<=\w{2})(er|ez|et)$", "e"),
-    (r"(?<=[^aeiouAIOU])(ent)$", ""),  # "ils parlent": a silent -ent after a consonant
-    (r"(?<=\w)[tsdp]+$", ""),
-    (r"(?<=\w)e$", ""),
-    (r"(?<=\w)[tsd]+$", ""),
-    (r"(.)\1+", r"\1"),
-))
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"[^a-z]", ""),
+        (r"^h", ""),
+        (r"sch|ch|sh", "S"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"qu|q|ck|k", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"g(?=[eiy])", "j"),
+        (r"gu(?=[eiy])", "g"),
+        (r"tion", "sion"),
+        (r"eau|au", "o"),
+        (r"oi|oy", "wa"),
+        (r"ou", "U"),
+        (r"(ai|ei|ay|ey)(?![n])", "e"),
+        (r"mpt|mt", "nt"),
+        (r"(ain|ein|in|im|un|um|yn|ym)(?![aeiouy])", "I"),
+        (r"(an|en|am|em)(?![aeiouy])", "A"),
+        (r"(on|om)(?![aeiouy])", "O"),
+        (r"y", "i"),
+        (r"w", "v"),
+        (r"z", "s"),
+        (r"h", ""),
+        (r"x$", ""),
+        (r"x", "ks"),
+        (r"(?<=\w{2})(er|ez|et)$", "e"),
+        (r"(?<=[^aeiouAIOU])(ent)$", ""),  # "ils parlent": a silent -ent after a consonant
+        (r"(?<=\w)[tsdp]+$", ""),
+        (r"(?<=\w)e$", ""),
+        (r"(?<=\w)[tsd]+$", ""),
+        (r"(.)\1+", r"\1"),
+    )
+)
 
 
 def phonetic_key(word: str) -> str:

@@ -14,6 +14,7 @@ Both refuse an item whose text copies a held-out message exactly or nearly (the 
 bot/nlu/near_copy.py): training on it would make the held-out figures lie. They also refuse
 a label the training data does not know (an answer key renamed or removed since).
 """
+
 from __future__ import annotations
 
 import re
@@ -98,8 +99,9 @@ def select_examples(items: list[ReviewItem], training: list[Example], heldout: C
 
 def examples_for_retrain(session: Session, folder: Path, heldout: CopyIndex | None = None) -> Selection:
     """Every labelled example not already in `folder` (data/nlu): what a retrain adds. Writes nothing."""
-    return select_examples(labelled_items(session, only_new=False), read_nlu_folder(folder),
-                           heldout or CopyIndex(heldout_texts()))
+    return select_examples(
+        labelled_items(session, only_new=False), read_nlu_folder(folder), heldout or CopyIndex(heldout_texts())
+    )
 
 
 def render_reviewed(examples: list[Example]) -> str:
@@ -132,12 +134,14 @@ def export_reviewed(session: Session, folder: Path, heldout: CopyIndex | None = 
 
     Refused items stay unexported: fix the label in the desk, or leave them (they are reported
     at each export)."""
-    chosen = select_examples(labelled_items(session, only_new=True), read_nlu_folder(folder),
-                             heldout or CopyIndex(heldout_texts()))
+    chosen = select_examples(
+        labelled_items(session, only_new=True), read_nlu_folder(folder), heldout or CopyIndex(heldout_texts())
+    )
     paths = write_examples(folder, chosen.examples)
     now = utcnow()
-    for item in session.execute(select(ReviewItem).where(
-            ReviewItem.id.in_(chosen.item_ids + chosen.duplicates or [-1]))).scalars():
+    for item in session.execute(
+        select(ReviewItem).where(ReviewItem.id.in_(chosen.item_ids + chosen.duplicates or [-1]))
+    ).scalars():
         item.exported_at = now
     session.commit()
     return chosen, paths

@@ -3,6 +3,7 @@
 The tokenizer (bot/nlu/french.py), the answer classifier's features and the negation
 scopes all read words in this form: lowercase, no accents, no repeated letters.
 """
+
 from __future__ import annotations
 
 import re

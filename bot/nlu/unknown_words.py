@@ -7,6 +7,7 @@ This guard keeps the normalised words of the training data (out-of-scope example
 0 so that the FallbackClassifier after it asks to rephrase (then offers a conseiller).
 The answer classifier's decision and ranking stay in the parse untouched.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ WORDS_FILE = "known_words.json"
 
 
 def words_of(message: Message) -> list[str]:
-    return [t.lemma or t.text.lower() for t in message.get(TOKENS_NAMES[TEXT]) or []
-            if any(c.isalpha() for c in t.text)]
+    return [
+        t.lemma or t.text.lower() for t in message.get(TOKENS_NAMES[TEXT]) or [] if any(c.isalpha() for c in t.text)
+    ]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -46,23 +48,33 @@ class UnknownWordsGuard(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"min_known_share": 0.34}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 known: set[str] | None = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, known: set[str] | None = None
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.known = known or set()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UnknownWordsGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UnknownWordsGuard":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         # Not the out-of-scope examples' words: "Wie spät ist es" is there, and its words are
         # no part of what the assistant talks about.
-        self.known = {w for example in training_data.intent_examples if example.get(INTENT) != "out_of_scope"
-                      for w in words_of(example)}
+        self.known = {
+            w
+            for example in training_data.intent_examples
+            if example.get(INTENT) != "out_of_scope"
+            for w in words_of(example)
+        }
         with self._model_storage.write_to(self._resource) as folder:
             (folder / WORDS_FILE).write_text(json.dumps(sorted(self.known)), encoding="utf-8")
         return self._resource
@@ -78,8 +90,14 @@ class UnknownWordsGuard(GraphComponent):
         return messages
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "UnknownWordsGuard":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "UnknownWordsGuard":
         try:
             with model_storage.read_from(resource) as folder:
                 known = set(json.loads((folder / WORDS_FILE).read_text(encoding="utf-8")))

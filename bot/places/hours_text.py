@@ -6,6 +6,7 @@ day ranges, time ranges, rules separated by ";") is written out; anything
 richer (public holidays, week numbers...) is left as it is rather than
 guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,7 @@ def french_rule(rule: str) -> str | None:
     days = french_days(match["days"])
     if match["times"] in {"off", "closed"}:
         return f"{days} fermé"
-    times = ", ".join(
-        "-".join(french_clock(t) for t in span.split("-")) for span in match["times"].split(",")
-    )
+    times = ", ".join("-".join(french_clock(t) for t in span.split("-")) for span in match["times"].split(","))
     return f"{days} {times}"
 
 

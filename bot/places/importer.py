@@ -13,6 +13,7 @@ phone, hours, services...) into places already in the database, matched by
 national `id` or by name and postcode, without touching what the city owns:
 permanences, aliases, closures and the "vérifié le" date.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,16 @@ import yaml
 from opening_hours import OpeningHours
 
 # Schema fields we keep, as they are named in the national file.
-TEXT_FIELDS = ("nom", "adresse", "complement_adresse", "code_postal", "commune", "telephone", "prise_rdv", "accessibilite")
+TEXT_FIELDS = (
+    "nom",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "commune",
+    "telephone",
+    "prise_rdv",
+    "accessibilite",
+)
 LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement")
 SEPARATOR = re.compile(r"\s*[|;]\s*")
 
@@ -101,7 +111,8 @@ def import_national_file(path: Path, *, commune: str | None = None, code_postal:
     """Our places-file structure for the rows of one commune or postcode."""
     wanted_commune = slugify(commune) if commune else None
     rows = [
-        row for row in read_rows(path)
+        row
+        for row in read_rows(path)
         if (not wanted_commune or slugify(row.get("commune", "")) == wanted_commune)
         and (not code_postal or str(row.get("code_postal", "")).strip() == code_postal)
     ]
@@ -122,7 +133,7 @@ def write_places_file(data: dict, out: Path) -> None:
     header = (
         "# Imported from the national file of the schéma des lieux de médiation numérique.\n"
         "# TO CHECK BY THE CITY: each place's `a_verifier` fields; add conseillers and permanences;\n"
-        "# set holidays.subdiv (\"57\", \"67\", \"68\" for Alsace-Moselle). Then: python -m bot places load FILE\n"
+        '# set holidays.subdiv ("57", "67", "68" for Alsace-Moselle). Then: python -m bot places load FILE\n'
     )
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
     Path(out).write_text(header + body, encoding="utf-8")
@@ -130,11 +141,24 @@ def write_places_file(data: dict, out: Path) -> None:
 
 # Public fields of a place that the national file may refresh (never permanences, aliases,
 # closures or the checked date: the city owns them).
-PUBLIC_FIELDS = ("nom", "adresse", "code_postal", "commune", "latitude", "longitude", "telephone", "horaires",
-                 "prise_rdv", "accessibilite", *LIST_FIELDS)
+PUBLIC_FIELDS = (
+    "nom",
+    "adresse",
+    "code_postal",
+    "commune",
+    "latitude",
+    "longitude",
+    "telephone",
+    "horaires",
+    "prise_rdv",
+    "accessibilite",
+    *LIST_FIELDS,
+)
 
 
-def refresh_places(session, path: Path, *, commune: str | None = None, code_postal: str | None = None) -> dict[str, int]:
+def refresh_places(
+    session, path: Path, *, commune: str | None = None, code_postal: str | None = None
+) -> dict[str, int]:
     """Update the places of the database that the national file describes; returns counts."""
     from sqlalchemy import select
 

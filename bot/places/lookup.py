@@ -1,4 +1,5 @@
 """Finding the places near what a resident writes: "Borny", "près de la gare", "57070"."""
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ numérique*; permanences, closures and absences are our own. The city's data
 file (data/places/<city>.yml) is loaded into these tables by `python -m bot
 places load`; the desk edits them, and the slots offered follow at once.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text

@@ -7,6 +7,7 @@ reached here with plain SQL so that the action server, the CLI and the desk
 need no Rasa import. Every function is harmless when the table does not exist
 yet (no conversation ever stored).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,7 @@ def delete_conversations(session: Session, sender_ids: list[str]) -> int:
         return 0
     deleted = 0
     for start in range(0, len(sender_ids), 500):
-        chunk = list(sender_ids[start:start + 500])
+        chunk = list(sender_ids[start : start + 500])
         deleted += session.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk))).rowcount or 0
     return deleted
 
@@ -45,9 +46,7 @@ def conversations_idle_since(session: Session, cutoff: datetime) -> list[str]:
     if not events_table_exists(session):
         return []
     last = sa.func.max(EVENTS.c.timestamp)
-    rows = session.execute(
-        sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < cutoff.timestamp())
-    )
+    rows = session.execute(sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < cutoff.timestamp()))
     return [sender_id for (sender_id,) in rows]
 
 
@@ -63,11 +62,13 @@ def conversation_messages(session: Session, sender_id: str) -> list[dict]:
     messages = []
     for type_name, timestamp, data in rows:
         event = json.loads(data or "{}")
-        messages.append({
-            "at": datetime.fromtimestamp(timestamp or 0, timezone.utc).isoformat(),
-            "from": "resident" if type_name == "user" else "assistant",
-            "text": event.get("text"),
-        })
+        messages.append(
+            {
+                "at": datetime.fromtimestamp(timestamp or 0, timezone.utc).isoformat(),
+                "from": "resident" if type_name == "user" else "assistant",
+                "text": event.get("text"),
+            }
+        )
     return messages
 
 

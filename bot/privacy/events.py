@@ -5,6 +5,7 @@ and the actions), but what reaches the database is masked: user text, the
 NLU's copy of it and its entity values, bot text, metadata and slot values.
 See bot/rasa_stores.py.
 """
+
 from __future__ import annotations
 
 from bot.privacy.redaction import redact, redact_value

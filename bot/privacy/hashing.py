@@ -1,5 +1,6 @@
 """Keyed hashes of phone numbers: how logs, Rasa conversation ids and the
 opt-out list name a person without holding their number."""
+
 from __future__ import annotations
 
 import hashlib

@@ -17,6 +17,7 @@ a false alarm would hide the question from the assistant. The corpus
 `tests/privacy/redaction_corpus.yml` measures both sides
 (`python -m bot privacy report`).
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,7 @@ _LABEL = r"[^\s:=,;!?]{2,20}"
 _VALUE = r"(?P<value>\S{3,}?)(?=[,;!?.]*(?:\s|$))"
 PASSWORD = re.compile(
     rf"(?i)\b(?P<word>{_PASSWORD_WORDS})\b"
-    rf"(?P<sep>(?:\s+{_LABEL}){{1,2}}?\s*{_CONNECTOR}\s*|\s*{_CONNECTOR}\s*|\s+)"
-    + _VALUE
+    rf"(?P<sep>(?:\s+{_LABEL}){{1,2}}?\s*{_CONNECTOR}\s*|\s*{_CONNECTOR}\s*|\s+)" + _VALUE
 )
 # The word after a label with no connector ("mdp gmail Metz#1959"): a secret only if it looks like one.
 NEXT_WORD = re.compile(r"\s+" + _VALUE)
@@ -63,18 +63,121 @@ OTP = re.compile(
     r"|\bsms\b[^\d\n]{0,20}?(?<!\d)(?P<sms>\d{6})(?!\d)"
 )
 _NOT_SECRET_WORDS = {
-    "oublié", "oublie", "oubliée", "oubliee", "perdu", "perdue", "bloqué", "bloque", "bloquée", "faux", "fausse",
-    "incorrect", "incorrecte", "invalide", "expiré", "expire", "trop", "pas", "plus", "toujours", "encore",
-    "le", "la", "les", "un", "une", "mon", "ma", "mes", "de", "du", "des", "pour", "qui", "que", "quoi",
-    "sur", "dans", "avec", "et", "ou", "a", "à", "ne", "n'est", "nest", "changé", "change", "changer",
-    "modifier", "réinitialiser", "reinitialiser", "gmail", "orange", "ameli", "caf", "impots", "impôts",
-    "facebook", "google", "apple", "hotmail", "outlook", "wifi", "wi-fi", "svp", "stp", "merci", "reçu",
-    "recu", "marche", "fonctionne", "demande", "demandé", "provisoire", "temporaire", "bancaire",
-    "oubliés", "correct", "juste", "bon", "mauvais", "sécurisé", "securise", "fort", "faible", "simple",
-    "compliqué", "complique", "long", "court", "valide", "refusé", "refuse", "accepté", "chiffres",
+    "oublié",
+    "oublie",
+    "oubliée",
+    "oubliee",
+    "perdu",
+    "perdue",
+    "bloqué",
+    "bloque",
+    "bloquée",
+    "faux",
+    "fausse",
+    "incorrect",
+    "incorrecte",
+    "invalide",
+    "expiré",
+    "expire",
+    "trop",
+    "pas",
+    "plus",
+    "toujours",
+    "encore",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "mon",
+    "ma",
+    "mes",
+    "de",
+    "du",
+    "des",
+    "pour",
+    "qui",
+    "que",
+    "quoi",
+    "sur",
+    "dans",
+    "avec",
+    "et",
+    "ou",
+    "a",
+    "à",
+    "ne",
+    "n'est",
+    "nest",
+    "changé",
+    "change",
+    "changer",
+    "modifier",
+    "réinitialiser",
+    "reinitialiser",
+    "gmail",
+    "orange",
+    "ameli",
+    "caf",
+    "impots",
+    "impôts",
+    "facebook",
+    "google",
+    "apple",
+    "hotmail",
+    "outlook",
+    "wifi",
+    "wi-fi",
+    "svp",
+    "stp",
+    "merci",
+    "reçu",
+    "recu",
+    "marche",
+    "fonctionne",
+    "demande",
+    "demandé",
+    "provisoire",
+    "temporaire",
+    "bancaire",
+    "oubliés",
+    "correct",
+    "juste",
+    "bon",
+    "mauvais",
+    "sécurisé",
+    "securise",
+    "fort",
+    "faible",
+    "simple",
+    "compliqué",
+    "complique",
+    "long",
+    "court",
+    "valide",
+    "refusé",
+    "refuse",
+    "accepté",
+    "chiffres",
     # questions and complaints written after "mot de passe gmail :"
-    "comment", "pourquoi", "quand", "aide", "aidez", "besoin", "impossible", "erreur", "problème", "probleme",
-    "jamais", "rien", "nouveau", "nouvelle", "celui", "lequel", "quel", "quelle",
+    "comment",
+    "pourquoi",
+    "quand",
+    "aide",
+    "aidez",
+    "besoin",
+    "impossible",
+    "erreur",
+    "problème",
+    "probleme",
+    "jamais",
+    "rien",
+    "nouveau",
+    "nouvelle",
+    "celui",
+    "lequel",
+    "quel",
+    "quelle",
 }
 
 
@@ -189,7 +292,7 @@ def redact(text: str) -> str:
         return text
     parts, last = [], 0
     for f in found:
-        parts.append(text[last:f.start])
+        parts.append(text[last : f.start])
         parts.append(MASK)
         last = f.end
     parts.append(text[last:])

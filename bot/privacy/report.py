@@ -6,6 +6,7 @@ which must not be readable once masked). For each kind: a true positive is a
 message holding that kind where it was found, a false positive one where it
 was found but is not there, a false negative one where it was missed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,11 +80,14 @@ def scores(entries: list[dict]) -> dict[str, Score]:
 
 
 def format_report(entries: list[dict]) -> str:
-    lines = [f"{len(entries)} messages, {sum(1 for e in entries if not e['kinds'])} without any secret",
-             f"{'kind':<10}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}"]
+    lines = [
+        f"{len(entries)} messages, {sum(1 for e in entries if not e['kinds'])} without any secret",
+        f"{'kind':<10}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}",
+    ]
     for score in scores(entries).values():
-        lines.append(f"{score.kind:<10}{score.precision:>10.2f}{score.recall:>8.2f}"
-                     f"{score.tp:>5}{score.fp:>5}{score.fn:>5}")
+        lines.append(
+            f"{score.kind:<10}{score.precision:>10.2f}{score.recall:>8.2f}{score.tp:>5}{score.fp:>5}{score.fn:>5}"
+        )
     for text, expected, found in mistakes(entries):
         lines.append(f"MISTAKE expected {sorted(expected)} found {sorted(found)}: {text}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ IBANs, social security numbers, passwords and one-time codes are masked
 (bot/privacy/redaction.py), and the person is warned never to send them
 (bot/texts/privacy.py: secret_warning).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,6 +7,7 @@ declined help messages are shown but not compared on their own: they move togeth
 what makes them good or bad is already in the right answers, the precision and the
 unanswerable questions declined.
 """
+
 from __future__ import annotations
 
 # (key, French label, True when higher is better, the count the share is of)

@@ -6,6 +6,7 @@ a model once. 404 when no model is in service (Rasa then keeps, or loads, its ow
 MODEL_SERVER_TOKEN set, a request without `Authorization: Bearer <token>` gets 401.
 The retrain worker serves it in a thread (`python -m bot retrain --worker`).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -59,8 +60,9 @@ def make_handler(factory: sessionmaker, token: str, select_model=serving):
     return Handler
 
 
-def start_model_server(factory: sessionmaker, host: str, port: int, token: str = "",
-                       select_model=serving) -> ThreadingHTTPServer:
+def start_model_server(
+    factory: sessionmaker, host: str, port: int, token: str = "", select_model=serving
+) -> ThreadingHTTPServer:
     """Serve in a daemon thread; `server.shutdown()` stops it. `select_model(session)` picks the
     row to serve (the model in service; a test may hold it back)."""
     server = ThreadingHTTPServer((host, port), make_handler(factory, token, select_model))

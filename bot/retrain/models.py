@@ -5,6 +5,7 @@ PostgreSQL accept any number of NULLs in a unique column):
 - `active` is 1 on the one request waiting or running: a second request fails to insert;
 - `serving` is 1 on the one model in service (what the model server hands to Rasa).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text

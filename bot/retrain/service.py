@@ -5,6 +5,7 @@ the worker (`python -m bot retrain --worker`, Rasa side) claims the request, tra
 records the outcome. One request at a time: the row's `active` column is unique, so a
 second request fails to insert whatever the process (`RetrainBusy`).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -23,11 +24,13 @@ class NoPreviousModel(Exception):
     """Nothing to roll back to."""
 
 
-def request_retrain(session: Session, source: str, user_id: int | None = None,
-                    user_name: str | None = None) -> ModelVersion:
+def request_retrain(
+    session: Session, source: str, user_id: int | None = None, user_name: str | None = None
+) -> ModelVersion:
     """Record a request (committed); RetrainBusy when one is waiting or running."""
-    row = ModelVersion(source=source, status=ModelStatus.REQUESTED, active=1, requested_by=user_id,
-                       requested_by_name=user_name)
+    row = ModelVersion(
+        source=source, status=ModelStatus.REQUESTED, active=1, requested_by=user_id, requested_by_name=user_name
+    )
     session.add(row)
     try:
         session.commit()
@@ -46,13 +49,16 @@ def claim(session: Session) -> ModelVersion | None:
 
     The conditional UPDATE makes two workers safe: only one sees its row change.
     """
-    row = session.execute(select(ModelVersion).where(ModelVersion.active == 1,
-                                                      ModelVersion.status == ModelStatus.REQUESTED)).scalar_one_or_none()
+    row = session.execute(
+        select(ModelVersion).where(ModelVersion.active == 1, ModelVersion.status == ModelStatus.REQUESTED)
+    ).scalar_one_or_none()
     if row is None:
         return None
-    changed = session.execute(update(ModelVersion).where(ModelVersion.id == row.id,
-                                                         ModelVersion.status == ModelStatus.REQUESTED)
-                              .values(status=ModelStatus.RUNNING, started_at=utcnow())).rowcount
+    changed = session.execute(
+        update(ModelVersion)
+        .where(ModelVersion.id == row.id, ModelVersion.status == ModelStatus.REQUESTED)
+        .values(status=ModelStatus.RUNNING, started_at=utcnow())
+    ).rowcount
     session.commit()
     if not changed:
         return None
@@ -91,8 +97,9 @@ def previous_model(session: Session) -> ModelVersion | None:
     query = select(ModelVersion).where(ModelVersion.status == ModelStatus.RETIRED, ModelVersion.path.is_not(None))
     if current is not None:
         query = query.where(ModelVersion.id != current.id)
-    return session.execute(query.order_by(ModelVersion.served_at.desc(), ModelVersion.id.desc()).limit(1)) \
-        .scalar_one_or_none()
+    return session.execute(
+        query.order_by(ModelVersion.served_at.desc(), ModelVersion.id.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 def rollback(session: Session, user_name: str | None = None) -> ModelVersion:
@@ -103,7 +110,9 @@ def rollback(session: Session, user_name: str | None = None) -> ModelVersion:
     current = serving(session)
     put_in_service(session, previous)
     if current is not None:
-        current.reason = f"remplacé par le modèle n° {previous.id} (retour en arrière{', ' + user_name if user_name else ''})"
+        current.reason = (
+            f"remplacé par le modèle n° {previous.id} (retour en arrière{', ' + user_name if user_name else ''})"
+        )
     session.commit()
     return previous
 

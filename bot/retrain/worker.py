@@ -12,6 +12,7 @@ One request (bot/retrain/service.py) goes through `run_request`:
    (bot/retrain/compare.py, `RETRAIN_TOLERANCE`); otherwise it is kept as refused, with why.
 The model in service is the one the model server (bot/retrain/model_server.py) hands to Rasa.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,10 @@ class WorkerConfig:
     store_dir: Path  # MODEL_STORE_DIR: the models and the training cache
     tolerance: float = 0.0  # RETRAIN_TOLERANCE
     data_dir: Path = DATA
-    heldout_sets: tuple[tuple[str, Path], ...] = (("blind", ROOT / "tests" / "nlu" / "blind.yml"),
-                                                   ("old", ROOT / "tests" / "nlu" / "heldout.yml"))
+    heldout_sets: tuple[tuple[str, Path], ...] = (
+        ("blind", ROOT / "tests" / "nlu" / "blind.yml"),
+        ("old", ROOT / "tests" / "nlu" / "heldout.yml"),
+    )
 
 
 def training_copy(data_dir: Path, reviewed: list[Example], dest: Path) -> Path:
@@ -75,11 +78,26 @@ def training_copy(data_dir: Path, reviewed: list[Example], dest: Path) -> Path:
 def train(data: Path, out_dir: Path, cache_dir: Path) -> Path:
     """`rasa train` on the copy; the model file."""
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache_dir), "RASA_TELEMETRY_ENABLED": "false"}
-    command = [sys.executable, "-m", "bot", "rasa", "train", "--config", str(ROOT / "bot" / "config.yml"),
-               "--domain", str(ROOT / "bot" / "domain"), "--data", str(data / "nlu"), str(data / "stories"),
-               str(data / "rules"), "--out", str(out_dir), "--fixed-model-name", "candidate"]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=TRAIN_TIMEOUT_SECONDS)
+    command = [
+        sys.executable,
+        "-m",
+        "bot",
+        "rasa",
+        "train",
+        "--config",
+        str(ROOT / "bot" / "config.yml"),
+        "--domain",
+        str(ROOT / "bot" / "domain"),
+        "--data",
+        str(data / "nlu"),
+        str(data / "stories"),
+        str(data / "rules"),
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        "candidate",
+    ]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TRAIN_TIMEOUT_SECONDS)
     model = out_dir / "candidate.tar.gz"
     if result.returncode != 0 or not model.exists():
         raise RuntimeError(f"rasa train failed ({result.returncode}): {result.stderr[-1500:]}")
@@ -122,9 +140,13 @@ def register_deployed(session: Session, model_path: Path, store_dir: Path) -> Mo
     return row
 
 
-def run_request(session: Session, row: ModelVersion, config: WorkerConfig,
-                train_fn: Callable[[Path, Path, Path], Path] = train,
-                evaluate_fn: Callable[[Path, tuple], dict] = evaluate) -> ModelVersion:
+def run_request(
+    session: Session,
+    row: ModelVersion,
+    config: WorkerConfig,
+    train_fn: Callable[[Path, Path, Path], Path] = train,
+    evaluate_fn: Callable[[Path, tuple], dict] = evaluate,
+) -> ModelVersion:
     """Train, evaluate and decide one claimed request (the row ends in service, refused or failed)."""
     started = time.monotonic()
     try:
@@ -135,8 +157,10 @@ def run_request(session: Session, row: ModelVersion, config: WorkerConfig,
         (config.store_dir / "tmp").mkdir(parents=True, exist_ok=True)
         # The model in service is evaluated while the new one trains (another process, another core).
         baseline_figures: dict = {}
-        evaluating = threading.Thread(target=lambda: baseline_figures.update(
-            evaluate_fn(Path(baseline.path), config.heldout_sets)), name="baseline-evaluation")
+        evaluating = threading.Thread(
+            target=lambda: baseline_figures.update(evaluate_fn(Path(baseline.path), config.heldout_sets)),
+            name="baseline-evaluation",
+        )
         evaluating.start()
         try:
             with tempfile.TemporaryDirectory(dir=config.store_dir / "tmp") as tmp:
@@ -156,7 +180,9 @@ def run_request(session: Session, row: ModelVersion, config: WorkerConfig,
         row.baseline_figures, row.baseline_id = dict(baseline_figures), baseline.id
         losses = worse(row.baseline_figures, row.figures, config.tolerance)
         if losses:
-            service.finish(session, row, ModelStatus.REFUSED, "moins bon que le modèle en service : " + "; ".join(losses))
+            service.finish(
+                session, row, ModelStatus.REFUSED, "moins bon que le modèle en service : " + "; ".join(losses)
+            )
         else:
             service.finish(session, row, ModelStatus.IN_SERVICE)
     except Exception as error:  # recorded, shown in the desk; the model in service stays
@@ -173,9 +199,11 @@ def recover(session: Session, older_than: timedelta | None = None) -> int:
     """A request left running by a process that stopped (the worker at its start: any; otherwise
     one running for more than `older_than`): failed, so that a new one may come."""
     now = utcnow().replace(tzinfo=None)
-    rows = [row for row in session.execute(select(ModelVersion).where(ModelVersion.status == ModelStatus.RUNNING))
-            .scalars() if older_than is None or row.started_at is None
-            or now - row.started_at.replace(tzinfo=None) > older_than]
+    rows = [
+        row
+        for row in session.execute(select(ModelVersion).where(ModelVersion.status == ModelStatus.RUNNING)).scalars()
+        if older_than is None or row.started_at is None or now - row.started_at.replace(tzinfo=None) > older_than
+    ]
     for row in rows:
         service.finish(session, row, ModelStatus.FAILED, "le processus d'entraînement s'est arrêté")
     return len(rows)

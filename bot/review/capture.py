@@ -11,6 +11,7 @@ numbers (bot/privacy/redaction.py `redact_identifiers`).
 The helpers over events take Rasa's events as plain dicts (tracker.events), so they are
 tested without Rasa.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -53,21 +54,37 @@ def margin_of(candidates: list[dict]) -> float | None:
     return float(candidates[0].get("confidence") or 0.0) - float(candidates[1].get("confidence") or 0.0)
 
 
-def capture(session: Session, *, conversation_id: str, reason: ReviewReason | str, text: str,
-            context: str | None = None, candidates: list[dict] = (), answered_with: str | None = None,
-            channel: str | None = None, now: datetime | None = None) -> ReviewItem | None:
+def capture(
+    session: Session,
+    *,
+    conversation_id: str,
+    reason: ReviewReason | str,
+    text: str,
+    context: str | None = None,
+    candidates: list[dict] = (),
+    answered_with: str | None = None,
+    channel: str | None = None,
+    now: datetime | None = None,
+) -> ReviewItem | None:
     """Store one message for the review inbox (None for an empty message or a button's payload)."""
     text = (text or "").strip()
     if not text or text.startswith("/"):
         return None
-    candidates = [{"answer": str(c["answer"]), "confidence": round(float(c.get("confidence") or 0.0), 4)}
-                  for c in list(candidates)[:MAX_CANDIDATES]]
+    candidates = [
+        {"answer": str(c["answer"]), "confidence": round(float(c.get("confidence") or 0.0), 4)}
+        for c in list(candidates)[:MAX_CANDIDATES]
+    ]
     redacted = redact_identifiers(text)[:TEXT_LIMIT]
     item = ReviewItem(
-        created_at=now or utcnow(), conversation_id=conversation_id[:100],
-        channel=channel_of(conversation_id, channel), reason=str(ReviewReason(reason)),
-        text=redacted, context=redact_identifiers(context)[:TEXT_LIMIT] if context else None,
-        candidates=candidates, answered_with=answered_with, thematique=thematique_of_candidates(candidates),
+        created_at=now or utcnow(),
+        conversation_id=conversation_id[:100],
+        channel=channel_of(conversation_id, channel),
+        reason=str(ReviewReason(reason)),
+        text=redacted,
+        context=redact_identifiers(context)[:TEXT_LIMIT] if context else None,
+        candidates=candidates,
+        answered_with=answered_with,
+        thematique=thematique_of_candidates(candidates),
         similar_key=similar_key(redacted),
     )
     session.add(item)
@@ -76,6 +93,7 @@ def capture(session: Session, *, conversation_id: str, reason: ReviewReason | st
 
 
 # --- Reading Rasa's events (tracker.events, plain dicts) -------------------------------------
+
 
 def _is_question(event: dict) -> bool:
     text = (event.get("text") or "").strip()

@@ -5,6 +5,7 @@
 UPDATE, or an INSERT when the week's row does not exist yet (a concurrent INSERT of the same
 row by another action server process is caught and becomes the UPDATE).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -39,13 +40,13 @@ def _increment(session: Session, model, keys: dict, field: str) -> None:
 
 
 def count_outcome(session: Session, outcome: TurnOutcome | str, now: datetime | None = None) -> None:
-    _increment(session, TurnOutcomeCount, {"week": iso_week(now or utcnow()), "outcome": str(TurnOutcome(outcome))},
-               "count")
+    _increment(
+        session, TurnOutcomeCount, {"week": iso_week(now or utcnow()), "outcome": str(TurnOutcome(outcome))}, "count"
+    )
 
 
 def count_feedback(session: Session, answer_key: str, field: str, now: datetime | None = None) -> None:
     """field: "asked", "yes" or "no"."""
     if field not in FEEDBACK_FIELDS:
         raise ValueError(field)
-    _increment(session, AnswerFeedbackCount, {"week": iso_week(now or utcnow()), "answer_key": answer_key[:120]},
-               field)
+    _increment(session, AnswerFeedbackCount, {"week": iso_week(now or utcnow()), "answer_key": answer_key[:120]}, field)

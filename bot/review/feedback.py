@@ -7,6 +7,7 @@ answer (urgence/*: the offer of a conseiller comes at once), never after two ans
 row, never during a booking or a form, never on the phone line (a caller would hear a
 question for a screen).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,11 +21,19 @@ ASKED_LAST_SLOT = "feedback_asked_last"
 def draw(conversation_id: str, turn: int) -> float:
     """A number in [0, 1) fixed by the conversation and the turn."""
     digest = hashlib.sha256(f"{conversation_id}#{turn}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2 ** 64
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def should_ask(*, answer_key: str, conversation_id: str, turn: int, rate: float, asked_last: bool,
-               in_form: bool, channel: str | None = None) -> bool:
+def should_ask(
+    *,
+    answer_key: str,
+    conversation_id: str,
+    turn: int,
+    rate: float,
+    asked_last: bool,
+    in_form: bool,
+    channel: str | None = None,
+) -> bool:
     if rate <= 0 or answer_key.startswith("urgence") or asked_last or in_form:
         return False
     if channel == "twilio_voice":

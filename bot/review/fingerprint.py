@@ -16,6 +16,7 @@ capitals, accents, plurals and small words do not matter:
 "mot de passe oublié gmail" and "j'ai oublié mon mot de passe Gmail" too. A message with no
 content word gets the key of its folded text, so that empty messages do not all group.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,14 +26,16 @@ import unicodedata
 STEM = 6
 MIN_LETTERS = 3
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 les des une uns aux avec dans pour par sur sous sans chez entre vers mais donc car
 que qui quoi quand comment pourquoi quel quelle quels quelles est sont etre ete suis
 ai as avons avez ont avoir fait faire faut peux peut pouvez veux veut voudrais voulez
 mon ton son mes tes ses notre votre nos vos leur leurs cette ces cet celui celle
 moi toi lui elle nous vous ils elles eux tout tous toute toutes rien plus moins tres
 bien aussi encore deja alors ainsi bonjour merci svp stp oui non pas
-""".split())
+""".split()
+)
 
 _MASK = re.compile(r"\[[^\]]*\]")  # bot/privacy/redaction.py's masks
 _WORD = re.compile(r"[a-z0-9]+")

@@ -5,6 +5,7 @@ its newest message, how many unreviewed messages it holds, and how many similar 
 came in all; the groups with the most messages come first, then the newest. Labelling an
 item may label the unreviewed messages of its group with it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,17 @@ REASON_NAMES = {
     "small_margin": "Réponse donnée de justesse",
 }
 # Intents a message may be labelled with besides the answers: what a resident starts with.
-NOT_LABELS = {"affirm", "deny", "skip", "choose_answer", "not_my_question", "feedback_yes", "feedback_no",
-              "nlu_fallback", "urgence"}
+NOT_LABELS = {
+    "affirm",
+    "deny",
+    "skip",
+    "choose_answer",
+    "not_my_question",
+    "feedback_yes",
+    "feedback_no",
+    "nlu_fallback",
+    "urgence",
+}
 
 
 class LabelError(ValueError):
@@ -42,9 +52,9 @@ class LabelError(ValueError):
 
 @dataclass
 class Group:
-    item: ReviewItem          # the newest unreviewed message of the group
-    unreviewed: int           # unreviewed messages of the group
-    similar: int              # every message with the same fingerprint (reviewed or not), this one included
+    item: ReviewItem  # the newest unreviewed message of the group
+    unreviewed: int  # unreviewed messages of the group
+    similar: int  # every message with the same fingerprint (reviewed or not), this one included
 
 
 def answer_choices() -> list[tuple[str, str]]:
@@ -59,31 +69,50 @@ def is_label_answer(value: str) -> bool:
 
 
 def unreviewed_groups(session: Session, limit: int = 100) -> list[Group]:
-    open_items = sa.select(ReviewItem.similar_key, sa.func.count().label("n"), sa.func.max(ReviewItem.id).label("newest")) \
-        .where(ReviewItem.label.is_(None)).group_by(ReviewItem.similar_key).subquery()
+    open_items = (
+        sa.select(ReviewItem.similar_key, sa.func.count().label("n"), sa.func.max(ReviewItem.id).label("newest"))
+        .where(ReviewItem.label.is_(None))
+        .group_by(ReviewItem.similar_key)
+        .subquery()
+    )
     rows = session.execute(
         sa.select(open_items.c.similar_key, open_items.c.n, open_items.c.newest)
-        .order_by(open_items.c.n.desc(), open_items.c.newest.desc()).limit(limit)
+        .order_by(open_items.c.n.desc(), open_items.c.newest.desc())
+        .limit(limit)
     ).all()
     if not rows:
         return []
     keys = [r.similar_key for r in rows]
-    totals = dict(session.execute(
-        sa.select(ReviewItem.similar_key, sa.func.count()).where(ReviewItem.similar_key.in_(keys))
-        .group_by(ReviewItem.similar_key)
-    ).all())
-    items = {i.id: i for i in session.execute(
-        sa.select(ReviewItem).where(ReviewItem.id.in_([r.newest for r in rows]))).scalars()}
+    totals = dict(
+        session.execute(
+            sa.select(ReviewItem.similar_key, sa.func.count())
+            .where(ReviewItem.similar_key.in_(keys))
+            .group_by(ReviewItem.similar_key)
+        ).all()
+    )
+    items = {
+        i.id: i
+        for i in session.execute(sa.select(ReviewItem).where(ReviewItem.id.in_([r.newest for r in rows]))).scalars()
+    }
     return [Group(items[r.newest], r.n, totals.get(r.similar_key, r.n)) for r in rows]
 
 
 def unreviewed_count(session: Session) -> int:
-    return session.execute(sa.select(sa.func.count()).select_from(ReviewItem)
-                           .where(ReviewItem.label.is_(None))).scalar_one()
+    return session.execute(
+        sa.select(sa.func.count()).select_from(ReviewItem).where(ReviewItem.label.is_(None))
+    ).scalar_one()
 
 
-def label(session: Session, item: ReviewItem, value: ReviewLabel | str, *, answer: str | None, user_id: int | None,
-          with_similar: bool = False, now: datetime | None = None) -> list[ReviewItem]:
+def label(
+    session: Session,
+    item: ReviewItem,
+    value: ReviewLabel | str,
+    *,
+    answer: str | None,
+    user_id: int | None,
+    with_similar: bool = False,
+    now: datetime | None = None,
+) -> list[ReviewItem]:
     """Label `item` (and, `with_similar`, the unreviewed messages of its group): the items labelled."""
     try:
         value = ReviewLabel(value)
@@ -96,8 +125,13 @@ def label(session: Session, item: ReviewItem, value: ReviewLabel | str, *, answe
         answer = None
     items = [item]
     if with_similar:
-        items += list(session.execute(sa.select(ReviewItem).where(
-            ReviewItem.similar_key == item.similar_key, ReviewItem.label.is_(None), ReviewItem.id != item.id)).scalars())
+        items += list(
+            session.execute(
+                sa.select(ReviewItem).where(
+                    ReviewItem.similar_key == item.similar_key, ReviewItem.label.is_(None), ReviewItem.id != item.id
+                )
+            ).scalars()
+        )
     when = now or utcnow()
     for each in items:
         each.label, each.label_answer, each.labelled_by, each.labelled_at = str(value), answer, user_id, when

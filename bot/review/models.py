@@ -4,6 +4,7 @@ Only redacted text is stored (bot/privacy/redaction.py), with the conversation i
 (`sms:<keyed hash>`, `web:<uuid>`) so that erasure, retention and the access export
 reach it like the other conversation tables.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -53,6 +54,7 @@ class ReviewItem(Base):
 # (bot/review/counters.py). They count, per ISO week ("2026-W49"), and hold no conversation id,
 # no text, nothing of a person: retention and erasure need not reach them, and the figures
 # outlive the tracker store's retention (from which they could otherwise be derived).
+
 
 class TurnOutcome(StrEnum):
     ANSWER = "answer"  # an answer was given

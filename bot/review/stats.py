@@ -7,6 +7,7 @@
   manquante", and declined messages not reviewed yet (a declined message labelled with an
   answer, hors sujet or ignored is not a missing answer), grouped by fingerprint.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -55,7 +56,7 @@ class AnswerFeedback:
 
 @dataclass
 class Need:
-    text: str       # the newest message of the group (redacted)
+    text: str  # the newest message of the group (redacted)
     count: int
 
 
@@ -78,22 +79,33 @@ def weekly_outcomes(session: Session, weeks: int = 12) -> list[Week]:
 
 def feedback_per_answer(session: Session, first_week: str | None = None) -> list[AnswerFeedback]:
     """Per answer, summed over the weeks from `first_week` (all when None); the most "Non" first."""
-    query = sa.select(AnswerFeedbackCount.answer_key, sa.func.sum(AnswerFeedbackCount.asked),
-                      sa.func.sum(AnswerFeedbackCount.yes), sa.func.sum(AnswerFeedbackCount.no)) \
-        .group_by(AnswerFeedbackCount.answer_key)
+    query = sa.select(
+        AnswerFeedbackCount.answer_key,
+        sa.func.sum(AnswerFeedbackCount.asked),
+        sa.func.sum(AnswerFeedbackCount.yes),
+        sa.func.sum(AnswerFeedbackCount.no),
+    ).group_by(AnswerFeedbackCount.answer_key)
     if first_week:
         query = query.where(AnswerFeedbackCount.week >= first_week)
-    found = [AnswerFeedback(key, int(asked or 0), int(yes or 0), int(no or 0))
-             for key, asked, yes, no in session.execute(query).all()]
+    found = [
+        AnswerFeedback(key, int(asked or 0), int(yes or 0), int(no or 0))
+        for key, asked, yes, no in session.execute(query).all()
+    ]
     return sorted(found, key=lambda f: (-f.no, -(f.no_rate or 0), f.answer_key))
 
 
 def unanswered_needs(session: Session, per_thematique: int = 5) -> list[ThematiqueNeeds]:
     """By thematique, the most frequent needs with no answer; the thematiques with the most first."""
-    query = sa.select(ReviewItem).where(sa.or_(
-        ReviewItem.label == str(ReviewLabel.MISSING),
-        sa.and_(ReviewItem.reason == str(ReviewReason.DECLINED), ReviewItem.label.is_(None)),
-    )).order_by(ReviewItem.id.desc())
+    query = (
+        sa.select(ReviewItem)
+        .where(
+            sa.or_(
+                ReviewItem.label == str(ReviewLabel.MISSING),
+                sa.and_(ReviewItem.reason == str(ReviewReason.DECLINED), ReviewItem.label.is_(None)),
+            )
+        )
+        .order_by(ReviewItem.id.desc())
+    )
     groups: dict[str | None, dict[str, list[ReviewItem]]] = defaultdict(dict)
     for item in session.execute(query).scalars():
         groups[item.thematique].setdefault(item.similar_key, []).append(item)

@@ -17,6 +17,7 @@ Before the catalogue, the bench parsed the actions' source for literal
 `utter_message(text="...")`: it missed every f-string, the texts built in
 bot/ (the desk's cancellation, the notifications) and the variants.
 """
+
 from __future__ import annotations
 
 import re
@@ -104,13 +105,17 @@ def report(entries: list[Entry]) -> str:
     lines = [f"{'text':<{width}}  {'folding on':>16}  {'folding off':>16}"]
     for entry in entries:
         on, off = cost(entry, True), cost(entry, False)
-        lines.append(f"{entry.name:<{width}}  {on.encoding:>5} {on.count:>2} seg {on.length:>4}"
-                     f"  {off.encoding:>5} {off.count:>2} seg {off.length:>4}")
+        lines.append(
+            f"{entry.name:<{width}}  {on.encoding:>5} {on.count:>2} seg {on.length:>4}"
+            f"  {off.encoding:>5} {off.count:>2} seg {off.length:>4}"
+        )
     lines.append("")
     for fold in (True, False):
         s = summarise(entries, fold)
-        lines.append(f"folding {'on ' if fold else 'off'}: {s.count} texts, {s.gsm_share:.0%} GSM-7, "
-                     f"median {s.median_segments:g} segment(s), max {s.max_segments}")
+        lines.append(
+            f"folding {'on ' if fold else 'off'}: {s.count} texts, {s.gsm_share:.0%} GSM-7, "
+            f"median {s.median_segments:g} segment(s), max {s.max_segments}"
+        )
     not_gsm = [e.name for e in entries if cost(e, True).encoding != "GSM-7"]
     if not_gsm:
         lines.append("not GSM-7 even with folding: " + ", ".join(not_gsm))

@@ -7,6 +7,7 @@ its button by title. The payloads are remembered per number in the database
 (any Rasa process may get the answer), replaced by every reply, and forgotten
 after a few hours, so that a later "2" is not read as an old choice.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.texts import sms as texts
 from bot.sms.models import PendingChoices
+from bot.texts import sms as texts
 
 NUMBERED_LINE = re.compile(r"(?m)^\s*(\d{1,2})\s*[.)]\s+(.+?)\s*$")
 NUMBER_REPLY = re.compile(r"^\s*(?:n\s*[°o]?\s*)?(\d{1,2})\s*[.)!]?\s*$", re.IGNORECASE)
@@ -58,8 +59,9 @@ def remember(session: Session, phone_hash: str, choices: dict) -> None:
         return
     try:
         with session.begin_nested():
-            session.add(PendingChoices(phone_hash=phone_hash, choices=dict(choices),
-                                       updated_at=datetime.now(timezone.utc)))
+            session.add(
+                PendingChoices(phone_hash=phone_hash, choices=dict(choices), updated_at=datetime.now(timezone.utc))
+            )
     except IntegrityError:
         pass  # another process answered this number at the same moment; its choices win
 

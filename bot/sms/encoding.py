@@ -7,6 +7,7 @@ most capitals with accents) are folded to their base letter when
 SMS_FOLD_ACCENTS is on; é è à ù, which GSM-7 has, are kept. Encodability and
 lengths come from the `gsm0338` codec, not from a hand-made table.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,11 +20,28 @@ CODEC = "gsm03.38"
 
 # Replacements that change no meaning.
 TYPOGRAPHY = {
-    "\u2019": "'", "\u2018": "'", "\u201a": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
-    "\u2026": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-    "\u200b": "", "\u2022": "-", "\u00b7": "-",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201a": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u2007": " ",
+    "\u200b": "",
+    "\u2022": "-",
+    "\u00b7": "-",
 }
 # Letters that have no one-letter base form.
 LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}

@@ -8,6 +8,7 @@ format and length checked here; a request that fails gets 400, nothing is
 recorded and nothing is sent. Patterns end in `\\Z` (`$` accepts a final
 newline).
 """
+
 from __future__ import annotations
 
 import re

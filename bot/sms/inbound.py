@@ -5,13 +5,14 @@ never reach the assistant: each gets a short French answer saying what to do
 instead. A very long message gets a short word first and is still read whole
 (nothing a resident writes is lost). Everything else goes on.
 """
+
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 
-from bot.texts import sms as texts
 from bot.sms.language import looks_foreign
+from bot.texts import sms as texts
 
 # Twilio joins long messages up to 1,600 characters; past three SMS of text the
 # person is told the message was received and that short ones work best.

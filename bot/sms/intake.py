@@ -13,6 +13,7 @@ them in a worker thread. Order of the checks:
 6. AIDE and CONTACT; images, empty, emoji-only, very long, other languages (kind answers);
 7. secrets masked (with a warning), a reply "2" mapped to the choice it names.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,8 +76,9 @@ def _record(message_sid: str, from_hash: str) -> bool:
 
 def mark(message_sid: str, status: str) -> None:
     with session_scope() as session:
-        session.execute(update(InboundMessage).where(InboundMessage.message_sid == message_sid)
-                        .values(status=status[:20]))
+        session.execute(
+            update(InboundMessage).where(InboundMessage.message_sid == message_sid).values(status=status[:20])
+        )
 
 
 def reply(e164: str, body: str, purpose: str = "reply") -> None:
@@ -86,10 +88,14 @@ def reply(e164: str, body: str, purpose: str = "reply") -> None:
 
 
 def _notice_already_sent(session, e164: str) -> bool:
-    return session.execute(
-        select(OutboundMessage.id).where(OutboundMessage.to_hash == phone_hash(e164),
-                                         OutboundMessage.purpose == "notice").limit(1)
-    ).first() is not None
+    return (
+        session.execute(
+            select(OutboundMessage.id)
+            .where(OutboundMessage.to_hash == phone_hash(e164), OutboundMessage.purpose == "notice")
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def take_in(params: FormParams, settings: Settings) -> Intake:
@@ -144,8 +150,11 @@ def take_in(params: FormParams, settings: Settings) -> Intake:
         return Intake("rate_limited", sid, e164)
 
     if needs_notice:
-        reply(e164, privacy_texts.notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
-              purpose="notice")
+        reply(
+            e164,
+            privacy_texts.notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
+            purpose="notice",
+        )
     if keyword == START:
         reply(e164, texts.start_confirmation())
         mark(sid, "start")
@@ -176,8 +185,9 @@ def take_in(params: FormParams, settings: Settings) -> Intake:
 
 def send_replies(intake: Intake, messages: list[dict]) -> int:
     """The assistant's replies, in order, numbered choices remembered; returns how many."""
-    rendered = [choices.render(m.get("text") or "", m.get("buttons"))
-                for m in messages if m.get("text") or m.get("buttons")]
+    rendered = [
+        choices.render(m.get("text") or "", m.get("buttons")) for m in messages if m.get("text") or m.get("buttons")
+    ]
     rendered = [r for r in rendered if r.text.strip()]
     if rendered:
         last_choices = {}

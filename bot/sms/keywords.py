@@ -7,6 +7,7 @@ French short code) says who runs the service and how to reach them. A keyword is
 message, whatever the case, accents, spacing or final punctuation, so that
 "stop" is a keyword but "comment stopper les pubs ?" is a question.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,17 +16,23 @@ import unicodedata
 STOP, START, AIDE, CONTACT = "stop", "start", "aide", "contact"
 
 KEYWORDS = {
-    "STOP": STOP, "STOP SMS": STOP, "STOPSMS": STOP, "ARRET": STOP, "ARRET SMS": STOP,
-    "START": START, "START SMS": START, "STARTSMS": START,
-    "AIDE": AIDE, "HELP": AIDE,
-    "CONTACT": CONTACT, "CONTACTS": CONTACT,
+    "STOP": STOP,
+    "STOP SMS": STOP,
+    "STOPSMS": STOP,
+    "ARRET": STOP,
+    "ARRET SMS": STOP,
+    "START": START,
+    "START SMS": START,
+    "STARTSMS": START,
+    "AIDE": AIDE,
+    "HELP": AIDE,
+    "CONTACT": CONTACT,
+    "CONTACTS": CONTACT,
 }
 
 
 def _plain(text: str) -> str:
-    without_accents = "".join(
-        c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c)
-    )
+    without_accents = "".join(c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c))
     words = re.sub(r"[^\w]+", " ", without_accents).split()
     return " ".join(words).upper()
 

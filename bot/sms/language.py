@@ -11,6 +11,7 @@ It must never take French SMS shorthand for a foreign language ("jai pa compri",
 left to the assistant, and words shared with French are not counted as foreign.
 No extra package: a wrong "foreign" costs more than a missed one.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,8 @@ import unicodedata
 
 MIN_WORDS = 3  # shorter messages are never called foreign (unless in another script)
 
-FRENCH = frozenset("""
+FRENCH = frozenset(
+    """
 je j jai j'ai tu il elle on nous vous ils elles me moi te toi se lui leur y en
 le la les l un une des du de d au aux ce c cest ca ça sa son ses mon ma mes ton ta tes notre votre vos
 et ou mais donc car ni que qu qui quoi quand comment pourquoi combien ou
@@ -29,23 +31,36 @@ oui non merci bonjour bonsoir salut slt cv svp stp stv rdv ok dac daccord
 mot passe mdp ordi ordinateur portable telephone tel compte site appli application courriel
 probleme pb marche arrive arrivent compris comprends compri sais sait connais
 quel quelle quels quelles cette cet ces tout tous toute toutes autre meme dont ben las
-""".split())
+""".split()
+)
 
 FOREIGN = {
-    "en": frozenset("""i im i'm the is are am my you your with what how need help please can cant
+    "en": frozenset(
+        """i im i'm the is are am my you your with what how need help please can cant
         have has do does dont not this that for to of and it hello hi thanks thank want get where
-        when speak english understand would could should there they we our""".split()),
-    "es": frozenset("""el los las por para necesito ayuda hola gracias quiero tengo como donde
+        when speak english understand would could should there they we our""".split()
+    ),
+    "es": frozenset(
+        """el los las por para necesito ayuda hola gracias quiero tengo como donde
         cuando yo estoy muy pero porque puedo hacer cita correo contrasena hablo espanol usted
-        ayudar necesita""".split()),
-    "pt": frozenset("""eu nao obrigado obrigada preciso ajuda voce meu minha uma com estou tenho
-        bom dia falo portugues senha""".split()),
-    "it": frozenset("""io sono che per mio mia aiuto grazie ciao voglio ho questo della buongiorno
-        parlo italiano posso""".split()),
-    "de": frozenset("""ich bin nicht und der die das ist mit mein meine hilfe brauche bitte danke
-        wie was kann ein eine haben wir auf zu sprechen deutsch""".split()),
-    "tr": frozenset("""ben bir ve bu icin yardim merhaba tesekkur lutfen nasil var yok istiyorum
-        turkce""".split()),
+        ayudar necesita""".split()
+    ),
+    "pt": frozenset(
+        """eu nao obrigado obrigada preciso ajuda voce meu minha uma com estou tenho
+        bom dia falo portugues senha""".split()
+    ),
+    "it": frozenset(
+        """io sono che per mio mia aiuto grazie ciao voglio ho questo della buongiorno
+        parlo italiano posso""".split()
+    ),
+    "de": frozenset(
+        """ich bin nicht und der die das ist mit mein meine hilfe brauche bitte danke
+        wie was kann ein eine haben wir auf zu sprechen deutsch""".split()
+    ),
+    "tr": frozenset(
+        """ben bir ve bu icin yardim merhaba tesekkur lutfen nasil var yok istiyorum
+        turkce""".split()
+    ),
 }
 # Words of those lists that French also uses are never counted as foreign.
 FOREIGN = {lang: words - FRENCH for lang, words in FOREIGN.items()}

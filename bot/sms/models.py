@@ -1,12 +1,11 @@
 """Outbound and inbound SMS records, the opt-out list and the numbered choices
 last offered to each number (keyed hashes only)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
 
 from bot.db import Base, utcnow
-
 
 
 class OutboundMessage(Base):

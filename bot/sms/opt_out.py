@@ -3,6 +3,7 @@
 Only the keyed hash of a number is kept, so the list survives an erasure
 request without holding the number itself.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -14,9 +15,7 @@ from bot.sms.models import OptOut
 
 
 def is_opted_out(session: Session, e164: str) -> bool:
-    return session.execute(
-        select(OptOut.id).where(OptOut.phone_hash == phone_hash(e164))
-    ).first() is not None
+    return session.execute(select(OptOut.id).where(OptOut.phone_hash == phone_hash(e164))).first() is not None
 
 
 def opt_out(session: Session, e164: str, source: str = "sms") -> None:

@@ -9,6 +9,7 @@ the number, never the number or the text.
 The Twilio client takes a `twilio.http.HttpClient`: production uses the
 library's own; tests pass a recording one. That is the only seam.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -61,15 +62,26 @@ def configured_http_client(settings: Settings) -> HttpClient | None:
 
 
 def twilio_client(settings: Settings, http_client: HttpClient | None) -> Client:
-    return Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                  http_client=http_client or configured_http_client(settings))
+    return Client(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        http_client=http_client or configured_http_client(settings),
+    )
 
 
-def _deliver(message: OutboundMessage, to_e164: str, settings: Settings,
-             http_client: HttpClient | None, sleep: Callable[[float], None]) -> None:
+def _deliver(
+    message: OutboundMessage,
+    to_e164: str,
+    settings: Settings,
+    http_client: HttpClient | None,
+    sleep: Callable[[float], None],
+) -> None:
     client = twilio_client(settings, http_client)
-    params = {"to": to_e164, "body": message.body,
-              "status_callback": settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH}
+    params = {
+        "to": to_e164,
+        "body": message.body,
+        "status_callback": settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH,
+    }
     if settings.twilio_messaging_service_sid:
         params["messaging_service_sid"] = settings.twilio_messaging_service_sid
     else:
@@ -108,9 +120,15 @@ def send_sms(
     text = normalise(body, settings.sms_fold_accents)
     segments = count_segments(text)
     message = OutboundMessage(
-        to_hash=phone_hash(to_e164), to_e164=to_e164, body=text, purpose=purpose,
-        status="queued", segments=segments.count, encoding=segments.encoding,
-        ticket_id=ticket_id, appointment_id=appointment_id,
+        to_hash=phone_hash(to_e164),
+        to_e164=to_e164,
+        body=text,
+        purpose=purpose,
+        status="queued",
+        segments=segments.count,
+        encoding=segments.encoding,
+        ticket_id=ticket_id,
+        appointment_id=appointment_id,
     )
     session.add(message)
     session.flush()
@@ -118,8 +136,13 @@ def send_sms(
         _deliver(message, to_e164, settings, http_client, sleep)
     else:
         message.status = "outbox"
-        log.info("sms %s (%s, %d segment(s)) to %s written to the outbox",
-                 message.id, purpose, segments.count, message.to_hash[:12])
+        log.info(
+            "sms %s (%s, %d segment(s)) to %s written to the outbox",
+            message.id,
+            purpose,
+            segments.count,
+            message.to_hash[:12],
+        )
     session.flush()
     return message
 

@@ -6,6 +6,7 @@ this one included. Past SMS_RATE_LIMIT_PER_HOUR the assistant stops reading
 and answering; the first message over the limit gets one short notice, the
 next ones nothing, so two robots cannot loop through us.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -13,6 +13,7 @@ token exists only outside production and only from a HASH_KEY that is not a
 default (`make run` writes a random one into `.env`): with no token at all,
 every request is refused.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,8 +65,9 @@ def public_url_for(public_url: str, path: str, query_string: str = "") -> str:
 def sign(url: str, params: dict, token: str | None) -> str:
     """The signature Twilio would send (for `python -m bot sms` and tests), with `auth_token(settings)`."""
     if not token:
-        raise NoSigningToken("no TWILIO_AUTH_TOKEN and no local signing token: set HASH_KEY "
-                             "(`make run` writes a random one into .env)")
+        raise NoSigningToken(
+            "no TWILIO_AUTH_TOKEN and no local signing token: set HASH_KEY (`make run` writes a random one into .env)"
+        )
     return RequestValidator(token).compute_signature(url, params)
 
 

@@ -6,6 +6,7 @@ never replaced by an earlier one. When an SMS tied to a ticket (a reminder,
 a confirmation, a conseiller's message) does not arrive, the ticket is
 flagged so the conseiller can call the person instead.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,13 @@ KNOWN = FINAL | {"accepted", "scheduled", "queued", "sending", "sent", "receivin
 FLAGGED_PURPOSES = frozenset({"reminder", "confirmation", "desk"})
 
 
-def apply_status(session: Session, message_sid: str, status: str, error_code: str | None = None,
-                 on_failure: Callable[[Session, int, dict], object] | None = None) -> OutboundMessage | None:
+def apply_status(
+    session: Session,
+    message_sid: str,
+    status: str,
+    error_code: str | None = None,
+    on_failure: Callable[[Session, int, dict], object] | None = None,
+) -> OutboundMessage | None:
     """Record a callback's status; None when the message is not ours (or unknown). A flagged SMS that
     failed is passed to `on_failure(session, ticket_id, details)` (the channel gives the handoff core's
     flag_sms_failure: bot/sms stays below bot/handoff)."""
@@ -47,11 +53,22 @@ def apply_status(session: Session, message_sid: str, status: str, error_code: st
     message.status = status
     if error_code:
         message.error_code = str(error_code)[:20]
-    if (on_failure is not None and status in FAILED and previous not in FAILED and message.ticket_id
-            and message.purpose in FLAGGED_PURPOSES):
-        on_failure(session, message.ticket_id, {
-            "purpose": message.purpose, "status": status, "error_code": message.error_code,
-            "outbound_message_id": message.id,
-        })
+    if (
+        on_failure is not None
+        and status in FAILED
+        and previous not in FAILED
+        and message.ticket_id
+        and message.purpose in FLAGGED_PURPOSES
+    ):
+        on_failure(
+            session,
+            message.ticket_id,
+            {
+                "purpose": message.purpose,
+                "status": status,
+                "error_code": message.error_code,
+                "outbound_message_id": message.id,
+            },
+        )
     session.flush()
     return message

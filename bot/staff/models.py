@@ -5,6 +5,7 @@ Login attempts live in the database (not in a process's memory) so that the
 rate limit holds across restarts and processes. A notification row is unique
 per ticket: whichever process inserts it first sends it, so it goes out once.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
@@ -16,7 +17,6 @@ from bot.db import Base, utcnow
 # desk and sees only the bookings they made (bot/desk/views/prescriptions.py).
 ROLES = ("conseiller", "coordinateur", "prescripteur")
 PRESCRIPTEUR = "prescripteur"
-
 
 
 class User(Base):

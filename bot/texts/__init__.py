@@ -26,6 +26,7 @@ The contract of a text module:
 The package imports nothing from `bot` but the small leaf modules `bot.coop`
 and `bot.enums`: every area may import it without an import cycle.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -54,7 +55,7 @@ def area(module: ModuleType) -> str:
 
 
 def catalogue() -> dict[str, str]:
-    """"area.name" -> the example text, for every text of every module."""
+    """ "area.name" -> the example text, for every text of every module."""
     texts = {}
     for module in modules():
         for name, example in module.EXAMPLES.items():
@@ -63,7 +64,7 @@ def catalogue() -> dict[str, str]:
 
 
 def spoken() -> set[str]:
-    """"area.name" of the texts said on the phone line, never sent by SMS (each module's SPOKEN)."""
+    """ "area.name" of the texts said on the phone line, never sent by SMS (each module's SPOKEN)."""
     return {f"{area(m)}.{name}" for m in modules() for name in getattr(m, "SPOKEN", ())}
 
 
@@ -74,5 +75,5 @@ def sms_catalogue() -> dict[str, str]:
 
 
 def not_gsm() -> dict[str, str]:
-    """"area.name" -> why this SMS text is not GSM-7 or is longer than MAX_SEGMENTS (each module's NOT_GSM)."""
+    """ "area.name" -> why this SMS text is not GSM-7 or is longer than MAX_SEGMENTS (each module's NOT_GSM)."""
     return {f"{area(m)}.{name}": why for m in modules() for name, why in getattr(m, "NOT_GSM", {}).items()}

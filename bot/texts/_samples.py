@@ -3,6 +3,7 @@
 Long on purpose (the SMS segment bench measures the worst usual case): the longest
 place of data/places/metz.yml, a long French date, a long first name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ FIRST_NAME = "Marie-Christine"
 @dataclass(frozen=True)
 class Place:
     """What the texts read of a place (bot.places.models.Place has these fields)."""
+
     nom: str = "Mairie de quartier de Borny"
     adresse: str = "Pôle des Lauriers, 3 bis rue d'Anjou"
     code_postal: str = "57070"
@@ -33,6 +35,7 @@ class Place:
 @dataclass(frozen=True)
 class Permanence:
     """What the texts read of a permanence (bot.places.models.Permanence)."""
+
     kind: str = "individuel"
     title: str | None = None
     slot_minutes: int = 45

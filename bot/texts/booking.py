@@ -4,6 +4,7 @@ Short, plain French; the confirmation says where, when, what to bring and how to
 A workshop (atelier collectif, a permanence of kind "atelier") is offered and
 confirmed as one: its title, its length, and that it is in a group.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,9 @@ DEFAULT_THINGS = ("vos courriers utiles", "le nom de vos comptes en ligne")
 NO = "non"
 
 
-def what_to_bring(thematique: str | None, materiel: str | None = None, *, has_login: str | None = None,
-                  has_email: str | None = None) -> str:
+def what_to_bring(
+    thematique: str | None, materiel: str | None = None, *, has_login: str | None = None, has_email: str | None = None
+) -> str:
     """One place for what a resident brings: the device, the topic's papers, the account's name
     (not when the person said they have no logins, nor an e-mail address they do not have)."""
     papers, account = WHAT_TO_BRING.get(thematique or "", DEFAULT_THINGS)
@@ -85,13 +87,23 @@ def offer_text(lines: list[str], permanence=None) -> str:
     intro = "Voici les prochains rendez-vous :\n"
     if is_workshop(permanence):
         intro = f"{workshop_name(permanence)}, en groupe. Prochaines séances :\n"
-    return (intro + "\n".join(lines)
-            + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle.")
+    return (
+        intro
+        + "\n".join(lines)
+        + "\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires. RAPPEL : un conseiller vous appelle."
+    )
 
 
-def confirmation_text(place, start_utc, thematique: str | None, materiel: str | None,
-                      permanence=None, *, has_login: str | None = None,
-                      has_email: str | None = None) -> str:
+def confirmation_text(
+    place,
+    start_utc,
+    thematique: str | None,
+    materiel: str | None,
+    permanence=None,
+    *,
+    has_login: str | None = None,
+    has_email: str | None = None,
+) -> str:
     things = what_to_bring(thematique, materiel, has_login=has_login, has_email=has_email)
     what = "Rendez-vous confirmé"
     if is_workshop(permanence):
@@ -153,19 +165,24 @@ def appointment_line(place, start_utc) -> str:
 
 
 def _offer_lines(permanence=None) -> list[str]:
-    names = ["Mairie de quartier de La Patrotte", "Médiathèque Verlaine (Pontiffroy)",
-             "Mairie de quartier de Bellecroix"]
+    names = [
+        "Mairie de quartier de La Patrotte",
+        "Médiathèque Verlaine (Pontiffroy)",
+        "Mairie de quartier de Bellecroix",
+    ]
     return [slot_line(i, sample.Slot(), sample.Place(nom=name), permanence) for i, name in enumerate(names, 1)]
 
 
 EXAMPLES = {
     "offer": lambda: offer_text(_offer_lines()),
     "offer[atelier]": lambda: offer_text(_offer_lines(sample.WORKSHOP), sample.WORKSHOP),
-    **{f"confirmation[{thematique or 'autre'}]":
-       (lambda thematique=thematique: confirmation_text(sample.PLACE, sample.START, thematique, "ordinateur"))
-       for thematique in [None, *WHAT_TO_BRING]},
-    "confirmation[atelier]": lambda: confirmation_text(sample.PLACE, sample.START, None, "telephone",
-                                                       sample.WORKSHOP),
+    **{
+        f"confirmation[{thematique or 'autre'}]": (
+            lambda thematique=thematique: confirmation_text(sample.PLACE, sample.START, thematique, "ordinateur")
+        )
+        for thematique in [None, *WHAT_TO_BRING]
+    },
+    "confirmation[atelier]": lambda: confirmation_text(sample.PLACE, sample.START, None, "telephone", sample.WORKSHOP),
     "cancellation": cancellation_text,
     "already_booked": lambda: already_booked_text(3),
     "slot_not_understood": slot_not_understood_text,

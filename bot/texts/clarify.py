@@ -1,4 +1,5 @@
 """The last choice of a clarifying question (actions/answers.py; the question itself is the domain's)."""
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ The desk's ticket page offers the templates (bot/desk/views/tickets.py);
 cancelling a permanence, a closure or an absence sends cancellation_by_desk_text
 (bot/desk/permanence_admin.py). A conseiller's own text is at most MAX_FREE_TEXT.
 """
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -22,8 +23,9 @@ TEMPLATE_TITLES = {
 }
 
 
-def template_text(name: str, *, city_phone: str, place=None, start=None, thematique: str | None = None,
-                  materiel: str | None = None) -> str | None:
+def template_text(
+    name: str, *, city_phone: str, place=None, start=None, thematique: str | None = None, materiel: str | None = None
+) -> str | None:
     """The text of a template for this ticket; None when it does not apply (no appointment).
     `city_phone` (CITY_CONTACT_PHONE) is the number to call back when the place has none."""
     phone = (place.telephone if place is not None and place.telephone else None) or city_phone
@@ -36,20 +38,34 @@ def template_text(name: str, *, city_phone: str, place=None, start=None, themati
     if name == "rappel":
         return reminder_text(place, start)
     if name == "documents":
-        return (f"Bonjour, pour votre rendez-vous {french_datetime(start, place.timezone)}, "
-                f"apportez {what_to_bring(thematique, materiel)}.")
+        return (
+            f"Bonjour, pour votre rendez-vous {french_datetime(start, place.timezone)}, "
+            f"apportez {what_to_bring(thematique, materiel)}."
+        )
     return None
 
 
 def cancellation_by_desk_text(place, start) -> str:
     """A permanence, a closure or an absence cancels a booked appointment."""
-    return (f"Votre rendez-vous {french_datetime(start, place.timezone)}, {place.nom}, est annulé : "
-            "la permanence n'a pas lieu. Pardon pour la gêne. Écrivez RDV pour en prendre un autre.")
+    return (
+        f"Votre rendez-vous {french_datetime(start, place.timezone)}, {place.nom}, est annulé : "
+        "la permanence n'a pas lieu. Pardon pour la gêne. Écrivez RDV pour en prendre un autre."
+    )
 
 
 EXAMPLES = {
-    **{f"template[{name}]": (lambda name=name: template_text(
-        name, city_phone=sample.CITY_PHONE, place=sample.PLACE, start=sample.START,
-        thematique="papiers_elections_citoyennete", materiel="ordinateur")) for name in TEMPLATE_TITLES},
+    **{
+        f"template[{name}]": (
+            lambda name=name: template_text(
+                name,
+                city_phone=sample.CITY_PHONE,
+                place=sample.PLACE,
+                start=sample.START,
+                thematique="papiers_elections_citoyennete",
+                materiel="ordinateur",
+            )
+        )
+        for name in TEMPLATE_TITLES
+    },
     "cancellation_by_desk": lambda: cancellation_by_desk_text(sample.PLACE, sample.START),
 }

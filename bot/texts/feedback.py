@@ -3,6 +3,7 @@
 The question goes with two buttons: by SMS they become "1. Oui" / "2. Non" (bot/sms/choices.py),
 in the widget quick replies.
 """
+
 from __future__ import annotations
 
 YES_TITLE = "Oui"

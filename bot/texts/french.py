@@ -2,6 +2,7 @@
 
 A helper of the text modules (no EXAMPLES): a UTC moment at the place's wall time.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,8 +10,18 @@ from zoneinfo import ZoneInfo
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 

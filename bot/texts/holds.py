@@ -1,4 +1,5 @@
 """What a resident is told when a conseiller holds the conversation (bot/conversations/hold.py)."""
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample

@@ -5,6 +5,7 @@ database and chooses what fits in 3 SMS segments; the sentences are here.
 `place` is a bot.places.models.Place (nom, adresse, code_postal, commune);
 hours come already written in French (bot/places/hours_text.py).
 """
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -42,15 +43,25 @@ def one_place_text(place_text: str, also_near: list[str] | None = None) -> str:
 def all_places_text(names: list[str], more: bool) -> str:
     """The places listed briefly; `more` when some were left out to keep the SMS short."""
     listed = ", ".join(names) + (" et d'autres lieux" if more else "")
-    return (f"Les conseillers numériques vous reçoivent : {listed}. "
-            f"Dites-moi votre quartier pour l'adresse et les horaires. {next_step_text()}")
+    return (
+        f"Les conseillers numériques vous reçoivent : {listed}. "
+        f"Dites-moi votre quartier pour l'adresse et les horaires. {next_step_text()}"
+    )
 
 
 EXAMPLES = {
     "one_place": lambda: one_place_text(
         open_place_text(sample.PLACE, "lun-ven 8h30-12h, 13h30-17h", "mar 14h-17h ; jeu 9h-12h"),
-        ["Médiathèque Verlaine (Pontiffroy)", "Mairie de quartier de Bellecroix"]),
+        ["Médiathèque Verlaine (Pontiffroy)", "Mairie de quartier de Bellecroix"],
+    ),
     "closed_place": lambda: one_place_text(closed_place_text(sample.PLACE, "travaux jusqu'au 15 janvier")),
-    "all_places": lambda: all_places_text(["Mairie de quartier de Borny", "Mairie de quartier de La Patrotte",
-                                           "Médiathèque Verlaine (Pontiffroy)", "CCAS de Metz"], True),
+    "all_places": lambda: all_places_text(
+        [
+            "Mairie de quartier de Borny",
+            "Mairie de quartier de La Patrotte",
+            "Médiathèque Verlaine (Pontiffroy)",
+            "CCAS de Metz",
+        ],
+        True,
+    ),
 }

@@ -7,6 +7,7 @@ short sentences, GSM-7 only, with the link to the full notice: what is kept
 (RETENTION_CONVERSATION_DAYS), how to erase it. The secret warning follows a
 message in which bot/privacy/screening.py masked a card number, a password or a code.
 """
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -32,8 +33,10 @@ def spoken_notice_text(service_name: str, retention_days: int) -> str:
 
 
 def secret_warning() -> str:
-    return ("Attention : n'envoyez jamais de numéro de carte, de mot de passe ou de code reçu par SMS, "
-            "à personne. Je l'ai effacé de notre conversation.")
+    return (
+        "Attention : n'envoyez jamais de numéro de carte, de mot de passe ou de code reçu par SMS, "
+        "à personne. Je l'ai effacé de notre conversation."
+    )
 
 
 EXAMPLES = {

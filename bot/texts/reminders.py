@@ -1,4 +1,5 @@
 """The reminder SMS of an appointment (sent by the reminders job, bot/reminders.py, and from the desk)."""
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample

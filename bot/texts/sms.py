@@ -3,6 +3,7 @@
 Names and numbers are arguments: the SMS channel passes the settings' values
 (SERVICE_NAME, CITY_NAME, CITY_CONTACT_PHONE, SERVICE_CONTACT).
 """
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -14,8 +15,10 @@ def of_name(name: str) -> str:
 
 
 def stop_confirmation(service_name: str) -> str:
-    return (f"C'est noté : vous ne recevrez plus de SMS {of_name(service_name)}, "
-            "ni les rappels de rendez-vous. Pour recommencer, écrivez START.")
+    return (
+        f"C'est noté : vous ne recevrez plus de SMS {of_name(service_name)}, "
+        "ni les rappels de rendez-vous. Pour recommencer, écrivez START."
+    )
 
 
 def start_confirmation() -> str:
@@ -23,8 +26,10 @@ def start_confirmation() -> str:
 
 
 def aide_text(service_name: str, city_name: str, city_phone: str) -> str:
-    return (f"{service_name}, un service de la {city_name}. Pour parler à une personne, "
-            f"appelez le {city_phone} ou écrivez RDV. Pour ne plus recevoir de SMS, écrivez STOP.")
+    return (
+        f"{service_name}, un service de la {city_name}. Pour parler à une personne, "
+        f"appelez le {city_phone} ou écrivez RDV. Pour ne plus recevoir de SMS, écrivez STOP."
+    )
 
 
 def service_contact(contact: str | None, city_phone: str) -> str:
@@ -33,8 +38,10 @@ def service_contact(contact: str | None, city_phone: str) -> str:
 
 
 def contact_text(service_name: str, city_name: str, contact: str | None, city_phone: str) -> str:
-    return (f"{service_name}, un service de la {city_name}. Contact : {service_contact(contact, city_phone)}. "
-            "Pour ne plus recevoir de SMS, écrivez STOP.")
+    return (
+        f"{service_name}, un service de la {city_name}. Contact : {service_contact(contact, city_phone)}. "
+        "Pour ne plus recevoir de SMS, écrivez STOP."
+    )
 
 
 def media_text() -> str:
@@ -50,23 +57,28 @@ def emoji_text() -> str:
 
 
 def too_long_text() -> str:
-    return ("J'ai bien reçu votre long message. Je réponds à l'essentiel. "
-            "La prochaine fois, une phrase courte suffit. Vous pouvez aussi écrire RDV pour voir un conseiller.")
+    return (
+        "J'ai bien reçu votre long message. Je réponds à l'essentiel. "
+        "La prochaine fois, une phrase courte suffit. Vous pouvez aussi écrire RDV pour voir un conseiller."
+    )
 
 
 def french_only_text(city_phone: str) -> str:
-    return (f"Je réponds seulement en français. Pour de l'aide dans une autre langue, "
-            f"appelez la mairie au {city_phone}.")
+    return f"Je réponds seulement en français. Pour de l'aide dans une autre langue, appelez la mairie au {city_phone}."
 
 
 def rate_limited_text(city_phone: str) -> str:
-    return (f"Vous avez envoyé beaucoup de messages. Je vous répondrai à nouveau dans une heure. "
-            f"Si c'est urgent, appelez la mairie au {city_phone}.")
+    return (
+        f"Vous avez envoyé beaucoup de messages. Je vous répondrai à nouveau dans une heure. "
+        f"Si c'est urgent, appelez la mairie au {city_phone}."
+    )
 
 
 def technical_problem_text(city_phone: str) -> str:
-    return (f"Désolé, un problème technique m'empêche de répondre. Réessayez dans quelques minutes, "
-            f"ou appelez la mairie au {city_phone}.")
+    return (
+        f"Désolé, un problème technique m'empêche de répondre. Réessayez dans quelques minutes, "
+        f"ou appelez la mairie au {city_phone}."
+    )
 
 
 def choose_by_number_text() -> str:

@@ -1,4 +1,5 @@
 """What the triage form (actions/triage.py) says when an answer cannot be read (its questions are the domain's)."""
+
 from __future__ import annotations
 
 

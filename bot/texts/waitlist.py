@@ -1,5 +1,6 @@
 """The waitlist's texts to residents (bot/waitlist/): the question, the offer of a freed seat,
 and the answers to OUI. `when` is already written the French way ("mardi 8 décembre à 14 h")."""
+
 from __future__ import annotations
 
 
@@ -12,8 +13,10 @@ def no_other_slot_text() -> str:
 
 
 def joined_text(until: str) -> str:
-    return (f"C'est noté. Je vous écris si un créneau plus tôt se libère, jusqu'au {until}. "
-            "Répondez STOP pour ne plus recevoir de SMS.")
+    return (
+        f"C'est noté. Je vous écris si un créneau plus tôt se libère, jusqu'au {until}. "
+        "Répondez STOP pour ne plus recevoir de SMS."
+    )
 
 
 def declined_text() -> str:

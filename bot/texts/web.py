@@ -2,6 +2,7 @@
 
 Not the assistant's answers; the widget's own buttons and labels are in its static files.
 """
+
 from __future__ import annotations
 
 from bot.texts import _samples as sample
@@ -29,8 +30,10 @@ def not_found_text() -> str:
 
 
 def trouble_text(city_phone: str) -> str:
-    return ("Désolé, je ne peux pas répondre pour le moment. Réessayez dans un moment, "
-            f"ou appelez la mairie au {city_phone}.")
+    return (
+        "Désolé, je ne peux pas répondre pour le moment. Réessayez dans un moment, "
+        f"ou appelez la mairie au {city_phone}."
+    )
 
 
 EXAMPLES = {

@@ -5,6 +5,7 @@ new, taken in hand, closed. What happened to the appointment (seen, no-show,
 cancelled by whom) is the appointment's status (bot/booking/models.py), not
 the ticket's. Only bot/handoff/ writes these tables.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
@@ -15,32 +16,31 @@ from bot.enums import StrEnum
 
 
 class TicketStatus(StrEnum):
-    NOUVEAU = "nouveau"    # not yet looked at by a conseiller
+    NOUVEAU = "nouveau"  # not yet looked at by a conseiller
     CONFIRME = "confirme"  # a conseiller has it in hand
-    CLOS = "clos"          # the outcome is recorded, or the appointment was cancelled or missed
+    CLOS = "clos"  # the outcome is recorded, or the appointment was cancelled or missed
 
 
 class EventKind(StrEnum):
     CREATED = "created"
-    STATUS = "status"            # the ticket's workflow moved
-    ATTENDANCE = "attendance"    # the appointment's outcome: seen, noshow, or back to booked
-    CANCELLED = "cancelled"      # the appointment was cancelled (by the person or the service)
+    STATUS = "status"  # the ticket's workflow moved
+    ATTENDANCE = "attendance"  # the appointment's outcome: seen, noshow, or back to booked
+    CANCELLED = "cancelled"  # the appointment was cancelled (by the person or the service)
     MOVED = "moved"
-    OUTCOME = "outcome"          # the Coop activity report was recorded
+    OUTCOME = "outcome"  # the Coop activity report was recorded
     SMS = "sms"
     SMS_REFUSED = "sms_refused"
     SMS_FAILURE = "sms_failure"
     NOTE = "note"
-    CONVERSATION_TAKEN = "conversation_taken"        # a conseiller holds the conversation (bot/conversations)
-    CONVERSATION_MESSAGE = "conversation_message"    # the conseiller wrote to the resident (no text kept here)
+    CONVERSATION_TAKEN = "conversation_taken"  # a conseiller holds the conversation (bot/conversations)
+    CONVERSATION_MESSAGE = "conversation_message"  # the conseiller wrote to the resident (no text kept here)
     CONVERSATION_RETURNED = "conversation_returned"  # handed back to the assistant
-    PRESCRIBED = "prescribed"    # booked from the desk by a partner (prescripteur) for the resident
+    PRESCRIBED = "prescribed"  # booked from the desk by a partner (prescripteur) for the resident
 
 
 class CancelledBy(StrEnum):
     RESIDENT = "resident"
     SERVICE = "service"
-
 
 
 class Ticket(Base):

@@ -4,6 +4,7 @@ Every question is answerable with a number ("2") or in words ("mon telephone"),
 and every question can be skipped ("passer", "je sais pas"). The functions are
 pure: text in, a Coop value (or SKIPPED, or None when not understood) out.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,20 @@ from bot.coop import Materiel
 SKIPPED = "inconnu"
 
 SKIP_WORDS = (
-    "passer", "passe", "skip", "je sais pas", "je ne sais pas", "sais pas", "jsp", "chais pas",
-    "aucune idee", "peu importe", "pas d'importance", "n'importe", "bof", "?",
+    "passer",
+    "passe",
+    "skip",
+    "je sais pas",
+    "je ne sais pas",
+    "sais pas",
+    "jsp",
+    "chais pas",
+    "aucune idee",
+    "peu importe",
+    "pas d'importance",
+    "n'importe",
+    "bof",
+    "?",
 )
 
 
@@ -69,7 +82,20 @@ def parse_materiel(text: str) -> str | None:
     return _choose(text, MATERIEL_OPTIONS)
 
 
-YES_WORDS = ("oui", "ouais", "ouai", "yes", "ok", "d'accord", "dacc", "bien sur", "j'en ai", "jen ai", "affirmatif", "si ")
+YES_WORDS = (
+    "oui",
+    "ouais",
+    "ouai",
+    "yes",
+    "ok",
+    "d'accord",
+    "dacc",
+    "bien sur",
+    "j'en ai",
+    "jen ai",
+    "affirmatif",
+    "si ",
+)
 NO_WORDS = ("non", "nan", "no", "pas", "jamais", "aucun", "aucune")
 
 
@@ -193,8 +219,11 @@ def stated_has_login(text: str) -> str | None:
 # An appointment request that also says what for: "un rendez-vous pour apprendre à me
 # servir de mon téléphone", "un rdv avec un conseiller pour mes mails". A need follows a
 # connector and is not only a time, a place or the request's own words.
-_NEED_CONNECTOR = re.compile(r"\b(?:pour|car|parce que|parce qu'|concernant|au sujet d|a propos d|afin d|besoin d'aide (?:pour|avec|sur))")
-_NOT_A_NEED = frozenset("""
+_NEED_CONNECTOR = re.compile(
+    r"\b(?:pour|car|parce que|parce qu'|concernant|au sujet d|a propos d|afin d|besoin d'aide (?:pour|avec|sur))"
+)
+_NOT_A_NEED = frozenset(
+    """
 a au aux avec ce cet cette d de des du en et il j je l la le les m ma me mes moi mon ne nous on pas pour qu que qui s
 sa se son svp sur ta te toi ton tu un une vous y est c ca cela suis ai avoir etre faire fait peux peut pouvoir voudrais
 veux voulais souhaite souhaiterais aimerais aimerai prendre rdv rendez rendezvous conseiller conseillere conseillers
@@ -203,15 +232,18 @@ rencontrer voir venir passer parler appeler rappeler demain aujourd'hui matin ap
 lundi mardi mercredi jeudi vendredi samedi dimanche heure heures h creneau creneaux mois jour jours date bientot vite
 rapidement urgent urgence mairie mediatheque ccas quartier metz borny sablon bellecroix patrotte queuleu plantieres
 vallieres grange magny gare centre ville nouvelle woippy montigny lorry devant ponts pontiffroy
-""".split())
+""".split()
+)
 
 
 def need_named(text: str) -> bool:
     """Whether an appointment request also says what it is for (then it is not asked again)."""
     value = plain(text)
     for match in _NEED_CONNECTOR.finditer(value):
-        words = re.findall(r"[a-z']+", value[match.end():])
-        if any(len(w.strip("'")) >= 3 and w.strip("'") not in _NOT_A_NEED
-               and w.split("'")[-1] not in _NOT_A_NEED for w in words):
+        words = re.findall(r"[a-z']+", value[match.end() :])
+        if any(
+            len(w.strip("'")) >= 3 and w.strip("'") not in _NOT_A_NEED and w.split("'")[-1] not in _NOT_A_NEED
+            for w in words
+        ):
             return True
     return False

@@ -5,6 +5,7 @@ assistant's own questions and choices, read from the domain (`utter_ask_<slot>` 
 bot/domain/booking.yml), and reads a choice with the same parser the conversation
 uses (bot/triage/answers.py): one definition of each question and of its answers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

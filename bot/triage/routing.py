@@ -3,6 +3,7 @@
 The rules are configuration, per city (ROUTES_FILE, e.g. data/routes/metz.yml);
 this module only reads them and applies the first that matches.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,12 @@ class Route:
 
 def _route(rule: dict) -> Route:
     redirection = rule.get("structure_de_redirection")
-    return Route(rule["route"], rule.get("book"), rule.get("message") or "",
-                 StructureDeRedirection(redirection) if redirection else None)
+    return Route(
+        rule["route"],
+        rule.get("book"),
+        rule.get("message") or "",
+        StructureDeRedirection(redirection) if redirection else None,
+    )
 
 
 @lru_cache(maxsize=4)

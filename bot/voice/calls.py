@@ -7,6 +7,7 @@ own call (`voice:<keyed hash of the CallSid>`) and the answers only, until
 the caller gives a number (the triage asks for one before booking).
 Functions block (database): the channel runs them in worker threads.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,11 @@ def caller_of(call_sid: str, raw_from: str) -> Caller:
 
 
 def resident_of(session, caller: Caller) -> Resident:
-    return resident_for_phone(session, caller.e164) if caller.e164 else resident_for_conversation(
-        session, caller.conversation_id)
+    return (
+        resident_for_phone(session, caller.e164)
+        if caller.e164
+        else resident_for_conversation(session, caller.conversation_id)
+    )
 
 
 def sms_target(session, caller: Caller) -> str | None:
@@ -60,11 +64,19 @@ def open_call(call_sid: str, caller: Caller) -> tuple[bool, str | None]:
     with session_scope() as session:
         resident_of(session, caller)
         existing = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one_or_none()
-        earlier = session.execute(select(VoiceCall.id).where(
-            VoiceCall.conversation_id == caller.conversation_id, VoiceCall.call_sid != call_sid).limit(1)).first()
+        earlier = session.execute(
+            select(VoiceCall.id)
+            .where(VoiceCall.conversation_id == caller.conversation_id, VoiceCall.call_sid != call_sid)
+            .limit(1)
+        ).first()
         if existing is None:
-            session.add(VoiceCall(call_sid=call_sid, conversation_id=caller.conversation_id,
-                                  caller_hash=caller.key if caller.e164 else None))
+            session.add(
+                VoiceCall(
+                    call_sid=call_sid,
+                    conversation_id=caller.conversation_id,
+                    caller_hash=caller.key if caller.e164 else None,
+                )
+            )
         return earlier is None, sms_target(session, caller)
 
 
@@ -86,20 +98,41 @@ def begin_turn(call_sid: str, caller: Caller, *, silent: bool) -> CallState:
         call = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one_or_none()
         if call is None:  # a call we did not see start (state purged, another deployment): adopt it
             resident_of(session, caller)
-            call = VoiceCall(call_sid=call_sid, conversation_id=caller.conversation_id,
-                             caller_hash=caller.key if caller.e164 else None, turns=0, silences=0,
-                             misunderstood=0)
+            call = VoiceCall(
+                call_sid=call_sid,
+                conversation_id=caller.conversation_id,
+                caller_hash=caller.key if caller.e164 else None,
+                turns=0,
+                silences=0,
+                misunderstood=0,
+            )
             session.add(call)
         call.turns = (call.turns or 0) + 1
         call.silences = (call.silences or 0) + 1 if silent else 0
         session.flush()
-        return CallState(call.turns, call.silences, call.misunderstood or 0, call.mode, call.pending,
-                         dict(call.choices or {}), call.last_prompt, sms_target(session, caller))
+        return CallState(
+            call.turns,
+            call.silences,
+            call.misunderstood or 0,
+            call.mode,
+            call.pending,
+            dict(call.choices or {}),
+            call.last_prompt,
+            sms_target(session, caller),
+        )
 
 
-def save_turn(call_sid: str, caller: Caller, *, prompt: str | None = None, choices: dict | None = None,
-              mode: str | None = None, pending: dict | None = None, misunderstood: int | None = None,
-              keep_prompt: bool = False) -> None:
+def save_turn(
+    call_sid: str,
+    caller: Caller,
+    *,
+    prompt: str | None = None,
+    choices: dict | None = None,
+    mode: str | None = None,
+    pending: dict | None = None,
+    misunderstood: int | None = None,
+    keep_prompt: bool = False,
+) -> None:
     """What the line just asked: repeated after a silence, and the choices it offered."""
     with session_scope() as session:
         call = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one()

@@ -18,6 +18,7 @@ collected under the channel name `twilio_voice` and made speakable by
 bot/voice/spoken.py. Nothing is recorded (no <Record>); the recognizer's
 text is screened like an SMS before the assistant reads it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,14 +53,42 @@ CHANNEL_NAME = "twilio_voice"
 LANGUAGE = "fr-FR"
 CALL_SID = re.compile(r"^CA[0-9a-f]{32}\Z")
 DIGITS = re.compile(r"^[0-9*#]{0,32}\Z")
-CALL_STATUSES = {"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed", "no-answer",
-                 "canceled"}
+CALL_STATUSES = {
+    "queued",
+    "initiated",
+    "ringing",
+    "in-progress",
+    "completed",
+    "busy",
+    "failed",
+    "no-answer",
+    "canceled",
+}
 MAX_SPEECH_CHARS = 2000
 ROUTE = "/webhooks/twilio_voice"
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "matin", "après-midi"]
-WORDS = ["rendez-vous", "annuler", "conseiller", "oui", "non", "passer", "autre", "rappel",
-         "e-mail", "mot de passe", "impôts", "CAF", "Ameli", "France Travail", "arnaque", "téléphone",
-         "ordinateur", "tablette", "carte Vitale", "FranceConnect"]
+WORDS = [
+    "rendez-vous",
+    "annuler",
+    "conseiller",
+    "oui",
+    "non",
+    "passer",
+    "autre",
+    "rappel",
+    "e-mail",
+    "mot de passe",
+    "impôts",
+    "CAF",
+    "Ameli",
+    "France Travail",
+    "arnaque",
+    "téléphone",
+    "ordinateur",
+    "tablette",
+    "carte Vitale",
+    "FranceConnect",
+]
 
 
 class BadRequest(Exception):
@@ -167,6 +196,7 @@ def hints() -> str:
 @dataclass
 class Reply:
     """What the line says next, and how it listens."""
+
     says: list[str] = field(default_factory=list)
     choices: dict = field(default_factory=dict)  # key -> {"payload", "title"}
     listen: bool = True
@@ -202,9 +232,16 @@ def twiml(answer: Reply) -> str:
         document.hangup()
         return str(document)
     options = dict(
-        input="speech dtmf", action=url("/gather"), method="POST", language=LANGUAGE,
-        timeout=settings.voice_gather_timeout_seconds, speech_timeout="auto", action_on_empty_result=True,
-        hints=hints(), finish_on_key="#", profanity_filter=False,
+        input="speech dtmf",
+        action=url("/gather"),
+        method="POST",
+        language=LANGUAGE,
+        timeout=settings.voice_gather_timeout_seconds,
+        speech_timeout="auto",
+        action_on_empty_result=True,
+        hints=hints(),
+        finish_on_key="#",
+        profanity_filter=False,
     )
     if not answer.expects_number and len(answer.choices) < 10:
         options["num_digits"] = 1
@@ -252,8 +289,11 @@ class TwilioVoiceInput(InputChannel):
     # --- the assistant ---------------------------------------------------------------
     async def converse(self, on_new_message, caller: Caller, text: str, sid: str) -> list[dict]:
         collector = VoiceCollector()
-        await on_new_message(UserMessage(text, collector, caller.conversation_id, input_channel=CHANNEL_NAME,
-                                         metadata={"channel": CHANNEL_NAME}))
+        await on_new_message(
+            UserMessage(
+                text, collector, caller.conversation_id, input_channel=CHANNEL_NAME, metadata={"channel": CHANNEL_NAME}
+            )
+        )
         return collector.messages
 
     async def transcript(self, request: Request, caller: Caller) -> list[str]:
@@ -265,12 +305,15 @@ class TwilioVoiceInput(InputChannel):
             return []
         return [e.text or "" for e in tracker.events if getattr(e, "type_name", "") == "user"]
 
-    async def answer(self, request, on_new_message, caller: Caller, state: CallState, text: str,
-                     fields: Fields) -> Reply:
+    async def answer(
+        self, request, on_new_message, caller: Caller, state: CallState, text: str, fields: Fields
+    ) -> Reply:
         """The assistant's answer to `text`, spoken; links by SMS; handoff and menu when needed."""
         messages = await self.converse(on_new_message, caller, text, fields.call_sid)
         if not state.sms_to:  # a landline or a number that said STOP: promise no SMS
-            messages = [m for m in messages if m.get("text") != also_by_sms_text()]  # actions/booking.py, after a booking
+            messages = [
+                m for m in messages if m.get("text") != also_by_sms_text()
+            ]  # actions/booking.py, after a booking
         spoken, names = spoken_messages(messages, bool(state.sms_to))
         if "utter_ask_human" in names:
             return await self.handoff(request, caller, state)
@@ -287,8 +330,9 @@ class TwilioVoiceInput(InputChannel):
             says.append(texts.link_by_sms(spoken_phone(sms_number(get_settings()))))
         if "utter_goodbye" in names:
             return Reply(says or [texts.goodbye()], listen=False)
-        if "utter_ask_contact_phone" in names or any("numéro ne semble pas correct" in m.get("text", "")
-                                                        for m in messages):
+        if "utter_ask_contact_phone" in names or any(
+            "numéro ne semble pas correct" in m.get("text", "") for m in messages
+        ):
             expects_number = True
         if not says:
             says = [texts.anything_else()]
@@ -300,8 +344,9 @@ class TwilioVoiceInput(InputChannel):
         for text in written:
             reply(e164, text, purpose="voice_link")
 
-    async def handoff(self, request, caller: Caller, state: CallState, *, dial_failed: bool = False,
-                      said: str | None = None) -> Reply:
+    async def handoff(
+        self, request, caller: Caller, state: CallState, *, dial_failed: bool = False, said: str | None = None
+    ) -> Reply:
         from bot.voice.transfer import TransferPolicy, hand_off
 
         policy = TransferPolicy.of(get_settings())
@@ -309,19 +354,24 @@ class TwilioVoiceInput(InputChannel):
 
         def work():
             with session_scope() as session:
-                return hand_off(session, calls.resident_of(session, caller), transcript, policy=policy,
-                                dial_failed=dial_failed)
+                return hand_off(
+                    session, calls.resident_of(session, caller), transcript, policy=policy, dial_failed=dial_failed
+                )
 
         decision = await asyncio.to_thread(work)
         lead = [texts.dial_failed()] if dial_failed else []
         if decision.kind == "dial":
             return Reply([texts.transferring()], dial=decision.number)
         if decision.kind == "need_number":
-            return Reply(lead + [texts.callback_needs_number()], expects_number=True,
-                         pending={"kind": "callback_number"})
+            return Reply(
+                lead + [texts.callback_needs_number()], expects_number=True, pending={"kind": "callback_number"}
+            )
         if decision.kind == "already":
             return Reply(lead + [texts.callback_already(decision.when), texts.anything_else()])
-        return Reply(lead + [texts.callback_noted(decision.when, spoken_phone(decision.number) if decision.number else None)], listen=False)
+        return Reply(
+            lead + [texts.callback_noted(decision.when, spoken_phone(decision.number) if decision.number else None)],
+            listen=False,
+        )
 
     async def take_number(self, request, caller: Caller, state: CallState, said: str) -> Reply:
         """The number a hidden caller gave for the call-back, validated (bot/phones.py)."""
@@ -330,8 +380,11 @@ class TwilioVoiceInput(InputChannel):
             tries = (state.pending or {}).get("tries", 0) + 1
             if tries >= 2:
                 return Reply([texts.callback_bad_number(), texts.anything_else()])
-            return Reply([texts.callback_bad_number(), texts.callback_needs_number()], expects_number=True,
-                         pending={"kind": "callback_number", "tries": tries})
+            return Reply(
+                [texts.callback_bad_number(), texts.callback_needs_number()],
+                expects_number=True,
+                pending={"kind": "callback_number", "tries": tries},
+            )
 
         def work():
             from bot.privacy.hashing import phone_hash
@@ -360,9 +413,14 @@ class TwilioVoiceInput(InputChannel):
                     await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help")
                 goodbye = texts.silent_goodbye(bool(state.sms_to), spoken_phone(voice_number(settings)))
                 return Reply([goodbye], listen=False)
-            return Reply([texts.not_heard(), state.last_prompt or texts.greeting(settings.service_name)], state.choices,
-                         mode=state.mode, pending=state.pending, keep_prompt=True,
-                         expects_number=bool(state.pending and state.pending.get("kind") == "callback_number"))
+            return Reply(
+                [texts.not_heard(), state.last_prompt or texts.greeting(settings.service_name)],
+                state.choices,
+                mode=state.mode,
+                pending=state.pending,
+                keep_prompt=True,
+                expects_number=bool(state.pending and state.pending.get("kind") == "callback_number"),
+            )
 
         pending = state.pending or {}
         if pending.get("kind") == "callback_number":
@@ -377,8 +435,9 @@ class TwilioVoiceInput(InputChannel):
         if pending.get("kind") == "confirm":
             if digits == "1":
                 return await self.answer(request, on_new_message, caller, state, pending["text"], fields)
-            return Reply([texts.not_confirmed(), state.last_prompt or texts.ask_question()], state.choices,
-                         keep_prompt=True)
+            return Reply(
+                [texts.not_confirmed(), state.last_prompt or texts.ask_question()], state.choices, keep_prompt=True
+            )
         if digits == "0":
             return await self.handoff(request, caller, state)
         if state.mode == "menu":
@@ -410,8 +469,9 @@ class TwilioVoiceInput(InputChannel):
         if pending.get("kind") == "confirm":
             if listening.is_yes(said):
                 return await self.answer(request, on_new_message, caller, state, pending["text"], fields)
-            return Reply([texts.not_confirmed(), state.last_prompt or texts.ask_question()], state.choices,
-                         keep_prompt=True)
+            return Reply(
+                [texts.not_confirmed(), state.last_prompt or texts.ask_question()], state.choices, keep_prompt=True
+            )
         if listening.wants_human(said):
             return await self.handoff(request, caller, state, said=said)
         if state.mode == "menu":
@@ -424,8 +484,12 @@ class TwilioVoiceInput(InputChannel):
         slot_offer = any(v.get("payload") == "rappel" for v in state.choices.values())
         unsure = fields.confidence is not None and fields.confidence < settings.voice_min_confidence
         if unsure and ((slot_offer and key) or listening.looks_like_cancellation(said)):
-            return Reply(warning + [texts.confirm(said)], state.choices, keep_prompt=True,
-                         pending={"kind": "confirm", "text": text})
+            return Reply(
+                warning + [texts.confirm(said)],
+                state.choices,
+                keep_prompt=True,
+                pending={"kind": "confirm", "text": text},
+            )
         answer = await self.answer(request, on_new_message, caller, state, text, fields)
         answer.says = warning + answer.says
         return answer
@@ -434,12 +498,17 @@ class TwilioVoiceInput(InputChannel):
         caller = calls.caller_of(fields.call_sid, fields.raw_from)
         first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller)
         settings = get_settings()
-        says = ([spoken_notice_text(settings.service_name, settings.retention_conversation_days)] if first
-                else [texts.no_recording()])
+        says = (
+            [spoken_notice_text(settings.service_name, settings.retention_conversation_days)]
+            if first
+            else [texts.no_recording()]
+        )
         resumed = await self.resume(request, caller, bool(sms_to))
         if resumed is not None:
-            return Reply(says + [texts.resume(), resumed.text],
-                         {k: {"payload": v, "title": resumed.titles.get(k, "")} for k, v in resumed.choices.items()})
+            return Reply(
+                says + [texts.resume(), resumed.text],
+                {k: {"payload": v, "title": resumed.titles.get(k, "")} for k, v in resumed.choices.items()},
+            )
         return Reply(says + [texts.greeting(get_settings().service_name)])
 
     async def resume(self, request, caller: Caller, can_sms: bool) -> Spoken | None:
@@ -453,17 +522,28 @@ class TwilioVoiceInput(InputChannel):
             return None
         for event in reversed(tracker.events):
             if getattr(event, "type_name", "") == "bot" and (event.text or (event.data or {}).get("buttons")):
-                message = {"text": event.text, "buttons": (event.data or {}).get("buttons"),
-                           "utter_action": (event.metadata or {}).get("utter_action")}
+                message = {
+                    "text": event.text,
+                    "buttons": (event.data or {}).get("buttons"),
+                    "utter_action": (event.metadata or {}).get("utter_action"),
+                }
                 return speak(message, can_sms)
         return None
 
     async def save(self, fields: Fields, answer: Reply) -> None:
         caller = calls.caller_of(fields.call_sid, fields.raw_from)
         prompt = " ".join(answer.says[-2:]) if answer.says else None
-        await asyncio.to_thread(calls.save_turn, fields.call_sid, caller, prompt=prompt, choices=answer.choices,
-                                mode=answer.mode, pending=answer.pending, misunderstood=answer.misunderstood,
-                                keep_prompt=answer.keep_prompt)
+        await asyncio.to_thread(
+            calls.save_turn,
+            fields.call_sid,
+            caller,
+            prompt=prompt,
+            choices=answer.choices,
+            mode=answer.mode,
+            pending=answer.pending,
+            misunderstood=answer.misunderstood,
+            keep_prompt=answer.keep_prompt,
+        )
 
     # --- routes -----------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -5,6 +5,7 @@ says itself, goes through bot/voice/spoken.py as a caller with a mobile would
 hear it; a form is fit when `is_speakable` (no URL, no "écrivez", short).
 The test suite demands 100 %; `make bench` prints the figure.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

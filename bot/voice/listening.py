@@ -6,6 +6,7 @@ by its number said in words ("deux", "le premier") or by the words of its
 title ("mardi", "téléphone"); when nothing matches, the words go to the
 assistant as they are (its forms read words too). Pure functions.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,21 +14,101 @@ import re
 from bot.triage.answers import plain
 
 NUMBER_WORDS = {
-    "un": 1, "une": 1, "premier": 1, "premiere": 1, "deux": 2, "deuxieme": 2, "second": 2, "seconde": 2,
-    "trois": 3, "troisieme": 3, "quatre": 4, "quatrieme": 4, "cinq": 5, "cinquieme": 5,
-    "six": 6, "sixieme": 6, "sept": 7, "huit": 8, "neuf": 9, "zero": 0,
+    "un": 1,
+    "une": 1,
+    "premier": 1,
+    "premiere": 1,
+    "deux": 2,
+    "deuxieme": 2,
+    "second": 2,
+    "seconde": 2,
+    "trois": 3,
+    "troisieme": 3,
+    "quatre": 4,
+    "quatrieme": 4,
+    "cinq": 5,
+    "cinquieme": 5,
+    "six": 6,
+    "sixieme": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "zero": 0,
 }
-FILLERS = {"le", "la", "l", "numero", "choix", "touche", "je", "prends", "veux", "voudrais", "c", "est",
-           "alors", "euh", "hum", "s'il", "vous", "plait", "merci", "oui", "bien", "sur", "ok", "d'accord"}
+FILLERS = {
+    "le",
+    "la",
+    "l",
+    "numero",
+    "choix",
+    "touche",
+    "je",
+    "prends",
+    "veux",
+    "voudrais",
+    "c",
+    "est",
+    "alors",
+    "euh",
+    "hum",
+    "s'il",
+    "vous",
+    "plait",
+    "merci",
+    "oui",
+    "bien",
+    "sur",
+    "ok",
+    "d'accord",
+}
 
 # Twilio's From for a withheld number: "anonymous" and its keypad spellings, or nothing.
-HIDDEN_FROM = {"", "anonymous", "restricted", "unknown", "unavailable", "private", "blocked",
-               "+266696687", "+7378742833", "+86282452253", "+8656696", "+2562533"}
+HIDDEN_FROM = {
+    "",
+    "anonymous",
+    "restricted",
+    "unknown",
+    "unavailable",
+    "private",
+    "blocked",
+    "+266696687",
+    "+7378742833",
+    "+86282452253",
+    "+8656696",
+    "+2562533",
+}
 
-HUMAN_WORDS = ("conseiller", "conseillere", "quelqu'un", "quelquun", "une personne", "un humain",
-               "un agent", "une vraie personne", "standard", "operateur", "operatrice")
-YES = {"oui", "ouais", "ouai", "yes", "ok", "d'accord", "daccord", "confirme", "je confirme", "c'est ca",
-       "exactement", "tout a fait", "bien sur", "oui oui", "oui merci", "oui c'est ca"}
+HUMAN_WORDS = (
+    "conseiller",
+    "conseillere",
+    "quelqu'un",
+    "quelquun",
+    "une personne",
+    "un humain",
+    "un agent",
+    "une vraie personne",
+    "standard",
+    "operateur",
+    "operatrice",
+)
+YES = {
+    "oui",
+    "ouais",
+    "ouai",
+    "yes",
+    "ok",
+    "d'accord",
+    "daccord",
+    "confirme",
+    "je confirme",
+    "c'est ca",
+    "exactement",
+    "tout a fait",
+    "bien sur",
+    "oui oui",
+    "oui merci",
+    "oui c'est ca",
+}
 NO = {"non", "nan", "no", "non merci", "pas du tout", "non non", "recommencer", "c'est pas ca", "ce n'est pas ca"}
 
 

@@ -8,6 +8,7 @@ the caller's SMS conversation, so a call cut short resumes on the next call
 or by SMS. Rows hold no phone number (a keyed hash); they are erased with the
 resident and purged with the conversations (bot/privacy).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Text

@@ -18,6 +18,7 @@ Twilio's <Say> reads:
   dites : mardi 2 décembre à 9 heures, CCAS de Metz."), and `choices` says
   what each key stands for (bot/voice/listening.py maps the answer back).
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,25 @@ PHONE = re.compile(
 )
 NUMBERED_LINE = re.compile(r"(?m)^\s*(\d{1,2})\s*[.)]\s+(.+?)\s*$")
 
-UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
-         "douze", "treize", "quatorze", "quinze", "seize")
+UNITS = (
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+)
 TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante", 8: "quatre-vingt"}
 
 
@@ -82,7 +100,7 @@ def spoken_phone(number: str) -> str:
         number = "0" + number[3:].strip()
     groups = re.findall(r"\d+", number)
     if len(groups) == 1 and len(groups[0]) == 10:
-        groups = [groups[0][i:i + 2] for i in range(0, 10, 2)]
+        groups = [groups[0][i : i + 2] for i in range(0, 10, 2)]
     return ", ".join(spoken_digits(g) for g in groups)
 
 
@@ -93,9 +111,18 @@ def spoken_site(domain: str) -> str:
 
 
 KEYWORDS = {
-    "RDV": "rendez-vous", "ANNULER": "annuler", "PASSER": "passer", "AUTRE": "autre", "RAPPEL": "rappel",
-    "OUI": "oui", "NON": "non", "AIDE": "aide", "STOP": "stop", "START": "start",
-    "SUPPRIMER MES DONNEES": "supprimer mes données", "SUPPRIMER MES DONNÉES": "supprimer mes données",
+    "RDV": "rendez-vous",
+    "ANNULER": "annuler",
+    "PASSER": "passer",
+    "AUTRE": "autre",
+    "RAPPEL": "rappel",
+    "OUI": "oui",
+    "NON": "non",
+    "AIDE": "aide",
+    "STOP": "stop",
+    "START": "start",
+    "SUPPRIMER MES DONNEES": "supprimer mes données",
+    "SUPPRIMER MES DONNÉES": "supprimer mes données",
 }
 
 # (pattern, replacement), applied in order: instructions to write to the assistant become
@@ -171,8 +198,12 @@ def convert(text: str, can_sms: bool) -> str:
     """The spoken form of one written text (no buttons)."""
     emails = EMAIL.findall(text)
     for email in emails:
-        text = text.replace(email, LINK_BY_SMS.replace("le lien", "l'adresse") if can_sms
-                            else email.replace("@", " arobase ").replace(".", " point "))
+        text = text.replace(
+            email,
+            LINK_BY_SMS.replace("le lien", "l'adresse")
+            if can_sms
+            else email.replace("@", " arobase ").replace(".", " point "),
+        )
     text = PHONE.sub(lambda m: spoken_phone(m.group(0)), text)
     text = URL.sub(lambda m: LINK_BY_SMS if can_sms else spoken_site(m.group(1)), text)
     for pattern, replacement in INSTRUCTIONS:
@@ -245,6 +276,11 @@ def is_speakable(text: str, limit: int = MAX_SPOKEN_CHARS) -> bool:
     """No URL, no instruction to write to the assistant, not too long: what the bench counts."""
     lowered = text.lower()
     return not (
-        URL.search(text) or EMAIL.search(text) or "http" in lowered or "www" in lowered or ".fr" in lowered
-        or WRITE_TO_US.search(text) or len(text) > limit
+        URL.search(text)
+        or EMAIL.search(text)
+        or "http" in lowered
+        or "www" in lowered
+        or ".fr" in lowered
+        or WRITE_TO_US.search(text)
+        or len(text) > limit
     )

@@ -8,6 +8,7 @@ no transfer, nobody answered) a call-back ticket is made, as the SMS
 assistant does for "RAPPEL" (route `rappel`, bot/tickets), and the caller
 hears when a conseiller will call: the next permanence's opening.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,19 +18,19 @@ from opening_hours import OpeningHours, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.texts.french import french_datetime
-from bot.handoff import upcoming_for_resident
+from bot import handoff
 from bot.booking.slots import is_public_holiday
 from bot.booking.timeutil import as_utc, local, wall_to_utc
+from bot.handoff import upcoming_for_resident
+from bot.handoff.report import HandoffRequest
 from bot.phones import to_e164
 from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
 from bot.settings import DEFAULTS, Settings
+from bot.texts.french import french_datetime
 from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
-from bot import handoff
-from bot.handoff.report import HandoffRequest
 from bot.triage.answers import CALLBACK
 
 
@@ -44,6 +45,7 @@ class Handoff:
 class TransferPolicy:
     """Where a caller without an appointment is put through (VOICE_TRANSFER_PLACE, a place's slug), and the
     city's TIMEZONE for a place without one: the voice channel passes them."""
+
     place: str = ""
     timezone: str = DEFAULTS["TIMEZONE"]
 
@@ -64,9 +66,14 @@ def place_for(session: Session, resident: Resident | None, now: datetime, slug: 
 def _closed_on(session: Session, place: Place, day) -> bool:
     if is_public_holiday(place, day):
         return True
-    return session.execute(select(Closure.id).where(
-        Closure.place_id == place.id, Closure.start_date <= day, Closure.end_date >= day
-    ).limit(1)).first() is not None
+    return (
+        session.execute(
+            select(Closure.id)
+            .where(Closure.place_id == place.id, Closure.start_date <= day, Closure.end_date >= day)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _permanences(session: Session, place: Place | None) -> list[Permanence]:
@@ -85,8 +92,9 @@ def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = 
     return any(OpeningHours(p.schedule).is_open(wall) for p in _permanences(session, place))
 
 
-def next_opening(session: Session, place: Place | None, now: datetime, days: int = 35,
-                 city_tz: str = DEFAULTS["TIMEZONE"]) -> tuple[datetime, str] | None:
+def next_opening(
+    session: Session, place: Place | None, now: datetime, days: int = 35, city_tz: str = DEFAULTS["TIMEZONE"]
+) -> tuple[datetime, str] | None:
     """The next start of a permanence (of this place, or of any): (UTC moment, its place's timezone)."""
     best = None
     for permanence in _permanences(session, place):
@@ -123,20 +131,37 @@ def when_text(session: Session, place: Place | None, now: datetime, city_tz: str
 
 
 def open_callback(session: Session, resident: Resident) -> Ticket | None:
-    return session.execute(select(Ticket).where(
-        Ticket.resident_id == resident.id, Ticket.route == CALLBACK, Ticket.status == TicketStatus.NOUVEAU,
-        Ticket.appointment_id.is_(None),
-    ).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(Ticket)
+        .where(
+            Ticket.resident_id == resident.id,
+            Ticket.route == CALLBACK,
+            Ticket.status == TicketStatus.NOUVEAU,
+            Ticket.appointment_id.is_(None),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def make_callback_ticket(session: Session, resident: Resident, place: Place | None, transcript: list[str]) -> Ticket:
-    request = HandoffRequest(triage={"canal": "telephone", "demande": "rappel"}, thematique=None, route=CALLBACK,
-                             transcript="\n".join(redact(t) for t in transcript[-8:]))
+    request = HandoffRequest(
+        triage={"canal": "telephone", "demande": "rappel"},
+        thematique=None,
+        route=CALLBACK,
+        transcript="\n".join(redact(t) for t in transcript[-8:]),
+    )
     return handoff.open_ticket(session, resident, request, place=place)
 
 
-def hand_off(session: Session, resident: Resident, transcript: list[str], *, policy: TransferPolicy,
-             now: datetime | None = None, dial_failed: bool = False) -> Handoff:
+def hand_off(
+    session: Session,
+    resident: Resident,
+    transcript: list[str],
+    *,
+    policy: TransferPolicy,
+    now: datetime | None = None,
+    dial_failed: bool = False,
+) -> Handoff:
     """Transfer now, or make (once) the call-back ticket; `need_number` when none is known."""
     now = as_utc(now or datetime.now(timezone.utc))
     place = place_for(session, resident, now, policy.place)

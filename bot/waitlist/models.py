@@ -11,6 +11,7 @@ for WAITLIST_OFFER_MINUTES. The seat itself is taken through bot/handoff/
 seat. No phone number here: the entry names its resident, and the number's
 keyed hash finds the offer when the OUI comes back.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
@@ -20,16 +21,16 @@ from bot.enums import StrEnum
 
 
 class EntryStatus(StrEnum):
-    ACTIVE = "active"    # on the list
-    SERVED = "served"    # took a freed seat: off the list
+    ACTIVE = "active"  # on the list
+    SERVED = "served"  # took a freed seat: off the list
     REMOVED = "removed"  # removed from the desk
     EXPIRED = "expired"  # past its date, or its appointment is no longer to come
 
 
 class OfferStatus(StrEnum):
     PENDING = "pending"  # texted, waiting for OUI
-    TAKEN = "taken"      # the OUI won the seat
-    MISSED = "missed"    # the OUI came after the seat was taken: still on the list
+    TAKEN = "taken"  # the OUI won the seat
+    MISSED = "missed"  # the OUI came after the seat was taken: still on the list
     EXPIRED = "expired"  # no answer in time: the next residents get their chance
 
 
@@ -55,9 +56,7 @@ class WaitlistEntry(Base):
 
 class WaitlistOffer(Base):
     __tablename__ = "waitlist_offers"
-    __table_args__ = (
-        UniqueConstraint("entry_id", "permanence_id", "start", name="uq_waitlist_offers_entry_slot"),
-    )
+    __table_args__ = (UniqueConstraint("entry_id", "permanence_id", "start", name="uq_waitlist_offers_entry_slot"),)
 
     id = Column(Integer, primary_key=True)
     entry_id = Column(Integer, ForeignKey("waitlist_entries.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -6,6 +6,7 @@ conseiller's hold): the channel does not call Rasa for it. Any other message, or
 OUI with no offer waiting, goes on to Rasa as before. Blocking: the channel runs
 it in a worker thread.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,7 @@ from bot.sms.outbound import send_sms
 from bot.waitlist import service
 
 
-def answer_sms(e164: str, text: str, *, max_appointments: int,
-               now: datetime | None = None) -> service.Answer | None:
+def answer_sms(e164: str, text: str, *, max_appointments: int, now: datetime | None = None) -> service.Answer | None:
     """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
     `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, passed by the SMS channel."""
     if not service.is_yes(text):

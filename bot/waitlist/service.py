@@ -19,6 +19,7 @@ OUI takes the seat through bot/handoff/ (the unique seat constraint decides); a 
 OUI is told the seat is taken and stays on the list. Settings are passed in by the
 entry points (bot/cli/waitlist.py, the actions, the SMS channel).
 """
+
 from __future__ import annotations
 
 import re
@@ -54,25 +55,45 @@ def now_utc() -> datetime:
 
 # --- joining --------------------------------------------------------------------------------
 
+
 def can_join(resident: Resident, conversation_id: str) -> bool:
     """By SMS (or the phone line, same number), or the widget once a phone number was given:
     the offers go by SMS, so a number is needed."""
     return bool(resident.phone_e164)
 
 
-def join(session: Session, resident: Resident, *, place_ids: list[int], thematique: str | None, kind: str,
-         before: datetime, days: int, current: Appointment | None = None, route: str | None = None,
-         triage: dict | None = None, now: datetime | None = None) -> WaitlistEntry:
+def join(
+    session: Session,
+    resident: Resident,
+    *,
+    place_ids: list[int],
+    thematique: str | None,
+    kind: str,
+    before: datetime,
+    days: int,
+    current: Appointment | None = None,
+    route: str | None = None,
+    triage: dict | None = None,
+    now: datetime | None = None,
+) -> WaitlistEntry:
     """Put the resident on the list (one active entry each: a new one replaces the old)."""
     now = as_utc(now or now_utc())
     expires = as_utc(current.start) if current is not None else now + timedelta(days=days)
     for old in active_entries(session, resident_ids=[resident.id]):
         _end(old, EntryStatus.REMOVED, now, "replaced")
     entry = WaitlistEntry(
-        resident_id=resident.id, phone_hash=resident.phone_hash or phone_hash(resident.phone_e164),
-        place_ids=sorted(set(place_ids)), thematique=thematique, kind=kind or "individuel", route=route,
-        triage=dict(triage or {}), appointment_id=current.id if current is not None else None,
-        before=as_utc(before), expires_at=expires, status=EntryStatus.ACTIVE, created_at=now,
+        resident_id=resident.id,
+        phone_hash=resident.phone_hash or phone_hash(resident.phone_e164),
+        place_ids=sorted(set(place_ids)),
+        thematique=thematique,
+        kind=kind or "individuel",
+        route=route,
+        triage=dict(triage or {}),
+        appointment_id=current.id if current is not None else None,
+        before=as_utc(before),
+        expires_at=expires,
+        status=EntryStatus.ACTIVE,
+        created_at=now,
     )
     session.add(entry)
     session.flush()
@@ -92,9 +113,15 @@ def remove(session: Session, entry: WaitlistEntry, actor: str, now: datetime | N
     now = as_utc(now or now_utc())
     if entry.status == EntryStatus.ACTIVE:
         _end(entry, EntryStatus.REMOVED, now, actor)
-    session.execute(sa.update(WaitlistOffer).where(
-        WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING,
-    ).values(status=OfferStatus.EXPIRED).execution_options(synchronize_session="fetch"))
+    session.execute(
+        sa.update(WaitlistOffer)
+        .where(
+            WaitlistOffer.entry_id == entry.id,
+            WaitlistOffer.status == OfferStatus.PENDING,
+        )
+        .values(status=OfferStatus.EXPIRED)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def active_entries(session: Session, *, resident_ids: list[int] | None = None) -> list[WaitlistEntry]:
@@ -106,6 +133,7 @@ def active_entries(session: Session, *, resident_ids: list[int] | None = None) -
 
 # --- the job ----------------------------------------------------------------------------------
 
+
 @dataclass
 class WaitlistRun:
     expired: int = 0
@@ -114,8 +142,10 @@ class WaitlistRun:
     offers_expired: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.offered} offer(s) sent, {self.held} held (quiet hours or STOP), "
-                f"{self.expired} entr(y/ies) expired, {self.offers_expired} offer(s) expired")
+        return (
+            f"{self.offered} offer(s) sent, {self.held} held (quiet hours or STOP), "
+            f"{self.expired} entr(y/ies) expired, {self.offers_expired} offer(s) expired"
+        )
 
 
 def expire(session: Session, now: datetime) -> tuple[int, int]:
@@ -123,13 +153,24 @@ def expire(session: Session, now: datetime) -> tuple[int, int]:
     entries = 0
     for entry in active_entries(session):
         appointment = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
-        lost = entry.appointment_id is not None and (appointment is None or appointment.status != AppointmentStatus.BOOKED)
+        lost = entry.appointment_id is not None and (
+            appointment is None or appointment.status != AppointmentStatus.BOOKED
+        )
         if as_utc(entry.expires_at) <= now or lost:
             _end(entry, EntryStatus.EXPIRED, now, "expiry")
             entries += 1
-    offers = session.execute(sa.update(WaitlistOffer).where(
-        WaitlistOffer.status == OfferStatus.PENDING, WaitlistOffer.expires_at <= now,
-    ).values(status=OfferStatus.EXPIRED).execution_options(synchronize_session="fetch")).rowcount or 0
+    offers = (
+        session.execute(
+            sa.update(WaitlistOffer)
+            .where(
+                WaitlistOffer.status == OfferStatus.PENDING,
+                WaitlistOffer.expires_at <= now,
+            )
+            .values(status=OfferStatus.EXPIRED)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        or 0
+    )
     return entries, offers
 
 
@@ -138,16 +179,23 @@ def _slot_key(permanence_id: int, start: datetime) -> str:
 
 
 def _pending(session: Session) -> list[WaitlistOffer]:
-    return list(session.execute(
-        sa.select(WaitlistOffer).where(WaitlistOffer.status == OfferStatus.PENDING)).scalars())
+    return list(session.execute(sa.select(WaitlistOffer).where(WaitlistOffer.status == OfferStatus.PENDING)).scalars())
 
 
-def _earlier_slot(session: Session, entry: WaitlistEntry, now: datetime, per_slot: dict[str, int], batch: int,
-                  exclude: set[str]) -> Slot | None:
+def _earlier_slot(
+    session: Session, entry: WaitlistEntry, now: datetime, per_slot: dict[str, int], batch: int, exclude: set[str]
+) -> Slot | None:
     """The first free slot earlier than what the entry has, not yet offered to it nor to `batch` others."""
     for topic in dict.fromkeys([entry.thematique, None]):
-        slots = next_slots(session, now=now, thematique=topic, place_ids=list(entry.place_ids or []) or None,
-                           kind=entry.kind, limit=batch + 3, exclude=tuple(exclude))
+        slots = next_slots(
+            session,
+            now=now,
+            thematique=topic,
+            place_ids=list(entry.place_ids or []) or None,
+            kind=entry.kind,
+            limit=batch + 3,
+            exclude=tuple(exclude),
+        )
         for slot in slots:
             if as_utc(slot.start) >= as_utc(entry.before):
                 break
@@ -158,8 +206,16 @@ def _earlier_slot(session: Session, entry: WaitlistEntry, now: datetime, per_slo
     return None
 
 
-def offer_freed_seats(session: Session, *, offer_minutes: int, batch: int, quiet_start: time, quiet_end: time,
-                      now: datetime | None = None, sender: Callable = send_sms) -> WaitlistRun:
+def offer_freed_seats(
+    session: Session,
+    *,
+    offer_minutes: int,
+    batch: int,
+    quiet_start: time,
+    quiet_end: time,
+    now: datetime | None = None,
+    sender: Callable = send_sms,
+) -> WaitlistRun:
     """One run of the job: expire, then text each waiting entry its earlier free slot. Commits."""
     now = as_utc(now or now_utc())
     run = WaitlistRun()
@@ -180,8 +236,10 @@ def offer_freed_seats(session: Session, *, offer_minutes: int, batch: int, quiet
         if is_opted_out(session, resident.phone_e164):
             run.held += 1
             continue
-        offered_before = {_slot_key(o.permanence_id, o.start) for o in session.execute(
-            sa.select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id)).scalars()}
+        offered_before = {
+            _slot_key(o.permanence_id, o.start)
+            for o in session.execute(sa.select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id)).scalars()
+        }
         current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
         if current is not None:
             offered_before.add(_slot_key(current.permanence_id, current.start))
@@ -192,14 +250,22 @@ def offer_freed_seats(session: Session, *, offer_minutes: int, batch: int, quiet
         if in_quiet_hours(local(now, place.timezone), quiet_start, quiet_end):
             run.held += 1
             continue
-        offer = WaitlistOffer(entry_id=entry.id, permanence_id=slot.permanence_id, start=as_utc(slot.start),
-                              status=OfferStatus.PENDING, sent_at=now,
-                              expires_at=now + timedelta(minutes=offer_minutes))
+        offer = WaitlistOffer(
+            entry_id=entry.id,
+            permanence_id=slot.permanence_id,
+            start=as_utc(slot.start),
+            status=OfferStatus.PENDING,
+            sent_at=now,
+            expires_at=now + timedelta(minutes=offer_minutes),
+        )
         session.add(offer)
         session.flush()
-        message = sender(session, to_e164=resident.phone_e164, purpose="waitlist_offer",
-                         body=texts.offer_text(french_datetime(slot.start, place.timezone), place.nom,
-                                               offer_minutes // 60))
+        message = sender(
+            session,
+            to_e164=resident.phone_e164,
+            purpose="waitlist_offer",
+            body=texts.offer_text(french_datetime(slot.start, place.timezone), place.nom, offer_minutes // 60),
+        )
         if message is None:  # STOP meanwhile
             session.rollback()
             run.held += 1
@@ -211,6 +277,7 @@ def offer_freed_seats(session: Session, *, offer_minutes: int, batch: int, quiet
 
 
 # --- OUI ----------------------------------------------------------------------------------------
+
 
 def plain(text: str) -> str:
     without = "".join(c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c))
@@ -231,12 +298,23 @@ def is_yes(text: str) -> bool:
 
 def pending_offer(session: Session, e164: str, now: datetime) -> WaitlistOffer | None:
     """The latest offer texted to this number that still waits for its OUI (locked until commit)."""
-    return session.execute(
-        sa.select(WaitlistOffer).join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id).where(
-            WaitlistEntry.phone_hash == phone_hash(e164), WaitlistEntry.status == EntryStatus.ACTIVE,
-            WaitlistOffer.status == OfferStatus.PENDING, WaitlistOffer.expires_at > now,
-        ).order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc()).limit(1).with_for_update(of=WaitlistOffer)
-    ).scalars().first()
+    return (
+        session.execute(
+            sa.select(WaitlistOffer)
+            .join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
+            .where(
+                WaitlistEntry.phone_hash == phone_hash(e164),
+                WaitlistEntry.status == EntryStatus.ACTIVE,
+                WaitlistOffer.status == OfferStatus.PENDING,
+                WaitlistOffer.expires_at > now,
+            )
+            .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc())
+            .limit(1)
+            .with_for_update(of=WaitlistOffer)
+        )
+        .scalars()
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -252,8 +330,14 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
     resident = session.get(Resident, entry.resident_id)
     permanence = session.get(Permanence, offer.permanence_id)
     start = as_utc(offer.start)
-    slot = Slot(permanence.id, permanence.place_id, start, start + timedelta(minutes=permanence.slot_minutes),
-                permanence.capacity, 0)
+    slot = Slot(
+        permanence.id,
+        permanence.place_id,
+        start,
+        start + timedelta(minutes=permanence.slot_minutes),
+        permanence.capacity,
+        0,
+    )
     current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
     request = HandoffRequest(triage=dict(entry.triage or {}), thematique=entry.thematique, route=entry.route)
     offer.answered_at = now
@@ -273,6 +357,7 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
 
 # --- the desk ---------------------------------------------------------------------------------
 
+
 def entries_by_place(session: Session, place_ids: list[int] | None) -> dict[int | None, list[WaitlistEntry]]:
     """Active entries per place (None: any place), FIFO; `place_ids` None means every place."""
     grouped: dict[int | None, list[WaitlistEntry]] = {}
@@ -290,11 +375,20 @@ def entry_visible(entry: WaitlistEntry, place_ids: list[int] | None) -> bool:
 
 # --- personal data ------------------------------------------------------------------------------
 
+
 def forget(session: Session, resident_ids: list[int], phone_hashes: list[str]) -> int:
     """Erasure: the entries (and their offers) of these residents or numbers."""
-    ids = [row for row in session.execute(sa.select(WaitlistEntry.id).where(sa.or_(
-        WaitlistEntry.resident_id.in_(resident_ids or [-1]), WaitlistEntry.phone_hash.in_(phone_hashes or [""]),
-    ))).scalars()]
+    ids = [
+        row
+        for row in session.execute(
+            sa.select(WaitlistEntry.id).where(
+                sa.or_(
+                    WaitlistEntry.resident_id.in_(resident_ids or [-1]),
+                    WaitlistEntry.phone_hash.in_(phone_hashes or [""]),
+                )
+            )
+        ).scalars()
+    ]
     if not ids:
         return 0
     session.execute(sa.delete(WaitlistOffer).where(WaitlistOffer.entry_id.in_(ids)))
@@ -303,8 +397,13 @@ def forget(session: Session, resident_ids: list[int], phone_hashes: list[str]) -
 
 def purge_ended(session: Session, cutoff: datetime) -> int:
     """Retention: entries that left the list before `cutoff` (their offers go with them)."""
-    ids = list(session.execute(sa.select(WaitlistEntry.id).where(
-        WaitlistEntry.status != EntryStatus.ACTIVE, WaitlistEntry.ended_at < cutoff)).scalars())
+    ids = list(
+        session.execute(
+            sa.select(WaitlistEntry.id).where(
+                WaitlistEntry.status != EntryStatus.ACTIVE, WaitlistEntry.ended_at < cutoff
+            )
+        ).scalars()
+    )
     if not ids:
         return 0
     session.execute(sa.delete(WaitlistOffer).where(WaitlistOffer.entry_id.in_(ids)))
@@ -315,16 +414,30 @@ def export(session: Session, resident_ids: list[int], hashed: str) -> list[dict]
     """The right of access: the entries of this number and the offers texted to it."""
     places = {p.id: p.nom for p in session.execute(sa.select(Place)).scalars()}
     rows = []
-    for entry in session.execute(sa.select(WaitlistEntry).where(sa.or_(
-            WaitlistEntry.resident_id.in_(resident_ids or [-1]), WaitlistEntry.phone_hash == hashed,
-    )).order_by(WaitlistEntry.id)).scalars():
-        offers = session.execute(sa.select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id)
-                                 .order_by(WaitlistOffer.id)).scalars()
-        rows.append({
-            "places": [places.get(i) for i in entry.place_ids or []], "thematique": entry.thematique,
-            "before": entry.before.isoformat(), "expires_at": entry.expires_at.isoformat(),
-            "status": entry.status, "created_at": entry.created_at.isoformat(),
-            "offers": [{"start": o.start.isoformat(), "sent_at": o.sent_at.isoformat(), "status": o.status}
-                       for o in offers],
-        })
+    for entry in session.execute(
+        sa.select(WaitlistEntry)
+        .where(
+            sa.or_(
+                WaitlistEntry.resident_id.in_(resident_ids or [-1]),
+                WaitlistEntry.phone_hash == hashed,
+            )
+        )
+        .order_by(WaitlistEntry.id)
+    ).scalars():
+        offers = session.execute(
+            sa.select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id).order_by(WaitlistOffer.id)
+        ).scalars()
+        rows.append(
+            {
+                "places": [places.get(i) for i in entry.place_ids or []],
+                "thematique": entry.thematique,
+                "before": entry.before.isoformat(),
+                "expires_at": entry.expires_at.isoformat(),
+                "status": entry.status,
+                "created_at": entry.created_at.isoformat(),
+                "offers": [
+                    {"start": o.start.isoformat(), "sent_at": o.sent_at.isoformat(), "status": o.status} for o in offers
+                ],
+            }
+        )
     return rows

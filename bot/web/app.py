@@ -6,6 +6,7 @@ only serves static files and the short JSON configuration the widget reads
 when it starts (the privacy notice, the service name), so a city can also
 copy `static/` to its own web server and keep only `/widget/config.json` here.
 """
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request

@@ -23,6 +23,7 @@ channel exists rather than the plain `rest` one:
 
 Bad input gets a kind French answer, never a 5xx.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -77,9 +78,10 @@ class WebInput(InputChannel):
                 return response.json({"error": "bad sender"}, status=400)
             after = request.args.get("after", "0")
             after = int(after) if after.isdigit() and len(after) < 12 else 0
-            return response.json(await asyncio.to_thread(widget.held_messages, sender, after,
-                                                         get_settings().human_hold_hours),
-                                 headers={"Cache-Control": "no-store"})
+            return response.json(
+                await asyncio.to_thread(widget.held_messages, sender, after, get_settings().human_hold_hours),
+                headers={"Cache-Control": "no-store"},
+            )
 
         @web.route("/webhook", methods=["POST"])
         async def receive(request: Request):
@@ -111,8 +113,9 @@ class WebInput(InputChannel):
 
             screened = screen_inbound(text.strip())
             warning = said(sender, privacy_texts.secret_warning()) if screened.had_secret else []
-            held = await routing.route(sender, screened.text, getattr(request.app.ctx, "agent", None),
-                                       settings=get_settings())
+            held = await routing.route(
+                sender, screened.text, getattr(request.app.ctx, "agent", None), settings=get_settings()
+            )
             if not held.to_bot:  # a conseiller holds the conversation: the desk has the message
                 answer = warning + widget.held_answer(sender, held)
                 if message_id is not None:
@@ -121,8 +124,9 @@ class WebInput(InputChannel):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
-                    UserMessage(screened.text, collector, sender, input_channel=self.name(),
-                                metadata={"channel": "web"})
+                    UserMessage(
+                        screened.text, collector, sender, input_channel=self.name(), metadata={"channel": "web"}
+                    )
                 )
             except Exception:
                 # The message text is never logged: only that this conversation failed.
@@ -132,9 +136,12 @@ class WebInput(InputChannel):
                 return response.json(said(sender, trouble()))
             answer = warning + said(sender, *held.notices) + collector.messages
             if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
-                await asyncio.to_thread(routing.note_answers, sender,
-                                        [m.get("text") or "" for m in collector.messages if m.get("text")],
-                                        get_settings().human_hold_hours)
+                await asyncio.to_thread(
+                    routing.note_answers,
+                    sender,
+                    [m.get("text") or "" for m in collector.messages if m.get("text")],
+                    get_settings().human_hold_hours,
+                )
                 answer += widget.held_answer(sender, held)
             if message_id is not None:
                 await asyncio.to_thread(deliveries.answered, sender, message_id, answer)

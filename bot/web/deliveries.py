@@ -14,6 +14,7 @@ and the row is taken by the new message. The answer stored may hold personal
 data, so the row goes with the conversation's erasure and after a day
 (bot/data_rights/retention.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -87,5 +88,4 @@ def answered(sender: str, message_id: str, answer: list, engine: Engine | None =
 def release(sender: str, message_id: str, engine: Engine | None = None) -> None:
     """The message could not be answered: a retry may try again."""
     with session_scope(engine) as session:
-        session.execute(delete(WebDelivery).where(WebDelivery.sender == sender,
-                                                  WebDelivery.message_id == message_id))
+        session.execute(delete(WebDelivery).where(WebDelivery.sender == sender, WebDelivery.message_id == message_id))

@@ -8,6 +8,7 @@ shows it once, when it is made; "Nouveau secret" draws a new nonce (the old
 secret stops at once). Changing HASH_KEY changes every secret (and every
 phone hash: it is not rotated lightly): give each receiver its new secret.
 """
+
 from __future__ import annotations
 
 import base64

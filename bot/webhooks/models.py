@@ -7,6 +7,7 @@ A subscription's signing secret is not stored: `secret_nonce` is a random value
 from which the secret is derived with the app's HASH_KEY (bot/webhooks/keys.py).
 The database alone does not give the secret; a rotation draws a new nonce.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -26,9 +27,9 @@ class EventType(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
-    PENDING = "pending"      # to send (or to retry at next_attempt_at)
+    PENDING = "pending"  # to send (or to retry at next_attempt_at)
     DELIVERED = "delivered"  # the receiver answered 2xx
-    FAILED = "failed"        # every attempt failed; "Renvoyer" in the desk tries again
+    FAILED = "failed"  # every attempt failed; "Renvoyer" in the desk tries again
 
 
 class WebhookSubscription(Base):
@@ -48,6 +49,7 @@ class WebhookSubscription(Base):
 
 class WebhookEvent(Base):
     """The outbox: written by bot/handoff/events.py in the transaction of the change."""
+
     __tablename__ = "webhook_events"
 
     id = Column(Integer, primary_key=True)
@@ -67,8 +69,9 @@ class WebhookDelivery(Base):
     id = Column(Integer, primary_key=True)
     uid = Column(String(36), nullable=False, unique=True)  # X-Aidenum-Delivery
     event_id = Column(Integer, ForeignKey("webhook_events.id", ondelete="CASCADE"), nullable=False, index=True)
-    subscription_id = Column(Integer, ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
-                             nullable=False, index=True)
+    subscription_id = Column(
+        Integer, ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     status = Column(EnumText(DeliveryStatus), nullable=False, default=DeliveryStatus.PENDING)
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)

@@ -5,6 +5,7 @@ receiver needs no time zone rule. Names, phone numbers, notes, the triage's
 answers and every message text stay out: `ALLOWED_KEYS` is the whole contract
 (tests/webhooks/test_payloads.py checks each payload against it).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,19 +15,41 @@ from datetime import datetime
 from bot.booking.timeutil import local
 
 ZONE = "Europe/Paris"
-ALLOWED_KEYS = frozenset({
-    "event_id", "type", "occurred_at",
-    "appointment_id", "previous_appointment_id", "permanence_id", "start", "end", "appointment_status",
-    "cancelled_by", "ticket_id", "ticket_status", "place_id", "place_name", "thematique",
-})
+ALLOWED_KEYS = frozenset(
+    {
+        "event_id",
+        "type",
+        "occurred_at",
+        "appointment_id",
+        "previous_appointment_id",
+        "permanence_id",
+        "start",
+        "end",
+        "appointment_status",
+        "cancelled_by",
+        "ticket_id",
+        "ticket_status",
+        "place_id",
+        "place_name",
+        "thematique",
+    }
+)
 
 
 def _iso(moment: datetime | None, zone: str) -> str | None:
     return None if moment is None else local(moment, zone).isoformat()
 
 
-def build(kind: str, *, occurred_at: datetime, appointment=None, previous=None, ticket=None, place=None,
-          cancelled_by: str | None = None) -> dict:
+def build(
+    kind: str,
+    *,
+    occurred_at: datetime,
+    appointment=None,
+    previous=None,
+    ticket=None,
+    place=None,
+    cancelled_by: str | None = None,
+) -> dict:
     """The payload of one event (the rows as they are in the transaction of the change)."""
     zone = (place.timezone if place is not None else None) or ZONE
     payload = {

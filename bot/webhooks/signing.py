@@ -2,6 +2,7 @@
 HMAC-SHA256 with the subscription's secret of `<timestamp>.<body>`, where
 `<timestamp>` is `X-Aidenum-Timestamp` (Unix seconds) and `<body>` the raw
 bytes of the request body. Receivers also refuse an old timestamp (replay)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -2,6 +2,7 @@
 
 `key` is the app's HASH_KEY (bot/webhooks/keys.py): the entry point reads it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,22 +32,39 @@ def _kinds(kinds) -> list[str]:
     return sorted(set(chosen), key=EventType.values().index)
 
 
-def create(session: Session, *, name: str, url: str, kinds, key: str, production: bool, allow_private: bool,
-           created_by: int | None = None) -> tuple[WebhookSubscription, str]:
+def create(
+    session: Session,
+    *,
+    name: str,
+    url: str,
+    kinds,
+    key: str,
+    production: bool,
+    allow_private: bool,
+    created_by: int | None = None,
+) -> tuple[WebhookSubscription, str]:
     """A new subscription and its secret (to show once). `RefusedURL` says what is wrong, in French."""
     url = check_url(url, production=production, allow_private=allow_private)
     name = (name or "").strip()[:120] or url[:120]
     nonce = new_nonce()
     secret = signing_secret(key, nonce)
-    subscription = WebhookSubscription(name=name, url=url, kinds=_kinds(kinds), enabled=True, secret_nonce=nonce,
-                                       secret_hint=hint(secret), created_by=created_by)
+    subscription = WebhookSubscription(
+        name=name,
+        url=url,
+        kinds=_kinds(kinds),
+        enabled=True,
+        secret_nonce=nonce,
+        secret_hint=hint(secret),
+        created_by=created_by,
+    )
     session.add(subscription)
     session.flush()
     return subscription, secret
 
 
-def update(session: Session, subscription: WebhookSubscription, *, url: str, kinds, production: bool,
-           allow_private: bool) -> None:
+def update(
+    session: Session, subscription: WebhookSubscription, *, url: str, kinds, production: bool, allow_private: bool
+) -> None:
     subscription.url = check_url(url, production=production, allow_private=allow_private)
     subscription.kinds = _kinds(kinds)
     session.flush()
@@ -73,12 +91,19 @@ def all_subscriptions(session: Session) -> list[WebhookSubscription]:
     return list(session.execute(select(WebhookSubscription).order_by(WebhookSubscription.id)).scalars())
 
 
-def delivery_log(session: Session, subscription_id: int, limit: int = 100) -> list[tuple[WebhookDelivery, WebhookEvent]]:
+def delivery_log(
+    session: Session, subscription_id: int, limit: int = 100
+) -> list[tuple[WebhookDelivery, WebhookEvent]]:
     """The last deliveries of a subscription, newest first, with their event (kind, uid, occurred_at)."""
-    return list(session.execute(
-        select(WebhookDelivery, WebhookEvent).join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
-        .where(WebhookDelivery.subscription_id == subscription_id)
-        .order_by(WebhookDelivery.id.desc()).limit(limit)).all())
+    return list(
+        session.execute(
+            select(WebhookDelivery, WebhookEvent)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.subscription_id == subscription_id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def counts(session: Session, subscription_id: int) -> dict[str, int]:
@@ -98,9 +123,21 @@ def sent_about(session: Session, appointment_ids: list[int], ticket_ids: list[in
         select(WebhookEvent, WebhookDelivery, WebhookSubscription)
         .join(WebhookDelivery, WebhookDelivery.event_id == WebhookEvent.id)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .where(or_(WebhookEvent.appointment_id.in_(appointment_ids or [-1]),
-                   WebhookEvent.ticket_id.in_(ticket_ids or [-1])))
-        .order_by(WebhookEvent.id, WebhookDelivery.id)).all()
-    return [{"event_id": row.uid, "type": str(row.kind), "occurred_at": row.occurred_at.isoformat(),
-             "sent_to": subscription.name, "status": str(delivery.status), "payload": row.payload}
-            for row, delivery, subscription in rows]
+        .where(
+            or_(
+                WebhookEvent.appointment_id.in_(appointment_ids or [-1]), WebhookEvent.ticket_id.in_(ticket_ids or [-1])
+            )
+        )
+        .order_by(WebhookEvent.id, WebhookDelivery.id)
+    ).all()
+    return [
+        {
+            "event_id": row.uid,
+            "type": str(row.kind),
+            "occurred_at": row.occurred_at.isoformat(),
+            "sent_to": subscription.name,
+            "status": str(delivery.status),
+            "payload": row.payload,
+        }
+        for row, delivery, subscription in rows
+    ]

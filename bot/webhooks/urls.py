@@ -8,6 +8,7 @@ Outside production, http://127.0.0.1 and other local addresses are allowed
 saved and again before each delivery (the name may point elsewhere since);
 redirects are not followed.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -34,8 +35,14 @@ def _addresses(host: str) -> list[ipaddress._BaseAddress]:
 def _private(address: ipaddress._BaseAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
-            or address.is_reserved or address.is_unspecified)
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
 
 
 def check_url(url: str, *, production: bool, allow_private: bool = False, resolve: bool = True) -> str:

@@ -4,6 +4,7 @@ Each test hands the action a message whose NLU decision is written in it (the
 `answer_decision` property of bot/nlu/decision.py), so what is tested is the dialogue,
 whatever the classifier of the day decides for a given sentence.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,13 +38,24 @@ def message(intent: str, decision: dict | None = None, text: str = "une question
 
 
 def decision(kind: str, answer: str | None, *keys: str) -> dict:
-    return {"decision": kind, "answer": answer,
-            "candidates": [{"answer": k, "confidence": 0.9 - i / 10} for i, k in enumerate(keys)]}
+    return {
+        "decision": kind,
+        "answer": answer,
+        "candidates": [{"answer": k, "confidence": 0.9 - i / 10} for i, k in enumerate(keys)],
+    }
 
 
 def run(action, latest: dict, slots: dict | None = None) -> tuple[list[dict], dict]:
-    tracker = Tracker("test", slots or {}, latest, [{"event": "user", "text": latest.get("text"), "parse_data": latest}],
-                      False, None, {}, "action_listen")
+    tracker = Tracker(
+        "test",
+        slots or {},
+        latest,
+        [{"event": "user", "text": latest.get("text"), "parse_data": latest}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = run_coroutine(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
@@ -56,8 +68,12 @@ def test_a_confident_decision_gets_the_answer_and_keeps_the_others_for_autre_cho
 
 
 def test_an_urgent_answer_is_given_at_once_with_the_offer_of_a_conseiller():
-    messages, _ = run(ActionAnswer(), message("urgence", decision("answer", "urgence/carte_bancaire",
-                                                                 "urgence/carte_bancaire", "urgence/faux_conseiller")))
+    messages, _ = run(
+        ActionAnswer(),
+        message(
+            "urgence", decision("answer", "urgence/carte_bancaire", "urgence/carte_bancaire", "urgence/faux_conseiller")
+        ),
+    )
     assert [m["response"] for m in messages] == ["utter_urgence/carte_bancaire", "utter_urgence_offer_conseiller"]
     assert not messages[0].get("buttons")
 
@@ -73,8 +89,7 @@ def test_a_close_call_asks_one_numbered_question_between_the_candidates():
 
 
 def test_choosing_the_second_gives_its_answer():
-    chosen = message("choose_answer", text=choice_payload(FULL),
-                     entities=[{"entity": "answer_key", "value": FULL}])
+    chosen = message("choose_answer", text=choice_payload(FULL), entities=[{"entity": "answer_key", "value": FULL}])
     messages, _ = run(ActionAnswer(), chosen)
     assert [m["response"] for m in messages] == ["utter_faq_email/boite_pleine"]
 
@@ -91,13 +106,20 @@ def test_no_fitting_answer_is_said_plainly_with_a_conseiller():
     assert slots["answer_candidates"] == []
     domain = yaml.safe_load((ROOT / "bot" / "domain" / "answers.yml").read_text(encoding="utf-8"))
     assert domain["responses"]["utter_no_answer"][0]["text"] == (
-        "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV.")
+        "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
+    )
 
 
 def test_the_decision_derived_from_rasa_parse_is_carried_out_too():
     parse = message("faq_email")
-    parse["response_selector"] = {"faq_email": {"ranking": [
-        {"intent_response_key": SPAMS, "confidence": 0.5}, {"intent_response_key": FULL, "confidence": 0.4}]}}
+    parse["response_selector"] = {
+        "faq_email": {
+            "ranking": [
+                {"intent_response_key": SPAMS, "confidence": 0.5},
+                {"intent_response_key": FULL, "confidence": 0.4},
+            ]
+        }
+    }
     messages, _ = run(ActionAnswer(), parse)
     assert messages[0]["response"] == "utter_clarify"  # 0.9 x 0.5 < 0.6: close call
 
@@ -124,7 +146,7 @@ def domain_answer_keys() -> set[str]:
     for path in (ROOT / "bot" / "domain").glob("*.yml"):
         for name in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}:
             if name.startswith("utter_") and "/" in name:
-                keys.add(name[len("utter_"):])
+                keys.add(name[len("utter_") :])
     return keys
 
 
@@ -168,10 +190,22 @@ def test_a_number_typed_after_the_question_is_that_choice_in_any_channel():
     from actions.answers import choice_buttons
     from actions.fallback import ActionFallback
 
-    question = {"event": "bot", "text": "Votre question porte sur :", "data": {"buttons": choice_buttons([SPAMS, FULL])}}
+    question = {
+        "event": "bot",
+        "text": "Votre question porte sur :",
+        "data": {"buttons": choice_buttons([SPAMS, FULL])},
+    }
     typed = message("nlu_fallback", text="2")
-    tracker = Tracker("test", {}, typed, [question, {"event": "user", "text": "2", "parse_data": typed}],
-                      False, None, {}, "action_listen")
+    tracker = Tracker(
+        "test",
+        {},
+        typed,
+        [question, {"event": "user", "text": "2", "parse_data": typed}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     run_coroutine(ActionFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_faq_email/boite_pleine"]
@@ -179,8 +213,16 @@ def test_a_number_typed_after_the_question_is_that_choice_in_any_channel():
     dispatcher = CollectingDispatcher()
     run_coroutine(ActionFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_other_answer"]
-    no_question = Tracker("test", {}, typed, [{"event": "bot", "text": "Bonjour"}, {"event": "user", "parse_data": typed}],
-                          False, None, {}, "action_listen")
+    no_question = Tracker(
+        "test",
+        {},
+        typed,
+        [{"event": "bot", "text": "Bonjour"}, {"event": "user", "parse_data": typed}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     run_coroutine(ActionFallback().run(dispatcher, no_question, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_rephrase"]

@@ -1,4 +1,5 @@
 """The fallback action counts the consecutive messages it did not understand."""
+
 from __future__ import annotations
 
 from actions.fallback import consecutive_fallbacks

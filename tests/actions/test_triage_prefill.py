@@ -5,6 +5,7 @@ must not record materiel=ordinateur nor has_email=oui (it records has_email=non)
 "je voudrais un rendez-vous pour apprendre à me servir de mon téléphone" opens the
 triage with the need known (the form does not ask "pour quoi ?").
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,9 +38,16 @@ def entity(text: str, word: str, value: str | None = None) -> dict:
 
 
 def user(text: str, intent: str, entities=(), ranking=()) -> dict:
-    return {"event": "user", "text": text, "parse_data": {
-        "text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities),
-        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": list(entities),
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        },
+    }
 
 
 def tracker(*events: dict) -> Tracker:
@@ -47,15 +55,18 @@ def tracker(*events: dict) -> Tracker:
     return Tracker("web:test-prefill", {}, latest, list(events), False, None, {}, "action_listen")
 
 
-@pytest.mark.parametrize("text, word, lacking", [
-    (CAF, "ordinateur", True),
-    ("je n'ai ni ordinateur ni téléphone", "téléphone", True),
-    ("j'ai plus de téléphone depuis hier", "téléphone", True),
-    ("sans ordi je fais comment", "ordi", True),
-    ("mon ordinateur ne marche pas", "ordinateur", False),
-    ("je n'arrive pas à allumer mon ordinateur", "ordinateur", False),
-    ("j'ai un ordi mais pas de mail", "ordi", False),
-])
+@pytest.mark.parametrize(
+    "text, word, lacking",
+    [
+        (CAF, "ordinateur", True),
+        ("je n'ai ni ordinateur ni téléphone", "téléphone", True),
+        ("j'ai plus de téléphone depuis hier", "téléphone", True),
+        ("sans ordi je fais comment", "ordi", True),
+        ("mon ordinateur ne marche pas", "ordinateur", False),
+        ("je n'arrive pas à allumer mon ordinateur", "ordinateur", False),
+        ("j'ai un ordi mais pas de mail", "ordi", False),
+    ],
+)
 def test_a_device_said_to_be_lacking_is_negated(text, word, lacking):
     assert is_negated(text, text.index(word)) is lacking
 
@@ -67,10 +78,17 @@ def test_no_email_and_no_login_are_read_from_the_message():
     assert stated_has_login(CAF) is None
 
 
-@pytest.mark.parametrize("text, named", [
-    (PHONE_NEED, True), (MAIL_NEED, True), ("il me faut un rdv pour ma declaration", True),
-    ("je veux un rdv", False), ("un rdv pour mardi matin à borny", False), ("rdv pour moi svp", False),
-])
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        (PHONE_NEED, True),
+        (MAIL_NEED, True),
+        ("il me faut un rdv pour ma declaration", True),
+        ("je veux un rdv", False),
+        ("un rdv pour mardi matin à borny", False),
+        ("rdv pour moi svp", False),
+    ],
+)
 def test_an_appointment_request_that_says_what_for(text, named):
     assert need_named(text) is named
 
@@ -85,7 +103,10 @@ def test_a_device_the_person_lacks_is_never_recorded():
 def test_the_topic_of_an_appointment_request_comes_from_the_nlu():
     parse = user(MAIL_NEED, "book_appointment", ranking=[("book_appointment", 0.8), ("faq_email", 0.1)])["parse_data"]
     assert thematique_named(parse) == "email"
-    parse["answer_decision"] = {"decision": "decline", "candidates": [{"answer": "faq_prendre_en_main_du_materiel/premiers_pas"}]}
+    parse["answer_decision"] = {
+        "decision": "decline",
+        "candidates": [{"answer": "faq_prendre_en_main_du_materiel/premiers_pas"}],
+    }
     assert thematique_named(parse) == "prendre_en_main_du_materiel"
 
 
@@ -118,8 +139,12 @@ def test_the_caf_message_then_rdv_records_no_computer_and_no_email(actions_db):
 
 
 def test_an_appointment_for_a_need_is_not_asked_the_need_again(actions_db):
-    request = user(PHONE_NEED, "book_appointment", [entity(PHONE_NEED, "téléphone")],
-                   ranking=[("book_appointment", 0.7), ("faq_prendre_en_main_du_materiel", 0.2)])
+    request = user(
+        PHONE_NEED,
+        "book_appointment",
+        [entity(PHONE_NEED, "téléphone")],
+        ranking=[("book_appointment", 0.7), ("faq_prendre_en_main_du_materiel", 0.2)],
+    )
     slots = start_triage(request)
     assert slots["besoin"] == PHONE_NEED
     assert slots["thematique"] == "prendre_en_main_du_materiel"

@@ -1,5 +1,6 @@
 """Fixtures of the living answers' tests: the desk's (a fresh database with Metz's places and
 the desk app on it), with the answers seeded from this checkout."""
+
 from __future__ import annotations
 
 import shutil

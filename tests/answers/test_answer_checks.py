@@ -6,6 +6,7 @@ number of the text is among them, and its `checked` date is a real past day.
 `python -m bot answers due` lists answers and places checked more than ANSWER_REVIEW_DAYS ago,
 the most sent (Rasa's recorded bot messages) or most booked first.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,9 @@ def reference_values() -> dict[str, str]:
     for entry in yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))["references"]:
         value = str(entry["value"])
         values[value] = entry["kind"]
-        values[url_key(value) if entry["kind"] == "url" else digits(value) if entry["kind"] == "phone" else value] = entry["kind"]
+        values[url_key(value) if entry["kind"] == "url" else digits(value) if entry["kind"] == "phone" else value] = (
+            entry["kind"]
+        )
     return values
 
 
@@ -110,9 +113,11 @@ def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp
     store_bot_messages(url, {"utter_faq_email/spams": 3, "utter_greet": 5, "utter_goodbye": 1}, now, monkeypatch)
     store_bot_messages(url, {"utter_goodbye": 9}, now - timedelta(days=60), monkeypatch)  # too old to count
     old, recent = date(2026, 1, 1), TODAY
-    checks = {"utter_faq_email/spams": AnswerCheck("utter_faq_email/spams", (), old),
-              "utter_greet": AnswerCheck("utter_greet", (), recent),
-              "utter_goodbye": AnswerCheck("utter_goodbye", (), old)}
+    checks = {
+        "utter_faq_email/spams": AnswerCheck("utter_faq_email/spams", (), old),
+        "utter_greet": AnswerCheck("utter_greet", (), recent),
+        "utter_goodbye": AnswerCheck("utter_goodbye", (), old),
+    }
     names = [*checks, "utter_never_checked"]
     with session_scope(engine) as session:
         load_places(session, get_settings().places_file)
@@ -135,13 +140,25 @@ def test_the_command_lists_what_is_due_and_says_when_it_cannot_count(tmp_path):
     migrated(url)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, "-m", "bot", "places", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
-    result = subprocess.run([sys.executable, "-m", "bot", "answers", "due", "--today", "2027-06-01"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "answers", "due", "--today", "2027-06-01"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "No record of sent answers" in out
     assert "answer  utter_urgence/carte_bancaire" in out and "place   mediatheque-verlaine" in out
     assert "never checked" in out
-    soon = subprocess.run([sys.executable, "-m", "bot", "answers", "due", "--today", "2026-12-02", "--days", "90"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120).stdout
+    soon = subprocess.run(
+        [sys.executable, "-m", "bot", "answers", "due", "--today", "2026-12-02", "--days", "90"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert "utter_urgence/carte_bancaire" not in soon and "mediatheque-verlaine" not in soon

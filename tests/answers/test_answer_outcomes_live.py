@@ -7,6 +7,7 @@ store, `decide()` on the parse Rasa kept) is the outcome under test, so a retrai
 that moves one message changes which one is used, not what is checked. The test fails,
 saying so, when none of them gets that outcome.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,14 +28,34 @@ from tests.answers.test_answers_conversations import domain_responses, response_
 from tests.sms.live import new_sms, sms_to
 from tests.sms.live import text as text_sms
 
-CLOSE_CALLS = ["mail", "impots", "facebook", "photo", "le site ne marche pas et mon mot de passe non plus",
-               "je veux changer la couleur de ma voiture sur le site", "application", "scanner"]
-NO_ANSWER = ["comment installer minecraft sur ma tablette", "je voudrais apprendre a coder en python",
-             "scanner", "application", "banque", "wifi", "comment réparer la chasse d'eau avec internet",
-             "comment on fait pour les papiers", "comment changer la roue de secours de mon vélo électrique"]
-ANSWERED_WITH_OTHERS = ["ma boite mail est pleine de spams", "scanner un document ou un qr code",
-                        "comment imprimer mes photos de vacances en album", "et comment on met une photo en piece jointe dans un mail ?",
-                        "jai oublier le mot de passe de ma boite gmail je peux plus lire mes mails"]
+CLOSE_CALLS = [
+    "mail",
+    "impots",
+    "facebook",
+    "photo",
+    "le site ne marche pas et mon mot de passe non plus",
+    "je veux changer la couleur de ma voiture sur le site",
+    "application",
+    "scanner",
+]
+NO_ANSWER = [
+    "comment installer minecraft sur ma tablette",
+    "je voudrais apprendre a coder en python",
+    "scanner",
+    "application",
+    "banque",
+    "wifi",
+    "comment réparer la chasse d'eau avec internet",
+    "comment on fait pour les papiers",
+    "comment changer la roue de secours de mon vélo électrique",
+]
+ANSWERED_WITH_OTHERS = [
+    "ma boite mail est pleine de spams",
+    "scanner un document ou un qr code",
+    "comment imprimer mes photos de vacances en album",
+    "et comment on met une photo en piece jointe dans un mail ?",
+    "jai oublier le mot de passe de ma boite gmail je peux plus lire mes mails",
+]
 CAF = "je dois faire ma demande à la CAF mais j'ai pas d'ordinateur et pas d'adresse mail"
 
 _phones = itertools.count(1)
@@ -42,8 +63,11 @@ _phones = itertools.count(1)
 
 def web_say(bot, sender: str, message: str) -> list[dict]:
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{bot.rasa_port}/webhooks/web/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{bot.rasa_port}/webhooks/web/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -52,8 +76,11 @@ def stored_decision(bot, conversation: str):
     """The decision of the latest user message of a conversation, as Rasa stored its parse."""
     engine = create_engine(bot.env["DATABASE_URL"])
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
-                            {"s": conversation}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": conversation})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     users = [json.loads(r) for r in rows if json.loads(r).get("event") == "user"]
     return decide(users[-1].get("parse_data") or {})
@@ -68,8 +95,11 @@ def fits(bot, conversation: str, decision, kind: str) -> bool:
         return True
     engine = create_engine(bot.env["DATABASE_URL"])
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
-                            {"s": conversation}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": conversation})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     users = [json.loads(r) for r in rows if json.loads(r).get("event") == "user"]
     return ((users[-1].get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback"
@@ -137,9 +167,12 @@ def test_sms_a_close_call_gets_numbered_choices_and_2_gives_the_second_answer(li
 def test_no_fitting_answer_says_so_and_offers_a_conseiller(live_bot):
     _, replies, _ = first_web(live_bot, "decline", NO_ANSWER)
     assert [m["text"] for m in replies] == [
-        "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV."]
+        "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
+    ]
     phone, replies, _ = first_sms(live_bot, "decline", NO_ANSWER)
-    assert replies[-1] == folded("Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV.")
+    assert replies[-1] == folded(
+        "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
+    )
 
 
 def test_autre_chose_after_an_answer_gives_the_next_candidates_then_a_conseiller(live_bot):
@@ -151,7 +184,8 @@ def test_autre_chose_after_an_answer_gives_the_next_candidates_then_a_conseiller
     assert [b["title"] for b in next_question["buttons"]] == [titles()[k] for k in others] + ["Autre chose"]
     last = web_say(live_bot, sender, "ce n'est pas ma question")
     assert [m["text"] for m in last] == [
-        "Je n'ai pas d'autre réponse à cette question. Un conseiller peut vous aider : écrivez RDV."]
+        "Je n'ai pas d'autre réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
+    ]
 
 
 def test_no_computer_and_no_email_are_not_recorded_as_owned(live_bot):
@@ -159,8 +193,16 @@ def test_no_computer_and_no_email_are_not_recorded_as_owned(live_bot):
     web_say(bot, sender, CAF)
     question = web_say(bot, sender, "RDV")[-1]["text"]
     asked = [question]
-    answers = {"appareil": "2", "identifiants": "non", "quartier": "Borny", "Quand": "3", "prénom": "Rose",
-               "besoin particulier": "1", "portable": "06 12 34 00 78", "En quelques mots": "ma demande CAF"}
+    answers = {
+        "appareil": "2",
+        "identifiants": "non",
+        "quartier": "Borny",
+        "Quand": "3",
+        "prénom": "Rose",
+        "besoin particulier": "1",
+        "portable": "06 12 34 00 78",
+        "En quelques mots": "ma demande CAF",
+    }
     for _ in range(len(answers)):
         key = next((k for k in answers if k in question), None)
         assert key is not None, question
@@ -173,8 +215,15 @@ def test_no_computer_and_no_email_are_not_recorded_as_owned(live_bot):
     assert "Rendez-vous confirmé" in " ".join(m.get("text", "") for m in web_say(bot, sender, "1"))
     engine = make_engine(bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
-        ticket = session.execute(select(Ticket).join(Resident, Ticket.resident_id == Resident.id)
-                                 .where(Resident.conversation_id == sender)).scalars().first()
+        ticket = (
+            session.execute(
+                select(Ticket)
+                .join(Resident, Ticket.resident_id == Resident.id)
+                .where(Resident.conversation_id == sender)
+            )
+            .scalars()
+            .first()
+        )
         assert ticket.triage["materiel"] == "telephone", ticket.triage  # what was answered, not "ordinateur"
         assert ticket.triage["has_email"] == "non"
     engine.dispose()
@@ -188,16 +237,22 @@ def test_an_appointment_request_for_a_need_is_not_asked_the_need_again(live_bot)
     assert "En quelques mots" not in replies[-1] and "appareil" in replies[-1], replies
     engine = create_engine(bot.env["DATABASE_URL"])
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     slots = {json.loads(r)["name"]: json.loads(r)["value"] for r in rows if json.loads(r).get("event") == "slot"}
     assert slots["besoin"] == message and slots["thematique"] == "email"
 
 
-@pytest.mark.xfail(reason="with the joint answer classifier a typed '2' is read as out_of_scope before "
-                          "action_answer can map it; the widget's quick replies (taps) send the payload "
-                          "and work (test_widget_a_close_call...), SMS numbers work through bot/sms/choices",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="with the joint answer classifier a typed '2' is read as out_of_scope before "
+    "action_answer can map it; the widget's quick replies (taps) send the payload "
+    "and work (test_widget_a_close_call...), SMS numbers work through bot/sms/choices",
+    strict=False,
+)
 def test_widget_a_number_typed_instead_of_a_tap_is_that_choice(live_bot):
     sender, _, decision = first_web(live_bot, "clarify", CLOSE_CALLS)
     keys = [key for key, _ in decision.candidates]

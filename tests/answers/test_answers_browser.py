@@ -1,6 +1,7 @@
 """Done-when, in a real browser: a coordinateur fixes a wrong phone number in an answer from the
 desk, as a new user would (search, open, type: the check as you type says the number is not
 listed; add it with its source; save), and the next SMS a resident gets carries the new number."""
+
 from __future__ import annotations
 
 import subprocess
@@ -32,16 +33,38 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
         version = store.get(session, KEY).version
     phone = f"+336{uuid.uuid4().int % 10**8:08d}"
     port = free_port()
-    env = {**bot.env, "DESK_PORT": str(port), "DESK_COOKIE_SECURE": "false",
-           "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex}
+    env = {
+        **bot.env,
+        "DESK_PORT": str(port),
+        "DESK_COOKIE_SECURE": "false",
+        "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex,
+    }
     email = f"coordination-{uuid.uuid4().hex[:6]}@metz.fr"
-    created = subprocess.run([sys.executable, "-m", "bot", "users", "create", "--email", email, "--role",
-                              "coordinateur", "--password-stdin"], cwd=ROOT, env=env, input=PASSWORD + "\n",
-                             capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "users",
+            "create",
+            "--email",
+            email,
+            "--role",
+            "coordinateur",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert created.returncode == 0, created.stderr
     log = open(bot.log_dir / "desk-answers.log", "w")
-    desk = subprocess.Popen([sys.executable, "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    desk = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "desk"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/connexion", desk, timeout=120)
@@ -50,8 +73,14 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
             page = browser.new_page()
             errors = []
             # Script errors and CSP refusals (a refused save answers 400: that one is expected).
-            page.on("console", lambda m: errors.append(m.text)
-                    if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(m.text)
+                    if m.type == "error" and not m.text.startswith("Failed to load resource")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(f"{base}/")
             page.fill("#email", email)

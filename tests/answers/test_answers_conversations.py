@@ -7,6 +7,7 @@ given); a scam in progress gets the protective steps first, then a conseiller;
 not understood twice gets a conseiller; out of scope and places/hours get their
 answers.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -70,8 +71,14 @@ def test_a_follow_up_then_an_appointment_that_knows_the_topic(live_bot):
     assert "appareil" in replies[-1], "the triage asked again what the problem is"
 
     answers = {
-        "appareil": "2", "adresse e-mail": "oui", "identifiants": "oui", "quartier": "Bellecroix",
-        "Quand": "1", "prénom": "Paul", "besoin particulier": "1", "portable": "06 12 34 00 77",
+        "appareil": "2",
+        "adresse e-mail": "oui",
+        "identifiants": "oui",
+        "quartier": "Bellecroix",
+        "Quand": "1",
+        "prénom": "Paul",
+        "besoin particulier": "1",
+        "portable": "06 12 34 00 77",
     }
     question = replies[-1]
     for _ in range(len(answers)):

@@ -1,5 +1,6 @@
 """The checks of an answer's text: each refusal with its French reason, and no false alarm
 on the repository's own answers."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,33 +49,41 @@ def test_buttons_count_in_the_sms_as_numbered_lines():
 
 def test_a_url_or_a_phone_number_not_in_the_references_is_refused():
     [url] = problems("Allez sur arnaque-info-gratuite.fr pour signaler.")
-    assert url == ("Le lien « arnaque-info-gratuite.fr » n'est pas dans la liste des références. "
-                   "Ajoutez-le à la liste avec sa source, ou retirez-le.")
+    assert url == (
+        "Le lien « arnaque-info-gratuite.fr » n'est pas dans la liste des références. "
+        "Ajoutez-le à la liste avec sa source, ou retirez-le."
+    )
     [phone] = problems("Appelez le 01 23 45 67 89.")
     assert "Le numéro « 0123456789 » n'est pas dans la liste des références" in phone
     assert problems("Appelez le 03 87 55 50 00 ou allez sur cybermalveillance.gouv.fr.") == []
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Tu peux appeler la banque.", ["Tu"]),
-    ("Vérifie ton mot de passe.", ["ton"]),
-    ("Écris à ta banque et à tes proches.", ["ta", "tes"]),
-    ("Connecte-toi sur le site.", ["toi"]),
-    ("Je t'envoie le lien.", ["t'"]),
-    ("Chez toi, c'est plus simple.", ["toi"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Tu peux appeler la banque.", ["Tu"]),
+        ("Vérifie ton mot de passe.", ["ton"]),
+        ("Écris à ta banque et à tes proches.", ["ta", "tes"]),
+        ("Connecte-toi sur le site.", ["toi"]),
+        ("Je t'envoie le lien.", ["t'"]),
+        ("Chez toi, c'est plus simple.", ["toi"]),
+    ],
+)
 def test_tutoiement_is_found(text, words):
     assert tutoiement(text) == words
     assert any("Le texte tutoie" in p and "« vous »" in p for p in problems(text))
 
 
-@pytest.mark.parametrize("text", [
-    "Parlez sur un ton calme.",  # the noun
-    "Votre téléphone, vos tests, un bouton, une tête, le toit, la tuile.",
-    "Allez sur tu.example.com",  # not a URL we know, but not tutoiement either
-    "Le TA de la TES",  # abbreviations in capitals
-    "Attention : l'arnaque a tué la confiance.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parlez sur un ton calme.",  # the noun
+        "Votre téléphone, vos tests, un bouton, une tête, le toit, la tuile.",
+        "Allez sur tu.example.com",  # not a URL we know, but not tutoiement either
+        "Le TA de la TES",  # abbreviations in capitals
+        "Attention : l'arnaque a tué la confiance.",
+    ],
+)
 def test_words_that_only_look_like_tutoiement_pass(text):
     assert tutoiement(text) == []
 
@@ -92,8 +101,10 @@ def test_readability_counts_words_per_sentence_and_long_words():
 
 
 def test_the_spoken_line_spells_links_and_abbreviations():
-    assert spoken("Allez sur cybermalveillance.gouv.fr ou écrivez RDV.") == \
-        "Allez sur cybermalveillance point gouv point fr ou écrivez R D V."
+    assert (
+        spoken("Allez sur cybermalveillance.gouv.fr ou écrivez RDV.")
+        == "Allez sur cybermalveillance point gouv point fr ou écrivez R D V."
+    )
 
 
 def test_the_sms_preview_folds_and_numbers_the_buttons():

@@ -6,21 +6,25 @@ Escroqueries in every urgent answer, the conseiller offered after; no password, 
 login the person said they lack, asked in any booking confirmation; every mention of
 France Services says where it is in Metz. (Places: tests/places/test_city_facts.py.)
 """
+
 from __future__ import annotations
 
 import itertools
 import re
 from datetime import datetime, timezone
 
-from bot.texts.booking import DEVICES, WHAT_TO_BRING, confirmation_text
 from bot.places.models import Place
 from bot.settings import ROOT
+from bot.texts.booking import DEVICES, WHAT_TO_BRING, confirmation_text
 from tests.answers.test_references import all_texts, domain_texts
 
 
 def urgent_answers() -> dict[str, str]:
-    return {where.split(":", 1)[1]: text for where, text in domain_texts()
-            if where.split(":", 1)[1].startswith("utter_urgence/")}
+    return {
+        where.split(":", 1)[1]: text
+        for where, text in domain_texts()
+        if where.split(":", 1)[1].startswith("utter_urgence/")
+    }
 
 
 def test_no_bloctel_advice_anywhere():
@@ -37,8 +41,14 @@ def test_the_consent_rule_replaces_it():
 
 def test_every_urgent_answer_gives_help_open_now_and_the_conseiller_comes_second():
     answers = urgent_answers()
-    assert {"utter_urgence/carte_bancaire", "utter_urgence/prise_de_controle", "utter_urgence/compte_pirate",
-            "utter_urgence/telephone_vole", "utter_urgence/faux_conseiller", "utter_urgence/chantage_rancon"} <= set(answers)
+    assert {
+        "utter_urgence/carte_bancaire",
+        "utter_urgence/prise_de_controle",
+        "utter_urgence/compte_pirate",
+        "utter_urgence/telephone_vole",
+        "utter_urgence/faux_conseiller",
+        "utter_urgence/chantage_rancon",
+    } <= set(answers)
     for key, text in answers.items():
         assert "17cyber.gouv.fr" in text and "24h/24" in text, key
         assert "0 805 805 817" in text, key
@@ -64,12 +74,19 @@ def test_card_fraud_goes_to_perceval_and_warns_of_the_fake_advisers_call():
 
 
 def test_no_confirmation_asks_for_a_password_or_for_logins_the_person_lacks():
-    place = Place(slug="p", nom="Mairie de quartier de Borny", adresse="Pôle des Lauriers, 3 bis rue d'Anjou",
-                  code_postal="57070", commune="Metz", timezone="Europe/Paris")
+    place = Place(
+        slug="p",
+        nom="Mairie de quartier de Borny",
+        adresse="Pôle des Lauriers, 3 bis rue d'Anjou",
+        code_postal="57070",
+        commune="Metz",
+        timezone="Europe/Paris",
+    )
     start = datetime(2026, 12, 8, 13, 0, tzinfo=timezone.utc)
     answers = (None, "oui", "non", "inconnu")
     for thematique, materiel, has_login, has_email in itertools.product(
-            [None, "autre_chose", *WHAT_TO_BRING], [None, "aucun", *DEVICES], answers, answers):
+        [None, "autre_chose", *WHAT_TO_BRING], [None, "aucun", *DEVICES], answers, answers
+    ):
         text = confirmation_text(place, start, thematique, materiel, has_login=has_login, has_email=has_email)
         lowered = text.lower()
         assert "mot de passe" not in lowered and "code" not in lowered and "identifiants" not in lowered, text

@@ -5,6 +5,7 @@ number is added with its source from the same form; a saved edit is a version an
 an audit entry, and can be reverted; the review page lists what is due, most used
 first, and "Vérifié" records who and when.
 """
+
 from __future__ import annotations
 
 import html
@@ -51,15 +52,21 @@ def served(engine, key: str = KEY) -> str:
 def add_bot_events(engine, counts: dict[str, int], days_ago: float = 1) -> None:
     """Bot messages as Rasa's tracker store keeps them (the desk's database has no Rasa table yet)."""
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                          "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                          "action_name VARCHAR(255), data TEXT)"))
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
         at = (datetime.now(timezone.utc) - timedelta(days=days_ago)).timestamp()
         for name, n in counts.items():
             for _ in range(n):
                 data = {"event": "bot", "timestamp": at, "text": "…", "metadata": {"utter_action": name}}
-                conn.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
-                                  "('web:x', 'bot', :t, :d)"), {"t": at, "d": json.dumps(data)})
+                conn.execute(
+                    text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('web:x', 'bot', :t, :d)"),
+                    {"t": at, "d": json.dumps(data)},
+                )
 
 
 def test_only_a_coordinateur_edits_answers(app, seeded_engine):
@@ -80,12 +87,18 @@ def test_search_by_words_shows_how_often_each_answer_was_sent(coordinateur, seed
     assert "<td>3</td>" in row
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("Allez sur aide-gratuite-arnaque.fr pour de l'aide.", "Le lien « aide-gratuite-arnaque.fr » n'est pas dans la liste"),
-    ("Un conseiller peut vous aider, écrivez RDV pour prendre rendez-vous avec lui. " * 5, "Ce texte ferait 3 SMS"),
-    ("", "Le texte est vide"),
-    ("Tu peux écrire RDV pour voir un conseiller <b>vite</b>.", "Le texte tutoie (« Tu »)"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        (
+            "Allez sur aide-gratuite-arnaque.fr pour de l'aide.",
+            "Le lien « aide-gratuite-arnaque.fr » n'est pas dans la liste",
+        ),
+        ("Un conseiller peut vous aider, écrivez RDV pour prendre rendez-vous avec lui. " * 5, "Ce texte ferait 3 SMS"),
+        ("", "Le texte est vide"),
+        ("Tu peux écrire RDV pour voir un conseiller <b>vite</b>.", "Le texte tutoie (« Tu »)"),
+    ],
+)
 def test_each_refused_edit_says_why_and_keeps_what_was_typed(coordinateur, seeded_engine, typed, message):
     before = served(seeded_engine)
     response = submit(coordinateur, [typed], note="ma note", ref_quoi="quelque chose")
@@ -107,8 +120,14 @@ def test_a_new_phone_number_is_added_with_its_source_then_the_edit_saves_and_is_
     assert no_source.status_code == 400 and "Donnez la source" in page(no_source)
     with session_scope(seeded_engine) as session:
         assert session.execute(select(AnswerReference)).first() is None  # nothing kept of a refused edit
-    saved = submit(coordinateur, [new], ref_valeur="0 800 123 456", ref_quoi="Ligne d'essai",
-                   ref_source="service-public.fr, page Info Escroqueries", sources="service-public.fr (1/12/2026)")
+    saved = submit(
+        coordinateur,
+        [new],
+        ref_valeur="0 800 123 456",
+        ref_quoi="Ligne d'essai",
+        ref_source="service-public.fr, page Info Escroqueries",
+        sources="service-public.fr (1/12/2026)",
+    )
     assert saved.status_code == 302
     assert "Réponse enregistrée" in page(coordinateur.get(saved.headers["Location"]))
     assert served(seeded_engine) == new
@@ -135,8 +154,9 @@ def test_verifier_shows_checks_and_previews_without_saving(coordinateur, seeded_
 
 def test_the_json_check_answers_the_editors_script(coordinateur):
     token = csrf_token(coordinateur.get(EDIT_PAGE).get_data(as_text=True))
-    response = coordinateur.post("/reponses/controle.json", data={"csrf_token": token, "cle": KEY,
-                                                                  "texte_0": "Tu peux venir."})
+    response = coordinateur.post(
+        "/reponses/controle.json", data={"csrf_token": token, "cle": KEY, "texte_0": "Tu peux venir."}
+    )
     [report] = response.get_json()
     assert not report["ok"] and "Le texte tutoie" in report["problems"][0] and report["sms"]["segments"] == 1
 
@@ -165,8 +185,9 @@ def test_the_review_page_lists_what_is_due_most_used_first_and_records_who_check
     assert "utter_thank<" not in answers  # checked 10 days ago: not due
     assert "Médiathèque" in body.split("<h2>Lieux")[1] or "Mairie" in body.split("<h2>Lieux")[1]
     token = csrf_token(body)
-    response = coordinateur.post("/reponses/verifiee", data={"csrf_token": token, "cle": "utter_faq_email/spams",
-                                                             "retour": "/revue"})
+    response = coordinateur.post(
+        "/reponses/verifiee", data={"csrf_token": token, "cle": "utter_faq_email/spams", "retour": "/revue"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/revue")
     assert "utter_faq_email/spams<" not in page(coordinateur.get("/revue")).split("<h2>Lieux")[0]
     with session_scope(seeded_engine) as session:
@@ -185,7 +206,9 @@ def test_a_place_is_marked_checked_from_the_review_page(coordinateur, seeded_eng
     with session_scope(seeded_engine) as session:
         review = session.execute(select(PlaceReview).where(PlaceReview.place_slug == slug)).scalar_one()
         assert review.checked_on == date.today() and review.checked_by == "coord@metz.fr"
-        assert session.execute(select(AuditEntry).where(AuditEntry.target == "place")).scalar_one().detail["slug"] == slug
+        assert (
+            session.execute(select(AuditEntry).where(AuditEntry.target == "place")).scalar_one().detail["slug"] == slug
+        )
 
 
 def test_only_the_editor_may_run_its_own_script(coordinateur):
@@ -201,12 +224,29 @@ def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten_and_the_text_
         seen = store.get(session, KEY).version
         store.edit(session, KEY, ["Écrivez RDV pour voir un conseiller."], "camille")
     mine = "Un conseiller peut vous aider : écrivez RDV."
-    response = coordinateur.post("/reponses/modifier", data={"csrf_token": token, "cle": KEY, "action": "enregistrer",
-                                                             "version": str(seen), "texte_0": mine, "sources": ""})
+    response = coordinateur.post(
+        "/reponses/modifier",
+        data={
+            "csrf_token": token,
+            "cle": KEY,
+            "action": "enregistrer",
+            "version": str(seen),
+            "texte_0": mine,
+            "sources": "",
+        },
+    )
     body = page(response)
     assert response.status_code == 400 and "Quelqu'un a changé cette réponse pendant que vous écriviez" in body
     assert f">{mine}</textarea>" in body and served(seeded_engine) == "Écrivez RDV pour voir un conseiller."
-    again = coordinateur.post("/reponses/modifier", data={"csrf_token": csrf_token(body), "cle": KEY,
-                                                          "action": "enregistrer", "version": str(seen + 1),
-                                                          "texte_0": mine, "sources": ""})
+    again = coordinateur.post(
+        "/reponses/modifier",
+        data={
+            "csrf_token": csrf_token(body),
+            "cle": KEY,
+            "action": "enregistrer",
+            "version": str(seen + 1),
+            "texte_0": mine,
+            "sources": "",
+        },
+    )
     assert again.status_code == 302 and served(seeded_engine) == mine

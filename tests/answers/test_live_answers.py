@@ -6,6 +6,7 @@
 - A coordinateur, in the desk, fixes a phone number in an answer (adding the new number
   with its source); the next SMS a resident gets through Twilio carries the new number.
 """
+
 from __future__ import annotations
 
 import html
@@ -48,8 +49,9 @@ def two_instances(postgres_url, model_path, tmp_path):
     load_city_places(postgres_url)
     original = seed_database(postgres_url)
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-    bot = start_live_bot(model_path, postgres_url, tmp_path / "logs",
-                         {"REDIS_URL": REDIS_TEST_URL, "SANIC_WORKERS": "2"})
+    bot = start_live_bot(
+        model_path, postgres_url, tmp_path / "logs", {"REDIS_URL": REDIS_TEST_URL, "SANIC_WORKERS": "2"}
+    )
     second = free_port()
     bot.start_rasa(second)
     yield bot, [bot.rasa_port, second], original
@@ -72,10 +74,12 @@ def test_an_edit_changes_the_next_turn_on_two_rasa_instances_sharing_postgresql(
     bot, ports, original = two_instances
     for port in ports:
         assert all(original in answer for answer in answers_on(bot, port))
-    for version, new in enumerate([
-        "Touchez le trombone, choisissez le fichier, attendez la fin du chargement, puis envoyez. Écrivez RDV.",
-        "Dans un nouveau message, touchez le trombone ou Joindre, choisissez la photo, puis envoyez.",
-    ]):
+    for version, new in enumerate(
+        [
+            "Touchez le trombone, choisissez le fichier, attendez la fin du chargement, puis envoyez. Écrivez RDV.",
+            "Dans un nouveau message, touchez le trombone ou Joindre, choisissez la photo, puis envoyez.",
+        ]
+    ):
         path = tmp_path / f"text-{version}.txt"
         path.write_text(new, encoding="utf-8")
         bot.run_cli("answers", "set", KEY, "--text-file", str(path), "--by", "test")
@@ -109,10 +113,19 @@ def test_a_coordinateur_fixes_a_phone_number_in_the_desk_and_the_next_sms_carrie
         edit_page = client.get(f"/reponses/modifier?cle={key}").get_data(as_text=True)
         fixed = html.unescape(edit_page.split('name="texte_0"')[1].split(">", 1)[1].split("</textarea>")[0])
         fixed = fixed.replace("03 87 55 50 00", "03 87 55 51 51")
-        response = client.post("/reponses/modifier", data={
-            "csrf_token": csrf_token(edit_page), "cle": key, "action": "enregistrer", "texte_0": fixed,
-            "sources": "metz.fr, page Contact", "ref_valeur": "03 87 55 51 51",
-            "ref_quoi": "Accueil de l'aide numérique (test)", "ref_source": "metz.fr, page Contact (test)"})
+        response = client.post(
+            "/reponses/modifier",
+            data={
+                "csrf_token": csrf_token(edit_page),
+                "cle": key,
+                "action": "enregistrer",
+                "texte_0": fixed,
+                "sources": "metz.fr, page Contact",
+                "ref_valeur": "03 87 55 51 51",
+                "ref_quoi": "Accueil de l'aide numérique (test)",
+                "ref_source": "metz.fr, page Contact (test)",
+            },
+        )
         assert response.status_code == 302, html.unescape(response.get_data(as_text=True))
         before = len(sms_to(live_bot, phone))
         text(live_bot, phone, "je veux parler à une personne")

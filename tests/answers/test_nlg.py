@@ -1,6 +1,7 @@
 """Rasa's NLG on the database: Rasa's own response machinery (channel variations, {slots},
 buttons) on the answers table, the edit served at the next response, the domain's response
 when the database has none or is down."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,10 @@ def test_channel_variations_buttons_and_slots_work_as_in_rasa(seeded_engine, dom
     with session_scope(seeded_engine) as session:
         texts = [v["text"] for v in store.get(session, "utter_greet").variations]
     edit(seeded_engine, "utter_greet", [texts[0], "Bonjour {first_name} ! Écrivez votre question, ou RDV."])
-    assert generate(nlg, domain, "utter_greet", "twilio_sms", {"first_name": "Marie"})["text"] == \
-        "Bonjour Marie ! Écrivez votre question, ou RDV."
+    assert (
+        generate(nlg, domain, "utter_greet", "twilio_sms", {"first_name": "Marie"})["text"]
+        == "Bonjour Marie ! Écrivez votre question, ou RDV."
+    )
     assert generate(nlg, domain, "utter_greet", "rest")["text"] == texts[0]
     buttons = generate(nlg, domain, "utter_ask_has_email")["buttons"]
     assert [b["title"] for b in buttons] == ["Oui", "Non", "Je ne sais pas"]

@@ -6,6 +6,7 @@ where it was checked. This test extracts URLs and French phone numbers from
 every user-facing text (domain responses, route messages, the message-building
 modules) and fails on any that is not listed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -85,19 +86,25 @@ def all_texts() -> list[tuple[str, str]]:
     return domain_texts() + route_texts() + module_texts()
 
 
-@pytest.mark.parametrize("text, urls, phones", [
-    ("Allez sur impots.gouv.fr ou ants.gouv.fr.", {"impots.gouv.fr", "ants.gouv.fr"}, set()),
-    ("Voir https://www.service-public.fr/particuliers/vosdroits/F1234 ici", {"service-public.fr/particuliers/vosdroits/F1234".lower()}, set()),
-    ("gmail.com, laposte.net et foo.com", {"gmail.com", "laposte.net", "foo.com"}, set()),
-    ("Appelez le 03 87 55 50 00 ou le 03.87.55.50.00", set(), {"0387555000"}),
-    ("Opposition : 0 892 705 705. Impots : 0809 401 401.", set(), {"0892705705", "0809401401"}),
-    ("Appelez le 3646, transférez au 33700, ou le 3018.", set(), {"3646", "33700", "3018"}),
-    ("En danger, appelez le 17. Numéro 112.", set(), {"17", "112"}),
-    ("+33 3 87 55 50 00", set(), {"0387555000"}),
-    ("Écrivez à contact@exemple.fr", {"contact@exemple.fr"}, set()),
-    ("Le 17 mars à 14 h, 20 Mo, 2 000 euros, l'e-mail, bot.places.lookup, 3000 €, 12:30",
-     set(), set()),
-])
+@pytest.mark.parametrize(
+    "text, urls, phones",
+    [
+        ("Allez sur impots.gouv.fr ou ants.gouv.fr.", {"impots.gouv.fr", "ants.gouv.fr"}, set()),
+        (
+            "Voir https://www.service-public.fr/particuliers/vosdroits/F1234 ici",
+            {"service-public.fr/particuliers/vosdroits/F1234".lower()},
+            set(),
+        ),
+        ("gmail.com, laposte.net et foo.com", {"gmail.com", "laposte.net", "foo.com"}, set()),
+        ("Appelez le 03 87 55 50 00 ou le 03.87.55.50.00", set(), {"0387555000"}),
+        ("Opposition : 0 892 705 705. Impots : 0809 401 401.", set(), {"0892705705", "0809401401"}),
+        ("Appelez le 3646, transférez au 33700, ou le 3018.", set(), {"3646", "33700", "3018"}),
+        ("En danger, appelez le 17. Numéro 112.", set(), {"17", "112"}),
+        ("+33 3 87 55 50 00", set(), {"0387555000"}),
+        ("Écrivez à contact@exemple.fr", {"contact@exemple.fr"}, set()),
+        ("Le 17 mars à 14 h, 20 Mo, 2 000 euros, l'e-mail, bot.places.lookup, 3000 €, 12:30", set(), set()),
+    ],
+)
 def test_the_extractors_find_urls_and_french_phone_numbers(text, urls, phones):
     assert extract(text) == (urls, phones)
 

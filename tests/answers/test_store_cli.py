@@ -4,6 +4,7 @@ The command line applies the desk's checks; every change is a version; the expor
 writes the database back into the domain files, byte for byte unchanged when
 nothing changed, and only the edited line when a text changed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -44,13 +45,22 @@ def test_seeding_twice_changes_nothing(seeded_engine):
         assert session.execute(select(Answer).where(Answer.key == "utter_faq_email/spams")).scalar_one()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("Appelez le 01 23 45 67 89 pour de l'aide.", "Le numéro « 0123456789 » n'est pas dans la liste des références"),
-    ("Allez sur aide-gratuite-arnaque.fr tout de suite.", "Le lien « aide-gratuite-arnaque.fr » n'est pas dans la liste"),
-    ("", "Le texte est vide"),
-    ("Tu peux écrire RDV pour un rendez-vous.", "Le texte tutoie (« Tu »)"),
-    ("Un conseiller peut vous aider, écrivez RDV pour prendre rendez-vous avec lui. " * 5, "Ce texte ferait 3 SMS"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "Appelez le 01 23 45 67 89 pour de l'aide.",
+            "Le numéro « 0123456789 » n'est pas dans la liste des références",
+        ),
+        (
+            "Allez sur aide-gratuite-arnaque.fr tout de suite.",
+            "Le lien « aide-gratuite-arnaque.fr » n'est pas dans la liste",
+        ),
+        ("", "Le texte est vide"),
+        ("Tu peux écrire RDV pour un rendez-vous.", "Le texte tutoie (« Tu »)"),
+        ("Un conseiller peut vous aider, écrivez RDV pour prendre rendez-vous avec lui. " * 5, "Ce texte ferait 3 SMS"),
+    ],
+)
 def test_the_command_line_refuses_each_bad_edit_with_its_reason(seeded_engine, tmp_path, capsys, text, message):
     before = served_text(seeded_engine)
     assert run("set", KEY, "--text-file", text_file(tmp_path, text)) == 1
@@ -62,16 +72,28 @@ def test_the_command_line_refuses_each_bad_edit_with_its_reason(seeded_engine, t
 def test_set_saves_a_version_that_show_lists_and_revert_undoes(seeded_engine, tmp_path, capsys):
     original = served_text(seeded_engine)
     new = "Un conseiller peut vous aider : écrivez RDV. La mairie répond au 03 87 55 50 00."
-    assert run("set", KEY, "--text-file", text_file(tmp_path, new), "--by", "camille",
-               "--source", "metz.fr, page Contact, vérifié le 1er décembre 2026") == 0
+    assert (
+        run(
+            "set",
+            KEY,
+            "--text-file",
+            text_file(tmp_path, new),
+            "--by",
+            "camille",
+            "--source",
+            "metz.fr, page Contact, vérifié le 1er décembre 2026",
+        )
+        == 0
+    )
     assert served_text(seeded_engine) == new
     capsys.readouterr()
     assert run("show", KEY) == 0
     shown = capsys.readouterr().out
     assert new in shown and "edit\tcamille" in shown and "metz.fr, page Contact" in shown
     with session_scope(seeded_engine) as session:
-        version = session.execute(select(AnswerVersion).join(Answer).where(Answer.key == KEY, AnswerVersion.number == 2)
-                                  ).scalar_one()
+        version = session.execute(
+            select(AnswerVersion).join(Answer).where(Answer.key == KEY, AnswerVersion.number == 2)
+        ).scalar_one()
         assert version.before["variations"][0]["text"] == original and version.after["variations"][0]["text"] == new
     assert run("revert", KEY, "--to", "1", "--by", "camille") == 0
     assert served_text(seeded_engine) == original
@@ -101,8 +123,9 @@ def test_export_of_an_edit_changes_only_that_line_and_a_new_reference_is_appende
     # A number data/references.yml does not hold yet (Info Escroqueries' is there now).
     new = "Un conseiller peut vous aider : écrivez RDV. Ligne d'essai : 0 800 123 456."
     with session_scope(seeded_engine) as session:
-        store.add_reference(session, "0 800 123 456", "Ligne d'essai (numéro de test)",
-                            "service-public.fr, page d'essai", "camille")
+        store.add_reference(
+            session, "0 800 123 456", "Ligne d'essai (numéro de test)", "service-public.fr, page d'essai", "camille"
+        )
     assert run("set", KEY, "--text-file", text_file(tmp_path, new)) == 0
     before = snapshot(checkout)
     assert run("export", "--root", str(checkout)) == 0
@@ -117,9 +140,12 @@ def test_export_of_an_edit_changes_only_that_line_and_a_new_reference_is_appende
     data = yaml.safe_load(after["bot/domain/core.yml"])
     assert data["responses"][KEY] == [{"text": new}]
     references = yaml.safe_load(after["data/references.yml"])["references"]
-    assert references[-1] == {"value": "0 800 123 456", "kind": "phone",
-                              "what": "Ligne d'essai (numéro de test)",
-                              "source": "service-public.fr, page d'essai"}
+    assert references[-1] == {
+        "value": "0 800 123 456",
+        "kind": "phone",
+        "what": "Ligne d'essai (numéro de test)",
+        "source": "service-public.fr, page d'essai",
+    }
     # The round trip now holds: exporting again writes nothing.
     assert run("export", "--root", str(checkout)) == 0
     assert snapshot(checkout) == after
@@ -140,12 +166,15 @@ def test_export_rewrites_a_block_whose_buttons_changed_and_nothing_else(seeded_e
     assert {n for n in after if after[n] != before[n]} == {"bot/domain/booking.yml"}
     data = yaml.safe_load(after["bot/domain/booking.yml"])
     assert data["responses"][key] == variations
-    assert data["responses"]["utter_ask_has_login"] == yaml.safe_load(before["bot/domain/booking.yml"])["responses"][
-        "utter_ask_has_login"]
+    assert (
+        data["responses"]["utter_ask_has_login"]
+        == yaml.safe_load(before["bot/domain/booking.yml"])["responses"]["utter_ask_has_login"]
+    )
 
 
-def test_a_repository_change_updates_an_unedited_answer_and_keeps_a_desk_edit(seeded_engine, checkout, tmp_path,
-                                                                              capsys):
+def test_a_repository_change_updates_an_unedited_answer_and_keeps_a_desk_edit(
+    seeded_engine, checkout, tmp_path, capsys
+):
     with session_scope(seeded_engine) as session:
         seed(session, checkout)
     desk_text = "Écrivez RDV : un conseiller vous aide. La mairie : 03 87 55 50 00."

@@ -5,6 +5,7 @@ A package is a first-level folder of bot/ (bot/sms, bot/desk, ...); a top-level 
 a module or inside a function: `import bot.x.y`, `from bot.x.y import z`, `from bot import x` and
 relative imports all give the edge importer -> x.
 """
+
 from __future__ import annotations
 
 import ast
@@ -137,5 +138,5 @@ def cycle_through(graph: dict[str, dict[str, Edge]], group: set[str]) -> list[Ed
 
 
 def describe(cycle: list[Edge]) -> str:
-    """"sms -> handoff (bot/sms/status.py:47) -> sms (bot/handoff/service.py:210)"."""
+    """ "sms -> handoff (bot/sms/status.py:47) -> sms (bot/handoff/service.py:210)"."""
     return cycle[0].source + "".join(f" -> {edge.target} ({edge.where})" for edge in cycle)

@@ -7,6 +7,7 @@ A cycle is reported with one import of each step, e.g.
 Fix it by moving the function to the package that owns the concept, by turning the dependency
 around or by passing a callable, not by hiding the import (imports inside functions count too).
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,8 +27,11 @@ def test_bot_does_not_import_the_actions():
     offenders = []
     for path in sorted((ROOT / "bot").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            )
             if any(name == "actions" or name.startswith("actions.") for name in names):
                 offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
     assert offenders == []

@@ -7,6 +7,7 @@ without the environment.
 A module still listed in NOT_YET_PASSED_IN must leave the list once it no longer reads the settings
 (the test says so): the list only shrinks.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,11 +19,19 @@ ENTRY_POINTS = {
     "bot/settings.py",  # defines it
     "bot/__main__.py",
     "bot/cli/*",  # one module per command
-    "bot/sms_channel.py", "bot/web/channel.py", "bot/voice/channel.py", "bot/rest_channel.py",  # Rasa channels
-    "bot/desk/__init__.py", "bot/web/app.py",  # app factories
-    "bot/action_server.py", "bot/wsgi_server.py", "bot/logging_setup.py",
+    "bot/sms_channel.py",
+    "bot/web/channel.py",
+    "bot/voice/channel.py",
+    "bot/rest_channel.py",  # Rasa channels
+    "bot/desk/__init__.py",
+    "bot/web/app.py",  # app factories
+    "bot/action_server.py",
+    "bot/wsgi_server.py",
+    "bot/logging_setup.py",
     # built by Rasa from endpoints.yml / config.yml, with no way to be handed our settings:
-    "bot/rasa_stores.py", "bot/answers/nlg.py", "bot/nlu/french.py",
+    "bot/rasa_stores.py",
+    "bot/answers/nlg.py",
+    "bot/nlu/french.py",
 }
 
 # Owned by the agent "texts" (the catalogue of texts sent to residents) while it reworks them.
@@ -68,7 +77,8 @@ def test_only_the_entry_points_read_the_settings():
     offenders = {module: lines for module, lines in readers(ROOT).items() if not matches(module, allowed)}
     assert offenders == {}, (
         "get_settings() outside the entry points (pass the values in from the CLI command, the channel, "
-        f"the app factory or the action's run): {offenders}")
+        f"the app factory or the action's run): {offenders}"
+    )
 
 
 def test_the_list_of_modules_not_yet_passed_in_only_shrinks():
@@ -80,7 +90,8 @@ def test_the_list_of_modules_not_yet_passed_in_only_shrinks():
 def test_a_domain_function_reading_the_settings_is_found(tmp_path):
     (tmp_path / "bot" / "booking").mkdir(parents=True)
     (tmp_path / "bot" / "booking" / "slots.py").write_text(
-        "from bot.settings import get_settings\n\n\ndef next_slots():\n    return get_settings().booking_horizon_days\n")
+        "from bot.settings import get_settings\n\n\ndef next_slots():\n    return get_settings().booking_horizon_days\n"
+    )
     (tmp_path / "bot" / "cli").mkdir()
     (tmp_path / "bot" / "cli" / "serve.py").write_text("from bot import settings\nsettings.get_settings()\n")
 

@@ -1,4 +1,5 @@
 """Atomic booking: capacity held by the database, also under a race on real PostgreSQL."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """From a question to a booked slot, a ticket, a move, one reminder and a cancellation,
 through the trained bot, the real servers and the Twilio library's HTTP edge."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,13 +28,13 @@ def test_question_then_appointment_by_triage_then_reminder_then_cancel(live_bot)
     assert "trombone" in say("je n'arrive pas à envoyer un mail avec une pièce jointe")
     start = say("je veux un rendez-vous")
     assert "questions courtes" in start and "appareil" in start
-    assert "adresse e-mail" in say("2")          # téléphone
+    assert "adresse e-mail" in say("2")  # téléphone
     assert "identifiants" in say("oui")
     assert "quartier" in say("non")
     assert "Quand" in say("j'habite à Borny")
     assert "prénom" in say("plutôt l'après-midi")
     assert "besoin particulier" in say("Marie")
-    assert "portable" in say("1")                 # no particular need
+    assert "portable" in say("1")  # no particular need
     offer = bot.say(sender, "06 12 34 00 01")
     offer_text = " ".join(m.get("text") or "" for m in offer)
     assert "1." in offer_text and "Borny" in offer_text, offer_text

@@ -1,4 +1,5 @@
 """Slots computed from opening_hours schedules: holidays, closures, absences, DST, full slots."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -52,8 +53,13 @@ def test_a_closure_removes_its_days(db_engine):
 def test_an_absence_of_the_conseiller_removes_the_slots_it_covers(db_engine):
     with session_scope(db_engine) as s:
         _, permanence = make_place(s, schedule="Tu 14:00-17:00")
-        s.add(Absence(conseiller_id=permanence.conseiller_id,
-                      start=datetime(2026, 12, 8, 13, 0, tzinfo=UTC), end=datetime(2026, 12, 8, 15, 0, tzinfo=UTC)))
+        s.add(
+            Absence(
+                conseiller_id=permanence.conseiller_id,
+                start=datetime(2026, 12, 8, 13, 0, tzinfo=UTC),
+                end=datetime(2026, 12, 8, 15, 0, tzinfo=UTC),
+            )
+        )
         s.flush()
         slots = next_slots(s, now=datetime(2026, 12, 7, 8, 0, tzinfo=UTC), limit=2)
     # 14:00 and 15:00 Paris (13:00-15:00 UTC) are covered; 16:00 Paris remains.
@@ -96,8 +102,15 @@ def test_minimum_notice_and_horizon(db_engine, monkeypatch):
 def test_preferences_and_workshops(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 09:00-10:00,14:00-15:00", slot_minutes=60)
-        make_place(s, slug="atelier", schedule="Th 14:00-15:30", slot_minutes=90, capacity=8,
-                   kind="atelier", thematiques=["securite_numerique"])
+        make_place(
+            s,
+            slug="atelier",
+            schedule="Th 14:00-15:30",
+            slot_minutes=90,
+            capacity=8,
+            kind="atelier",
+            thematiques=["securite_numerique"],
+        )
         now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
         assert local_starts(next_slots(s, now=now, preferred="apres_midi", limit=1)) == ["2026-12-08 14:00"]
         assert local_starts(next_slots(s, now=now, preferred="matin", limit=1)) == ["2026-12-08 09:00"]

@@ -1,4 +1,5 @@
 """`python -m bot classify`: the classification contract on stdin/stdout."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,11 @@ def test_classify_reads_lines_and_writes_one_json_object_per_line(model_path):
     result = subprocess.run(
         [sys.executable, "-m", "bot", "classify", "--model", str(model_path)],
         input="\n".join(lines) + "\n",
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ}, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     outputs = [json.loads(line) for line in result.stdout.splitlines()]

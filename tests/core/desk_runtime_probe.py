@@ -16,6 +16,7 @@ packages ended up in sys.modules. `cli` runs
 for each command and prints what each exited with and wrote.
 Plain Python only: no pytest here (it is not in .venv-desk).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -56,12 +57,24 @@ def import_all(modules: list[str]) -> dict:
             importlib.import_module(name)
         except BaseException as error:  # noqa: BLE001 - reported, whatever it is
             failed[name] = {"error": f"{type(error).__name__}: {error}", "chain": chain(error)}
-    return {"failed": failed, "python": sys.version.split()[0],
-            "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(REFUSED))}
+    return {
+        "failed": failed,
+        "python": sys.version.split()[0],
+        "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(REFUSED)),
+    }
 
 
-DESK_PAGES = ("/", "/tickets", "/permanences", "/export", "/export.csv", "/statistiques", "/journal",
-              "/donnees-personnelles", "/webhooks")
+DESK_PAGES = (
+    "/",
+    "/tickets",
+    "/permanences",
+    "/export",
+    "/export.csv",
+    "/statistiques",
+    "/journal",
+    "/donnees-personnelles",
+    "/webhooks",
+)
 
 
 def use(database_url: str, email: str | None = None, password: str | None = None) -> dict:
@@ -86,8 +99,11 @@ def use(database_url: str, email: str | None = None, password: str | None = None
     web = web_app().test_client()
     for path in ("/", "/widget/config.json", "/health"):
         statuses[f"web {path}"] = web.get(path).status_code
-    return {"statuses": statuses, "python": sys.version.split()[0],
-            "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(REFUSED))}
+    return {
+        "statuses": statuses,
+        "python": sys.version.split()[0],
+        "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(REFUSED)),
+    }
 
 
 def helps(commands: list[str]) -> dict:

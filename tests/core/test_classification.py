@@ -1,4 +1,5 @@
 """The classification contract: every intent maps onto a request and a thematique."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,8 +64,11 @@ def test_below_the_fallback_threshold_the_best_real_guess_is_reported():
     result = classify_parse(parse)
     assert result.intent == "greet" and result.request == "salutation"
     assert result.as_dict("x") == {
-        "text": "x", "intent": "greet", "confidence": 0.31,
-        "request": "salutation", "thematique": None,
+        "text": "x",
+        "intent": "greet",
+        "confidence": 0.31,
+        "request": "salutation",
+        "thematique": None,
     }
 
 
@@ -73,10 +77,14 @@ def test_an_empty_parse_is_out_of_scope():
 
 
 def test_a_request_for_a_person_that_names_a_topic_carries_its_thematique():
-    parse = {"intent": {"name": "book_appointment", "confidence": 0.7},
-             "intent_ranking": [{"name": "book_appointment", "confidence": 0.7},
-                                {"name": "faq_email", "confidence": 0.25},
-                                {"name": "greet", "confidence": 0.02}]}
+    parse = {
+        "intent": {"name": "book_appointment", "confidence": 0.7},
+        "intent_ranking": [
+            {"name": "book_appointment", "confidence": 0.7},
+            {"name": "faq_email", "confidence": 0.25},
+            {"name": "greet", "confidence": 0.02},
+        ],
+    }
     result = classify_parse(parse)
     assert (result.request, result.thematique) == ("rendez_vous", "email")
     parse["intent_ranking"][1]["confidence"] = 0.1  # "RDV" alone: no topic stands out

@@ -1,6 +1,7 @@
 """bot/coop.py holds the Coop de la médiation numérique's values: the thematiques in two
 explicit families, the activity report's enums with the Coop's stored values, and the
 routes' structures de redirection are Coop values."""
+
 from __future__ import annotations
 
 import yaml
@@ -27,15 +28,26 @@ def test_the_activity_report_enums_hold_the_coops_stored_values():
     assert coop.Materiel.values() == ("ordinateur", "telephone", "tablette", "autre", "aucun")
     assert coop.Autonomie.values() == ("entierement_accompagne", "partiellement_autonome", "autonome")
     assert coop.StructureDeRedirection.values() == (
-        "administration", "mediation_numerique", "operateur_ou_organisme_en_charge", "aide_sociale",
-        "insertion_professionnelle", "aide_aux_demarches_administratives", "autre")
+        "administration",
+        "mediation_numerique",
+        "operateur_ou_organisme_en_charge",
+        "aide_sociale",
+        "insertion_professionnelle",
+        "aide_aux_demarches_administratives",
+        "autre",
+    )
     assert coop.TrancheAge.values()[0] == "moins_de_douze" and "non_communique" in coop.TrancheAge.values()
     assert coop.TypeActivite.values() == ("individuel", "collectif")
     assert coop.DUREES_PAR_DEFAUT == (15, 30, 45, 60, 90, 120)
-    for labels, enum in ((coop.MATERIEL_LABELS, coop.Materiel), (coop.AUTONOMIE_LABELS, coop.Autonomie),
-                         (coop.STRUCTURE_DE_REDIRECTION_LABELS, coop.StructureDeRedirection),
-                         (coop.TYPE_LIEU_LABELS, coop.TypeLieu), (coop.TRANCHE_AGE_LABELS, coop.TrancheAge),
-                         (coop.GENRE_LABELS, coop.Genre), (coop.STATUT_SOCIAL_LABELS, coop.StatutSocial)):
+    for labels, enum in (
+        (coop.MATERIEL_LABELS, coop.Materiel),
+        (coop.AUTONOMIE_LABELS, coop.Autonomie),
+        (coop.STRUCTURE_DE_REDIRECTION_LABELS, coop.StructureDeRedirection),
+        (coop.TYPE_LIEU_LABELS, coop.TypeLieu),
+        (coop.TRANCHE_AGE_LABELS, coop.TrancheAge),
+        (coop.GENRE_LABELS, coop.Genre),
+        (coop.STATUT_SOCIAL_LABELS, coop.StatutSocial),
+    ):
         assert set(labels) == set(enum), enum
 
 

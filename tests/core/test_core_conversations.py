@@ -1,4 +1,5 @@
 """Conversations with the real trained bot, served as `make run` serves it."""
+
 from __future__ import annotations
 
 import uuid

@@ -8,6 +8,7 @@ the CLI commands and the two web apps, twice: really in .venv-desk (no Rasa inst
 and in .venv behind a meta-path finder that refuses rasa, rasa_sdk, tensorflow and
 spacy (tests/core/desk_runtime_probe.py). A failure names the chain of imports to cut.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,47 @@ REFUSED = ("rasa", "rasa-sdk", "rasa_sdk", "tensorflow", "spacy")
 # What runs on the Rasa side (.venv, Python 3.10): Rasa's own components and stores, the
 # channels Rasa loads, the commands that load the trained model. Everything else in bot/
 # must import without Rasa. The migrations (bot/migrations/) are run by `db upgrade`, not imported.
-RASA_SIDE = ("bot.nlu", "bot.rasa_stores", "bot.rasa_speedups", "bot.sms_channel", "bot.web.channel",
-             "bot.cli.rasa_cli", "bot.cli.classify", "bot.cli.eval", "bot.cli.augment",
-             "bot.action_server", "bot.rest_channel", "bot.answers.nlg", "bot.voice.channel",
-             "bot.rasa_model_swap", "bot.retrain.worker", "bot.cli.retrain", "bot.cli.nlu")
+RASA_SIDE = (
+    "bot.nlu",
+    "bot.rasa_stores",
+    "bot.rasa_speedups",
+    "bot.sms_channel",
+    "bot.web.channel",
+    "bot.cli.rasa_cli",
+    "bot.cli.classify",
+    "bot.cli.eval",
+    "bot.cli.augment",
+    "bot.action_server",
+    "bot.rest_channel",
+    "bot.answers.nlg",
+    "bot.voice.channel",
+    "bot.rasa_model_swap",
+    "bot.retrain.worker",
+    "bot.cli.retrain",
+    "bot.cli.nlu",
+)
 # The entry points of the desk's runtime: they must stay on its side.
-ENTRY_POINTS = ("bot.__main__", "bot.cli", "bot.cli.serve", "bot.cli.jobs", "bot.cli.reminders",
-                "bot.cli.notify", "bot.cli.purge", "bot.cli.db", "bot.cli.places", "bot.cli.users",
-                "bot.cli.privacy", "bot.cli.info", "bot.desk", "bot.web.app", "bot.wsgi_server",
-                "bot.reminders", "bot.migrate", "bot.settings", "bot.logging_setup")
+ENTRY_POINTS = (
+    "bot.__main__",
+    "bot.cli",
+    "bot.cli.serve",
+    "bot.cli.jobs",
+    "bot.cli.reminders",
+    "bot.cli.notify",
+    "bot.cli.purge",
+    "bot.cli.db",
+    "bot.cli.places",
+    "bot.cli.users",
+    "bot.cli.privacy",
+    "bot.cli.info",
+    "bot.desk",
+    "bot.web.app",
+    "bot.wsgi_server",
+    "bot.reminders",
+    "bot.migrate",
+    "bot.settings",
+    "bot.logging_setup",
+)
 JOB_COMMANDS = ("reminders", "waitlist", "notify", "purge", "db", "places", "users", "serve", "privacy", "webhooks")
 
 
@@ -50,21 +83,32 @@ def on_rasa_side(name: str) -> bool:
 
 
 def desk_side_modules() -> list[str]:
-    names = [module_name(path) for path in sorted((ROOT / "bot").rglob("*.py"))
-             if "migrations" not in path.relative_to(ROOT).parts]
+    names = [
+        module_name(path)
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if "migrations" not in path.relative_to(ROOT).parts
+    ]
     return [name for name in names if not on_rasa_side(name)]
 
 
 @pytest.fixture(scope="module")
 def desk_python() -> str:
     if not DESK_PYTHON.exists():
-        pytest.fail(f"{DESK_PYTHON.relative_to(ROOT)} is missing: run `make setup` (it makes the desk's "
-                    "virtualenv with Python 3.12 or 3.11 from requirements-desk.txt)")
+        pytest.fail(
+            f"{DESK_PYTHON.relative_to(ROOT)} is missing: run `make setup` (it makes the desk's "
+            "virtualenv with Python 3.12 or 3.11 from requirements-desk.txt)"
+        )
     return str(DESK_PYTHON)
 
 
-def probe(python: str, *args: str, block: bool = False, stdin: str | None = None,
-          env: dict | None = None, strict: bool = False) -> subprocess.CompletedProcess:
+def probe(
+    python: str,
+    *args: str,
+    block: bool = False,
+    stdin: str | None = None,
+    env: dict | None = None,
+    strict: bool = False,
+) -> subprocess.CompletedProcess:
     """`strict`: every DeprecationWarning is an error (what Python 3.12 deprecated, e.g. utcnow)."""
     flags = ["-W", "error::DeprecationWarning"] if strict else []
     command = [python, *flags, str(PROBE), *(["--block"] if block else []), *args]
@@ -96,8 +140,9 @@ def test_every_desk_web_and_job_module_imports_without_rasa(desk_python, runtime
     result = probe(python, "import", *modules, block=block)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])
-    failed = "\n".join(f"{name}: {f['error']}\n    via {' -> '.join(f['chain'])}"
-                       for name, f in report["failed"].items())
+    failed = "\n".join(
+        f"{name}: {f['error']}\n    via {' -> '.join(f['chain'])}" for name, f in report["failed"].items()
+    )
     assert not report["failed"], f"modules that need Rasa on the desk's runtime:\n{failed}"
     assert report["loaded"] == []
 
@@ -127,8 +172,11 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
     steps = [
         (["db", "upgrade"], None, ""),
         (["places", "load"], None, "8 places"),
-        (["users", "create", "--email", "camille@metz.fr", "--role", "coordinateur", "--password-stdin"],
-         "un-mot-de-passe-solide\n", ""),
+        (
+            ["users", "create", "--email", "camille@metz.fr", "--role", "coordinateur", "--password-stdin"],
+            "un-mot-de-passe-solide\n",
+            "",
+        ),
         (["users", "list"], None, "camille@metz.fr"),
         (["reminders"], None, "reminder(s) sent"),
         (["waitlist"], None, "offer(s) sent"),
@@ -153,19 +201,28 @@ def test_the_jobs_the_desk_and_the_web_page_run_on_the_desk_python(desk_python, 
 @pytest.mark.processes
 def test_the_desk_venv_is_a_supported_python_without_rasa(desk_python):
     check = subprocess.run(
-        [desk_python, "-c", "import json, sys; from importlib import metadata; "
-         "names = sorted(d.metadata['Name'].lower() for d in metadata.distributions()); "
-         "print(json.dumps([sys.version_info[:2], names]))"],
-        capture_output=True, text=True, timeout=60)
+        [
+            desk_python,
+            "-c",
+            "import json, sys; from importlib import metadata; "
+            "names = sorted(d.metadata['Name'].lower() for d in metadata.distributions()); "
+            "print(json.dumps([sys.version_info[:2], names]))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     version, installed = json.loads(check.stdout)
     assert not set(installed) & set(REFUSED), set(installed) & set(REFUSED)
     assert "gunicorn" in installed and "flask" in installed
     if tuple(version) < (3, 11):
         # Allowed only as the Makefile's fallback, on a machine with neither 3.12 nor 3.11.
-        found = subprocess.run(["sh", "scripts/find-python.sh", "3.12", "3.11"], cwd=ROOT,
-                               capture_output=True, text=True)
-        assert found.returncode != 0, (f".venv-desk runs Python {version} but {found.stdout.strip()} is here: "
-                                       "rm -rf .venv-desk && make setup")
+        found = subprocess.run(
+            ["sh", "scripts/find-python.sh", "3.12", "3.11"], cwd=ROOT, capture_output=True, text=True
+        )
+        assert found.returncode != 0, (
+            f".venv-desk runs Python {version} but {found.stdout.strip()} is here: rm -rf .venv-desk && make setup"
+        )
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -194,8 +251,18 @@ def test_the_procfile_runs_only_rasa_actions_and_the_retrain_worker_on_the_rasa_
     for name, command in lines.items():
         venv = ".venv/" if name in ("rasa", "actions", "retrain") else ".venv-desk/"
         assert command.startswith(venv + "bin/python -m bot "), (name, command)
-    assert set(lines) == {"rasa", "actions", "reminders", "waitlist", "web", "desk", "notify", "purge", "webhooks",
-                          "retrain"}
+    assert set(lines) == {
+        "rasa",
+        "actions",
+        "reminders",
+        "waitlist",
+        "web",
+        "desk",
+        "notify",
+        "purge",
+        "webhooks",
+        "retrain",
+    }
     makefile = (ROOT / "Makefile").read_text()
     assert "$(DESK_BOT) db upgrade" in makefile and "$(DESK_BOT) places load" in makefile
     assert "FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11" in makefile
@@ -220,9 +287,13 @@ def test_serve_runs_the_desk_and_the_web_page_under_gunicorn(desk_python, proces
         port = free_port()
         log_path = tmp_path / f"{process}-{dev}.log"
         with open(log_path, "w") as log:
-            server = subprocess.Popen([desk_python, "-m", "bot", "serve", process, "--port", str(port),
-                                       *(["--dev"] if dev else [])],
-                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [desk_python, "-m", "bot", "serve", process, "--port", str(port), *(["--dev"] if dev else [])],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             wait_http(f"http://127.0.0.1:{port}{path}", server, timeout=120)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as answer:

@@ -1,5 +1,6 @@
 """Which lock store Rasa gets: Redis when REDIS_URL is set, and never in-memory
 locks split over several Sanic workers."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The action server's responses are checked as Rasa checks them, with a validator compiled once."""
+
 from __future__ import annotations
 
 import jsonschema

@@ -1,5 +1,6 @@
 """Safe by default: no process starts in production with a default secret, no SMS signing
 token comes from a default key, and `make run`'s local secrets are written once."""
+
 from __future__ import annotations
 
 import os
@@ -37,10 +38,23 @@ def test_production_is_stated_or_inferred_from_an_https_public_url(monkeypatch):
 
 def test_production_names_every_weak_secret_and_a_twilio_sid_without_its_token(monkeypatch):
     assert unsafe_settings(settings_with(monkeypatch, APP_ENV="production")) == []
-    problems = unsafe_settings(settings_with(
-        monkeypatch, APP_ENV="production", HASH_KEY=DEFAULTS["HASH_KEY"], DESK_SECRET_KEY="short",
-        ACTION_SERVER_TOKEN="", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN=""))
-    assert [p.split()[0] for p in problems] == ["HASH_KEY", "DESK_SECRET_KEY", "ACTION_SERVER_TOKEN", "TWILIO_ACCOUNT_SID"]
+    problems = unsafe_settings(
+        settings_with(
+            monkeypatch,
+            APP_ENV="production",
+            HASH_KEY=DEFAULTS["HASH_KEY"],
+            DESK_SECRET_KEY="short",
+            ACTION_SERVER_TOKEN="",
+            TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+            TWILIO_AUTH_TOKEN="",
+        )
+    )
+    assert [p.split()[0] for p in problems] == [
+        "HASH_KEY",
+        "DESK_SECRET_KEY",
+        "ACTION_SERVER_TOKEN",
+        "TWILIO_ACCOUNT_SID",
+    ]
     assert "default" in problems[0] and "shorter than 32" in problems[1] and "empty" in problems[2]
     assert all(GENERATE in p for p in problems[:3])
     # The placeholder of the Kubernetes secrets example is a default too.
@@ -50,19 +64,32 @@ def test_production_names_every_weak_secret_and_a_twilio_sid_without_its_token(m
 
 
 ENTRY_POINTS = [
-    ["serve", "rasa"], ["serve", "actions"], ["serve", "desk"], ["serve", "web"],
-    ["reminders"], ["notify"], ["purge"], ["retrain", "--worker"],
+    ["serve", "rasa"],
+    ["serve", "actions"],
+    ["serve", "desk"],
+    ["serve", "web"],
+    ["reminders"],
+    ["notify"],
+    ["purge"],
+    ["retrain", "--worker"],
 ]
 
 
 @pytest.mark.parametrize("command", ENTRY_POINTS, ids=[" ".join(c) for c in ENTRY_POINTS])
 @pytest.mark.processes
 def test_every_process_refuses_to_start_in_production_with_the_default_keys(command, tmp_path):
-    env = {**os.environ, "PUBLIC_URL": "https://aide.metz.test", "APP_ENV": "",
-           "HASH_KEY": DEFAULTS["HASH_KEY"], "DESK_SECRET_KEY": DEFAULTS["DESK_SECRET_KEY"],
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}", "RASA_TELEMETRY_ENABLED": "false"}
-    result = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "PUBLIC_URL": "https://aide.metz.test",
+        "APP_ENV": "",
+        "HASH_KEY": DEFAULTS["HASH_KEY"],
+        "DESK_SECRET_KEY": DEFAULTS["DESK_SECRET_KEY"],
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1, (result.stdout[-500:], result.stderr[-2000:])
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr  # one clear line, no traceback
@@ -86,10 +113,16 @@ def test_no_sms_signing_token_from_a_default_key_or_in_production(monkeypatch):
 
 @pytest.mark.processes
 def test_python_m_bot_sms_says_what_to_do_without_a_token(tmp_path):
-    env = {**os.environ, "HASH_KEY": DEFAULTS["HASH_KEY"], "TWILIO_AUTH_TOKEN": "",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PUBLIC_URL": "http://localhost:5005"}
-    result = subprocess.run([sys.executable, "-m", "bot", "sms", "bonjour"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "HASH_KEY": DEFAULTS["HASH_KEY"],
+        "TWILIO_AUTH_TOKEN": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "PUBLIC_URL": "http://localhost:5005",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sms", "bonjour"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2 and "make run" in result.stderr
 
 

@@ -10,6 +10,7 @@ default way:
   nothing recorded, no reply;
 - a reminder held while the number said STOP goes out after START.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,16 +61,20 @@ def test_the_rest_channel_is_absent_from_a_rasa_server_started_the_default_way(l
     env = {key: value for key, value in live_bot.env.items() if key not in ("RASA_REST_CHANNEL", "LISTEN_HOST")}
     env["RASA_PORT"] = str(port)
     log = open(tmp_path / "rasa-default.log", "w")
-    rasa = subprocess.Popen([sys.executable, "-m", "bot", "serve", "rasa"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "rasa"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/", rasa)
-        status, _ = http(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                         {"sender": sms_conversation_id("+33612340001"), "message": "ANNULER"})
+        status, _ = http(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            {"sender": sms_conversation_id("+33612340001"), "message": "ANNULER"},
+        )
         assert status == 404
         # The screened doors are there.
-        status, body = http(f"http://127.0.0.1:{port}/webhooks/web/webhook",
-                            {"sender": f"web:{uuid.uuid4()}", "message": "bonjour"})
+        status, body = http(
+            f"http://127.0.0.1:{port}/webhooks/web/webhook", {"sender": f"web:{uuid.uuid4()}", "message": "bonjour"}
+        )
         assert status == 200 and json.loads(body)[0]["text"].startswith("Bonjour")
         assert listening_addresses(rasa.pid) == {"127.0.0.1"}
     finally:
@@ -90,15 +95,31 @@ def test_a_forged_tracker_is_refused_by_the_action_server(live_bot):
     engine.dispose()
     conversation = sms_conversation_id(phone)
     forged = {
-        "next_action": "action_check_appointment", "sender_id": conversation, "version": "3.6.2", "domain": {},
-        "tracker": {"sender_id": conversation, "slots": {}, "latest_message": {"text": "mon rdv", "intent": {}},
-                    "events": [], "paused": False, "followup_action": None, "active_loop": {},
-                    "latest_action_name": None, "latest_event_time": None, "latest_input_channel": "twilio_sms"},
+        "next_action": "action_check_appointment",
+        "sender_id": conversation,
+        "version": "3.6.2",
+        "domain": {},
+        "tracker": {
+            "sender_id": conversation,
+            "slots": {},
+            "latest_message": {"text": "mon rdv", "intent": {}},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+            "latest_event_time": None,
+            "latest_input_channel": "twilio_sms",
+        },
     }
     url = f"http://127.0.0.1:{live_bot.action_port}/webhook"
     token = live_bot.env["ACTION_SERVER_TOKEN"]
-    for headers in ({}, {"Authorization": "Bearer not-the-token"}, {"Authorization": token},
-                    {"Authorization": f"Basic {token}"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer not-the-token"},
+        {"Authorization": token},
+        {"Authorization": f"Basic {token}"},
+    ):
         status, body = http(url, forged, headers)
         assert status == 401 and "Votre rendez-vous" not in body, headers
     assert http(f"http://127.0.0.1:{live_bot.action_port}/actions")[0] == 401
@@ -145,7 +166,9 @@ def test_a_signed_sms_with_a_field_twilio_never_sends_gets_400_and_nothing_else(
         assert answer.status == 400, change
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
-        assert session.execute(select(InboundMessage).where(InboundMessage.from_hash == phone_hash(phone))).first() is None
+        assert (
+            session.execute(select(InboundMessage).where(InboundMessage.from_hash == phone_hash(phone))).first() is None
+        )
     engine.dispose()
     assert sms_to(live_bot, phone) == []
     # A NUL inside the text is not a reason to refuse: it is cleaned, and the message answered.

@@ -1,4 +1,5 @@
 """Settings: one module, defaults that work with no credentials, env wins."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Text cleaned before anything reads it (bot/text_cleaning.py), and the French
 tokenizer's safety net for text that did not come through a channel."""
+
 from __future__ import annotations
 
 from rasa.shared.nlu.training_data.message import Message
@@ -24,4 +25,4 @@ def test_the_tokenizer_reads_invalid_unicode_without_crashing_and_keeps_offsets(
     assert blank_invalid(text) == "bonjour   j'ai  oublié" and len(blank_invalid(text)) == len(text)
     tokens = tokenizer.tokenize(Message(data={"text": text}), "text")
     assert [t.text for t in tokens] == ["bonjour", "j'", "ai", "oublié"]
-    assert all(text[t.start:t.end] == t.text for t in tokens)
+    assert all(text[t.start : t.end] == t.text for t in tokens)

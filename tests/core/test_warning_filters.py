@@ -4,6 +4,7 @@ start-up (bot/warning_filters.py, installed by `python -m bot`), ours are kept.
 Before it, the action server alone printed sanic_cors's "distutils Version classes are
 deprecated" (Sanic switches every DeprecationWarning on when imported) and the Rasa
 server two dozen more (SQLAlchemy 2.0, pkg_resources, jax, pyparsing)."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,9 @@ def test_the_action_server_starts_without_sanic_cors_deprecation(tmp_path):
     env.pop("PYTHONWARNINGS", None)
     log_path = tmp_path / "actions.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "actions"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "actions"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         wait_http(f"http://127.0.0.1:{port}/health", server, timeout=180)
     finally:
@@ -47,7 +49,7 @@ def test_the_action_server_starts_without_sanic_cors_deprecation(tmp_path):
     assert "DeprecationWarning" not in log and "LooseVersion" not in log, log
 
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import sys, warnings
     from bot.cli import main
     main(["info"])  # through the dispatch of `python -m bot`, as every process starts
@@ -65,19 +67,26 @@ SCRIPT = textwrap.dedent('''
               "THIRD-PARTY-USERWARNING", "UserWarning")
     warn_from(sys.argv[1] + "/bot/booking/example.py", "bot.booking.example",
               "OUR-DEPRECATION", "DeprecationWarning")
-''')
+""")
 
 
 def test_third_party_deprecations_are_hidden_and_ours_are_kept(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
     env.pop("PYTHONWARNINGS", None)
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(ROOT)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "THIRD-PARTY-DEPRECATION" not in result.stderr and "THIRD-PARTY-FUTURE" not in result.stderr
     assert "THIRD-PARTY-USERWARNING" in result.stderr  # not a deprecation: kept
     assert "OUR-DEPRECATION" in result.stderr  # ours: kept, though Python hides them by default
     # `python -W ...` asks for Python's own handling: everything is shown.
-    loud = subprocess.run([sys.executable, "-W", "default", "-c", SCRIPT, str(ROOT)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    loud = subprocess.run(
+        [sys.executable, "-W", "default", "-c", SCRIPT, str(ROOT)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "THIRD-PARTY-DEPRECATION" in loud.stderr and "OUR-DEPRECATION" in loud.stderr

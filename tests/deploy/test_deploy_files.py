@@ -2,6 +2,7 @@
 needed): every process they start is a real `python -m bot` command, every setting
 they name exists, and the scale-out pieces (Redis lock store, per-request load
 balancing without affinity, probes, autoscaler, jobs) are all there."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,19 @@ def pod_specs(doc: dict) -> list[dict]:
 
 def test_compose_runs_two_rasa_instances_on_postgres_and_redis_behind_tls():
     services = compose()["services"]
-    for name in ("rasa1", "rasa2", "actions", "desk", "web", "postgres", "redis", "proxy",
-                 "reminders", "purge", "migrate"):
+    for name in (
+        "rasa1",
+        "rasa2",
+        "actions",
+        "desk",
+        "web",
+        "postgres",
+        "redis",
+        "proxy",
+        "reminders",
+        "purge",
+        "migrate",
+    ):
         assert name in services, name
     for name in ("rasa1", "rasa2"):
         env = services[name]["environment"]
@@ -57,23 +69,32 @@ def test_compose_runs_two_rasa_instances_on_postgres_and_redis_behind_tls():
     assert policies and policies <= {"least_conn", "round_robin", "random", "least_requests"}, policies
     assert "socket.io" not in caddy and "ip_hash" not in caddy and "cookie" not in caddy
     # Only the channels that screen what they receive are published, not Rasa's plain REST one.
-    assert ("@webhooks path /webhooks/web/* /webhooks/twilio_sms/* /webhooks/twilio_voice/*" in caddy
-            and "/webhooks/*" not in caddy)
+    assert (
+        "@webhooks path /webhooks/web/* /webhooks/twilio_sms/* /webhooks/twilio_voice/*" in caddy
+        and "/webhooks/*" not in caddy
+    )
 
 
 def test_every_process_is_a_real_cli_command():
     """Our images' entrypoint is `python -m bot`: their arguments start with a command."""
     ours = ("${REGISTRY", "aidenum/")
-    commands = [s["command"] for s in compose()["services"].values()
-                if s["image"].startswith(ours) and "entrypoint" not in s]
-    commands += [c["args"] for doc in k8s_documents() for pod in pod_specs(doc) for c in pod["containers"]
-                 if c["image"].startswith(ours) and "command" not in c]
+    commands = [
+        s["command"] for s in compose()["services"].values() if s["image"].startswith(ours) and "entrypoint" not in s
+    ]
+    commands += [
+        c["args"]
+        for doc in k8s_documents()
+        for pod in pod_specs(doc)
+        for c in pod["containers"]
+        if c["image"].startswith(ours) and "command" not in c
+    ]
     assert len(commands) >= 15
     for command in commands:
         assert command[0] in COMMANDS, command
     migrations = [s["command"][0] for s in compose()["services"].values() if "entrypoint" in s]
-    migrations += [c["args"][0] for doc in k8s_documents() for pod in pod_specs(doc)
-                   for c in pod["containers"] if "command" in c]
+    migrations += [
+        c["args"][0] for doc in k8s_documents() for pod in pod_specs(doc) for c in pod["containers"] if "command" in c
+    ]
     assert len(migrations) == 2 and len(set(migrations)) == 1
 
 
@@ -97,13 +118,18 @@ def test_no_socketio_channel_nor_affinity():
     for (kind, name), doc in docs.items():
         if kind == "Ingress":
             annotations = doc["metadata"].get("annotations", {})
-            assert not [a for a in annotations if "affinity" in a or "session-cookie" in a
-                        or "upstream-hash-by" in a], name
+            assert not [
+                a for a in annotations if "affinity" in a or "session-cookie" in a or "upstream-hash-by" in a
+            ], name
             paths = [p["path"] for rule in doc["spec"]["rules"] for p in rule["http"]["paths"]]
             assert "/socket.io" not in paths, name
     assistant = docs[("Ingress", "assistant")]["spec"]["rules"][0]["http"]["paths"]
     assert {p["path"]: p["backend"]["service"]["name"] for p in assistant} == {
-        "/webhooks/web": "rasa", "/webhooks/twilio_sms": "rasa", "/webhooks/twilio_voice": "rasa", "/": "web"}
+        "/webhooks/web": "rasa",
+        "/webhooks/twilio_sms": "rasa",
+        "/webhooks/twilio_voice": "rasa",
+        "/": "web",
+    }
 
 
 def test_kubernetes_probes_autoscaler_and_jobs():
@@ -140,8 +166,9 @@ def test_two_sanic_workers_only_where_the_redis_lock_store_is_set():
     assert {"name": "SANIC_WORKERS", "value": "2"} in rasa["env"]
     config = env_names(K8S / "config.env")
     assert "REDIS_URL" in config and "SANIC_WORKERS" not in config
-    redis_url = dict(line.split("=", 1) for line in (K8S / "config.env").read_text().splitlines()
-                     if line.startswith("REDIS_URL="))["REDIS_URL"]
+    redis_url = dict(
+        line.split("=", 1) for line in (K8S / "config.env").read_text().splitlines() if line.startswith("REDIS_URL=")
+    )["REDIS_URL"]
     assert redis_url.startswith("redis://")
     # One core and ~500 MB per worker; the model loads in ~12 s, the startup probe allows 2 minutes.
     assert rasa["resources"]["requests"] == {"cpu": "2", "memory": "1200Mi"}
@@ -161,7 +188,7 @@ def test_images_carry_the_nlu_cache_and_build_anywhere():
     deploy/check.sh overrides them with build arguments only."""
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "ARG PYTHON=python:3.10-slim-bookworm" in dockerfile
-    model_stage = dockerfile[dockerfile.index("AS model"):dockerfile.index("AS assistant")]
+    model_stage = dockerfile[dockerfile.index("AS model") : dockerfile.index("AS assistant")]
     assert "python -m bot rasa train" in model_stage and "python -m bot classify" in model_stage
     assert "COPY --from=model --chown=aidenum /app/var/cache/ /app/var/cache/" in dockerfile
     assert "ARG SPACY_MODEL_URL=https://github.com/explosion/spacy-models/releases/download/" in dockerfile
@@ -184,21 +211,28 @@ def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
             assert service["environment"]["APP_ENV"] == "production", name
     assert "edge" in services["proxy"]["networks"] and "edge" not in services["actions"]["networks"]
     assert str(services["desk"]["environment"]["TRUSTED_PROXIES"]) == "1"
-    config = dict(line.split("=", 1) for line in (K8S / "config.env").read_text().splitlines()
-                  if line and not line.startswith("#"))
+    config = dict(
+        line.split("=", 1)
+        for line in (K8S / "config.env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert config["APP_ENV"] == "production" and config["TRUSTED_PROXIES"] == "1"
     assert "ACTION_SERVER_TOKEN" in env_names(K8S / "secrets.env.example")
     policy = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}[
-        ("NetworkPolicy", "actions-from-rasa-only")]["spec"]
+        ("NetworkPolicy", "actions-from-rasa-only")
+    ]["spec"]
     assert policy["podSelector"] == {"matchLabels": {"app": "actions"}}
-    assert policy["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
-                                  "ports": [{"protocol": "TCP", "port": 5055}]}]
+    assert policy["ingress"] == [
+        {"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}], "ports": [{"protocol": "TCP", "port": 5055}]}
+    ]
     # The model server too: only Rasa pulls the model in service (README, "Retraining").
     model = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}[
-        ("NetworkPolicy", "model-server-from-rasa-only")]["spec"]
+        ("NetworkPolicy", "model-server-from-rasa-only")
+    ]["spec"]
     assert model["podSelector"] == {"matchLabels": {"app": "retrain"}}
-    assert model["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}],
-                                 "ports": [{"protocol": "TCP", "port": 5056}]}]
+    assert model["ingress"] == [
+        {"from": [{"podSelector": {"matchLabels": {"app": "rasa"}}}], "ports": [{"protocol": "TCP", "port": 5056}]}
+    ]
     assert services["retrain"]["command"] == ["retrain", "--worker"]
     assert services["rasa1"]["environment"]["MODEL_SERVER_URL"] == "http://retrain:5056/model"
     assert config["MODEL_SERVER_URL"] == "http://retrain:5056/model"
@@ -215,8 +249,11 @@ def test_the_desk_web_and_jobs_run_from_the_small_python_312_image():
     run from the `desk` image: python:3.12-slim, requirements-desk.txt, no Rasa, no model."""
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "ARG DESK_PYTHON=python:3.12-slim-bookworm" in dockerfile
-    deps_at, desk_at = dockerfile.index("FROM ${DESK_PYTHON} AS desk-deps"), dockerfile.index("FROM ${DESK_PYTHON} AS desk\n")
-    desk_deps, desk = dockerfile[deps_at:desk_at], dockerfile[desk_at:dockerfile.index("AS deps")]
+    deps_at, desk_at = (
+        dockerfile.index("FROM ${DESK_PYTHON} AS desk-deps"),
+        dockerfile.index("FROM ${DESK_PYTHON} AS desk\n"),
+    )
+    desk_deps, desk = dockerfile[deps_at:desk_at], dockerfile[desk_at : dockerfile.index("AS deps")]
     assert "COPY requirements-desk.txt requirements-desk.lock /tmp/" in desk_deps
     assert "-r /tmp/requirements-desk.txt -c /tmp/requirements-desk.lock && pip check" in desk_deps
     assert "requirements.txt" not in desk_deps + desk and "actions/" not in desk and "model" not in desk
@@ -247,8 +284,13 @@ def test_the_desk_and_the_web_page_run_under_gunicorn_everywhere():
     """`serve desk|web` is gunicorn (bot/wsgi_server.py); `--dev` (Werkzeug) appears nowhere
     in the Procfile, compose or Kubernetes; gunicorn is pinned for the desk's runtime."""
     commands = [compose()["services"][name]["command"] for name in ("desk", "web")]
-    commands += [c["args"] for doc in k8s_documents() for pod in pod_specs(doc) for c in pod["containers"]
-                 if c["name"] in ("desk", "web")]
+    commands += [
+        c["args"]
+        for doc in k8s_documents()
+        for pod in pod_specs(doc)
+        for c in pod["containers"]
+        if c["name"] in ("desk", "web")
+    ]
     procfile = (ROOT / "Procfile").read_text()
     commands += [line.split()[4:] for line in procfile.splitlines() if line.startswith(("desk:", "web:"))]
     assert len(commands) == 6

@@ -1,5 +1,6 @@
 """Fixtures of the desk tests: a fresh database with Metz's places, accounts,
 a booked appointment with its ticket, and the desk app on that database."""
+
 from __future__ import annotations
 
 import re
@@ -59,14 +60,21 @@ def first_permanence(session, place_slug: str = "mairie-borny") -> Permanence:
     return session.execute(query.order_by(Permanence.id)).scalars().first()
 
 
-def make_booked_ticket(engine, phone: str = RESIDENT_PHONE, transcript: str = "je veux de l'aide pour mes mails",
-                       permanence_id: int | None = None) -> tuple[int, int]:
+def make_booked_ticket(
+    engine,
+    phone: str = RESIDENT_PHONE,
+    transcript: str = "je veux de l'aide pour mes mails",
+    permanence_id: int | None = None,
+) -> tuple[int, int]:
     """A resident with a booked appointment and its ticket, made by the handoff core as the bot makes them:
     (ticket id, appointment id)."""
     with session_scope(engine) as session:
         permanence = session.get(Permanence, permanence_id) if permanence_id else first_permanence(session)
-        slots = [s for s in next_slots(session, place_ids=[permanence.place_id], limit=40)
-                 if s.permanence_id == permanence.id]
+        slots = [
+            s
+            for s in next_slots(session, place_ids=[permanence.place_id], limit=40)
+            if s.permanence_id == permanence.id
+        ]
         # A slot on a day that keeps another one free, whatever the hour the tests run at (late in the
         # day the first slot can be the day's last, and the tests about a day's slots would see none).
         days = [local(s.start).date() for s in slots]
@@ -75,8 +83,12 @@ def make_booked_ticket(engine, phone: str = RESIDENT_PHONE, transcript: str = "j
         appointment = handoff.book(session, resident, slot)
         request = handoff.HandoffRequest(
             triage={"materiel": "telephone", "has_email": "oui", "has_login": "non", "besoin": transcript},
-            thematique="email", route="rendez_vous", first_name="Marie",
-            bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."], transcript=transcript)
+            thematique="email",
+            route="rendez_vous",
+            first_name="Marie",
+            bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."],
+            transcript=transcript,
+        )
         ticket = handoff.open_ticket(session, resident, request, appointment)
         return ticket.id, appointment.id
 

@@ -1,5 +1,6 @@
 """Calendar feeds (issue #22, point 3): a secret, revocable ICS link per
 conseiller and per place, parsed back with the icalendar library."""
+
 from __future__ import annotations
 
 import re
@@ -39,14 +40,29 @@ def _appointment_at(engine, day: date, hour: int, status: str = "booked") -> int
         resident = resident_for_phone(session, RESIDENT_PHONE)
         resident.first_name = "Marie"
         start = datetime.combine(day, time(hour), PARIS).astimezone(timezone.utc)
-        appointment = Appointment(resident_id=resident.id, permanence_id=permanence.id,
-                                  place_id=permanence.place_id, start=start,
-                                  end=start + timedelta(minutes=permanence.slot_minutes), status=status)
+        appointment = Appointment(
+            resident_id=resident.id,
+            permanence_id=permanence.id,
+            place_id=permanence.place_id,
+            start=start,
+            end=start + timedelta(minutes=permanence.slot_minutes),
+            status=status,
+        )
         session.add(appointment)
         session.flush()
-        session.add(Ticket(resident_id=resident.id, appointment_id=appointment.id, place_id=permanence.place_id,
-                           thematique="email", route="rendez_vous", triage={}, activity_report={},
-                           bot_answers=[], transcript_excerpt="Marie 06 12 34 99 99"))
+        session.add(
+            Ticket(
+                resident_id=resident.id,
+                appointment_id=appointment.id,
+                place_id=permanence.place_id,
+                thematique="email",
+                route="rendez_vous",
+                triage={},
+                activity_report={},
+                bot_answers=[],
+                transcript_excerpt="Marie 06 12 34 99 99",
+            )
+        )
         return appointment.id
 
 
@@ -59,13 +75,14 @@ def _feed_url(html: str) -> str:
 
 def test_local_times_right_on_both_sides_of_the_march_2027_dst_change(desk_engine):
     before = _appointment_at(desk_engine, date(2027, 3, 26), 10)  # UTC+1
-    after = _appointment_at(desk_engine, date(2027, 3, 29), 10)   # UTC+2
+    after = _appointment_at(desk_engine, date(2027, 3, 29), 10)  # UTC+2
     with session_scope(desk_engine) as session:
         permanence = first_permanence(session)
         create_feed(session, "place", permanence.place_id)
         feed = session.execute(select(CalendarFeed)).scalar_one()
-        body = build_feed(session, feed, public_url="https://desk.example.fr",
-                          now=datetime(2027, 3, 1, tzinfo=timezone.utc))
+        body = build_feed(
+            session, feed, public_url="https://desk.example.fr", now=datetime(2027, 3, 1, tzinfo=timezone.utc)
+        )
     assert b"BEGIN:VTIMEZONE" in body and b"TZID:Europe/Paris" in body
     events = {str(e["UID"]): e for e in _events(body)}
     for appointment_id, utc_hour in ((before, 9), (after, 8)):
@@ -85,16 +102,19 @@ def test_the_vtimezone_itself_gives_the_right_offsets(desk_engine):
     with session_scope(desk_engine) as session:
         create_feed(session, "place", first_permanence(session).place_id)
         feed = session.execute(select(CalendarFeed)).scalar_one()
-        body = build_feed(session, feed, public_url="https://desk.example.fr",
-                          now=datetime(2027, 3, 1, tzinfo=timezone.utc))
+        body = build_feed(
+            session, feed, public_url="https://desk.example.fr", now=datetime(2027, 3, 1, tzinfo=timezone.utc)
+        )
     vtimezone = icalendar.Calendar.from_ical(body).walk("VTIMEZONE")[0]
     offsets = {}
     for part in vtimezone.walk():
         if part.name in ("DAYLIGHT", "STANDARD"):
             rule = part["RRULE"]
             offsets[part.name] = (part.decoded("TZOFFSETTO"), rule["BYMONTH"], rule["BYDAY"])
-    assert offsets == {"DAYLIGHT": (timedelta(hours=2), [3], ["-1SU"]),
-                       "STANDARD": (timedelta(hours=1), [10], ["-1SU"])}
+    assert offsets == {
+        "DAYLIGHT": (timedelta(hours=2), [3], ["-1SU"]),
+        "STANDARD": (timedelta(hours=1), [10], ["-1SU"]),
+    }
     lines = body.decode()
     assert "DTSTART;TZID=Europe/Paris:20270326T100000" in lines
     assert "DTSTART;TZID=Europe/Paris:20270329T100000" in lines
@@ -106,10 +126,12 @@ def test_cancelled_appointment_stays_with_its_uid_as_cancelled(desk_engine):
     with session_scope(desk_engine) as session:
         create_feed(session, "place", first_permanence(session).place_id)
         feed = session.execute(select(CalendarFeed)).scalar_one()
-        body = build_feed(session, feed, public_url="https://desk.example.fr",
-                          now=datetime(2027, 3, 1, tzinfo=timezone.utc))
-        later = build_feed(session, feed, public_url="https://desk.example.fr",
-                           now=datetime(2027, 3, 2, tzinfo=timezone.utc))
+        body = build_feed(
+            session, feed, public_url="https://desk.example.fr", now=datetime(2027, 3, 1, tzinfo=timezone.utc)
+        )
+        later = build_feed(
+            session, feed, public_url="https://desk.example.fr", now=datetime(2027, 3, 2, tzinfo=timezone.utc)
+        )
     status = {str(e["UID"]): str(e["STATUS"]) for e in _events(body)}
     assert status[f"appointment-{kept}@desk.example.fr"] == "CONFIRMED"
     assert status[f"appointment-{cancelled}@desk.example.fr"] == "CANCELLED"
@@ -124,8 +146,12 @@ def test_conseiller_makes_a_link_the_feed_serves_no_name_nor_phone_and_revoked_g
     make_user(desk_engine, "conseiller@metz.fr", "conseiller", slug)
     client = app.test_client()
     login(client, "conseiller@metz.fr")
-    page = post_form(client, "/calendriers", "/calendriers/lien", {"kind": "conseiller", "owner_id": str(
-        _conseiller_id(desk_engine, slug))})
+    page = post_form(
+        client,
+        "/calendriers",
+        "/calendriers/lien",
+        {"kind": "conseiller", "owner_id": str(_conseiller_id(desk_engine, slug))},
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Outlook" in html and "Google Agenda" in html and "Thunderbird" in html
@@ -145,8 +171,12 @@ def test_conseiller_makes_a_link_the_feed_serves_no_name_nor_phone_and_revoked_g
     for personal in ("Marie", RESIDENT_PHONE, "612349999", "06 12 34 99 99", "mails"):
         assert personal not in text
 
-    post_form(client, "/calendriers", "/calendriers/revoquer", {"kind": "conseiller", "owner_id": str(
-        _conseiller_id(desk_engine, slug))})
+    post_form(
+        client,
+        "/calendriers",
+        "/calendriers/revoquer",
+        {"kind": "conseiller", "owner_id": str(_conseiller_id(desk_engine, slug))},
+    )
     assert anonymous.get(path).status_code == 404
     assert anonymous.get("/calendrier/not-a-real-token.ics").status_code == 404
 
@@ -158,8 +188,9 @@ def test_a_new_link_revokes_the_old_one(desk_engine):
         new = create_feed(session, "place", place_id)
         assert feed_for_token(session, old) is None
         assert feed_for_token(session, new) is not None
-        assert all(len(f.token_hash) == 64 and old not in f.token_hash
-                   for f in session.execute(select(CalendarFeed)).scalars())
+        assert all(
+            len(f.token_hash) == 64 and old not in f.token_hash for f in session.execute(select(CalendarFeed)).scalars()
+        )
 
 
 def test_first_name_only_when_the_setting_says_so(app, desk_engine):
@@ -181,8 +212,10 @@ def test_conseiller_cannot_make_a_place_link_coordinateur_can(app, desk_engine):
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     client = app.test_client()
     login(client, "conseiller@metz.fr")
-    assert post_form(client, "/calendriers", "/calendriers/lien",
-                     {"kind": "place", "owner_id": str(place_id)}).status_code == 403
+    assert (
+        post_form(client, "/calendriers", "/calendriers/lien", {"kind": "place", "owner_id": str(place_id)}).status_code
+        == 403
+    )
     coordinateur = app.test_client()
     login(coordinateur, "coord@metz.fr")
     page = post_form(coordinateur, "/calendriers", "/calendriers/lien", {"kind": "place", "owner_id": str(place_id)})
@@ -197,10 +230,12 @@ def test_feed_page_needs_login_but_the_feed_does_not(app):
 
 def _conseiller_id(engine, slug: str) -> int:
     from bot.places.models import Conseiller
+
     with session_scope(engine) as session:
         return session.execute(select(Conseiller.id).where(Conseiller.slug == slug)).scalar_one()
 
 
 def _with(settings, **changes):
     from dataclasses import replace
+
     return replace(settings, **changes)

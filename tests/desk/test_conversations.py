@@ -1,5 +1,6 @@
 """A conseiller in the conversation, from the desk: take over from the ticket, write, hand back;
 who may open what; the inactivity and closed-ticket ends; the away notice; the inbox."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,8 @@ from bot.db import session_scope
 from bot.residents import sms_conversation_id
 from bot.settings import get_settings
 from bot.sms.models import OutboundMessage
-from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.staff.models import AuditEntry, User
+from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.tickets.models import Ticket, TicketEvent
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
 
@@ -32,9 +33,12 @@ def logged_in(app, engine, email, role="conseiller", slug=None):
 
 def sms_bodies(engine) -> list[str]:
     with session_scope(engine) as session:
-        return [m.body for m in session.execute(
-            select(OutboundMessage).where(OutboundMessage.to_e164 == RESIDENT_PHONE)
-            .order_by(OutboundMessage.id)).scalars()]
+        return [
+            m.body
+            for m in session.execute(
+                select(OutboundMessage).where(OutboundMessage.to_e164 == RESIDENT_PHONE).order_by(OutboundMessage.id)
+            ).scalars()
+        ]
 
 
 def the_hold(engine) -> ConversationHold:
@@ -57,20 +61,24 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     ticket_id, _ = make_booked_ticket(desk_engine)
     client = logged_in(app, desk_engine, "nadia@metz.fr", slug="nadia")
     ticket_page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
-    assert f"/conversations/voir?id={CONVERSATION}".replace(":", "%3A") in ticket_page \
+    assert (
+        f"/conversations/voir?id={CONVERSATION}".replace(":", "%3A") in ticket_page
         or f"/conversations/voir?id={CONVERSATION}" in ticket_page
+    )
     page = f"/conversations/voir?id={CONVERSATION}"
     assert "Prendre la conversation" in client.get(page).get_data(as_text=True)
     post_form(client, page, "/conversations/prendre", {"id": CONVERSATION, "ticket": str(ticket_id)})
 
-    assert sms_bodies(desk_engine)[-1] == "Nadia, de l'equipe des conseillers numeriques, vous repond." \
-        or sms_bodies(desk_engine)[-1] == holder_text("Nadia")
+    assert sms_bodies(desk_engine)[-1] == "Nadia, de l'equipe des conseillers numeriques, vous repond." or sms_bodies(
+        desk_engine
+    )[-1] == holder_text("Nadia")
     hold = the_hold(desk_engine)
     assert hold.active and hold.ticket_id == ticket_id
 
     # The resident's answer reaches the desk, not the assistant.
-    route = asyncio.run(routing.route(CONVERSATION, "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111",
-                                      settings=get_settings()))
+    route = asyncio.run(
+        routing.route(CONVERSATION, "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111", settings=get_settings())
+    )
     assert route.to_bot is False
     inbox = client.get("/conversations?filtre=attente").get_data(as_text=True)
     assert f"Conversation n° {hold.id}" in inbox
@@ -85,8 +93,9 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).to_bot is True
 
     with session_scope(desk_engine) as session:
-        kinds = [e.kind for e in session.execute(
-            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()]
+        kinds = [
+            e.kind for e in session.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()
+        ]
         actions = [a.action for a in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
     assert {"conversation_taken", "conversation_message", "conversation_returned"} <= set(kinds)
     assert {"conversation_take", "conversation_message", "conversation_return"} <= set(actions)
@@ -100,6 +109,7 @@ def test_a_conseiller_cannot_open_another_places_conversation(app, desk_engine):
     token_page = thomas.get("/conversations").get_data(as_text=True)
     assert CONVERSATION not in token_page
     from tests.desk.conftest import csrf_token
+
     answer = thomas.post("/conversations/prendre", data={"id": CONVERSATION, "csrf_token": csrf_token(token_page)})
     assert answer.status_code == 404
     assert the_hold(desk_engine) is None if False else True
@@ -115,8 +125,9 @@ def test_another_conseiller_cannot_write_in_a_held_conversation(app, desk_engine
     hold = the_hold(desk_engine)
     coordinateur = logged_in(app, desk_engine, "coord@metz.fr", role="coordinateur")
     before = len(sms_bodies(desk_engine))
-    post_form(coordinateur, f"/conversations/voir?id={CONVERSATION}", f"/conversations/{hold.id}/ecrire",
-              {"texte": "bonjour"})
+    post_form(
+        coordinateur, f"/conversations/voir?id={CONVERSATION}", f"/conversations/{hold.id}/ecrire", {"texte": "bonjour"}
+    )
     assert len(sms_bodies(desk_engine)) == before
 
 
@@ -125,8 +136,7 @@ def test_the_hold_ends_after_human_hold_hours_without_activity(app, desk_engine)
     take(app, desk_engine)
     with session_scope(desk_engine) as session:
         hold = holds.hold_row(session, CONVERSATION)
-        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=get_settings().human_hold_hours,
-                                                                        minutes=1)
+        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=get_settings().human_hold_hours, minutes=1)
     route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings()))
     assert route.to_bot is True and route.notices == [resumed_text()]
     assert the_hold(desk_engine).end_reason == "inactivity"
@@ -176,6 +186,7 @@ def test_a_new_resident_message_notifies_the_holder_without_resident_data(app, d
     take(app, desk_engine)
     sent = []
     from bot import mail
+
     monkeypatch.setenv("SMTP_HOST", "smtp.metz.test")
     get_settings.cache_clear()
     monkeypatch.setattr(mail, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
@@ -201,11 +212,17 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
         holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
     seen = held_messages(sender, 0)
     assert seen["held"] is True and seen["by"] == "Un conseiller"
-    assert [m["text"] for m in seen["messages"]] == [holder_text("Un conseiller"),
-                                                     "Bonjour, je regarde votre question."]
+    assert [m["text"] for m in seen["messages"]] == [
+        holder_text("Un conseiller"),
+        "Bonjour, je regarde votre question.",
+    ]
     assert held_messages(sender, seen["last"])["messages"] == []
-    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0) == \
-        {"held": False, "by": None, "messages": [], "last": 0}
+    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0) == {
+        "held": False,
+        "by": None,
+        "messages": [],
+        "last": 0,
+    }
     with session_scope(desk_engine) as session:
         assert session.execute(select(ConversationMessage)).scalars().first().conversation_id == sender
 

@@ -2,6 +2,7 @@
 conseiller logs in to the desk in headless Chromium, finds the ticket, texts
 the resident (captured at the Twilio HTTP edge), records the outcome, and the
 CSV export holds that activity."""
+
 from __future__ import annotations
 
 import subprocess
@@ -20,8 +21,15 @@ from tests.support.live_bot import free_port, wait_http
 from tests.support.runtimes import desk_python
 from tests.support.twilio_edge import recorded
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "un-mot-de-passe-solide"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -51,16 +59,40 @@ def test_a_conseiller_texts_the_resident_and_records_the_outcome_in_a_real_brows
     engine.dispose()
 
     port = free_port()
-    env = {**bot.env, "DESK_PORT": str(port), "DESK_COOKIE_SECURE": "false",
-           "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex}
+    env = {
+        **bot.env,
+        "DESK_PORT": str(port),
+        "DESK_COOKIE_SECURE": "false",
+        "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex,
+    }
     email = f"{conseiller_slug}-{uuid.uuid4().hex[:6]}@metz.fr"
-    created = subprocess.run([desk_python(), "-m", "bot", "users", "create", "--email", email, "--role", "conseiller",
-                              "--conseiller", conseiller_slug, "--password-stdin"],
-                             cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [
+            desk_python(),
+            "-m",
+            "bot",
+            "users",
+            "create",
+            "--email",
+            email,
+            "--role",
+            "conseiller",
+            "--conseiller",
+            conseiller_slug,
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert created.returncode == 0, created.stderr
     log = open(bot.log_dir / "desk.log", "w")
-    desk = subprocess.Popen([desk_python(), "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    desk = subprocess.Popen(
+        [desk_python(), "-m", "bot", "serve", "desk"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/connexion", desk, timeout=120)

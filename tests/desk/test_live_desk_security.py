@@ -7,6 +7,7 @@ an https PUBLIC_URL) rather than Flask's test client:
   even the right password is refused (SQLite and PostgreSQL);
 - behind the proxy, the per-address limit counts the client's real address.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,11 +35,19 @@ USER_AGENT = "desk-security-test"
 @contextmanager
 def live_desk(database_url: str, tmp_path, **extra):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DESK_PORT": str(port), "DESK_COOKIE_SECURE": "false",
-           "PUBLIC_URL": "https://aide.metz.test", "TRUSTED_PROXIES": "0", **extra}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DESK_PORT": str(port),
+        "DESK_COOKIE_SECURE": "false",
+        "PUBLIC_URL": "https://aide.metz.test",
+        "TRUSTED_PROXIES": "0",
+        **extra,
+    }
     log = open(tmp_path / f"desk-{port}.log", "w")
-    desk = subprocess.Popen([sys.executable, "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    desk = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "desk"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/connexion", desk, timeout=120)
@@ -74,8 +83,9 @@ def test_a_cookie_signed_with_the_default_key_opens_nothing(sqlite_url, tmp_path
         for secret, opens in ((DEFAULTS["DESK_SECRET_KEY"], False), (os.environ["DESK_SECRET_KEY"], True)):
             cookies = {"aidenum_desk": session_cookie(secret, 1)}
             for page in ("/journal", "/export.csv", "/"):
-                answer = requests.get(base + page, cookies=cookies, headers={"User-Agent": USER_AGENT},
-                                      allow_redirects=False, timeout=30)
+                answer = requests.get(
+                    base + page, cookies=cookies, headers={"User-Agent": USER_AGENT}, allow_redirects=False, timeout=30
+                )
                 if opens:  # the same cookie signed with the real key: proof the forgery is well made
                     assert answer.status_code == 200, (page, answer.status_code)
                 else:
@@ -95,9 +105,16 @@ def burst(base: str, email: str, passwords: list[str]) -> list[int]:
 
     def post(i: int) -> None:
         ready.wait()
-        statuses[i] = clients[i].post(f"{base}/connexion", data={
-            "email": email, "password": passwords[i], "csrf_token": tokens[i]}, allow_redirects=False,
-            timeout=120).status_code
+        statuses[i] = (
+            clients[i]
+            .post(
+                f"{base}/connexion",
+                data={"email": email, "password": passwords[i], "csrf_token": tokens[i]},
+                allow_redirects=False,
+                timeout=120,
+            )
+            .status_code
+        )
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(len(passwords))]
     for thread in threads:
@@ -117,9 +134,12 @@ def test_a_burst_of_simultaneous_logins_is_held_to_the_limit(database, sqlite_ur
         # Five attempts were checked against the password, the fifteen others refused unchecked.
         assert sorted(statuses) == [401] * 5 + [429] * 15, statuses
         client = requests.Session()
-        right = client.post(f"{base}/connexion", data={"email": "nadia@metz.fr", "password": PASSWORD,
-                                                       "csrf_token": csrf_of(client, base)},
-                            allow_redirects=False, timeout=60)
+        right = client.post(
+            f"{base}/connexion",
+            data={"email": "nadia@metz.fr", "password": PASSWORD, "csrf_token": csrf_of(client, base)},
+            allow_redirects=False,
+            timeout=60,
+        )
         assert right.status_code == 429 and "Attendez quelques minutes" in right.text
 
 

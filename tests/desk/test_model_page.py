@@ -1,5 +1,6 @@
 """The desk's "Modèle" page (issue 17, point 4): the coordinateur's retrain button, the figures
 before and after, the history, the rollback; the desk only records requests (no Rasa here)."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,9 +10,19 @@ from bot.retrain import service
 from bot.retrain.models import ModelStatus, ModelVersion
 from tests.desk.conftest import first_permanence, login, make_user, post_form
 
-BASE = {"answer_accuracy": 0.70, "reached_after_one_question": 0.90, "precision_of_answers": 0.94,
-        "unanswerable_declined_or_clarified": 0.80, "thematique_accuracy": 0.84, "request_accuracy": 0.95,
-        "clarified_of_all_messages": 0.16, "answered": 0.7, "clarified": 0.2, "declined": 0.1, "messages": 660}
+BASE = {
+    "answer_accuracy": 0.70,
+    "reached_after_one_question": 0.90,
+    "precision_of_answers": 0.94,
+    "unanswerable_declined_or_clarified": 0.80,
+    "thematique_accuracy": 0.84,
+    "request_accuracy": 0.95,
+    "clarified_of_all_messages": 0.16,
+    "answered": 0.7,
+    "clarified": 0.2,
+    "declined": 0.1,
+    "messages": 660,
+}
 
 
 def _models(engine, tmp_path, model_path):
@@ -26,11 +37,22 @@ def _models(engine, tmp_path, model_path):
         session.flush()
         service.put_in_service(session, deployed)
         worse = dict(BASE, precision_of_answers=0.93)
-        session.add(ModelVersion(source="desk", status=ModelStatus.REFUSED, path=str(paths[1]), sha256="b" * 64,
-                                 requested_by_name="Camille Coord", figures={"blind": worse}, baseline_id=deployed.id,
-                                 baseline_figures={"blind": BASE}, reviewed_examples=2, training_seconds=71,
-                                 reason="moins bon que le modèle en service : jeu aveugle : précision des réponses "
-                                        "données 94.0 % -> 93.0 %"))
+        session.add(
+            ModelVersion(
+                source="desk",
+                status=ModelStatus.REFUSED,
+                path=str(paths[1]),
+                sha256="b" * 64,
+                requested_by_name="Camille Coord",
+                figures={"blind": worse},
+                baseline_id=deployed.id,
+                baseline_figures={"blind": BASE},
+                reviewed_examples=2,
+                training_seconds=71,
+                reason="moins bon que le modèle en service : jeu aveugle : précision des réponses "
+                "données 94.0 % -> 93.0 %",
+            )
+        )
         return deployed.id
 
 
@@ -50,7 +72,7 @@ def test_the_coordinateur_retrains_once_at_a_time_and_sees_the_figures(app, desk
     assert response.status_code == 302
     page = client.get("/modele").get_data(as_text=True)
     assert "Entraînement demandé" in page and "en attente" in page
-    assert "<button type=\"submit\">Réentraîner</button>" not in page
+    assert '<button type="submit">Réentraîner</button>' not in page
     with session_scope(desk_engine) as session:
         row = service.active_request(session)
         assert row.source == "desk" and row.requested_by_name and row.requested_by is not None
@@ -64,8 +86,15 @@ def test_the_coordinateur_retrains_once_at_a_time_and_sees_the_figures(app, desk
 def test_rollback_from_the_desk_and_conseillers_kept_out(app, desk_engine, tmp_path, model_path):
     deployed_id = _models(desk_engine, tmp_path, model_path)
     with session_scope(desk_engine) as session:
-        new = ModelVersion(source="desk", status=ModelStatus.RUNNING, path=str(tmp_path / "a.tar.gz"), sha256="c" * 64,
-                           figures={"blind": BASE}, baseline_figures={"blind": BASE}, baseline_id=deployed_id)
+        new = ModelVersion(
+            source="desk",
+            status=ModelStatus.RUNNING,
+            path=str(tmp_path / "a.tar.gz"),
+            sha256="c" * 64,
+            figures={"blind": BASE},
+            baseline_figures={"blind": BASE},
+            baseline_id=deployed_id,
+        )
         session.add(new)
         session.flush()
         service.finish(session, new, ModelStatus.IN_SERVICE)

@@ -1,5 +1,6 @@
 """New-ticket notifications to the place's conseiller: by e-mail through a real
 SMTP server listening on 127.0.0.1, or by SMS; each ticket is notified once."""
+
 from __future__ import annotations
 
 import asyncore
@@ -28,12 +29,15 @@ class CollectingSMTPServer(smtpd.SMTPServer):
         self.received: list[dict] = []
         super().__init__(("127.0.0.1", 0), None, map=self.socket_map, decode_data=False)
         self.port = self.socket.getsockname()[1]
-        self.thread = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05, "map": self.socket_map},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=asyncore.loop, kwargs={"timeout": 0.05, "map": self.socket_map}, daemon=True
+        )
         self.thread.start()
 
     def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-        self.received.append({"from": mailfrom, "to": rcpttos, "message": message_from_bytes(data, policy=policy.default)})
+        self.received.append(
+            {"from": mailfrom, "to": rcpttos, "message": message_from_bytes(data, policy=policy.default)}
+        )
 
     def stop(self):
         for channel in list(self.socket_map.values()):

@@ -1,5 +1,6 @@
 """Permanences from the desk: schedules (validated with opening_hours), closures,
 absences; the bot's slots follow at once; residents booked on cancelled time are texted."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -60,8 +61,9 @@ def test_a_closure_over_a_booked_appointment_cancels_it_texts_the_resident_and_r
     with session_scope(desk_engine) as session:
         appointment = session.get(Appointment, appointment_id)
         day, place_id, pid = local(appointment.start).date(), appointment.place_id, appointment.permanence_id
-    response = post_form(client, "/permanences", f"/lieux/{place_id}/fermetures",
-                         {"debut": day.isoformat(), "motif": "Travaux"})
+    response = post_form(
+        client, "/permanences", f"/lieux/{place_id}/fermetures", {"debut": day.isoformat(), "motif": "Travaux"}
+    )
     assert "1 personne(s) prévenue(s)" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert_cancelled_and_texted(desk_engine, ticket_id, appointment_id)
     assert all(local(s.start).date() != day for s in slots_of(desk_engine, pid))
@@ -107,7 +109,11 @@ def test_a_conseiller_declares_an_absence_and_their_slots_disappear(app, desk_en
     # A conseiller cannot declare someone else's absence.
     with session_scope(desk_engine) as session:
         nadia_id = session.get(Permanence, pid).conseiller_id
-        other_id = session.execute(select(Permanence.conseiller_id).where(Permanence.conseiller_id != nadia_id)).scalars().first()
+        other_id = (
+            session.execute(select(Permanence.conseiller_id).where(Permanence.conseiller_id != nadia_id))
+            .scalars()
+            .first()
+        )
     forged = post_form(client, "/permanences", "/absences", {"debut": day.isoformat(), "conseiller": str(other_id)})
     assert forged.status_code == 403
     with session_scope(desk_engine) as session:

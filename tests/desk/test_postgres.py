@@ -1,5 +1,6 @@
 """The desk's tables on real PostgreSQL: accounts, the login rate limit and the
 once-only claim of a ticket's notification."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,8 @@ from sqlalchemy import select
 
 from bot.db import session_factory, session_scope
 from bot.desk.accounts import authenticate, create_user, login_blocked
-from bot.staff.models import TicketNotification
 from bot.desk.notify import claim
+from bot.staff.models import TicketNotification
 from tests.conftest import load_city_places
 from tests.desk.conftest import make_booked_ticket
 

@@ -6,6 +6,7 @@ with ANNULER as if they had booked it, and the prescripteur's list shows it; a
 prescripteur sees nothing else of the desk; a STOPped number gets nothing and the
 prescripteur is told; the last seat goes to one of two prescripteurs.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,18 +20,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.booking import ActionCancelAppointment
-from bot.texts.booking import confirmation_text
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.db import session_scope
 from bot.desk import PUBLIC_ENDPOINTS, create_app
 from bot.desk.accounts import AccountError, create_user
-from bot.staff.models import AuditEntry, User
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, sms_conversation_id
 from bot.settings import ROOT, reload_settings
 from bot.sms import outbound
 from bot.sms.encoding import normalise
 from bot.sms.opt_out import opt_out
+from bot.staff.models import AuditEntry, User
+from bot.texts.booking import confirmation_text
 from bot.tickets.models import Ticket, TicketEvent
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
@@ -38,10 +39,19 @@ from tests.handoff.conftest import run, tracker
 from tests.support.twilio_edge import RecordingHttpClient
 
 PHONE, PHONE_TYPED = "+33612340077", "06 12 34 00 77"
-FORM = {"telephone": PHONE_TYPED, "prenom": "Josiane", "thematique": "email",
-        "besoin": "Elle ne reçoit plus ses mails, mot de passe : Soleil2024",
-        "materiel": "2", "has_email": "1", "has_login": "2", "preferred_time": "3", "accessibility": "1",
-        "lieu": "", "quartier": "Borny"}
+FORM = {
+    "telephone": PHONE_TYPED,
+    "prenom": "Josiane",
+    "thematique": "email",
+    "besoin": "Elle ne reçoit plus ses mails, mot de passe : Soleil2024",
+    "materiel": "2",
+    "has_email": "1",
+    "has_login": "2",
+    "preferred_time": "3",
+    "accessibility": "1",
+    "lieu": "",
+    "quartier": "Borny",
+}
 
 
 def _twilio_env(monkeypatch, url: str) -> RecordingHttpClient:
@@ -92,9 +102,16 @@ def book(client, form: dict = FORM, choice: int = 0):
     """Search, then book the `choice`-th slot offered: (response, slot key)."""
     page = search(client, form).get_data(as_text=True)
     key = offered_slots(page)[choice]
-    response = client.post("/prescriptions/nouvelle", data={
-        **form, "etape": "reserver", "creneau": key, "exclus": hidden(page, "exclus"),
-        "csrf_token": csrf_token(page)})
+    response = client.post(
+        "/prescriptions/nouvelle",
+        data={
+            **form,
+            "etape": "reserver",
+            "creneau": key,
+            "exclus": hidden(page, "exclus"),
+            "csrf_token": csrf_token(page),
+        },
+    )
     return response, key
 
 
@@ -129,9 +146,15 @@ def test_a_prescripteur_booking_texts_the_resident_the_assistants_confirmation_a
         assert "Soleil2024" not in ticket.triage["besoin"] and "[masqué]" in ticket.triage["besoin"]
         assert ticket.activity_report["materiel"] == "telephone"
         # The same text function as the assistant's confirmation, with these triage answers.
-        expected = confirmation_text(s.get(Place, appointment.place_id), appointment.start, "email", "telephone",
-                                     permanence=s.get(Permanence, appointment.permanence_id),
-                                     has_login="non", has_email="oui")
+        expected = confirmation_text(
+            s.get(Place, appointment.place_id),
+            appointment.start,
+            "email",
+            "telephone",
+            permanence=s.get(Permanence, appointment.permanence_id),
+            has_login="non",
+            has_email="oui",
+        )
         audit = s.execute(select(AuditEntry).where(AuditEntry.target == "prescription")).scalar_one()
         assert audit.action == "create" and audit.target_id == str(ticket.id) and audit.detail["sms"] is True
         ticket_id = ticket.id
@@ -216,11 +239,19 @@ def test_a_prescripteur_sees_only_their_bookings_and_no_other_desk_page(desk):
     app.config["WTF_CSRF_ENABLED"] = False
     walked = 0
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith("prescriptions.") \
-                or rule.endpoint == "auth.logout" or rule.endpoint == "agenda.index":
+        if (
+            rule.endpoint in PUBLIC_ENDPOINTS
+            or rule.endpoint.startswith("prescriptions.")
+            or rule.endpoint == "auth.logout"
+            or rule.endpoint == "agenda.index"
+        ):
             continue
-        url = rule.build({arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x"
-                          for arg in rule.arguments})[1]
+        url = rule.build(
+            {
+                arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x"
+                for arg in rule.arguments
+            }
+        )[1]
         for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
             assert first.open(url, method=method).status_code == 403, (method, url)
             walked += 1
@@ -235,15 +266,32 @@ def test_a_prescripteur_sees_only_their_bookings_and_no_other_desk_page(desk):
 
 def test_the_coordinateur_creates_a_prescripteur_with_its_structure_from_the_cli(db_engine, sqlite_url):
     env = {"DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "bot", "users", "create", "--email", "Agent@CCAS-Metz.fr",
-               "--role", "prescripteur", "--password-stdin"]
+    command = [
+        sys.executable,
+        "-m",
+        "bot",
+        "users",
+        "create",
+        "--email",
+        "Agent@CCAS-Metz.fr",
+        "--role",
+        "prescripteur",
+        "--password-stdin",
+    ]
     refused = subprocess.run(command, cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True)
     assert refused.returncode == 1 and "--structure" in refused.stderr
-    created = subprocess.run([*command, "--structure", "CCAS de Metz"], cwd=ROOT, env=env, input=PASSWORD + "\n",
-                             capture_output=True, text=True)
+    created = subprocess.run(
+        [*command, "--structure", "CCAS de Metz"],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+    )
     assert created.returncode == 0, created.stderr
-    listed = subprocess.run([sys.executable, "-m", "bot", "users", "list"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "users", "list"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert "agent@ccas-metz.fr\tprescripteur\tCCAS de Metz\tactive" in listed.stdout
     with session_scope(db_engine) as s:
         user = s.execute(select(User)).scalar_one()
@@ -254,8 +302,9 @@ def test_creating_a_prescripteur_needs_a_structure(db_engine):
     with session_scope(db_engine) as s:
         with pytest.raises(AccountError, match="--structure"):
             create_user(s, email="a@ccas.fr", password=PASSWORD, role="prescripteur")
-        user = create_user(s, email="b@ccas.fr", password=PASSWORD, role="prescripteur",
-                           structure="  France   Services Borny ")
+        user = create_user(
+            s, email="b@ccas.fr", password=PASSWORD, role="prescripteur", structure="  France   Services Borny "
+        )
         assert user.structure == "France Services Borny" and user.is_prescripteur and not user.is_coordinateur
 
 
@@ -265,9 +314,17 @@ def test_a_slot_taken_meanwhile_is_refused_kindly(desk):
     page = search(second, {**FORM, "telephone": "06 12 34 00 99"}).get_data(as_text=True)
     key = offered_slots(page)[0]
     assert book(first)[1] == key  # the other prescripteur takes it first
-    response = second.post("/prescriptions/nouvelle", data={
-        **FORM, "telephone": "06 12 34 00 99", "etape": "reserver", "creneau": key,
-        "exclus": hidden(page, "exclus"), "csrf_token": csrf_token(page)})
+    response = second.post(
+        "/prescriptions/nouvelle",
+        data={
+            **FORM,
+            "telephone": "06 12 34 00 99",
+            "etape": "reserver",
+            "creneau": key,
+            "exclus": hidden(page, "exclus"),
+            "csrf_token": csrf_token(page),
+        },
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 409 and "plus libre" in text and 'id="creneau-erreur"' in text
     assert key not in offered_slots(text) and offered_slots(text)  # other slots offered at once
@@ -295,9 +352,16 @@ def test_two_prescripteurs_on_the_last_seat_one_wins(monkeypatch, postgres_url):
 
         def post(i):
             barrier.wait()
-            answers[i] = clients[i].post("/prescriptions/nouvelle", data={
-                **forms[i], "etape": "reserver", "creneau": key, "exclus": hidden(pages[i], "exclus"),
-                "csrf_token": csrf_token(pages[i])})
+            answers[i] = clients[i].post(
+                "/prescriptions/nouvelle",
+                data={
+                    **forms[i],
+                    "etape": "reserver",
+                    "creneau": key,
+                    "exclus": hidden(pages[i], "exclus"),
+                    "csrf_token": csrf_token(pages[i]),
+                },
+            )
 
         threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
         for thread in threads:
@@ -343,8 +407,10 @@ def test_other_times_offers_the_next_slots_and_a_chosen_place_is_searched_first(
     client = logged_in(app)
     page = search(client).get_data(as_text=True)
     first = offered_slots(page)
-    more = client.post("/prescriptions/nouvelle", data={**FORM, "etape": "autres", "vus": hidden(page, "vus"),
-                                                         "csrf_token": csrf_token(page)}).get_data(as_text=True)
+    more = client.post(
+        "/prescriptions/nouvelle",
+        data={**FORM, "etape": "autres", "vus": hidden(page, "vus"), "csrf_token": csrf_token(page)},
+    ).get_data(as_text=True)
     assert offered_slots(more) and not set(offered_slots(more)) & set(first)
     with session_scope(engine) as s:
         verlaine = s.execute(select(Place).where(Place.slug == "mediatheque-verlaine")).scalar_one()

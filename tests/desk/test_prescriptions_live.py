@@ -2,6 +2,7 @@
 real SMS webhook (signed as Twilio signs), the trained bot and the action server; the
 prescripteur's list shows it cancelled. The desk runs in this process on the live bot's
 database; every SMS goes through the twilio library to the same recorded HTTP edge."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,9 @@ def test_a_prescribed_appointment_is_cancelled_by_the_residents_annuler_sms(live
         app = create_app(reload_settings())
         app.config["TESTING"] = True
         with session_scope(engine) as s:
-            create_user(s, email="agent.live@ccas-metz.fr", password=PASSWORD, role="prescripteur",
-                        structure="CCAS de Metz")
+            create_user(
+                s, email="agent.live@ccas-metz.fr", password=PASSWORD, role="prescripteur", structure="CCAS de Metz"
+            )
         client = logged_in(app, "agent.live@ccas-metz.fr")
         response, _key = book(client, {**FORM, "telephone": PHONE_TYPED})
         assert response.status_code == 302

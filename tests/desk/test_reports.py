@@ -1,5 +1,6 @@
 """CSV export in the Coop report's columns, the statistics page with its SVG chart,
 and the users CLI."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,8 @@ from bot.db import session_scope
 from bot.desk.accounts import check_password
 from bot.desk.coop import CSV_COLUMNS
 from bot.desk.reports import _safe_cell
-from bot.staff.models import User
 from bot.settings import ROOT
+from bot.staff.models import User
 from tests.desk.conftest import login, make_booked_ticket, make_user, post_form
 
 
@@ -26,10 +27,19 @@ def test_the_csv_export_has_the_coop_columns_and_one_row_per_recorded_outcome(ap
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     client = app.test_client()
     login(client, "coord@metz.fr")
-    post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/bilan", {
-        "duree": "45", "autonomie": "autonome", "thematiques": ["email", "argent_impots"],
-        "materiel": ["tablette", "aucun"], "orientation": "aide_sociale",
-        "structure_redirection": "=HYPERLINK(\"http://x\")"})
+    post_form(
+        client,
+        f"/tickets/{ticket_id}",
+        f"/tickets/{ticket_id}/bilan",
+        {
+            "duree": "45",
+            "autonomie": "autonome",
+            "thematiques": ["email", "argent_impots"],
+            "materiel": ["tablette", "aucun"],
+            "orientation": "aide_sociale",
+            "structure_redirection": '=HYPERLINK("http://x")',
+        },
+    )
     response = client.get("/export.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
@@ -37,13 +47,38 @@ def test_the_csv_export_has_the_coop_columns_and_one_row_per_recorded_outcome(ap
     records = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     # The Coop's own export (buildAccompagnementsWorksheet.ts): these columns, in this order.
     assert records[0] == [
-        "Date", "Enregistré le", "Dernière modification le", "Prénom du médiateur", "Nom du médiateur", "Rôle",
-        "ID - Conum", "Type", "Participants", "Canaux d’accompagnement", "Nom du lieu", "Adresse", "Commune",
-        "Code postal", "Code Insee", "Durée (min)", "Nom de l’atelier", "Matériel numérique utilisé",
-        "Thématique(s) d’accompagnement", "Tags", "Nom de la démarche administrative",
-        "Niveau d’autonomie (ou de l’atelier)", "Bénéficiaire réorienté", "Structure de redirection",
-        "Commune du bénéficiaire", "Code postal du bénéficiaire", "Code Insee du bénéficiaire",
-        "Genre du bénéficiaire", "Tranche d’âge du bénéficiaire", "Statut du bénéficiaire", "ID CRA"]
+        "Date",
+        "Enregistré le",
+        "Dernière modification le",
+        "Prénom du médiateur",
+        "Nom du médiateur",
+        "Rôle",
+        "ID - Conum",
+        "Type",
+        "Participants",
+        "Canaux d’accompagnement",
+        "Nom du lieu",
+        "Adresse",
+        "Commune",
+        "Code postal",
+        "Code Insee",
+        "Durée (min)",
+        "Nom de l’atelier",
+        "Matériel numérique utilisé",
+        "Thématique(s) d’accompagnement",
+        "Tags",
+        "Nom de la démarche administrative",
+        "Niveau d’autonomie (ou de l’atelier)",
+        "Bénéficiaire réorienté",
+        "Structure de redirection",
+        "Commune du bénéficiaire",
+        "Code postal du bénéficiaire",
+        "Code Insee du bénéficiaire",
+        "Genre du bénéficiaire",
+        "Tranche d’âge du bénéficiaire",
+        "Statut du bénéficiaire",
+        "ID CRA",
+    ]
     assert records[0] == list(CSV_COLUMNS)
     assert len(records) == 2
     row = dict(zip(CSV_COLUMNS, records[1]))
@@ -60,7 +95,10 @@ def test_the_csv_export_has_the_coop_columns_and_one_row_per_recorded_outcome(ap
     assert row["Code postal"] == "57070" and row["Rôle"] == "Conseiller Numérique"
     assert row["Prénom du médiateur"] == "Nadia (exemple)"
     assert (row["Genre du bénéficiaire"], row["Tranche d’âge du bénéficiaire"], row["Statut du bénéficiaire"]) == (
-        "Non communiqué", "Non communiqué", "Non communiqué ou hétérogène")
+        "Non communiqué",
+        "Non communiqué",
+        "Non communiqué ou hétérogène",
+    )
     assert row["Nom de l’atelier"] == row["Tags"] == row["Code Insee"] == ""
     assert "HYPERLINK" not in text  # the free-text structure name is ours, not a Coop column
     assert _safe_cell('=HYPERLINK("http://x")').startswith("'=")  # no formula injection in a spreadsheet
@@ -88,13 +126,47 @@ def test_the_statistics_page_shows_counts_the_no_show_rate_and_an_svg_chart(app,
 def test_users_cli_creates_an_account_with_an_argon2_hash(desk_env, desk_engine):
     settings, _ = desk_env
     env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "bot", "users", "create", "--email", "Camille@Metz.fr",
-                             "--role", "conseiller", "--conseiller", "camille", "--password-stdin"],
-                            cwd=ROOT, env=env, input="un mot de passe long\n", capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "users",
+            "create",
+            "--email",
+            "Camille@Metz.fr",
+            "--role",
+            "conseiller",
+            "--conseiller",
+            "camille",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input="un mot de passe long\n",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
-    refused = subprocess.run([sys.executable, "-m", "bot", "users", "create", "--email", "x@metz.fr",
-                              "--role", "conseiller", "--password-stdin"],
-                             cwd=ROOT, env=env, input="un mot de passe long\n", capture_output=True, text=True)
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "users",
+            "create",
+            "--email",
+            "x@metz.fr",
+            "--role",
+            "conseiller",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input="un mot de passe long\n",
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode == 1 and "--conseiller" in refused.stderr
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalar_one()

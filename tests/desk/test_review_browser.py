@@ -1,6 +1,7 @@
 """The review inbox in a real browser (Debian's Chromium, Playwright), on the desk as `make run`
 serves it (.venv-desk, gunicorn): a coordinateur labels a misread message, and axe-core finds no
 accessibility violation on the inbox nor on the statistics page."""
+
 from __future__ import annotations
 
 import os
@@ -34,20 +35,32 @@ def test_a_coordinateur_labels_a_message_in_a_real_browser_and_axe_finds_nothing
     engine = make_engine(url)
     with session_scope(engine) as session:
         create_user(session, email="coord@metz.fr", password=PASSWORD, role="coordinateur")
-        item = capture(session, conversation_id="web:1", reason="declined",
-                       text="comment mettre la carte vitale sur mon telephone, mon mail est a.b@free.fr",
-                       context="Bonjour ! Posez votre question.",
-                       candidates=[{"answer": "faq_sante/ameli", "confidence": 0.31},
-                                   {"answer": "faq_email/spams", "confidence": 0.2}])
+        item = capture(
+            session,
+            conversation_id="web:1",
+            reason="declined",
+            text="comment mettre la carte vitale sur mon telephone, mon mail est a.b@free.fr",
+            context="Bonjour ! Posez votre question.",
+            candidates=[
+                {"answer": "faq_sante/ameli", "confidence": 0.31},
+                {"answer": "faq_email/spams", "confidence": 0.2},
+            ],
+        )
         item_id = item.id
         count_outcome(session, "decline")
         count_feedback(session, "faq_email/spams", "no")
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DESK_PORT": str(port), "DESK_COOKIE_SECURE": "false",
-           "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DESK_PORT": str(port),
+        "DESK_COOKIE_SECURE": "false",
+        "DESK_SECRET_KEY": "browser-test-" + uuid.uuid4().hex,
+    }
     log = open(tmp_path / "desk.log", "w")
-    desk = subprocess.Popen([desk_python(), "-m", "bot", "serve", "desk"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    desk = subprocess.Popen(
+        [desk_python(), "-m", "bot", "serve", "desk"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/connexion", desk, timeout=120)

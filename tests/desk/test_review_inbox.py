@@ -1,4 +1,5 @@
 """The review inbox (labelling, rights, CSRF, audit) and the learning statistics, in the desk."""
+
 from __future__ import annotations
 
 import re
@@ -7,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.db import session_scope
-from bot.staff.models import AuditEntry, User
 from bot.places.models import Conseiller
 from bot.review.capture import capture
 from bot.review.counters import count_feedback, count_outcome, iso_week
 from bot.review.models import ReviewItem, ReviewReason
 from bot.review.stats import feedback_per_answer, unanswered_needs, weekly_outcomes
+from bot.staff.models import AuditEntry, User
 from tests.desk.conftest import csrf_token, login, make_user, post_form
 
 SPAMS = "faq_email/spams"
@@ -21,11 +22,22 @@ CANDIDATES = [{"answer": SPAMS, "confidence": 0.42}, {"answer": "faq_email/boite
 
 def add_items(engine) -> dict[str, int]:
     with session_scope(engine) as session:
-        first = capture(session, conversation_id="web:1", reason=ReviewReason.FEEDBACK_NO,
-                        text="ma boite est pleine de pubs", context="Bonjour ! Posez votre question.",
-                        candidates=CANDIDATES, answered_with=SPAMS)
-        second = capture(session, conversation_id="web:2", reason=ReviewReason.DECLINED, text="Pubs : ma boîte est pleine !",
-                         candidates=CANDIDATES)
+        first = capture(
+            session,
+            conversation_id="web:1",
+            reason=ReviewReason.FEEDBACK_NO,
+            text="ma boite est pleine de pubs",
+            context="Bonjour ! Posez votre question.",
+            candidates=CANDIDATES,
+            answered_with=SPAMS,
+        )
+        second = capture(
+            session,
+            conversation_id="web:2",
+            reason=ReviewReason.DECLINED,
+            text="Pubs : ma boîte est pleine !",
+            candidates=CANDIDATES,
+        )
         alone = capture(session, conversation_id="sms:3", reason=ReviewReason.FALLBACK, text="blorp zzgl")
         return {"first": first.id, "second": second.id, "alone": alone.id}
 
@@ -48,12 +60,18 @@ def test_the_coordinateur_sees_the_messages_grouped_and_labels_one_with_the_righ
     assert "2 message(s) semblable(s)" in page and "42 %" in page
     assert f'<label for="reponse-{ids["second"]}"' in page  # every control has its label
     assert 'value="faq_email/spams"' in page and "Intention : book_appointment" in page
-    response = post_form(client, "/apprentissage", f"/apprentissage/{ids['second']}/etiquette",
-                         {"etiquette": "answer", "reponse": "faq_email/boite_pleine", "semblables": "1"})
+    response = post_form(
+        client,
+        "/apprentissage",
+        f"/apprentissage/{ids['second']}/etiquette",
+        {"etiquette": "answer", "reponse": "faq_email/boite_pleine", "semblables": "1"},
+    )
     assert response.status_code == 303
     with session_scope(desk_engine) as session:
-        labelled = {i.id: (i.label, i.label_answer, i.labelled_by is not None)
-                    for i in session.execute(sa.select(ReviewItem)).scalars()}
+        labelled = {
+            i.id: (i.label, i.label_answer, i.labelled_by is not None)
+            for i in session.execute(sa.select(ReviewItem)).scalars()
+        }
         entry = session.execute(sa.select(AuditEntry).where(AuditEntry.action == "label")).scalar_one()
         assert entry.target == "review_item" and entry.target_id == str(ids["second"])
         assert "Pubs" not in str(entry.detail) and "pubs" not in str(entry.detail)  # names the item, never its text
@@ -72,8 +90,12 @@ def test_a_label_with_an_unknown_answer_or_without_csrf_is_refused(app, desk_eng
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     client = app.test_client()
     login(client, "coord@metz.fr")
-    response = post_form(client, "/apprentissage", f"/apprentissage/{ids['alone']}/etiquette",
-                         {"etiquette": "answer", "reponse": "faq_email/../../etc"})
+    response = post_form(
+        client,
+        "/apprentissage",
+        f"/apprentissage/{ids['alone']}/etiquette",
+        {"etiquette": "answer", "reponse": "faq_email/../../etc"},
+    )
     assert response.status_code == 303
     assert "choisissez la bonne réponse" in client.get("/apprentissage").get_data(as_text=True)
     assert client.post(f"/apprentissage/{ids['alone']}/etiquette", data={"etiquette": "ignore"}).status_code == 400
@@ -89,7 +111,9 @@ def test_a_conseiller_needs_the_right_the_coordinateur_gives(app, desk_engine):
     login(conseiller, "nadia@metz.fr")
     assert conseiller.get("/apprentissage").status_code == 403
     token = csrf_token(conseiller.get("/tickets").get_data(as_text=True))
-    refused = conseiller.post(f"/apprentissage/{ids['alone']}/etiquette", data={"etiquette": "ignore", "csrf_token": token})
+    refused = conseiller.post(
+        f"/apprentissage/{ids['alone']}/etiquette", data={"etiquette": "ignore", "csrf_token": token}
+    )
     assert refused.status_code == 403
     assert conseiller.get("/apprentissage/droits").status_code == 403
     assert conseiller.get("/apprentissage/statistiques").status_code == 403
@@ -103,7 +127,9 @@ def test_a_conseiller_needs_the_right_the_coordinateur_gives(app, desk_engine):
     assert "Donner le droit" in page
     post_form(coordinateur, "/apprentissage/droits", "/apprentissage/droits", {"utilisateur": nadia, "droit": "1"})
     assert conseiller.get("/apprentissage").status_code == 200
-    response = conseiller.post(f"/apprentissage/{ids['alone']}/etiquette", data={"etiquette": "ignore", "csrf_token": token})
+    response = conseiller.post(
+        f"/apprentissage/{ids['alone']}/etiquette", data={"etiquette": "ignore", "csrf_token": token}
+    )
     assert response.status_code == 303
     with session_scope(desk_engine) as session:
         assert session.get(ReviewItem, ids["alone"]).label == "ignore"
@@ -130,11 +156,19 @@ def build_statistics(engine) -> None:
             for _ in range(n):
                 count_feedback(session, "faq_email/boite_pleine", field, now=last_week)
         sante = [{"answer": "faq_sante/doctolib", "confidence": 0.2}]
-        for text in ("comment avoir la carte vitale sur mon telephone", "carte Vitale sur le téléphone, comment ?",
-                     "application carte vitale telephone"):
+        for text in (
+            "comment avoir la carte vitale sur mon telephone",
+            "carte Vitale sur le téléphone, comment ?",
+            "application carte vitale telephone",
+        ):
             capture(session, conversation_id="web:s", reason="declined", text=text, candidates=sante)
-        email = capture(session, conversation_id="web:e", reason="feedback_no", text="changer d'adresse mail partout",
-                        candidates=CANDIDATES)
+        email = capture(
+            session,
+            conversation_id="web:e",
+            reason="feedback_no",
+            text="changer d'adresse mail partout",
+            candidates=CANDIDATES,
+        )
         email.label = "missing"
         reviewed = capture(session, conversation_id="web:e", reason="declined", text="minecraft", candidates=CANDIDATES)
         reviewed.label = "off_topic"  # not a missing answer
@@ -149,7 +183,9 @@ def test_statistics_figures_on_a_built_dataset(desk_engine):
         assert weeks[1].share("answer") == 0.75 and weeks[1].share("decline") == 0.25 and weeks[1].share("clarify") == 0
         feedback = feedback_per_answer(session)
         assert [(f.answer_key, f.asked, f.yes, f.no) for f in feedback] == [
-            ("faq_email/boite_pleine", 3, 0, 2), (SPAMS, 4, 3, 1)]
+            ("faq_email/boite_pleine", 3, 0, 2),
+            (SPAMS, 4, 3, 1),
+        ]
         assert feedback[1].yes_rate == 0.75 and feedback[0].no_rate == 1.0
         assert [f.answer_key for f in feedback_per_answer(session, "2026-W49")] == [SPAMS]
         needs = unanswered_needs(session)

@@ -1,21 +1,23 @@
 """Security of the desk: every route behind login, CSRF on every form, session
 cookie flags, login rate limiting, escaping of resident text, the audit log."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.desk import PUBLIC_ENDPOINTS, create_app
-from bot.staff.models import AuditEntry, LoginAttempt
 from bot.settings import reload_settings
+from bot.staff.models import AuditEntry, LoginAttempt
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
 
 INJECTION = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def sample_url(rule) -> str:
-    values = {arg: (1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x")
-              for arg in rule.arguments}
+    values = {
+        arg: (1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x") for arg in rule.arguments
+    }
     return rule.build(values)[1]
 
 
@@ -46,9 +48,11 @@ def test_a_forged_form_without_csrf_token_is_refused(app, desk_engine):
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     client = app.test_client()
     assert login(client, "coord@metz.fr").status_code == 302
-    for action, data in ((f"/tickets/{ticket_id}/statut", {"statut": "annule"}),
-                         (f"/tickets/{ticket_id}/sms", {"texte": "forged"}),
-                         ("/permanences/1/arreter", {})):
+    for action, data in (
+        (f"/tickets/{ticket_id}/statut", {"statut": "annule"}),
+        (f"/tickets/{ticket_id}/sms", {"texte": "forged"}),
+        ("/permanences/1/arreter", {}),
+    ):
         response = client.post(action, data=data)
         assert response.status_code == 400, action
         assert "Formulaire expiré" in response.get_data(as_text=True)
@@ -64,8 +68,14 @@ def test_every_form_of_every_page_carries_a_csrf_token(app, desk_engine):
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     client = app.test_client()
     login(client, "coord@metz.fr")
-    for url in ("/", f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/deplacer", "/permanences", "/permanences/1",
-                "/donnees-personnelles"):
+    for url in (
+        "/",
+        f"/tickets/{ticket_id}",
+        f"/tickets/{ticket_id}/deplacer",
+        "/permanences",
+        "/permanences/1",
+        "/donnees-personnelles",
+    ):
         html = client.get(url).get_data(as_text=True)
         for form in html.split("<form")[1:]:
             form = form.split("</form>")[0]
@@ -79,9 +89,12 @@ def test_session_cookie_is_secure_httponly_and_samesite(monkeypatch, desk_env, d
     app = create_app(reload_settings())
     client = app.test_client()
     token = csrf_token(client.get("/connexion", base_url="https://localhost").get_data(as_text=True))
-    response = client.post("/connexion", base_url="https://localhost",
-                           headers={"Referer": "https://localhost/connexion"},  # Flask-WTF's HTTPS check
-                           data={"email": "coord@metz.fr", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/connexion",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/connexion"},  # Flask-WTF's HTTPS check
+        data={"email": "coord@metz.fr", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 302
     cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("aidenum_desk=")][-1]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -158,11 +171,17 @@ def test_form_text_is_cleaned_before_it_is_stored_but_passwords_are_not(app, des
     client = app.test_client()
     assert login(client, "coord@metz.fr").status_code == 302
     page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
-    client.post(f"/tickets/{ticket_id}/sms", data={"modele": "", "texte": "Bonjour\x00 Marie\x07 !",
-                                                   "csrf_token": csrf_token(page)})
+    client.post(
+        f"/tickets/{ticket_id}/sms",
+        data={"modele": "", "texte": "Bonjour\x00 Marie\x07 !", "csrf_token": csrf_token(page)},
+    )
     with session_scope(desk_engine) as session:
-        bodies = [m.body for m in session.execute(select(OutboundMessage).where(
-            OutboundMessage.ticket_id == ticket_id, OutboundMessage.purpose == "desk")).scalars()]
+        bodies = [
+            m.body
+            for m in session.execute(
+                select(OutboundMessage).where(OutboundMessage.ticket_id == ticket_id, OutboundMessage.purpose == "desk")
+            ).scalars()
+        ]
     assert bodies and all("\x00" not in b and "\x07" not in b for b in bodies), bodies
     # A password is compared as typed: cleaning it would lock out whoever chose a tab in it.
     with app.test_request_context("/connexion", method="POST", data={"password": "a\tb", "email": "x\x00@metz.fr"}):

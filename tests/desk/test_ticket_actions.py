@@ -1,6 +1,7 @@
 """Actions on a ticket from the desk: status changes (cancelling frees the slot),
 the Coop outcome, texting the resident (opt-outs respected), rescheduling.
 Every change is in the ticket's history."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,12 @@ def logged_in(app, engine, email="coord@metz.fr", role="coordinateur", slug=None
 
 def events(engine, ticket_id):
     with session_scope(engine) as session:
-        return [(e.kind, e.detail) for e in session.execute(
-            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)).scalars()]
+        return [
+            (e.kind, e.detail)
+            for e in session.execute(
+                select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+            ).scalars()
+        ]
 
 
 def test_confirm_seen_absent_and_cancel_each_leave_an_event_and_cancel_frees_the_slot(app, desk_engine):
@@ -65,15 +70,32 @@ def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_
     ticket_id, _ = make_booked_ticket(desk_engine)
     client = logged_in(app, desk_engine)
     page = f"/tickets/{ticket_id}"
-    bad = post_form(client, page, f"{page}/bilan", {"duree": "beaucoup", "autonomie": "autonome",
-                                                    "thematiques": ["email"], "materiel": ["telephone"]})
+    bad = post_form(
+        client,
+        page,
+        f"{page}/bilan",
+        {"duree": "beaucoup", "autonomie": "autonome", "thematiques": ["email"], "materiel": ["telephone"]},
+    )
     assert bad.status_code == 400 and "nombre de minutes" in bad.get_data(as_text=True)
-    bad = post_form(client, page, f"{page}/bilan", {"duree": "30", "autonomie": "autonome",
-                                                    "thematiques": ["pas_une_thematique"], "materiel": ["telephone"]})
+    bad = post_form(
+        client,
+        page,
+        f"{page}/bilan",
+        {"duree": "30", "autonomie": "autonome", "thematiques": ["pas_une_thematique"], "materiel": ["telephone"]},
+    )
     assert bad.status_code == 400 and "thématique" in bad.get_data(as_text=True)
-    good = post_form(client, page, f"{page}/bilan", {
-        "duree": "40", "autonomie": "entierement_accompagne", "thematiques": ["email", "securite_numerique"],
-        "materiel": ["telephone", "ordinateur"], "orientation": "aide_aux_demarches_administratives"})
+    good = post_form(
+        client,
+        page,
+        f"{page}/bilan",
+        {
+            "duree": "40",
+            "autonomie": "entierement_accompagne",
+            "thematiques": ["email", "securite_numerique"],
+            "materiel": ["telephone", "ordinateur"],
+            "orientation": "aide_aux_demarches_administratives",
+        },
+    )
     assert good.status_code == 302
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -82,7 +104,10 @@ def test_the_outcome_is_recorded_in_the_coop_fields_and_bad_values_get_a_french_
         assert session.get(Appointment, ticket.appointment_id).status == AppointmentStatus.SEEN
         assert report["duree"] == 40 and report["autonomie"] == "entierement_accompagne"
         assert report["thematiques"] == ["email", "securite_numerique"]
-        assert report["materiel"] == ["telephone", "ordinateur"] and report["orientation"] == "aide_aux_demarches_administratives"
+        assert (
+            report["materiel"] == ["telephone", "ordinateur"]
+            and report["orientation"] == "aide_aux_demarches_administratives"
+        )
         assert report["oriente"] is True
         assert report["enregistre"] is True and report["type"] == "individuel"
     kinds = [k for k, _ in events(desk_engine, ticket_id)]
@@ -98,8 +123,13 @@ def test_texting_the_resident_with_a_template_and_free_text_goes_through_send_sm
     too_long = post_form(client, page, f"{page}/sms", {"texte": "x" * 600})
     assert "trop long" in client.get(too_long.headers["Location"]).get_data(as_text=True)
     with session_scope(desk_engine) as session:
-        messages = session.execute(select(OutboundMessage).where(OutboundMessage.ticket_id == ticket_id)
-                                   .order_by(OutboundMessage.id)).scalars().all()
+        messages = (
+            session.execute(
+                select(OutboundMessage).where(OutboundMessage.ticket_id == ticket_id).order_by(OutboundMessage.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [m.purpose for m in messages] == ["desk", "desk"]
         assert all(m.to_e164 == RESIDENT_PHONE and m.appointment_id == appointment_id for m in messages)
         assert "apportez" in messages[0].body and messages[1].body.startswith("Bonjour, à demain")
@@ -125,8 +155,9 @@ def test_rescheduling_moves_the_appointment_frees_the_old_slot_and_texts_the_new
     client = logged_in(app, desk_engine)
     page = client.get(f"/tickets/{ticket_id}/deplacer").get_data(as_text=True)
     choice = page.split('name="creneau" value="')[1].split('"')[0]
-    response = post_form(client, f"/tickets/{ticket_id}/deplacer", f"/tickets/{ticket_id}/deplacer",
-                         {"creneau": choice, "prevenir": "1"})
+    response = post_form(
+        client, f"/tickets/{ticket_id}/deplacer", f"/tickets/{ticket_id}/deplacer", {"creneau": choice, "prevenir": "1"}
+    )
     assert response.status_code == 302
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)

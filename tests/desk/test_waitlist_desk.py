@@ -1,5 +1,6 @@
 """The desk's waitlist page (issue #22, point 1): per place, a conseiller sees their places'
 lists only, a coordinateur every list; removing an entry is CSRF-protected, scoped and audited."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -7,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.staff.models import AuditEntry
 from bot.places.models import Place
 from bot.residents import resident_for_phone
+from bot.staff.models import AuditEntry
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from tests.desk.conftest import conseiller_of, first_permanence, login, make_user, post_form
@@ -21,15 +22,25 @@ def _entry(engine, phone: str, place_slug: str, first_name: str) -> int:
         resident = resident_for_phone(session, phone)
         resident.first_name = first_name
         now = datetime.now(timezone.utc)
-        return service.join(session, resident, place_ids=[place.id], thematique="email", kind="individuel",
-                            before=now + timedelta(days=10), days=14, now=now).id
+        return service.join(
+            session,
+            resident,
+            place_ids=[place.id],
+            thematique="email",
+            kind="individuel",
+            before=now + timedelta(days=10),
+            days=14,
+            now=now,
+        ).id
 
 
 def test_a_conseiller_sees_and_removes_their_places_entries_a_coordinateur_sees_all(app, desk_engine):
     with session_scope(desk_engine) as session:
         borny = first_permanence(session, "mairie-borny")
         other = session.execute(select(Place).where(Place.slug != "mairie-borny").order_by(Place.id)).scalars()
-        other_slug = next(p.slug for p in other if first_permanence(session, p.slug).conseiller_id != borny.conseiller_id)
+        other_slug = next(
+            p.slug for p in other if first_permanence(session, p.slug).conseiller_id != borny.conseiller_id
+        )
     mine = _entry(desk_engine, "+33611110001", "mairie-borny", "Marie")
     theirs = _entry(desk_engine, "+33611110002", other_slug, "Paul")
     make_user(desk_engine, "camille@metz.fr", "conseiller", conseiller_of(desk_engine, borny.id))

@@ -1,6 +1,7 @@
 """Fixtures of the handoff tests: a fresh database named by DATABASE_URL (what the actions
 reach through bot.db.session_scope) with Metz's places, in-process actions on a hand-made
 tracker, and a guard that records who writes appointments and tickets."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,8 +54,16 @@ def any_db(request, sqlite_url, monkeypatch):
 
 
 def tracker(sender_id: str, slots: dict | None = None, events: list | None = None, text: str = "") -> Tracker:
-    return Tracker(sender_id, dict(slots or {}), {"text": text, "intent": {}, "entities": []}, list(events or []),
-                   False, None, {}, None)
+    return Tracker(
+        sender_id,
+        dict(slots or {}),
+        {"text": text, "intent": {}, "entities": []},
+        list(events or []),
+        False,
+        None,
+        {},
+        None,
+    )
 
 
 def run(coroutine):
@@ -105,18 +114,23 @@ def write_guard():
     guard = WriteGuard()
     listeners = []
     for model in WATCHED:
+
         def on_init(target, args, kwargs, model=model):
             guard.record(f"{model.__name__}(...)")
+
         listeners.append((model, "init", on_init))
         for column in model.__table__.columns:
+
             def on_set(target, value, old, initiator, model=model, name=column.key):
                 guard.record(f"{model.__name__}.{name} =")
+
             listeners.append((getattr(model, column.key), "set", on_set))
     tables = {model.__table__ for model in WATCHED}
 
     def on_execute(state):
         if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) in tables:
             guard.record(f"{'UPDATE' if state.is_update else 'DELETE'} {state.statement.table.name}")
+
     for target, name, fn in listeners:
         event.listen(target, name, fn)
     event.listen(Session, "do_orm_execute", on_execute)

@@ -1,6 +1,7 @@
 """The booking actions run in-process on a hand-made tracker (no Rasa server): booking,
 moving by SMS to another place (the ticket follows), a workshop offered and confirmed as
 a workshop near the resident, and every write made by the handoff core."""
+
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -37,7 +38,9 @@ def individual_slot(session, slug: str, exclude=()):
 def choose(sender: str, offered: list[dict], slots: dict | None = None) -> tuple[dict, CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
     form = ValidateSlotChoiceForm()
-    result = run(form.validate_slot_choice("1", dispatcher, tracker(sender, {"offered_slots": offered, **(slots or {})}), {}))
+    result = run(
+        form.validate_slot_choice("1", dispatcher, tracker(sender, {"offered_slots": offered, **(slots or {})}), {})
+    )
     return result, dispatcher
 
 
@@ -45,8 +48,15 @@ def book_by_sms(engine, sender: str, slot_dict: dict, triage: dict | None = None
     result, _ = choose(sender, [slot_dict])
     assert result["slot_choice"].startswith("rdv:"), result
     dispatcher = CollectingDispatcher()
-    slots = {"slot_choice": result["slot_choice"], "thematique": "email", "route": "rendez_vous",
-             "materiel": "telephone", "has_email": "oui", "has_login": "non", **(triage or {})}
+    slots = {
+        "slot_choice": result["slot_choice"],
+        "thematique": "email",
+        "route": "rendez_vous",
+        "materiel": "telephone",
+        "has_email": "oui",
+        "has_login": "non",
+        **(triage or {}),
+    }
     run(ActionBookAppointment().run(dispatcher, tracker(sender, slots), {}))
     return int(result["slot_choice"].split(":")[1])
 
@@ -69,8 +79,13 @@ def test_moving_by_sms_to_another_place_takes_the_ticket_and_its_report_there(ci
     moving = next(e["value"] for e in events if e["name"] == "moving_appointment_id")
     result, _ = choose(sender, [second], {"moving_appointment_id": moving})
     assert result["slot_choice"].startswith("rdv:")
-    run(ActionBookAppointment().run(CollectingDispatcher(), tracker(
-        sender, {"slot_choice": result["slot_choice"], "moving_appointment_id": moving}), {}))
+    run(
+        ActionBookAppointment().run(
+            CollectingDispatcher(),
+            tracker(sender, {"slot_choice": result["slot_choice"], "moving_appointment_id": moving}),
+            {},
+        )
+    )
 
     with session_scope(city_db) as s:
         ticket = s.get(Ticket, ticket_id)
@@ -80,8 +95,11 @@ def test_moving_by_sms_to_another_place_takes_the_ticket_and_its_report_there(ci
         assert ticket.activity_report["lieu"] == verlaine.nom
         assert ticket.status == TicketStatus.NOUVEAU
         assert s.get(Appointment, appointment_id).status == AppointmentStatus.EXCUSED
-        history = s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)
-                            .order_by(TicketEvent.id)).scalars().all()
+        history = (
+            s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id))
+            .scalars()
+            .all()
+        )
         moved = [e for e in history if e.kind == "moved"]
         assert len(moved) == 1 and moved[0].actor == "resident"
         assert moved[0].detail["from"] == appointment_id and moved[0].detail["to"] == new.id
@@ -112,8 +130,15 @@ def test_an_sms_resident_gets_the_confirmation_by_sms_and_a_web_one_in_the_conve
 
 def workshop_triage(neighbourhood: str) -> dict:
     # An autonomous person asking about their phone: data/routes/metz.yml routes this to a workshop.
-    return {"thematique": "prendre_en_main_du_materiel", "materiel": "telephone", "has_email": "oui",
-            "has_login": "oui", "neighbourhood": neighbourhood, "preferred_time": "passer", "accessibility": "passer"}
+    return {
+        "thematique": "prendre_en_main_du_materiel",
+        "materiel": "telephone",
+        "has_email": "oui",
+        "has_login": "oui",
+        "neighbourhood": neighbourhood,
+        "preferred_time": "passer",
+        "accessibility": "passer",
+    }
 
 
 def test_a_workshop_is_offered_and_confirmed_as_a_workshop(city_db, write_guard):
@@ -134,8 +159,15 @@ def test_a_workshop_is_offered_and_confirmed_as_a_workshop(city_db, write_guard)
 
     result, _ = choose(sender, slots["offered_slots"][:1])
     confirmed = CollectingDispatcher()
-    run(ActionBookAppointment().run(confirmed, tracker(sender, {
-        "slot_choice": result["slot_choice"], "route": slots["route"], **workshop_triage("Pontiffroy")}), {}))
+    run(
+        ActionBookAppointment().run(
+            confirmed,
+            tracker(
+                sender, {"slot_choice": result["slot_choice"], "route": slots["route"], **workshop_triage("Pontiffroy")}
+            ),
+            {},
+        )
+    )
     text = texts(confirmed)
     assert text.startswith("Atelier collectif « bien utiliser son smartphone », 1 h 30, en groupe : place réservée : ")
     assert "Médiathèque Verlaine" in text and "ANNULER" in text

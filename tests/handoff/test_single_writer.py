@@ -5,6 +5,7 @@ the models' columns, bulk UPDATE/DELETE, raw SQL), and a guard that records, whi
 every other writer of the product runs in-process (desk, permanence administration,
 erasure, retention, reminders, the SMS status callback), which module made each write.
 """
+
 from __future__ import annotations
 
 import ast
@@ -61,7 +62,9 @@ def writes_in(source: str) -> list[str]:
             if name == "setattr" and node.args and any(w in _base_name(node.args[0]).lower() for w in ROW_NAMES):
                 found.append(f"{node.lineno}: setattr({_base_name(node.args[0])}, ...)")
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            for target in (t for raw in getattr(node, "targets", [getattr(node, "target", None)]) for t in _targets(raw)):
+            for target in (
+                t for raw in getattr(node, "targets", [getattr(node, "target", None)]) for t in _targets(raw)
+            ):
                 if isinstance(target, ast.Attribute) and target.attr in COLUMNS:
                     base = _base_name(target).lower()
                     if any(word in base for word in ROW_NAMES):
@@ -89,7 +92,7 @@ def test_no_module_outside_bot_handoff_writes_appointments_or_tickets_in_its_sou
 
 
 def test_the_scan_sees_each_kind_of_write():
-    source = '''
+    source = """
 ticket.status = "clos"
 old_ticket.place_id, changed = 3, True
 appointment.cancelled_at = now
@@ -97,7 +100,7 @@ session.add(Appointment(resident_id=1))
 session.execute(update(Ticket).values(status="clos"))
 session.execute(sa.text("UPDATE tickets SET status = 'clos'"))
 message.status = "sent"
-'''
+"""
     found = writes_in(source)
     assert len(found) == 6 and not any("message" in line for line in found), found
 
@@ -133,8 +136,9 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
             ticket_actions.change_status(s, ticket, action, "nadia")
         ticket_actions.reschedule(s, ticket, "nadia", second)
         ticket_actions.text_resident(s, ticket, "nadia", "Bonjour")
-        ticket_actions.record_outcome(s, ticket, "nadia", {"duree": "30", "autonomie": "autonome"},
-                                      ["email"], ["telephone"])
+        ticket_actions.record_outcome(
+            s, ticket, "nadia", {"duree": "30", "autonomie": "autonome"}, ["email"], ["telephone"]
+        )
         sid = s.execute(select(OutboundMessage.twilio_sid).where(OutboundMessage.ticket_id == ticket.id)).first()
     with session_scope(city_db) as s:  # the status callback of a failed confirmation
         message = s.execute(select(OutboundMessage).where(OutboundMessage.purpose == "confirmation")).scalars().first()
@@ -155,7 +159,15 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         assert erase_phone(s, PHONE).appointments_cancelled == 1
         purge(s, now=datetime.now(timezone.utc) + timedelta(days=4000), policy=RetentionPolicy.of(get_settings()))
     kinds = {what for _path, what in write_guard.writes}
-    assert {"Ticket(...)", "Appointment(...)", "SlotSeat(...)", "TicketEvent(...)", "Ticket.place_id =",
-            "Appointment.status =", "UPDATE appointments", "DELETE slot_seats"} <= kinds, kinds
+    assert {
+        "Ticket(...)",
+        "Appointment(...)",
+        "SlotSeat(...)",
+        "TicketEvent(...)",
+        "Ticket.place_id =",
+        "Appointment.status =",
+        "UPDATE appointments",
+        "DELETE slot_seats",
+    } <= kinds, kinds
     assert write_guard.outside == []
     assert sid is not None

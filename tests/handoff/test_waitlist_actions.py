@@ -2,13 +2,19 @@
 the waitlist question by SMS, not in the widget without a number; OUI while moving puts the
 appointment being moved on the list (its place, its start, its date as the end); only the handoff
 core writes appointments when the seat is taken."""
+
 from __future__ import annotations
 
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.booking import ActionBookAppointment, ActionCancelAppointment, ActionMoveAppointment, ValidateSlotChoiceForm
+from actions.booking import (
+    ActionBookAppointment,
+    ActionCancelAppointment,
+    ActionMoveAppointment,
+    ValidateSlotChoiceForm,
+)
 from actions.waitlist import ActionDeclineWaitlist, ActionJoinWaitlist, ActionOfferWaitlist
 from bot.booking.models import Appointment
 from bot.booking.timeutil import as_utc
@@ -19,7 +25,8 @@ from bot.texts import waitlist as texts
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from bot.waitlist.replies import answer_sms
-from tests.handoff.conftest import run, texts as said, tracker
+from tests.handoff.conftest import run, tracker
+from tests.handoff.conftest import texts as said
 from tests.handoff.test_actions_in_process import book_by_sms, individual_slot
 
 PHONE = "+33612345077"
@@ -61,10 +68,15 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
     events = run(ActionMoveAppointment().run(CollectingDispatcher(), tracker(sender), {}))
     moving = next(e["value"] for e in events if e["name"] == "moving_appointment_id")
     dispatcher = CollectingDispatcher()
-    events = run(ActionJoinWaitlist().run(dispatcher, tracker(sender, {
-        "moving_appointment_id": moving, "thematique": "email"}), {}))
-    assert "C'est noté" in said(dispatcher) and {"event": "slot", "timestamp": None,
-                                                  "name": "moving_appointment_id", "value": None} in events
+    events = run(
+        ActionJoinWaitlist().run(
+            dispatcher, tracker(sender, {"moving_appointment_id": moving, "thematique": "email"}), {}
+        )
+    )
+    assert (
+        "C'est noté" in said(dispatcher)
+        and {"event": "slot", "timestamp": None, "name": "moving_appointment_id", "value": None} in events
+    )
     with session_scope(city_db) as s:
         entry = s.execute(select(WaitlistEntry)).scalar_one()
         appointment = s.get(Appointment, appointment_id)
@@ -78,13 +90,22 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
 
     run(ActionCancelAppointment().run(CollectingDispatcher(), tracker(other), {}))  # the earlier seat frees
     with session_scope(city_db) as s:
-        run_ = service.offer_freed_seats(s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"),
-                                         quiet_end=parse_hhmm("00:00"))
+        run_ = service.offer_freed_seats(
+            s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"), quiet_end=parse_hhmm("00:00")
+        )
         assert run_.offered == 1
     assert answer_sms(PHONE, "OUI", max_appointments=2).outcome == "taken"
     with session_scope(city_db) as s:
-        booked = s.execute(select(Appointment).where(Appointment.resident_id == s.get(Appointment, appointment_id)
-                                                     .resident_id, Appointment.status == "booked")).scalars().all()
+        booked = (
+            s.execute(
+                select(Appointment).where(
+                    Appointment.resident_id == s.get(Appointment, appointment_id).resident_id,
+                    Appointment.status == "booked",
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert [as_utc(a.start) for a in booked] == [as_utc(earliest.start)]  # moved, not doubled
         assert s.get(Appointment, other_id).status == "excused"
     assert write_guard.outside == []  # the seat was taken by bot/handoff/ alone

@@ -1,5 +1,6 @@
 """The answer classifier's parts without a trained model: negation scopes, the sentence
 that asks, features, calibration, the decision rule."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,9 @@ from bot.nlu.text import normalise
 def tokens(text: str) -> list[Token]:
     from bot.nlu.french import load_french
 
-    return [Token(normalise(t.text), t.idx, t.idx + len(t.text)) for t in load_french().tokenizer(text)
-            if t.text.strip()]
+    return [
+        Token(normalise(t.text), t.idx, t.idx + len(t.text)) for t in load_french().tokenizer(text) if t.text.strip()
+    ]
 
 
 def negated_words(text: str) -> list[str]:
@@ -24,16 +26,21 @@ def negated_words(text: str) -> list[str]:
     return [t.word for t, f in zip(toks, negated_flags([t.word for t in toks])) if f]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("je dois faire ma demande à la CAF mais j'ai pas d'ordinateur et pas d'adresse mail",
-     ["ordinateur", "adrese", "mail"]),
-    ("j'ai ni smartphone ni ordi", ["smartphone", "ordi"]),
-    ("sans ordinateur comment faire ma declaration", ["ordinateur"]),
-    ("jai pa d ordi", ["ordi"]),
-    ("je n'ai plus de téléphone depuis hier", ["telephone"]),
-    ("je n'arrive pas à me connecter à ma messagerie", []),  # a failure, not an absence
-    ("je ne trouve pas mon ordinateur portable", []),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        (
+            "je dois faire ma demande à la CAF mais j'ai pas d'ordinateur et pas d'adresse mail",
+            ["ordinateur", "adrese", "mail"],
+        ),
+        ("j'ai ni smartphone ni ordi", ["smartphone", "ordi"]),
+        ("sans ordinateur comment faire ma declaration", ["ordinateur"]),
+        ("jai pa d ordi", ["ordi"]),
+        ("je n'ai plus de téléphone depuis hier", ["telephone"]),
+        ("je n'arrive pas à me connecter à ma messagerie", []),  # a failure, not an absence
+        ("je ne trouve pas mon ordinateur portable", []),
+    ],
+)
 def test_negation_scopes_cover_what_the_resident_lacks(text, words):
     assert negated_words(text) == words
 
@@ -42,13 +49,19 @@ def test_negated_devices_email_and_logins_are_named():
     toks = tokens("J'ai pas d'ordinateur, pas d'adresse mail ni d'identifiant, mais une tablette")
     mentions = negated_mentions([(t.word, t.start, t.end) for t in toks])
     assert [(m.kind, m.value) for m in mentions] == [
-        ("appareil", "ordinateur"), ("email", "adrese"), ("email", "mail"), ("identifiants", "identifiant")]
+        ("appareil", "ordinateur"),
+        ("email", "adrese"),
+        ("email", "mail"),
+        ("identifiants", "identifiant"),
+    ]
     assert "tablette" not in [m.value for m in mentions]
 
 
 def test_the_sentence_that_asks_is_the_question_after_the_story():
-    text = ("Mon mari est décédé en mars. J'ai toujours laissé les papiers à lui. "
-            "Comment je fais pour demander la pension de réversion en ligne ? Merci")
+    text = (
+        "Mon mari est décédé en mars. J'ai toujours laissé les papiers à lui. "
+        "Comment je fais pour demander la pension de réversion en ligne ? Merci"
+    )
     toks = tokens(text)
     asked = " ".join(toks[i].word for i in asking_sentence(toks, text))
     assert asked.startswith("coment je fais") and asked.endswith("?")
@@ -90,7 +103,10 @@ def test_the_decision_answers_asks_or_declines():
     assert (sure.kind, sure.answer) == (ANSWER, "faq_email/spams")
     close = decide_ranking([("faq_email/spams", 0.4), ("faq_email/bloquer", 0.3), ("faq_securite_numerique/x", 0.2)])
     assert close.kind == CLARIFY and [k for k, _ in close.candidates] == [
-        "faq_email/spams", "faq_email/bloquer", "faq_securite_numerique/x"]
+        "faq_email/spams",
+        "faq_email/bloquer",
+        "faq_securite_numerique/x",
+    ]
     lost = decide_ranking([("faq_email/spams", 0.15), ("faq_logement/apl", 0.05), ("faq_justice/casier", 0.04)])
     assert lost.kind == DECLINE and lost.answer is None
     greeting = decide_ranking([("greet", 0.95), ("faq_email/spams", 0.01)])

@@ -1,5 +1,6 @@
 """Our NLU components without a trained model: the French tokens and the pattern cache
 (the answer classifier's parts: tests/nlu/test_nlu_answers.py)."""
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,18 @@ from bot.nlu import french
 from bot.nlu.french import FrenchTokenizer, normalise
 
 
-@pytest.mark.parametrize("word, form", [
-    ("Téléphone", "telephone"), ("TELECHARGER", "telecharger"), ("mercii", "merci"),
-    ("Téléphoonne", "telephone"), ("l’appli", "l'apli"), ("2000", "2000"), ("e-mail", "e-mail"),
-])
+@pytest.mark.parametrize(
+    "word, form",
+    [
+        ("Téléphone", "telephone"),
+        ("TELECHARGER", "telecharger"),
+        ("mercii", "merci"),
+        ("Téléphoonne", "telephone"),
+        ("l’appli", "l'apli"),
+        ("2000", "2000"),
+        ("e-mail", "e-mail"),
+    ],
+)
 def test_normalise_lowercases_strips_accents_and_repeated_letters(word, form):
     assert normalise(word) == form
 
@@ -24,7 +33,7 @@ def test_french_tokens_split_elisions_and_point_into_the_text_as_written():
     text = "J'ai oublié le MOT de passe d'Ameli aujourd'hui"
     tokens = tokenizer.tokenize(Message(data={"text": text}), "text")
     assert [t.text for t in tokens] == ["J'", "ai", "oublié", "le", "MOT", "de", "passe", "d'", "Ameli", "aujourd'hui"]
-    assert all(text[t.start:t.end] == t.text for t in tokens)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
     assert [t.lemma for t in tokens][:5] == ["j'", "ai", "oublie", "le", "mot"]
     # The answers' texts attached to training examples are not tokenised: nothing reads them.
     assert tokenizer.tokenize(Message(data={"response": "Ouvrez Gmail"}), "response") == []

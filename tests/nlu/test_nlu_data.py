@@ -6,6 +6,7 @@
 - the held-out evaluation sets (the old one and the blind one) cover every intent and share no
   message with the training, not even a near-copy (same words, or nearly).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,8 +30,16 @@ PREEXISTING = ROOT / "tests" / "nlu" / "preexisting_overlaps.txt"
 MIN_EXAMPLES = 40
 MAX_SEGMENTS = 3
 # Intents only said inside a conversation (answers to a question): not in the held-out set.
-IN_CONVERSATION_ONLY = {"affirm", "deny", "skip", "nlu_fallback", "choose_answer", "not_my_question",
-                        "feedback_yes", "feedback_no"}
+IN_CONVERSATION_ONLY = {
+    "affirm",
+    "deny",
+    "skip",
+    "nlu_fallback",
+    "choose_answer",
+    "not_my_question",
+    "feedback_yes",
+    "feedback_no",
+}
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +71,11 @@ def rules_intent_to_actions() -> dict[str, set[str]]:
         for rule in data.get("rules") or []:
             steps = rule.get("steps") or []
             for step, following in zip(steps, steps[1:]):
-                intents = [step["intent"]] if "intent" in step else [s["intent"] for s in step.get("or") or [] if "intent" in s]
+                intents = (
+                    [step["intent"]]
+                    if "intent" in step
+                    else [s["intent"] for s in step.get("or") or [] if "intent" in s]
+                )
                 if "action" in following:
                     for intent in intents:
                         mapping.setdefault(intent, set()).add(following["action"])
@@ -104,7 +117,7 @@ def test_every_help_intent_of_the_domain_has_a_rule_answering_it():
 
 def test_every_sub_intent_has_a_response_and_every_response_a_sub_intent():
     subs = {e.intent for e in read_nlu_folder(NLU) if "/" in e.intent}
-    answers = {name[len("utter_"):] for name in responses() if "/" in name}
+    answers = {name[len("utter_") :] for name in responses() if "/" in name}
     assert not subs - answers, f"sub-intents without a response: {sorted(subs - answers)}"
     assert not answers - subs, f"responses without a sub-intent: {sorted(answers - subs)}"
 
@@ -140,6 +153,8 @@ def test_the_heldout_sets_are_never_trained_on():
 
 
 def test_a_near_copy_is_seen():
-    assert near_copy(set("je veux bloquer le numero qui m appelle tous les jours".split()),
-                     set("je voudrais bloquer le numero qui m appelle tous les jours".split()))
+    assert near_copy(
+        set("je veux bloquer le numero qui m appelle tous les jours".split()),
+        set("je voudrais bloquer le numero qui m appelle tous les jours".split()),
+    )
     assert not near_copy(set("je veux bloquer un numero".split()), set("comment bloquer un numero".split()))

@@ -1,4 +1,5 @@
 """The evaluation's own arithmetic and its noisy copy, checked without a model."""
+
 from __future__ import annotations
 
 from bot.nlu.evaluation import Scores, noisy, read_nlu_file, strip_accents, strip_entities
@@ -15,7 +16,7 @@ def test_the_noisy_copy_strips_accents_adds_typos_and_is_deterministic():
 
 
 def test_entities_are_not_part_of_the_text():
-    assert strip_entities("mon [iphone](appareil) et [CAF]{\"entity\": \"organisme\"}") == "mon iphone et CAF"
+    assert strip_entities('mon [iphone](appareil) et [CAF]{"entity": "organisme"}') == "mon iphone et CAF"
 
 
 def test_precision_recall_f1_request_and_thematique():
@@ -44,8 +45,10 @@ def test_answer_accuracy_counts_the_messages_labelled_with_an_answer():
     scores.add("faq_email", "faq_email/spam", "question", "email", False)  # no fitting answer: not counted
     assert scores.answer_accuracy() == (1 / 3, 3)
     assert scores.intent_accuracy() == 0.75
-    parse = {"intent": {"name": "faq_email"},
-             "response_selector": {"faq_email": {"response": {"intent_response_key": "faq_email/spam"}}}}
+    parse = {
+        "intent": {"name": "faq_email"},
+        "response_selector": {"faq_email": {"response": {"intent_response_key": "faq_email/spam"}}},
+    }
     assert answer_of(parse) == "faq_email/spam"
     assert answer_of({"intent": {"name": "greet"}, "response_selector": {}}) is None
 
@@ -59,8 +62,9 @@ def test_the_heldout_set_reads_as_labelled_messages():
 def test_typo_copies_keep_the_label_drop_annotations_and_are_stable():
     from bot.nlu.evaluation import Example, typo_copies
 
-    examples = [Example(f"je n'arrive pas a envoyer le message numero {i}", "faq_email/piece_jointe")
-                for i in range(40)]
+    examples = [
+        Example(f"je n'arrive pas a envoyer le message numero {i}", "faq_email/piece_jointe") for i in range(40)
+    ]
     examples.append(Example("mon [iphone](appareil) est tres lent ce matin", "faq_maintenance_de_materiel/lent"))
     copies = typo_copies(examples)
     assert len(copies) == len(examples), "every example gets one copy"
@@ -85,26 +89,45 @@ def test_the_generated_typo_file_follows_the_hand_written_data():
     )
 
 
-def _outcome(answers, decision, answer=None, candidates=(), request="question", thematique="email",
-             given_thematique="email", styles=("sms",)):
+def _outcome(
+    answers,
+    decision,
+    answer=None,
+    candidates=(),
+    request="question",
+    thematique="email",
+    given_thematique="email",
+    styles=("sms",),
+):
     from bot.nlu.evaluation import Labelled, Outcome
 
     message = Labelled("x", tuple(answers), request, thematique, None, tuple(styles))
-    return Outcome(message, "x", "faq_email", "question", given_thematique, decision, answer, tuple(candidates),
-                   0.9 if decision == "answer" else 0.4)
+    return Outcome(
+        message,
+        "x",
+        "faq_email",
+        "question",
+        given_thematique,
+        decision,
+        answer,
+        tuple(candidates),
+        0.9 if decision == "answer" else 0.4,
+    )
 
 
 def test_decision_figures_count_answers_questions_and_declines():
     from bot.nlu.evaluation import DecisionScores
 
-    scores = DecisionScores([
-        _outcome(["faq_email/spams"], "answer", "faq_email/spams", ["faq_email/spams"]),
-        _outcome(["faq_email/spams", "faq_email/bloquer"], "answer", "faq_email/bloquer", ["faq_email/bloquer"]),
-        _outcome(["faq_email/spams"], "answer", "faq_email/piece_jointe", ["faq_email/piece_jointe"]),
-        _outcome(["faq_email/spams"], "clarify", None, ["faq_email/piece_jointe", "faq_email/spams"]),
-        _outcome([], "decline", styles=("long_story",)),
-        _outcome([], "answer", "faq_email/spams", ["faq_email/spams"], given_thematique="bureautique"),
-    ])
+    scores = DecisionScores(
+        [
+            _outcome(["faq_email/spams"], "answer", "faq_email/spams", ["faq_email/spams"]),
+            _outcome(["faq_email/spams", "faq_email/bloquer"], "answer", "faq_email/bloquer", ["faq_email/bloquer"]),
+            _outcome(["faq_email/spams"], "answer", "faq_email/piece_jointe", ["faq_email/piece_jointe"]),
+            _outcome(["faq_email/spams"], "clarify", None, ["faq_email/piece_jointe", "faq_email/spams"]),
+            _outcome([], "decline", styles=("long_story",)),
+            _outcome([], "answer", "faq_email/spams", ["faq_email/spams"], given_thematique="bureautique"),
+        ]
+    )
     f = scores.figures()
     assert (f["answerable"], f["unanswerable"], f["answers_given"]) == (4, 2, 4)
     assert f["answer_accuracy"] == 2 / 4

@@ -1,6 +1,7 @@
 """The trained model's parse carries what the conversation reads: the decision (answer,
 clarify, decline) and the negated devices, e-mail and logins, up to tracker.latest_message;
 and the examples of issue #15 behave as a resident would expect."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,11 +47,17 @@ def test_a_negated_device_entity_is_marked(model):
     assert devices.get("ordinateur") is True and devices.get("tablette") is False
 
 
-@pytest.mark.parametrize("text, answer", [
-    ("comment on télécharge WhatsApp sur mon téléphone", "faq_prendre_en_main_du_materiel/installer_application"),
-    ("je veux garder le numéro de ma voisine dans le répertoire", "faq_prendre_en_main_du_materiel/appels_contacts"),
-    ("j'ai oublié mon mot de passe gmail", "faq_email/mot_de_passe_oublie"),
-])
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("comment on télécharge WhatsApp sur mon téléphone", "faq_prendre_en_main_du_materiel/installer_application"),
+        (
+            "je veux garder le numéro de ma voisine dans le répertoire",
+            "faq_prendre_en_main_du_materiel/appels_contacts",
+        ),
+        ("j'ai oublié mon mot de passe gmail", "faq_email/mot_de_passe_oublie"),
+    ],
+)
 def test_the_question_wins_over_one_word(model, text, answer):
     decision = decide(model.parse(text))
     assert answer in [c for c, _ in decision.candidates][:2], decision

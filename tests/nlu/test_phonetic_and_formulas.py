@@ -1,4 +1,5 @@
 """Words written by ear meet their spelling; a letter's closing formula is not its question."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,27 @@ def key(text: str) -> str:
     return " ".join(phonetic_key(normalise(word)) for word in text.split())
 
 
-@pytest.mark.parametrize("spelt, by_ear", [
-    ("comment", "koman"), ("comment", "coman"), ("télécharger", "telecharjé"), ("faire", "fer"),
-    ("impôts", "inpo"), ("compte", "conte"), ("whatsapp", "watsap"), ("photo", "foto"),
-    ("mot de passe", "mo de pas"), ("facture", "factur"), ("téléphone", "telefone"), ("envoyer", "anvoyé"),
-    ("connexion", "conection"), ("application", "aplicasion"), ("arnaque", "arnak"), ("banque", "bank"),
-])
+@pytest.mark.parametrize(
+    "spelt, by_ear",
+    [
+        ("comment", "koman"),
+        ("comment", "coman"),
+        ("télécharger", "telecharjé"),
+        ("faire", "fer"),
+        ("impôts", "inpo"),
+        ("compte", "conte"),
+        ("whatsapp", "watsap"),
+        ("photo", "foto"),
+        ("mot de passe", "mo de pas"),
+        ("facture", "factur"),
+        ("téléphone", "telefone"),
+        ("envoyer", "anvoyé"),
+        ("connexion", "conection"),
+        ("application", "aplicasion"),
+        ("arnaque", "arnak"),
+        ("banque", "bank"),
+    ],
+)
 def test_a_word_written_by_ear_has_the_key_of_its_spelling(spelt, by_ear):
     assert key(spelt) == key(by_ear)
 
@@ -41,8 +57,10 @@ def tokens_of(text: str) -> list[Token]:
 
 
 def test_the_closing_formula_of_a_letter_is_not_the_question():
-    text = ("Madame, Monsieur, je dois déclarer mes revenus en ligne et je ne trouve pas le formulaire. "
-            "Je vous remercie par avance de votre aide. Veuillez agréer mes salutations distinguées.")
+    text = (
+        "Madame, Monsieur, je dois déclarer mes revenus en ligne et je ne trouve pas le formulaire. "
+        "Je vous remercie par avance de votre aide. Veuillez agréer mes salutations distinguées."
+    )
     tokens = tokens_of(text)
     chosen = {tokens[i].word for i in asking_sentence(tokens, text)}
     assert "formulaire" in chosen and "remercie" not in chosen

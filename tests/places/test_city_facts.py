@@ -4,6 +4,7 @@
 - Médiathèque Verlaine opens Tu, Th, Fr 13-18 and We, Sa 10-18: every permanence sits inside.
 - Every place names the facts it relies on, and every `checked` place has its sources.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -61,8 +62,11 @@ def test_borny_is_at_the_pole_des_lauriers_and_lagora_is_listed():
 
 
 def test_every_checked_place_cites_facts_of_the_references_file():
-    facts = {e["value"] for e in yaml.safe_load((ROOT / "data" / "references.yml").read_text(encoding="utf-8"))["references"]
-             if e["kind"] == "fact"}
+    facts = {
+        e["value"]
+        for e in yaml.safe_load((ROOT / "data" / "references.yml").read_text(encoding="utf-8"))["references"]
+        if e["kind"] == "fact"
+    }
     for entry in city()["places"]:
         assert set(entry.get("sources") or []) <= facts, entry["slug"]
         if entry.get("checked"):

@@ -1,4 +1,5 @@
 """A place or a permanence closed until a date: no slot until then, booked residents texted."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -50,8 +51,15 @@ def test_a_place_closed_until_a_date_offers_no_slot_until_then_and_texts_who_was
 def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_engine):
     with session_scope(db_engine) as session:
         place, permanence = make_place(session, schedule="Tu 14:00-17:00")
-        other = Permanence(slug="p-other", place_id=place.id, conseiller_id=permanence.conseiller_id,
-                           kind="individuel", slot_minutes=60, capacity=1, schedule="We 09:00-12:00")
+        other = Permanence(
+            slug="p-other",
+            place_id=place.id,
+            conseiller_id=permanence.conseiller_id,
+            kind="individuel",
+            slot_minutes=60,
+            capacity=1,
+            schedule="We 09:00-12:00",
+        )
         session.add(other)
         session.flush()
         appointment = booked(session, place)
@@ -64,10 +72,21 @@ def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_e
 
 
 def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(db_engine, tmp_path):
-    data = {"timezone": "Europe/Paris", "holidays": {"country": "FR", "subdiv": "57"},
-            "conseillers": [{"slug": "c1", "name": "Camille"}],
-            "places": [{"slug": "lieu", "nom": "Lieu", "adresse": "1 rue", "code_postal": "57000", "commune": "Metz",
-                        "permanences": [{"slug": "lieu-c1", "conseiller": "c1", "schedule": "Mo-Fr 09:00-17:00"}]}]}
+    data = {
+        "timezone": "Europe/Paris",
+        "holidays": {"country": "FR", "subdiv": "57"},
+        "conseillers": [{"slug": "c1", "name": "Camille"}],
+        "places": [
+            {
+                "slug": "lieu",
+                "nom": "Lieu",
+                "adresse": "1 rue",
+                "code_postal": "57000",
+                "commune": "Metz",
+                "permanences": [{"slug": "lieu-c1", "conseiller": "c1", "schedule": "Mo-Fr 09:00-17:00"}],
+            }
+        ],
+    }
     path = tmp_path / "city.yml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with session_scope(db_engine) as session:
@@ -101,8 +120,14 @@ def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
     env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "bot", "places", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "places", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert run("load").returncode == 0
     closed = run("close", "ccas-metz", "--until", CLI_CLOSED_TO.isoformat(), "--reason", "Travaux")

@@ -1,12 +1,13 @@
 """Places and hours answered from the database: the named place, else the list."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import session_scope
 from bot.answers.places import fits_sms, places_hours_answer
-from bot.places.hours_text import french_hours
+from bot.db import session_scope
 from bot.desk.places_loader import load_places
+from bot.places.hours_text import french_hours
 from bot.places.models import Place
 from bot.settings import get_settings
 

@@ -2,6 +2,7 @@
 or the real PostgreSQL), with our schema and Rasa's own `events` table made by
 the real tracker store, and builders for residents with tickets, appointments
 and SMS."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,6 +30,7 @@ def shows_digits(text: str, digits: str) -> bool:
     """`digits` stand in `text` as a number of their own: not inside a longer one, such
     as the timestamps of Rasa's events ("1796040910.878931" holds "7893")."""
     return re.search(rf"(?<![\d.]){digits}(?![\d.]?\d)", text) is not None
+
 
 @pytest.fixture(scope="session")
 def domain() -> Domain:
@@ -74,9 +76,14 @@ def save(store, sender_id: str, texts: list[str], at: datetime | None = None) ->
     tracker = DialogueStateTracker(sender_id, store.domain.slots)
     tracker.update(ActionExecuted("action_listen", timestamp=ts))
     for i, text in enumerate(texts):
-        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0},
-                                   parse_data={"text": text, "intent": {"name": "greet", "confidence": 1.0},
-                                               "entities": []}, timestamp=ts + i))
+        tracker.update(
+            UserUttered(
+                text,
+                {"name": "greet", "confidence": 1.0},
+                parse_data={"text": text, "intent": {"name": "greet", "confidence": 1.0}, "entities": []},
+                timestamp=ts + i,
+            )
+        )
         tracker.update(BotUttered("Bonjour !", timestamp=ts + i))
         tracker.update(ActionExecuted("action_listen", timestamp=ts + i))
     asyncio.run(store.save(tracker))
@@ -85,8 +92,14 @@ def save(store, sender_id: str, texts: list[str], at: datetime | None = None) ->
 
 def future_slot(permanence, days: int) -> Slot:
     start = (datetime.now(timezone.utc) + timedelta(days=days)).replace(hour=13, minute=0, second=0, microsecond=0)
-    return Slot(permanence_id=permanence.id, place_id=permanence.place_id, start=start,
-                end=start + timedelta(hours=1), capacity=permanence.capacity, remaining=permanence.capacity)
+    return Slot(
+        permanence_id=permanence.id,
+        place_id=permanence.place_id,
+        start=start,
+        end=start + timedelta(hours=1),
+        capacity=permanence.capacity,
+        remaining=permanence.capacity,
+    )
 
 
 def person(session, place, permanence, phone: str, first_name: str, secret_word: str, days: int = 7):
@@ -95,16 +108,36 @@ def person(session, place, permanence, phone: str, first_name: str, secret_word:
     resident.first_name = first_name
     appointment = book(session, resident, future_slot(permanence, days))
     ticket = create_ticket(
-        session, resident_id=resident.id, thematique="email",
-        triage={"thematique": "email", "besoin": f"mail {secret_word}", "materiel": "telephone",
-                "neighbourhood": "Borny", "accessibility": "mobilite", "has_email": "oui"},
-        activity_report={"thematiques": ["email"], "materiel": "telephone", "lieu": place.nom,
-                         "notes": f"{first_name} {secret_word}"},
-        bot_answers=["faq_email/mot_de_passe_oublie"], transcript_excerpt=f"je m'appelle {first_name} {secret_word}",
-        appointment_id=appointment.id, place_id=place.id,
+        session,
+        resident_id=resident.id,
+        thematique="email",
+        triage={
+            "thematique": "email",
+            "besoin": f"mail {secret_word}",
+            "materiel": "telephone",
+            "neighbourhood": "Borny",
+            "accessibility": "mobilite",
+            "has_email": "oui",
+        },
+        activity_report={
+            "thematiques": ["email"],
+            "materiel": "telephone",
+            "lieu": place.nom,
+            "notes": f"{first_name} {secret_word}",
+        },
+        bot_answers=["faq_email/mot_de_passe_oublie"],
+        transcript_excerpt=f"je m'appelle {first_name} {secret_word}",
+        appointment_id=appointment.id,
+        place_id=place.id,
     )
-    send_sms(session, to_e164=phone, body=f"Rendez-vous confirmé {first_name}", purpose="confirmation",
-             ticket_id=ticket.id, appointment_id=appointment.id)
+    send_sms(
+        session,
+        to_e164=phone,
+        body=f"Rendez-vous confirmé {first_name}",
+        purpose="confirmation",
+        ticket_id=ticket.id,
+        appointment_id=appointment.id,
+    )
     session.add(InboundMessage(message_sid="SM" + phone[1:] + secret_word, from_hash=resident.phone_hash))
     session.flush()
     return resident, appointment, ticket

@@ -1,4 +1,5 @@
 """Talking to the live bot (tests/support/live_bot.py) by SMS, exactly as Twilio does, and reading its database."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ def engine_of(bot):
 
 def last_outbound_id(engine, e164: str) -> int:
     with session_scope(engine) as s:
-        return s.execute(sa.select(sa.func.max(OutboundMessage.id))
-                         .where(OutboundMessage.to_hash == phone_hash(e164))).scalar() or 0
+        return (
+            s.execute(
+                sa.select(sa.func.max(OutboundMessage.id)).where(OutboundMessage.to_hash == phone_hash(e164))
+            ).scalar()
+            or 0
+        )
 
 
 def sms(bot, from_e164: str, body: str) -> str:
@@ -33,12 +38,25 @@ def sms(bot, from_e164: str, body: str) -> str:
     engine = engine_of(bot)
     before = last_outbound_id(engine, from_e164)
     sid = "SM" + uuid.uuid4().hex
-    params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": TEST_ACCOUNT_SID, "From": from_e164,
-              "To": "+33700000000", "Body": body, "NumMedia": "0", "NumSegments": "1", "ApiVersion": "2010-04-01"}
+    params = {
+        "MessageSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": TEST_ACCOUNT_SID,
+        "From": from_e164,
+        "To": "+33700000000",
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "ApiVersion": "2010-04-01",
+    }
     request = urllib.request.Request(
-        f"http://127.0.0.1:{bot.rasa_port}{WEBHOOK_PATH}", data=urllib.parse.urlencode(params).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded",
-                 HEADER: sign(PUBLIC_URL + WEBHOOK_PATH, params, TEST_AUTH_TOKEN)})
+        f"http://127.0.0.1:{bot.rasa_port}{WEBHOOK_PATH}",
+        data=urllib.parse.urlencode(params).encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            HEADER: sign(PUBLIC_URL + WEBHOOK_PATH, params, TEST_AUTH_TOKEN),
+        },
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         assert response.status == 200
     # The webhook may answer before the replies are sent: wait for the message to be handled
@@ -51,9 +69,18 @@ def sms(bot, from_e164: str, body: str) -> str:
             break
         time.sleep(0.3)
     with session_scope(engine) as s:
-        bodies = s.execute(sa.select(OutboundMessage.body).where(
-            OutboundMessage.to_hash == phone_hash(from_e164), OutboundMessage.id > before,
-        ).order_by(OutboundMessage.id)).scalars().all()
+        bodies = (
+            s.execute(
+                sa.select(OutboundMessage.body)
+                .where(
+                    OutboundMessage.to_hash == phone_hash(from_e164),
+                    OutboundMessage.id > before,
+                )
+                .order_by(OutboundMessage.id)
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return "\n".join(bodies)
 

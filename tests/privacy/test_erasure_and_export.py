@@ -1,4 +1,5 @@
 """Erasure removes everything linked to a number and nothing else; export shows it all first."""
+
 from __future__ import annotations
 
 import json
@@ -6,9 +7,9 @@ import json
 import sqlalchemy as sa
 
 from bot.booking.models import Appointment, AppointmentStatus, SlotSeat
-from bot.db import session_scope
 from bot.data_rights.erasure import erase_conversation, erase_phone
 from bot.data_rights.export import export_for_phone
+from bot.db import session_scope
 from bot.privacy.hashing import phone_hash
 from bot.residents import resident_for_conversation, sms_conversation_id
 from bot.schema import metadata
@@ -45,8 +46,13 @@ def build_two_residents(engine, store, place, permanence):
         opt_out(session, ALICE)
         session.add(PendingChoices(phone_hash=phone_hash(ALICE), choices={"1": "oui"}))  # bot/sms/choices.py
         # The widget's last answer, kept for its retries (bot/web/deliveries.py).
-        session.add(WebDelivery(sender="web:alice-browser", message_id="a1b2c3d4e5f6",
-                                answer=[{"text": "Merci Alice zebulon, c'est noté."}]))
+        session.add(
+            WebDelivery(
+                sender="web:alice-browser",
+                message_id="a1b2c3d4e5f6",
+                answer=[{"text": "Merci Alice zebulon, c'est noté."}],
+            )
+        )
         ids = alice.id, alice_rdv.id, alice_ticket.id
     save(store, sms_conversation_id(ALICE), ["bonjour je suis Alice zebulon"])
     save(store, "web:alice-browser", ["mon numéro 06 12 34 56 78 zebulon"])

@@ -1,4 +1,5 @@
 """Erasing cannot be undone: only a clear yes confirms it."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,9 @@ def test_a_clear_yes_confirms(text):
     assert is_confirmation(text)
 
 
-@pytest.mark.parametrize("text", ["non", "NON", "oui mais non", "bonjour", "1", "", "attendez", "pas maintenant",
-                                  "c'est quand mon rendez-vous ?"])
+@pytest.mark.parametrize(
+    "text",
+    ["non", "NON", "oui mais non", "bonjour", "1", "", "attendez", "pas maintenant", "c'est quand mon rendez-vous ?"],
+)
 def test_anything_else_cancels(text):
     assert not is_confirmation(text)

@@ -1,4 +1,5 @@
 """Personal data through the real servers and the trained model: SMS webhook, REST, action server."""
+
 from __future__ import annotations
 
 import json
@@ -29,11 +30,11 @@ def book_by_sms(bot, phone: str, besoin: str) -> str:
     """A whole triage and booking by SMS; the confirmation."""
     assert "questions courtes" in sms(bot, phone, "je veux un rendez-vous")
     assert "appareil" in sms(bot, phone, besoin)
-    sms(bot, phone, "2")       # téléphone
-    sms(bot, phone, "oui")     # has an e-mail address
-    sms(bot, phone, "non")     # no login
+    sms(bot, phone, "2")  # téléphone
+    sms(bot, phone, "oui")  # has an e-mail address
+    sms(bot, phone, "non")  # no login
     sms(bot, phone, "Borny")
-    sms(bot, phone, "2")       # afternoon
+    sms(bot, phone, "2")  # afternoon
     sms(bot, phone, "Marie")
     offer = sms(bot, phone, "1")  # no particular need; the number is known: the offer comes
     assert "1." in offer, offer
@@ -42,9 +43,16 @@ def book_by_sms(bot, phone: str, besoin: str) -> str:
 
 def ticket_of(engine, conversation_id: str) -> Ticket | None:
     with session_scope(engine) as s:
-        return s.execute(sa.select(Ticket).join(Resident, Ticket.resident_id == Resident.id)
-                         .where(Resident.conversation_id == conversation_id)
-                         .order_by(Ticket.id.desc())).scalars().first()
+        return (
+            s.execute(
+                sa.select(Ticket)
+                .join(Resident, Ticket.resident_id == Resident.id)
+                .where(Resident.conversation_id == conversation_id)
+                .order_by(Ticket.id.desc())
+            )
+            .scalars()
+            .first()
+        )
 
 
 def test_a_card_number_sent_by_sms_is_absent_from_the_tracker_store_and_the_ticket(live_bot):
@@ -82,7 +90,9 @@ def test_supprimer_mes_donnees_by_sms_asks_then_erases_everything_of_that_person
     sms(live_bot, phone, "bonjour")
     assert "Rendez-vous confirm" in book_by_sms(live_bot, phone, "envoyer un mail a ma fille zebulon")
     with session_scope(engine) as s:
-        resident = s.execute(sa.select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))).scalar_one()
+        resident = s.execute(
+            sa.select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+        ).scalar_one()
         appointment = s.execute(sa.select(Appointment).where(Appointment.resident_id == resident.id)).scalar_one()
         resident_id, appointment_id = resident.id, appointment.id
 

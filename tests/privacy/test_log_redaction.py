@@ -1,4 +1,5 @@
 """Log records hold neither plain phone numbers nor secrets: numbers become their keyed hash."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The short privacy notice says what is kept, why, for how long, how to erase it, and links the full notice."""
+
 from __future__ import annotations
 
 import re

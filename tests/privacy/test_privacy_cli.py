@@ -1,4 +1,5 @@
 """`python -m bot privacy export|erase`: a coordinateur's tools for letters and access requests."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.db import session_scope
 from bot.data_rights.export import export_for_phone
+from bot.db import session_scope
 from bot.settings import ROOT
 from tests.privacy.conftest import person
 
@@ -18,8 +19,9 @@ PHONE = "+33612345678"
 
 def run(engine, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-    return subprocess.run([sys.executable, "-m", "bot", "privacy", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "privacy", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.processes

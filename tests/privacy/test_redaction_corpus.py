@@ -1,4 +1,5 @@
 """The labelled corpus is classified correctly, kind by kind; the report prints precision and recall."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,11 @@ def test_a_password_after_a_label_is_masked_not_the_label():
 
 def test_the_report_shows_recall_and_precision_above_the_targets_for_every_kind(capsys):
     privacy_cli(["report"])
-    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()
-            if line.split() and line.split()[0] in KINDS}
+    rows = {
+        line.split()[0]: line.split()
+        for line in capsys.readouterr().out.splitlines()
+        if line.split() and line.split()[0] in KINDS
+    }
     assert set(rows) == set(KINDS)
     for kind, (_, precision, recall, *_counts) in rows.items():
         assert float(recall) >= 0.99 and float(precision) >= 0.95, (kind, precision, recall)

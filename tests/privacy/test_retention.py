@@ -1,4 +1,5 @@
 """`python -m bot purge`: what is past its time goes, the rest stays, twice is once."""
+
 from __future__ import annotations
 
 import os
@@ -58,9 +59,13 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
         old_rdv.status = AppointmentStatus.SEEN  # her appointment took place long ago
         old_ticket.created_at = now - timedelta(days=settings.retention_ticket_days + 1)
         old.last_seen_at = now - timedelta(days=settings.retention_ticket_days + 1)
-        for message in session.execute(sa.select(OutboundMessage).where(OutboundMessage.ticket_id == old_ticket.id)).scalars():
+        for message in session.execute(
+            sa.select(OutboundMessage).where(OutboundMessage.ticket_id == old_ticket.id)
+        ).scalars():
             message.created_at = now - timedelta(days=settings.retention_sms_days + 1)
-        for row in session.execute(sa.select(InboundMessage).where(InboundMessage.from_hash == old.phone_hash)).scalars():
+        for row in session.execute(
+            sa.select(InboundMessage).where(InboundMessage.from_hash == old.phone_hash)
+        ).scalars():
             row.received_at = now - timedelta(days=settings.retention_sms_days + 1)
         old_ids = old.id, old_ticket.id
         new_ids = new.id, new_ticket.id
@@ -76,14 +81,19 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
         assert old.conversation_id != sms_conversation_id(OLD)
         assert old_ticket.transcript_excerpt is None and "besoin" not in old_ticket.triage
         assert old_ticket.thematique == "email" and old_ticket.status == "nouveau"
-        assert old_ticket.activity_report == {"thematiques": ["email"], "materiel": "telephone",
-                                              "lieu": old_ticket.activity_report["lieu"]}
+        assert old_ticket.activity_report == {
+            "thematiques": ["email"],
+            "materiel": "telephone",
+            "lieu": old_ticket.activity_report["lieu"],
+        }
         sent = session.execute(sa.select(OutboundMessage).where(OutboundMessage.ticket_id == old_ids[1])).scalar_one()
         assert sent.to_e164 is None and "Odile" not in sent.body and sent.status
         new, new_ticket = session.get(Resident, new_ids[0]), session.get(Ticket, new_ids[1])
         assert new.phone_e164 == RECENT and new.first_name == "Nina"
         assert new_ticket.transcript_excerpt == "je m'appelle Nina recent" and new_ticket.triage["besoin"]
-        recent_sms = session.execute(sa.select(OutboundMessage).where(OutboundMessage.ticket_id == new_ids[1])).scalar_one()
+        recent_sms = session.execute(
+            sa.select(OutboundMessage).where(OutboundMessage.ticket_id == new_ids[1])
+        ).scalar_one()
         assert recent_sms.to_e164 == RECENT and "Nina" in recent_sms.body
         assert session.execute(sa.select(sa.func.count()).select_from(InboundMessage)).scalar_one() == 1
 
@@ -98,8 +108,16 @@ def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db
     with session_scope(privacy_db) as session:
         for at in (long_ago, now - timedelta(days=2)):
             session.add(LoginAttempt(at=at, email="conseiller@mairie-metz.fr", ip="192.0.2.7", success=False))
-            session.add(AuditEntry(at=at, user_email="conseiller@mairie-metz.fr", ip="192.0.2.7",
-                                   action="view", target="ticket", target_id="1"))
+            session.add(
+                AuditEntry(
+                    at=at,
+                    user_email="conseiller@mairie-metz.fr",
+                    ip="192.0.2.7",
+                    action="view",
+                    target="ticket",
+                    target_id="1",
+                )
+            )
 
     with session_scope(privacy_db) as session:
         report = purge(session, policy=RetentionPolicy.of(get_settings()))
@@ -107,8 +125,7 @@ def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db
     with session_scope(privacy_db) as session:
         kept = [row.at for row in session.execute(sa.select(LoginAttempt)).scalars()]
         kept += [row.at for row in session.execute(sa.select(AuditEntry)).scalars()]
-    assert len(kept) == 2 and all(now - at.replace(tzinfo=at.tzinfo or timezone.utc) < timedelta(days=3)
-                                  for at in kept)
+    assert len(kept) == 2 and all(now - at.replace(tzinfo=at.tzinfo or timezone.utc) < timedelta(days=3) for at in kept)
 
     with session_scope(privacy_db) as session:
         again = purge(session, policy=RetentionPolicy.of(get_settings()))
@@ -118,10 +135,22 @@ def test_purge_deletes_the_desks_old_login_attempts_and_audit_entries(privacy_db
 def test_purge_deletes_the_widgets_stored_answers_after_a_day(privacy_db):
     now = datetime.now(timezone.utc)
     with session_scope(privacy_db) as session:
-        session.add(WebDelivery(sender="web:old", message_id="m-old-0001", answer=[{"text": "x"}],
-                                received_at=now - KEEP - timedelta(minutes=1)))
-        session.add(WebDelivery(sender="web:new", message_id="m-new-0001", answer=[{"text": "y"}],
-                                received_at=now - timedelta(minutes=5)))
+        session.add(
+            WebDelivery(
+                sender="web:old",
+                message_id="m-old-0001",
+                answer=[{"text": "x"}],
+                received_at=now - KEEP - timedelta(minutes=1),
+            )
+        )
+        session.add(
+            WebDelivery(
+                sender="web:new",
+                message_id="m-new-0001",
+                answer=[{"text": "y"}],
+                received_at=now - timedelta(minutes=5),
+            )
+        )
     with session_scope(privacy_db) as session:
         assert purge(session, policy=RetentionPolicy.of(get_settings())).web_answers_deleted == 1
     with session_scope(privacy_db) as session:
@@ -131,8 +160,9 @@ def test_purge_deletes_the_widgets_stored_answers_after_a_day(privacy_db):
 @pytest.mark.processes
 def test_purge_command_prints_its_counts(privacy_db):
     env = {**os.environ, "DATABASE_URL": str(privacy_db.url.render_as_string(hide_password=False))}
-    result = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "purge: conversations=0" in result.stdout and "desk_audit_entries_deleted=0" in result.stdout
     assert "purge: .venv-desk/bin/python -m bot purge --every 86400" in (ROOT / "Procfile").read_text()

@@ -1,4 +1,5 @@
 """The review inbox's messages (bot/review/) in erasure, the access export and retention."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from bot.db import session_scope
 from bot.data_rights.erasure import erase_conversation, erase_phone
 from bot.data_rights.export import export_for_phone
-from bot.privacy.hashing import phone_hash
 from bot.data_rights.retention import RetentionPolicy, purge
+from bot.db import session_scope
+from bot.privacy.hashing import phone_hash
 from bot.residents import resident_for_conversation, resident_for_phone, sms_conversation_id
 from bot.review.capture import capture
 from bot.review.counters import count_feedback, count_outcome
@@ -31,10 +32,20 @@ def build(engine) -> None:
         resident_for_phone(session, BOB)
         web = resident_for_conversation(session, "web:alice-browser")  # Alice gave her number in the widget
         web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE)
-        capture(session, conversation_id=sms_conversation_id(ALICE), reason="declined",
-                text="comment avoir zebulon sur mon téléphone", context="Bonjour !")
-        capture(session, conversation_id="web:alice-browser", reason="feedback_no", text="ma boite zebulon",
-                answered_with="faq_email/spams")
+        capture(
+            session,
+            conversation_id=sms_conversation_id(ALICE),
+            reason="declined",
+            text="comment avoir zebulon sur mon téléphone",
+            context="Bonjour !",
+        )
+        capture(
+            session,
+            conversation_id="web:alice-browser",
+            reason="feedback_no",
+            text="ma boite zebulon",
+            answered_with="faq_email/spams",
+        )
         capture(session, conversation_id=sms_conversation_id(BOB), reason="fallback", text="xylophone")
         count_outcome(session, "decline")
         count_feedback(session, "faq_email/spams", "no")
@@ -45,8 +56,10 @@ def test_the_access_export_includes_the_review_items(privacy_db):
     with session_scope(privacy_db) as session:
         data = export_for_phone(session, ALICE)
     json.dumps(data)
-    assert sorted(i["text"] for i in data["review_items"]) == ["comment avoir zebulon sur mon téléphone",
-                                                               "ma boite zebulon"]
+    assert sorted(i["text"] for i in data["review_items"]) == [
+        "comment avoir zebulon sur mon téléphone",
+        "ma boite zebulon",
+    ]
     assert {i["reason"] for i in data["review_items"]} == {"declined", "feedback_no"}
     assert "xylophone" not in json.dumps(data)
 
@@ -68,13 +81,28 @@ def test_retention_purges_review_items_older_than_the_conversation_period(privac
     now = datetime.now(timezone.utc)
     days = get_settings().retention_conversation_days
     with session_scope(privacy_db) as session:
-        capture(session, conversation_id="web:old", reason="declined", text="une vieille question",
-                now=now - timedelta(days=days + 1))
-        old = capture(session, conversation_id="web:old-labelled", reason="declined", text="une autre",
-                      now=now - timedelta(days=days + 3))
+        capture(
+            session,
+            conversation_id="web:old",
+            reason="declined",
+            text="une vieille question",
+            now=now - timedelta(days=days + 1),
+        )
+        old = capture(
+            session,
+            conversation_id="web:old-labelled",
+            reason="declined",
+            text="une autre",
+            now=now - timedelta(days=days + 3),
+        )
         old.label = "missing"
-        capture(session, conversation_id="web:recent", reason="declined", text="une question récente",
-                now=now - timedelta(days=days - 1))
+        capture(
+            session,
+            conversation_id="web:recent",
+            reason="declined",
+            text="une question récente",
+            now=now - timedelta(days=days - 1),
+        )
         count_outcome(session, "answer", now=now - timedelta(days=days + 30))
     with session_scope(privacy_db) as session:
         report = purge(session, policy=RetentionPolicy.of(get_settings()))

@@ -1,4 +1,5 @@
 """The tracker store writes redacted events, reads them back, and forgets an erased conversation."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,18 +17,29 @@ PASSWORD = "Soleil2024"
 
 def stored(engine, sender_id: str) -> list[str]:
     with engine.connect() as conn:
-        return [json.dumps(json.loads(row[0]), ensure_ascii=False) for row in conn.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender_id})]
+        return [
+            json.dumps(json.loads(row[0]), ensure_ascii=False)
+            for row in conn.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender_id}
+            )
+        ]
 
 
 def test_secrets_never_reach_the_database_but_the_tracker_reads_back(tracker_store, privacy_db):
     text = f"ma carte {CARD} est refusée"
     tracker = save(tracker_store, "sms:alice", [text])
     tracker.update(SlotSet("besoin", f"mon mot de passe est {PASSWORD}"))
-    tracker.update(UserUttered(f"iban FR76 3000 6000 0112 3456 7890 189 et {CARD}",
-                               parse_data={"text": f"carte {CARD}", "intent": {"name": "faq_x", "confidence": 1.0},
-                                           "entities": [{"entity": "numero", "value": CARD, "start": 6, "end": 25}]},
-                               metadata={"raw": CARD}))
+    tracker.update(
+        UserUttered(
+            f"iban FR76 3000 6000 0112 3456 7890 189 et {CARD}",
+            parse_data={
+                "text": f"carte {CARD}",
+                "intent": {"name": "faq_x", "confidence": 1.0},
+                "entities": [{"entity": "numero", "value": CARD, "start": 6, "end": 25}],
+            },
+            metadata={"raw": CARD},
+        )
+    )
     tracker.update(BotUttered(f"Vous avez écrit {CARD}"))
     asyncio.run(tracker_store.save(tracker))
 

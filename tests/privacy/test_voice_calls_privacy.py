@@ -1,4 +1,5 @@
 """The phone line's per-call state is covered by export, erasure and retention."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -23,9 +24,20 @@ def calls(session) -> list[VoiceCall]:
 
 def add_call(session, e164: str | None, sid: str, started: datetime | None = None) -> None:
     conversation = sms_conversation_id(e164) if e164 else "voice:" + keyed_hash("call:" + sid)
-    session.add(VoiceCall(call_sid=sid, conversation_id=conversation, caller_hash=phone_hash(e164) if e164 else None,
-                          turns=4, silences=0, misunderstood=0, status="completed", duration_seconds=65,
-                          last_prompt="Quel est votre prénom ?", started_at=started or datetime.now(timezone.utc)))
+    session.add(
+        VoiceCall(
+            call_sid=sid,
+            conversation_id=conversation,
+            caller_hash=phone_hash(e164) if e164 else None,
+            turns=4,
+            silences=0,
+            misunderstood=0,
+            status="completed",
+            duration_seconds=65,
+            last_prompt="Quel est votre prénom ?",
+            started_at=started or datetime.now(timezone.utc),
+        )
+    )
 
 
 def test_export_lists_the_calls_and_erasure_removes_them(privacy_db):

@@ -1,4 +1,5 @@
 """`python -m bot nlu export-reviewed` and the examples a retrain adds (issue 17, point 3)."""
+
 from __future__ import annotations
 
 import shutil
@@ -39,14 +40,19 @@ def test_labels_are_written_one_file_per_topic_appended_without_duplicates(sessi
     labelled_item(session, "bonsoir tout le monde ici", "greet")
     labelled_item(session, "ceci ne sert a rien du tout", "x", label=ReviewLabel.IGNORE)
     chosen, paths = export_reviewed(session, nlu)
-    assert sorted(p.name for p in paths) == ["reviewed_conversation.yml", "reviewed_faq_email.yml",
-                                             "reviewed_faq_securite_numerique.yml"]
+    assert sorted(p.name for p in paths) == [
+        "reviewed_conversation.yml",
+        "reviewed_faq_email.yml",
+        "reviewed_faq_securite_numerique.yml",
+    ]
     email = nlu / "reviewed_faq_email.yml"
     assert email.read_text(encoding="utf-8").startswith(HEADER)
     assert "examples from the review inbox, labelled in the desk" in email.read_text(encoding="utf-8").lower()
     assert yaml.safe_load(email.read_text(encoding="utf-8"))["version"] == "3.1"
     assert [(e.intent, e.text) for e in read_nlu_file(email)] == [
-        ("faq_email/boite_pleine", FULL), ("faq_email/boite_pleine", "ma messagerie refuse tout nouveau courrier depuis hier")]
+        ("faq_email/boite_pleine", FULL),
+        ("faq_email/boite_pleine", "ma messagerie refuse tout nouveau courrier depuis hier"),
+    ]
     assert all(item.exported_at is not None for item in session.query(ReviewItem).filter_by(label="answer"))
     assert session.query(ReviewItem).filter_by(label="ignore").one().exported_at is None
 
@@ -88,8 +94,13 @@ def test_the_examples_for_a_retrain_are_read_without_writing_anything(session, n
 def test_the_command_exports_and_reports(sqlite_url, db_engine, nlu):
     with session_factory(db_engine)() as session:
         labelled_item(session, FULL, "faq_email/boite_pleine")
-    result = subprocess.run([sys.executable, "-m", "bot", "nlu", "export-reviewed", "--folder", str(nlu)],
-                            cwd=ROOT, env={**__import__("os").environ, "DATABASE_URL": sqlite_url},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "nlu", "export-reviewed", "--folder", str(nlu)],
+        cwd=ROOT,
+        env={**__import__("os").environ, "DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "1 examples written" in result.stdout and "reviewed_faq_email.yml" in result.stdout

@@ -3,6 +3,7 @@
 pulling the model in service from the model server, turns driven through both during the swap,
 then the rollback. One training for the whole module (about 2 minutes on 2 cores).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,8 @@ from bot.retrain.models import ModelStatus, ModelVersion
 from bot.retrain.worker import register_deployed
 from bot.settings import ROOT
 from tests.conftest import POSTGRES_ADMIN_URL, REDIS_TEST_URL, load_city_places
-from tests.support.live_bot import free_port, start_live_bot, wait_http
 from tests.retrain.helpers import labelled_item
+from tests.support.live_bot import free_port, start_live_bot, wait_http
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
 
@@ -40,9 +41,11 @@ OFFERED_RATE = 20.0  # turns per second, spread over the two servers
 
 
 def say(port: int, sender: str, message: str) -> list[dict]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": message}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -128,12 +131,21 @@ def setup(model_path, tmp_path_factory):
 
     def select_model(session):
         return session.get(ModelVersion, held["id"]) if held.get("id") else service.serving(session)
-    server = start_model_server(factory, "127.0.0.1", model_port, token="tests-model-token",
-                                select_model=select_model)
-    bot = start_live_bot(model_path, url, folder / "logs", extra_env={
-        "MODEL_SERVER_URL": f"http://127.0.0.1:{model_port}/model", "MODEL_SERVER_TOKEN": "tests-model-token",
-        "MODEL_PULL_SECONDS": "2", "MODEL_STORE_DIR": str(store), "REDIS_URL": REDIS_TEST_URL,
-        "RETRAIN_TOLERANCE": "1"})  # the default: one message per figure may go either way
+
+    server = start_model_server(factory, "127.0.0.1", model_port, token="tests-model-token", select_model=select_model)
+    bot = start_live_bot(
+        model_path,
+        url,
+        folder / "logs",
+        extra_env={
+            "MODEL_SERVER_URL": f"http://127.0.0.1:{model_port}/model",
+            "MODEL_SERVER_TOKEN": "tests-model-token",
+            "MODEL_PULL_SECONDS": "2",
+            "MODEL_STORE_DIR": str(store),
+            "REDIS_URL": REDIS_TEST_URL,
+            "RETRAIN_TOLERANCE": "1",
+        },
+    )  # the default: one message per figure may go either way
     second = free_port()
     try:
         bot.start_rasa(second, "rasa-replica")
@@ -159,8 +171,14 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     with factory() as session:
         held["id"] = service.serving(session).id  # the servers keep the deployed model for now
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bot", "retrain", "--data", str(data)], cwd=ROOT, env=bot.env,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "retrain", "--data", str(data)],
+        cwd=ROOT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     training = time.monotonic() - started
     print(result.stdout, f"retrain (training and evaluation of both models): {training:.0f} s")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -178,12 +196,17 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     with Load(ports) as load:
         time.sleep(2)
         held.clear()
-        swapped = wait_until(lambda: all(first_text(p, MISREAD).startswith(ANSWER_START) for p in ports),
-                             120, "the retrained answer on both servers")
+        swapped = wait_until(
+            lambda: all(first_text(p, MISREAD).startswith(ANSWER_START) for p in ports),
+            120,
+            "the retrained answer on both servers",
+        )
         time.sleep(3)
         pulled = server.downloads - downloads
-    print(f"swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
-          f"both servers answered with the new model {swapped:.1f} s after it was offered")
+    print(
+        f"swap: {len(load.latencies)} turns, p95 {load.p95_ms():.0f} ms, {len(load.failures)} failed, "
+        f"both servers answered with the new model {swapped:.1f} s after it was offered"
+    )
     assert pulled == 2  # each server downloaded the new model once, while the turns were coming
     assert not load.failures, load.failures[:5]
     assert len(load.latencies) > 40
@@ -192,8 +215,11 @@ def test_a_label_retrained_changes_the_answer_on_every_replica_with_no_turn_lost
     with Load(ports) as load:
         time.sleep(1)
         assert "back in service" in bot.run_cli("retrain", "--rollback")
-        wait_until(lambda: all(first_text(p, MISREAD) == before[p] for p in ports), 120,
-                   "the previous answer again on both servers")
+        wait_until(
+            lambda: all(first_text(p, MISREAD) == before[p] for p in ports),
+            120,
+            "the previous answer again on both servers",
+        )
         time.sleep(3)
     assert not load.failures, load.failures[:5]
     assert server.downloads - downloads == 4
@@ -205,8 +231,13 @@ def test_a_server_that_cannot_reach_the_model_server_at_start_serves_its_own_mod
     port = free_port()
     env = {**bot.env, "MODEL_SERVER_URL": f"http://127.0.0.1:{free_port()}/model"}  # nobody listens there
     log = open(tmp_path / "rasa-alone.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/", process)
         assert first_text(port, "Bonjour"), (tmp_path / "rasa-alone.log").read_text()[-3000:]

@@ -3,6 +3,7 @@
 The trainings and evaluations here go through the worker's seams (a model file copied,
 figures given): the real training and the real Rasa server are in test_retrain_live.py.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -13,23 +14,37 @@ import urllib.request
 import pytest
 
 from bot.db import make_engine, session_factory
+from bot.nlu.evaluation import Example, read_nlu_file, read_nlu_folder, typo_copies
 from bot.rasa_model_swap import file_sha256
 from bot.retrain import service
 from bot.retrain.model_server import start_model_server
-from bot.retrain.models import ModelStatus, ModelVersion
+from bot.retrain.models import ModelStatus
 from bot.retrain.worker import WorkerConfig, register_deployed, run_pending, training_copy
-from bot.nlu.evaluation import Example, read_nlu_file, read_nlu_folder, typo_copies
 from bot.settings import ROOT
 from tests.conftest import fresh_schema
 from tests.support.live_bot import free_port
 
 REVIEWED = "les courriels narrivent plus chez moi faute de place"
-FIGURES = {"blind": {"answer_accuracy": 0.70, "reached_after_one_question": 0.90, "precision_of_answers": 0.94,
-                     "unanswerable_declined_or_clarified": 0.80, "thematique_accuracy": 0.84,
-                     "request_accuracy": 0.95, "clarified_of_all_messages": 0.16},
-           "old": {"answer_accuracy": 0.87, "reached_after_one_question": 0.95, "precision_of_answers": 0.96,
-                   "unanswerable_declined_or_clarified": 0.0, "thematique_accuracy": 0.98,
-                   "request_accuracy": 0.97, "clarified_of_all_messages": 0.06}}
+FIGURES = {
+    "blind": {
+        "answer_accuracy": 0.70,
+        "reached_after_one_question": 0.90,
+        "precision_of_answers": 0.94,
+        "unanswerable_declined_or_clarified": 0.80,
+        "thematique_accuracy": 0.84,
+        "request_accuracy": 0.95,
+        "clarified_of_all_messages": 0.16,
+    },
+    "old": {
+        "answer_accuracy": 0.87,
+        "reached_after_one_question": 0.95,
+        "precision_of_answers": 0.96,
+        "unanswerable_declined_or_clarified": 0.0,
+        "thematique_accuracy": 0.98,
+        "request_accuracy": 0.97,
+        "clarified_of_all_messages": 0.06,
+    },
+}
 
 
 def _request(url: str, queue) -> None:
@@ -89,6 +104,7 @@ def fake_training(model_path):
         with open(target, "ab") as file:  # another file, another hash
             file.write(b"\0" * 512)
         return target
+
     return train
 
 
@@ -98,6 +114,7 @@ def figures_by_model(worse_for: set[str]):
         if any(marker in str(path) for marker in worse_for):
             figures["blind"]["precision_of_answers"] -= 0.01  # 0.94 -> 0.93: worse on one figure only
         return figures
+
     return evaluate
 
 
@@ -105,7 +122,9 @@ def test_a_model_worse_on_one_figure_is_refused_and_one_not_worse_goes_in_servic
     deployed = register_deployed(session, model_path, store.store_dir)
     assert deployed.status == ModelStatus.IN_SERVICE and deployed.sha256 == file_sha256(model_path)
     first = service.request_retrain(session, "desk", user_name="Camille")
-    row = run_pending(session, store, train_fn=fake_training(model_path), evaluate_fn=figures_by_model({f"/{first.id}-"}))
+    row = run_pending(
+        session, store, train_fn=fake_training(model_path), evaluate_fn=figures_by_model({f"/{first.id}-"})
+    )
     assert row.status == ModelStatus.REFUSED and row.serving is None and row.active is None
     assert "jeu aveugle : précision des réponses données 94.0 % -> 93.0 %" in row.reason
     assert service.serving(session).id == deployed.id
@@ -123,13 +142,15 @@ def test_a_failed_training_keeps_the_model_in_service(session, store, model_path
 
     def broken(data, out_dir, cache_dir):
         raise RuntimeError("rasa train failed (1)")
+
     row = run_pending(session, store, train_fn=broken, evaluate_fn=figures_by_model(set()))
     assert row.status == ModelStatus.FAILED and "rasa train failed" in row.reason
     assert service.serving(session).id == deployed.id and service.active_request(session) is None
 
 
-def test_rollback_puts_the_previous_model_back_and_the_model_server_hands_it_to_rasa(session, db_engine, store,
-                                                                                      model_path):
+def test_rollback_puts_the_previous_model_back_and_the_model_server_hands_it_to_rasa(
+    session, db_engine, store, model_path
+):
     deployed = register_deployed(session, model_path, store.store_dir)
     with pytest.raises(service.NoPreviousModel):
         service.rollback(session)
@@ -139,6 +160,7 @@ def test_rollback_puts_the_previous_model_back_and_the_model_server_hands_it_to_
     server = start_model_server(session_factory(db_engine), "127.0.0.1", port, token="model-token")
     url = f"http://127.0.0.1:{port}/model"
     try:
+
         def get(etag=None, token="model-token"):
             headers = {"Authorization": f"Bearer {token}", **({"If-None-Match": etag} if etag else {})}
             try:
@@ -146,8 +168,13 @@ def test_rollback_puts_the_previous_model_back_and_the_model_server_hands_it_to_
                     return response.status, response.headers.get("ETag"), response.read()
             except urllib.error.HTTPError as error:
                 return error.code, error.headers.get("ETag"), b""
+
         status, etag, body = get()
-        assert status == 200 and etag == new.sha256 and len(body) == (store.store_dir / f"{new.id}-{new.sha256[:12]}.tar.gz").stat().st_size
+        assert (
+            status == 200
+            and etag == new.sha256
+            and len(body) == (store.store_dir / f"{new.id}-{new.sha256[:12]}.tar.gz").stat().st_size
+        )
         assert get(etag)[0] == 304
         assert get(token="wrong")[0] == 401
         back = service.rollback(session, "Camille")

@@ -1,7 +1,6 @@
 """What reaches the review inbox, and how: redacted, fingerprinted, with its candidates."""
-from __future__ import annotations
 
-from datetime import datetime, timezone
+from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import text
@@ -11,9 +10,12 @@ from bot.review.capture import capture, channel_of, latest_message_context, marg
 from bot.review.fingerprint import content_stems, similar_key
 from bot.review.models import ReviewItem, ReviewReason
 
-CANDIDATES = [{"answer": "faq_email/spams", "confidence": 0.41}, {"answer": "faq_email/boite_pleine", "confidence": 0.3},
-              {"answer": "faq_securite_numerique/hameconnage", "confidence": 0.1},
-              {"answer": "faq_email/mot_de_passe_oublie", "confidence": 0.05}]
+CANDIDATES = [
+    {"answer": "faq_email/spams", "confidence": 0.41},
+    {"answer": "faq_email/boite_pleine", "confidence": 0.3},
+    {"answer": "faq_securite_numerique/hameconnage", "confidence": 0.1},
+    {"answer": "faq_email/mot_de_passe_oublie", "confidence": 0.05},
+]
 
 
 def test_similar_messages_share_a_fingerprint_and_different_ones_do_not():
@@ -26,11 +28,20 @@ def test_similar_messages_share_a_fingerprint_and_different_ones_do_not():
 
 
 def test_a_declined_message_is_stored_redacted_phone_email_and_password_masked(db_engine):
-    message = ("je n'arrive pas à joindre ma banque, mon numéro c'est 06 12 34 56 78, mon mail "
-               "jean.dupont@gmail.com et mon mot de passe est Soleil2024")
+    message = (
+        "je n'arrive pas à joindre ma banque, mon numéro c'est 06 12 34 56 78, mon mail "
+        "jean.dupont@gmail.com et mon mot de passe est Soleil2024"
+    )
     with session_scope(db_engine) as session:
-        item = capture(session, conversation_id="sms:abc123", reason=ReviewReason.DECLINED, text=message,
-                       context="Bonjour ! Écrivez-moi au 07 98 76 54 32", candidates=CANDIDATES, channel="twilio_sms")
+        item = capture(
+            session,
+            conversation_id="sms:abc123",
+            reason=ReviewReason.DECLINED,
+            text=message,
+            context="Bonjour ! Écrivez-moi au 07 98 76 54 32",
+            candidates=CANDIDATES,
+            channel="twilio_sms",
+        )
         item_id = item.id
     with db_engine.connect() as conn:
         row = conn.execute(text("SELECT * FROM review_items WHERE id = :i"), {"i": item_id}).mappings().one()

@@ -1,8 +1,9 @@
-""""Cette réponse vous aide ?" and the captures, carried out by the actions.
+""" "Cette réponse vous aide ?" and the captures, carried out by the actions.
 
 Each message carries its NLU decision (bot/nlu/decision.py's `answer_decision`), as in
 tests/actions/test_answer_actions.py; the actions write into a fresh database named by DATABASE_URL.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,11 @@ def actions_db(db_engine, sqlite_url, monkeypatch):
 def parse(intent: str, text: str, kind: str | None = None, answer: str | None = None, keys=(), step=0.3) -> dict:
     data = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
     if kind:
-        data[DECISION_KEY] = {"decision": kind, "answer": answer,
-                              "candidates": [{"answer": k, "confidence": 0.9 - i * step} for i, k in enumerate(keys)]}
+        data[DECISION_KEY] = {
+            "decision": kind,
+            "answer": answer,
+            "candidates": [{"answer": k, "confidence": 0.9 - i * step} for i, k in enumerate(keys)],
+        }
     return data
 
 
@@ -50,18 +54,25 @@ class Conversation:
         self.active_loop: dict = {}
 
     def run(self, action, latest: dict) -> list[dict]:
-        self.events.append({"event": "user", "text": latest["text"], "parse_data": latest,
-                            "input_channel": self.channel})
-        tracker = Tracker(self.sender, dict(self.slots), latest, list(self.events), False, None,
-                          self.active_loop, "action_listen")
+        self.events.append(
+            {"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": self.channel}
+        )
+        tracker = Tracker(
+            self.sender, dict(self.slots), latest, list(self.events), False, None, self.active_loop, "action_listen"
+        )
         dispatcher = CollectingDispatcher()
         events = run_coroutine(action.run(dispatcher, tracker, {}))
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
         for message in dispatcher.messages:
-            self.events.append({"event": "bot", "text": message.get("text") or message.get("response"),
-                                "data": {"buttons": message.get("buttons")}})
+            self.events.append(
+                {
+                    "event": "bot",
+                    "text": message.get("text") or message.get("response"),
+                    "data": {"buttons": message.get("buttons")},
+                }
+            )
         return dispatcher.messages
 
 
@@ -75,7 +86,9 @@ def items(engine) -> list[ReviewItem]:
 
 
 def test_an_answer_is_followed_by_the_question_with_yes_and_no_buttons(actions_db):
-    messages = Conversation().run(ActionAnswer(), parse("faq_email", QUESTION, "answer", SPAMS, [SPAMS, FULL, PASSWORD]))
+    messages = Conversation().run(
+        ActionAnswer(), parse("faq_email", QUESTION, "answer", SPAMS, [SPAMS, FULL, PASSWORD])
+    )
     assert messages[0]["response"] == "utter_faq_email/spams"
     assert messages[1]["text"] == "Cette réponse vous aide ?"
     assert [b["title"] for b in messages[1]["buttons"]] == ["Oui", "Non"]
@@ -91,7 +104,8 @@ def test_no_gives_the_next_candidates_and_sends_the_question_to_the_inbox(action
     assert messages[0]["response"] == "utter_clarify_next"
     assert [b["payload"] for b in messages[0]["buttons"]][:2] == [
         '/choose_answer{"answer_key":"faq_email/boite_pleine"}',
-        '/choose_answer{"answer_key":"faq_email/mot_de_passe_oublie"}']
+        '/choose_answer{"answer_key":"faq_email/mot_de_passe_oublie"}',
+    ]
     [item] = items(actions_db)
     assert item.reason == "feedback_no" and item.answered_with == SPAMS
     assert item.text == "ma boite mail est pleine de pub, mon mail est [masqué]"
@@ -128,8 +142,10 @@ def test_a_typed_number_in_the_widget_answers_the_question(actions_db):
 
 
 def test_never_after_an_urgent_answer(actions_db):
-    messages = Conversation().run(ActionAnswer(), parse("urgence", "on m'a pris ma carte", "answer",
-                                                         "urgence/carte_bancaire", ["urgence/carte_bancaire"]))
+    messages = Conversation().run(
+        ActionAnswer(),
+        parse("urgence", "on m'a pris ma carte", "answer", "urgence/carte_bancaire", ["urgence/carte_bancaire"]),
+    )
     assert [m.get("response") for m in messages] == ["utter_urgence/carte_bancaire", "utter_urgence_offer_conseiller"]
     assert not asked_feedback(messages)
 
@@ -167,8 +183,12 @@ def test_declined_clarified_then_autre_chose_fallback_and_small_margin_are_captu
     talk.run(ActionFallback(), parse("nlu_fallback", "blorp zzgl"))
     talk.run(ActionAnswer(), parse("faq_email", "spam ou boite pleine", "answer", SPAMS, [SPAMS, FULL], step=0.1))
     found = [(i.reason, i.text) for i in items(actions_db)]
-    assert found == [("declined", "comment installer minecraft"), ("clarify_other", "mail ou photo"),
-                     ("fallback", "blorp zzgl"), ("small_margin", "spam ou boite pleine")]
+    assert found == [
+        ("declined", "comment installer minecraft"),
+        ("clarify_other", "mail ou photo"),
+        ("fallback", "blorp zzgl"),
+        ("small_margin", "spam ou boite pleine"),
+    ]
     with session_scope(actions_db) as session:
         counts = dict(session.execute(sa.select(TurnOutcomeCount.outcome, TurnOutcomeCount.count)).all())
     assert counts == {"decline": 1, "clarify": 1, "fallback": 1, "answer": 1}
@@ -177,7 +197,9 @@ def test_declined_clarified_then_autre_chose_fallback_and_small_margin_are_captu
 def test_a_reply_that_is_not_yes_or_no_is_a_new_question(actions_db):
     talk = Conversation()
     talk.run(ActionAnswer(), parse("faq_email", QUESTION, "answer", SPAMS, [SPAMS, FULL]))
-    messages = talk.run(ActionAnswer(), parse("faq_email", "et mon mot de passe oublie", "answer", PASSWORD, [PASSWORD]))
+    messages = talk.run(
+        ActionAnswer(), parse("faq_email", "et mon mot de passe oublie", "answer", PASSWORD, [PASSWORD])
+    )
     assert messages[0]["response"] == "utter_faq_email/mot_de_passe_oublie"
     assert talk.slots["feedback_for"] is None  # the question is no longer pending: a later "2" is not a "Non"
     assert items(actions_db) == []

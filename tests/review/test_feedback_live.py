@@ -1,9 +1,10 @@
-""""Cette réponse vous aide ?" with the real trained bot (FEEDBACK_RATE=1.0), by SMS and in the widget:
+""" "Cette réponse vous aide ?" with the real trained bot (FEEDBACK_RATE=1.0), by SMS and in the widget:
 answer -> the question -> "2" / a tap on Non -> the next candidates, and the message is in the review inbox.
 
 The messages are chosen as in tests/answers/test_answer_outcomes_live.py: the first whose stored decision is
 to answer with other candidates, so a retrained model changes which message is used, not what is checked.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,11 @@ def feedback_bot(model_path, tmp_path_factory):
 def review_items(bot, conversation_id: str) -> list[ReviewItem]:
     engine = make_engine(bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
-        found = list(session.execute(sa.select(ReviewItem).where(ReviewItem.conversation_id == conversation_id)
-                                     .order_by(ReviewItem.id)).scalars())
+        found = list(
+            session.execute(
+                sa.select(ReviewItem).where(ReviewItem.conversation_id == conversation_id).order_by(ReviewItem.id)
+            ).scalars()
+        )
     engine.dispose()
     return found
 
@@ -65,8 +69,9 @@ def test_sms_2_is_no_and_1_is_yes(feedback_bot):
     phone, replies, decision = first_sms(feedback_bot, "answer", ANSWERED_WITH_OTHERS)
     assert replies[-1].startswith(folded(QUESTION)) and "1. Oui\n2. Non" in replies[-1], replies
     next_question = sms_say(feedback_bot, phone, "2")
-    assert next_question[-1].startswith(folded("Votre question porte peut-être sur :")) or \
-        next_question[-1] == folded("Je n'ai pas d'autre réponse à cette question. Un conseiller peut vous aider : écrivez RDV.")
+    assert next_question[-1].startswith(folded("Votre question porte peut-être sur :")) or next_question[-1] == folded(
+        "Je n'ai pas d'autre réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
+    )
     [item] = review_items(feedback_bot, sms_conversation_id(phone))
     assert item.reason == "feedback_no" and item.channel == "sms" and item.answered_with == decision.answer
 
@@ -85,6 +90,8 @@ def test_a_reply_that_is_not_1_or_2_is_a_new_question_and_the_next_answer_is_not
     sender, replies, _ = first_web(feedback_bot, "answer", ANSWERED_WITH_OTHERS, min_candidates=2)
     assert replies[-1]["text"] == QUESTION
     again = web_say(feedback_bot, sender, ANSWERED_WITH_OTHERS[-1])  # a new question instead of 1 or 2
-    assert again and (response_name(again[0]["text"]) or "").startswith(("utter_faq_", "utter_clarify", "utter_no_answer")), again
+    assert again and (response_name(again[0]["text"]) or "").startswith(
+        ("utter_faq_", "utter_clarify", "utter_no_answer")
+    ), again
     assert all(m.get("text") != QUESTION for m in again)  # never twice in a row
     assert review_items(feedback_bot, sender) == []  # not read as a "Non"

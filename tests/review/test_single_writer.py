@@ -1,4 +1,5 @@
 """Review items are created in one place: bot/review/capture.py (the action server calls it)."""
+
 from __future__ import annotations
 
 import re

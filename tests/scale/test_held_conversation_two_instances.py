@@ -6,6 +6,7 @@ assistant answers none of them (its stored conversation does not even see them);
 AIDE is still answered and shown to the conseiller; after the hand-back the
 assistant carries on the triage where it was.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -60,8 +61,13 @@ def sms(instance, body):
 
 def user_texts(engine, conversation_id):
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"),
-                            {"s": conversation_id}).scalars().all()
+        rows = (
+            conn.execute(
+                text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": conversation_id}
+            )
+            .scalars()
+            .all()
+        )
     return "\n".join(rows)
 
 
@@ -73,8 +79,7 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
     assert any("questions courtes" in t for t in sms_to(bot, PHONE))
 
     with session_scope(engine) as session:
-        user = create_user(session, email="coord.hold@metz.fr", password="mot-de-passe-de-test",
-                           role="coordinateur")
+        user = create_user(session, email="coord.hold@metz.fr", password="mot-de-passe-de-test", role="coordinateur")
         holds.take_over(session, conversation, user)
         user_id = user.id
     before = len(sms_to(bot, PHONE))
@@ -84,9 +89,14 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
     stored = user_texts(engine, conversation)
     assert "vous êtes là" not in stored and "j'attends" not in stored  # Rasa never saw them
     with session_scope(engine) as session:
-        kept = [(m.author, m.kind, m.text) for m in session.execute(
-            select(ConversationMessage).where(ConversationMessage.author == "resident")
-            .order_by(ConversationMessage.id)).scalars()]
+        kept = [
+            (m.author, m.kind, m.text)
+            for m in session.execute(
+                select(ConversationMessage)
+                .where(ConversationMessage.author == "resident")
+                .order_by(ConversationMessage.id)
+            ).scalars()
+        ]
     assert kept == [("resident", "text", "bonjour, vous êtes là ?"), ("resident", "text", "j'attends votre réponse")]
 
     # AIDE is answered as always, and shown to the conseiller.
@@ -99,6 +109,7 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
     # Handed back: the assistant carries on the triage it had started (its state kept).
     with session_scope(engine) as session:
         from bot.staff.models import User
+
         holds.hand_back(session, holds.hold_row(session, conversation), session.get(User, user_id))
     before = len(sms_to(bot, PHONE))
     sms(b, "je n'arrive pas à envoyer un mail avec une pièce jointe")

@@ -10,6 +10,7 @@ at once, and some race through the triage for the same appointment slots. Then t
 must hold every message in order, each followed by the bot's answer, and the
 bookings must respect each slot's capacity, each with its ticket.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,13 +43,29 @@ BURSTS = 4
 WORKERS = 20
 # Distinct, everyday messages that never open a form.
 CHAT = [
-    "bonjour", "j'ai oublié mon mot de passe gmail", "merci beaucoup", "comment envoyer une pièce jointe",
-    "au revoir", "mon téléphone est trop lent", "c'est quoi le cloud", "bonsoir",
-    "comment faire ma déclaration d'impôts en ligne", "merci pour votre aide",
+    "bonjour",
+    "j'ai oublié mon mot de passe gmail",
+    "merci beaucoup",
+    "comment envoyer une pièce jointe",
+    "au revoir",
+    "mon téléphone est trop lent",
+    "c'est quoi le cloud",
+    "bonsoir",
+    "comment faire ma déclaration d'impôts en ligne",
+    "merci pour votre aide",
 ]
 # The triage of tests/booking/test_booking_conversation.py, up to the slot offer.
-TRIAGE = ["je veux un rendez-vous", "je n'arrive pas à envoyer un mail avec une pièce jointe", "2", "oui",
-          "non", "j'habite à Borny", "plutôt l'après-midi", "Marie", "1"]
+TRIAGE = [
+    "je veux un rendez-vous",
+    "je n'arrive pas à envoyer un mail avec une pièce jointe",
+    "2",
+    "oui",
+    "non",
+    "j'habite à Borny",
+    "plutôt l'après-midi",
+    "Marie",
+    "1",
+]
 CONFIRMED = "Rendez-vous confirmé"
 TAKEN = "vient d'être pris"
 
@@ -76,8 +93,9 @@ class Driver:
 
     def _post(self, port: int, sender: str, message: str) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=180) as response:
             return json.loads(response.read())
 
@@ -87,8 +105,10 @@ class Driver:
             return self._say(sender, texts[0], self.ports[number % 2])
         # Messages at the same moment, to both instances in turn: the lock store serialises them.
         answers = [None] * len(texts)
-        threads = [threading.Thread(target=lambda i=i: answers.__setitem__(
-            i, self._say(sender, texts[i], self.ports[i % 2]))) for i in range(len(texts))]
+        threads = [
+            threading.Thread(target=lambda i=i: answers.__setitem__(i, self._say(sender, texts[i], self.ports[i % 2])))
+            for i in range(len(texts))
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -148,7 +168,7 @@ def assert_in_order(sent: list[tuple[str, ...]], stored: list[tuple[str, int]]) 
     assert len(stored) == sum(len(group) for group in sent), (sent, stored)
     position = 0
     for group in sent:
-        chunk = stored[position:position + len(group)]
+        chunk = stored[position : position + len(group)]
         # Two messages sent at the same moment may be handled in either order, never mixed.
         assert sorted(t for t, _ in chunk) == sorted(group), (sent, stored)
         assert all(bots >= 1 for _, bots in chunk), (sent, stored)
@@ -162,8 +182,9 @@ def two_instances(postgres_url, model_path, tmp_path):
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
     # Each instance with 2 Sanic workers, as deployed (deploy/compose.yml, deploy/k8s/rasa.yaml):
     # four Rasa processes share the conversations.
-    bot = start_live_bot(model_path, postgres_url, tmp_path / "logs",
-                         {"REDIS_URL": REDIS_TEST_URL, "SANIC_WORKERS": "2"})
+    bot = start_live_bot(
+        model_path, postgres_url, tmp_path / "logs", {"REDIS_URL": REDIS_TEST_URL, "SANIC_WORKERS": "2"}
+    )
     # Started one after the other: the first one creates Rasa's `events` table.
     second = free_port()
     bot.start_rasa(second)
@@ -174,8 +195,11 @@ def two_instances(postgres_url, model_path, tmp_path):
 def test_two_rasa_instances_share_conversations_and_bookings(two_instances):
     bot, ports = two_instances
     driver = Driver(ports)
-    jobs = ([("chat", i) for i in range(CONVERSATIONS)] + [("book", i) for i in range(BOOKERS)]
-            + [("burst", i) for i in range(BURSTS)])
+    jobs = (
+        [("chat", i) for i in range(CONVERSATIONS)]
+        + [("book", i) for i in range(BOOKERS)]
+        + [("burst", i) for i in range(BURSTS)]
+    )
     random.Random(7).shuffle(jobs)
     bookings = []
     run = {"chat": driver.chat, "book": driver.book, "burst": driver.burst}
@@ -200,19 +224,29 @@ def test_two_rasa_instances_share_conversations_and_bookings(two_instances):
     with session_scope(engine) as s:
         per_slot = s.execute(
             select(Appointment.permanence_id, Appointment.start, func.count())
-            .where(Appointment.status == "booked").group_by(Appointment.permanence_id, Appointment.start)
+            .where(Appointment.status == "booked")
+            .group_by(Appointment.permanence_id, Appointment.start)
         ).all()
         for permanence_id, start, count in per_slot:
             assert count <= s.get(Permanence, permanence_id).capacity, (permanence_id, start, count)
-        booked = s.execute(select(Appointment, Resident.conversation_id).join(
-            Resident, Resident.id == Appointment.resident_id).where(Appointment.status == "booked")).all()
+        booked = s.execute(
+            select(Appointment, Resident.conversation_id)
+            .join(Resident, Resident.id == Appointment.resident_id)
+            .where(Appointment.status == "booked")
+        ).all()
         assert sorted(c for _, c in booked) == sorted(confirmed)
         for appointment, _ in booked:
             seat = s.execute(select(SlotSeat).where(SlotSeat.appointment_id == appointment.id)).scalar_one()
             assert (seat.permanence_id, seat.start) == (appointment.permanence_id, appointment.start)
-            assert s.execute(select(func.count()).select_from(Ticket)
-                             .where(Ticket.appointment_id == appointment.id)).scalar_one() == 1
-    print(f"\n{len(driver.sent)} conversations, {sum(len(g) for v in driver.sent.values() for g in v)} "
-          f"messages, {len(confirmed)}/{BOOKERS} bookings confirmed across {len(per_slot)} slots, "
-          f"{driver.taken} times a slot was taken first by another conversation")
+            assert (
+                s.execute(
+                    select(func.count()).select_from(Ticket).where(Ticket.appointment_id == appointment.id)
+                ).scalar_one()
+                == 1
+            )
+    print(
+        f"\n{len(driver.sent)} conversations, {sum(len(g) for v in driver.sent.values() for g in v)} "
+        f"messages, {len(confirmed)}/{BOOKERS} bookings confirmed across {len(per_slot)} slots, "
+        f"{driver.taken} times a slot was taken first by another conversation"
+    )
     engine.dispose()

@@ -1,5 +1,6 @@
 """Fixtures of the SMS tests: a fresh database the SMS code uses through the
 settings, with Twilio on and its HTTP edge recorded (tests/support/twilio_edge.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,9 +19,14 @@ def sms_env(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'sms.db'}"
     migrated(url)
     for key, value in {
-        "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": "+33700000000", "TWILIO_MESSAGING_SERVICE_SID": "", "TWILIO_HTTP_CLIENT": "",
-        "PUBLIC_URL": "https://aide.metz.test", "SMS_FOLD_ACCENTS": "true",
+        "DATABASE_URL": url,
+        "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": "+33700000000",
+        "TWILIO_MESSAGING_SERVICE_SID": "",
+        "TWILIO_HTTP_CLIENT": "",
+        "PUBLIC_URL": "https://aide.metz.test",
+        "SMS_FOLD_ACCENTS": "true",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("TWILIO_RECORD_FILE", raising=False)

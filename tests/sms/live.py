@@ -5,6 +5,7 @@ RequestValidator over PUBLIC_URL + path (the servers run behind a pretend
 reverse proxy: PUBLIC_URL is not the address the tests post to). Outbound
 SMS are read from the Twilio HTTP edge's record file.
 """
+
 from __future__ import annotations
 
 import urllib.error
@@ -32,14 +33,27 @@ class Answer:
 def inbound_params(phone: str, body: str, sid: str | None = None, num_media: int = 0) -> dict[str, str]:
     sid = sid or "SM" + uuid.uuid4().hex
     params = {
-        "ToCountry": "FR", "SmsMessageSid": sid, "NumMedia": str(num_media), "SmsSid": sid,
-        "SmsStatus": "received", "Body": body, "FromCountry": "FR", "To": "+33700000000",
-        "NumSegments": "1", "MessageSid": sid, "AccountSid": TEST_ACCOUNT_SID, "From": phone,
-        "ApiVersion": "2010-04-01", "ToCity": "", "FromZip": "",
+        "ToCountry": "FR",
+        "SmsMessageSid": sid,
+        "NumMedia": str(num_media),
+        "SmsSid": sid,
+        "SmsStatus": "received",
+        "Body": body,
+        "FromCountry": "FR",
+        "To": "+33700000000",
+        "NumSegments": "1",
+        "MessageSid": sid,
+        "AccountSid": TEST_ACCOUNT_SID,
+        "From": phone,
+        "ApiVersion": "2010-04-01",
+        "ToCity": "",
+        "FromZip": "",
     }
     for i in range(num_media):
         params[f"MediaContentType{i}"] = "image/jpeg"
-        params[f"MediaUrl{i}"] = f"https://api.twilio.com/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/MM1/Media/ME{i}"
+        params[f"MediaUrl{i}"] = (
+            f"https://api.twilio.com/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/MM1/Media/ME{i}"
+        )
     return params
 
 
@@ -77,9 +91,16 @@ def new_sms(bot, phone: str, before: int) -> list[str]:
 
 
 def status_callback(bot, sid: str, status: str, error_code: str | None = None) -> Answer:
-    params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
-              "AccountSid": TEST_ACCOUNT_SID, "To": "+33600000000", "From": "+33700000000",
-              "ApiVersion": "2010-04-01"}
+    params = {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "MessageStatus": status,
+        "SmsStatus": status,
+        "AccountSid": TEST_ACCOUNT_SID,
+        "To": "+33600000000",
+        "From": "+33700000000",
+        "ApiVersion": "2010-04-01",
+    }
     if error_code:
         params["ErrorCode"] = error_code
     return post(bot, STATUS, params)

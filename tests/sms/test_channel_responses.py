@@ -1,5 +1,6 @@
 """SMS replies use the responses written for SMS: Rasa's response generator, given
 the SMS channel's output name, picks every `channel: twilio_sms` variation."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,11 @@ def test_sms_variations_are_chosen_for_sms_and_only_for_sms():
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     tracker = DialogueStateTracker("sms:test", domain.slots)
     assert SmsCollector.name() == TwilioSmsInput.name() == "twilio_sms"
-    with_sms = {name: variations for name, variations in domain.responses.items()
-                if any(v.get("channel") == "twilio_sms" for v in variations)}
+    with_sms = {
+        name: variations
+        for name, variations in domain.responses.items()
+        if any(v.get("channel") == "twilio_sms" for v in variations)
+    }
     assert "utter_greet" in with_sms
     for name, variations in with_sms.items():
         sms_texts = {v["text"] for v in variations if v.get("channel") == "twilio_sms"}

@@ -1,4 +1,5 @@
 """The GSM-7 normaliser and segment counts (bot/sms/encoding.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,7 @@ from bot.sms.encoding import count_segments, is_gsm, normalise
 def test_typography_becomes_plain_gsm_without_changing_meaning():
     text = "L\u2019appli \u00ab\u00a0Ameli\u00a0\u00bb \u2013 c\u2019est \u201cgratuit\u201d\u2026 10\u202f\u20ac"
     out = normalise(text, fold_accents=False)
-    assert out == "L'appli \" Ameli \" - c'est \"gratuit\"... 10 \u20ac"
+    assert out == 'L\'appli " Ameli " - c\'est "gratuit"... 10 \u20ac'
     assert is_gsm(out)
 
 

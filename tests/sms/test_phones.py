@@ -1,4 +1,5 @@
 """Phone numbers normalised to E.164 with phonenumbers (bot/phones.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,18 @@ import pytest
 from bot.phones import to_e164
 
 
-@pytest.mark.parametrize("raw", ["06 12 34 56 78", "0612345678", "06.12.34.56.78", "+33 6 12 34 56 78",
-                                 "0033612345678", "+33612345678", " 06-12-34-56-78 "])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "06.12.34.56.78",
+        "+33 6 12 34 56 78",
+        "0033612345678",
+        "+33612345678",
+        " 06-12-34-56-78 ",
+    ],
+)
 def test_french_ways_of_writing_a_mobile(raw):
     assert to_e164(raw) == "+33612345678"
 

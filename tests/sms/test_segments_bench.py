@@ -4,6 +4,7 @@ A correctness test on the benchmark's list (bot/sms/bench.py), not a timing:
 with SMS_FOLD_ACCENTS on, no text may fall back to UCS-2, and the median
 text fits in at most 2 segments (306 GSM-7 characters).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -43,8 +44,9 @@ def test_with_folding_the_median_text_is_at_most_two_segments():
 
 @pytest.mark.processes
 def test_the_benchmark_command_prints_both_modes():
-    result = subprocess.run([sys.executable, "-m", "bot", "bench-sms"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "bench-sms"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "folding on : " in result.stdout and "folding off: " in result.stdout
     assert "utter_greet" in result.stdout and "GSM-7" in result.stdout

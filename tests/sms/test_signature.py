@@ -1,4 +1,5 @@
 """Signatures: the local token without Twilio credentials, blank parameters kept."""
+
 from __future__ import annotations
 
 from twilio.request_validator import RequestValidator

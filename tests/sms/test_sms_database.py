@@ -1,6 +1,7 @@
 """The SMS parts that keep state in the database, on a fresh SQLite schema,
 with the real twilio library recorded at its HTTP edge: outbound retries,
 opt-outs against reminders, numbered choices, delivery statuses, rate limit."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -37,7 +38,9 @@ def test_transient_twilio_errors_are_retried_and_the_status_recorded(sms_env):
     engine, _ = sms_env
     flaky = RecordingHttpClient(fail_first=2)
     with session_scope(engine) as s:
-        message = send_sms(s, to_e164=PHONE, body="Bonjour « test »", purpose="reply", http_client=flaky, sleep=no_sleep)
+        message = send_sms(
+            s, to_e164=PHONE, body="Bonjour « test »", purpose="reply", http_client=flaky, sleep=no_sleep
+        )
         assert message.status == "queued" and message.twilio_sid.startswith("SM")
         assert message.body == 'Bonjour " test "' and message.encoding == "GSM-7"
     assert len(flaky.requests) == 3
@@ -84,14 +87,17 @@ def test_opt_out_list_is_in_the_database_and_holds_no_number(sms_env):
     with session_scope(engine) as s:  # a new session, as after a restart
         assert is_opted_out(s, PHONE)
         from bot.sms.models import OptOut
+
         rows = s.execute(select(OptOut)).scalars().all()
         assert len(rows) == 1 and rows[0].phone_hash == phone_hash(PHONE) and PHONE not in rows[0].phone_hash
 
 
 def test_buttons_become_numbered_choices_and_numbers_map_back(sms_env):
     engine, _ = sms_env
-    buttons = [{"title": "Un rendez-vous", "payload": "/book_appointment"},
-               {"title": "Une question", "payload": '/faq_email{"x": 1}'}]
+    buttons = [
+        {"title": "Un rendez-vous", "payload": "/book_appointment"},
+        {"title": "Une question", "payload": '/faq_email{"x": 1}'},
+    ]
     rendered = choices.render("Que voulez-vous ?", buttons)
     assert rendered.text == "Que voulez-vous ?\n1. Un rendez-vous\n2. Une question\nRépondez avec le numéro."
     key = phone_hash(PHONE)
@@ -112,9 +118,11 @@ def test_buttons_become_numbered_choices_and_numbers_map_back(sms_env):
 
 def test_a_text_that_already_numbers_its_choices_is_sent_as_it_is():
     text = "Voici les prochains rendez-vous :\n1. mardi 1er décembre à 14 h, CCAS\n2. jeudi 3 décembre à 9 h, Borny\nRépondez 1, 2 ou 3, ou AUTRE."
-    buttons = [{"title": "mardi 1er décembre à 14 h, CCAS", "payload": "1"},
-               {"title": "jeudi 3 décembre à 9 h, Borny", "payload": "2"},
-               {"title": "Autres horaires", "payload": "autre"}]
+    buttons = [
+        {"title": "mardi 1er décembre à 14 h, CCAS", "payload": "1"},
+        {"title": "jeudi 3 décembre à 9 h, Borny", "payload": "2"},
+        {"title": "Autres horaires", "payload": "autre"},
+    ]
     rendered = choices.render(text, buttons)
     assert rendered.text == text
     assert rendered.choices == {"1": "1", "2": "2"}  # "3" is not offered: not mapped to "autre"
@@ -123,15 +131,24 @@ def test_a_text_that_already_numbers_its_choices_is_sent_as_it_is():
 def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
     engine, _ = sms_env
     with session_scope(engine) as s:
-        ticket = create_ticket(s, resident_id=None, thematique="email", triage={}, activity_report={},
-                               bot_answers=[], transcript_excerpt="")
+        ticket = create_ticket(
+            s,
+            resident_id=None,
+            thematique="email",
+            triage={},
+            activity_report={},
+            bot_answers=[],
+            transcript_excerpt="",
+        )
         reminder = send_sms(s, to_e164=PHONE, body="Rappel : rendez-vous", purpose="reminder", ticket_id=ticket.id)
         answer = send_sms(s, to_e164=PHONE, body="Bonjour", purpose="reply")
         ids = ticket.id, reminder.twilio_sid, answer.twilio_sid
     ticket_id, reminder_sid, answer_sid = ids
     with session_scope(engine) as s:
         assert apply_status(s, reminder_sid, "sent").status == "sent"
-        assert apply_status(s, reminder_sid, "undelivered", "30003", on_failure=flag_sms_failure).status == "undelivered"
+        assert (
+            apply_status(s, reminder_sid, "undelivered", "30003", on_failure=flag_sms_failure).status == "undelivered"
+        )
         assert apply_status(s, reminder_sid, "sent").status == "undelivered"  # late, out of order
         assert apply_status(s, reminder_sid, "failed", "30003", on_failure=flag_sms_failure).status == "failed"
         assert apply_status(s, answer_sid, "failed", "30005", on_failure=flag_sms_failure).status == "failed"
@@ -140,8 +157,11 @@ def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
     with session_scope(engine) as s:
         ticket = s.get(Ticket, ticket_id)
         assert ticket.delivery_problem is True
-        failures = [e for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()
-                    if e.kind == "sms_failure"]
+        failures = [
+            e
+            for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).scalars()
+            if e.kind == "sms_failure"
+        ]
         assert len(failures) == 1  # flagged once, not at every callback
         assert failures[0].detail["purpose"] == "reminder" and failures[0].detail["error_code"] == "30003"
 
@@ -156,7 +176,9 @@ def test_rate_limit_is_counted_in_the_database_per_number(sms_env, monkeypatch):
             s.add(InboundMessage(message_sid=f"SM{i}", from_hash=key, received_at=now - timedelta(minutes=i)))
         s.add(InboundMessage(message_sid="SMother", from_hash=other, received_at=now))
     with session_scope(engine) as s:
-        assert check_rate(s, key, now, limit=30) == check_rate(s, key, now, limit=30).__class__(limited=False, notify=False)
+        assert check_rate(s, key, now, limit=30) == check_rate(s, key, now, limit=30).__class__(
+            limited=False, notify=False
+        )
         s.add(InboundMessage(message_sid="SM31", from_hash=key, received_at=now))
         s.flush()
         first_over = check_rate(s, key, now, limit=30)
@@ -192,8 +214,9 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     from bot.sms.signature import FormParams
 
     engine, client = sms_env
-    params = FormParams({"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"],
-                         "OptOutType": ["STOP"], "NumMedia": ["0"]})
+    params = FormParams(
+        {"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"], "OptOutType": ["STOP"], "NumMedia": ["0"]}
+    )
     assert take_in(params, get_settings()).outcome == "stop"
     with session_scope(engine) as s:
         assert is_opted_out(s, PHONE)

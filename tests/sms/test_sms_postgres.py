@@ -1,5 +1,6 @@
 """The SMS tables on a real PostgreSQL (migrations 0003 and 0005): idempotency on
 MessageSid, numbered choices, opt-outs and the rate limit shared by all processes."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -1,6 +1,7 @@
 """The SMS channel end to end: the real Rasa server and action server, the
 trained model, requests signed as Twilio signs them, outbound SMS captured
 at the twilio library's HTTP edge."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,9 +17,9 @@ from bot.db import make_engine, session_scope
 from bot.handoff import book
 from bot.privacy.hashing import phone_hash
 from bot.residents import Resident, sms_conversation_id
+from bot.settings import get_settings
 from bot.sms.encoding import normalise
 from bot.sms.models import InboundMessage, OptOut, OutboundMessage
-from bot.settings import get_settings
 from bot.texts import sms as texts
 from bot.texts.privacy import secret_warning
 from bot.tickets.models import Ticket, TicketEvent
@@ -75,7 +76,9 @@ def test_forged_or_unsigned_requests_get_403_and_change_nothing(live_bot):
     assert [a.status for a in attempts] == [403] * len(attempts)
     engine = engine_of(bot)
     with session_scope(engine) as s:
-        assert s.execute(select(InboundMessage).where(InboundMessage.message_sid == params["MessageSid"])).first() is None
+        assert (
+            s.execute(select(InboundMessage).where(InboundMessage.message_sid == params["MessageSid"])).first() is None
+        )
         assert s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).first() is None
         assert s.execute(select(OptOut).where(OptOut.phone_hash == phone_hash(phone))).first() is None
     engine.dispose()
@@ -100,15 +103,24 @@ def test_first_sms_gets_the_notice_first_and_the_conversation_is_keyed_by_a_hash
     with session_scope(engine) as s:
         resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).scalar_one()
         assert resident.conversation_id == sms_conversation_id(phone) and phone not in resident.conversation_id
-        records = s.execute(select(OutboundMessage).where(OutboundMessage.to_hash == phone_hash(phone))
-                            .order_by(OutboundMessage.id)).scalars().all()
+        records = (
+            s.execute(
+                select(OutboundMessage).where(OutboundMessage.to_hash == phone_hash(phone)).order_by(OutboundMessage.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [r.purpose for r in records][:2] == ["notice", "reply"]
         assert all(r.twilio_sid and r.status == "queued" and r.encoding == "GSM-7" for r in records)
         # Rasa's conversation is keyed by the hash; the number appears in none of its events.
         conversation = sms_conversation_id(phone)
         assert s.execute(text_sql("SELECT count(*) FROM events WHERE sender_id = :c"), {"c": conversation}).scalar() > 0
-        assert s.execute(text_sql("SELECT count(*) FROM events WHERE sender_id LIKE :p OR data LIKE :p"),
-                         {"p": f"%{phone[3:]}%"}).scalar() == 0
+        assert (
+            s.execute(
+                text_sql("SELECT count(*) FROM events WHERE sender_id LIKE :p OR data LIKE :p"), {"p": f"%{phone[3:]}%"}
+            ).scalar()
+            == 0
+        )
     engine.dispose()
 
 
@@ -129,7 +141,9 @@ def test_keywords_and_messages_the_assistant_cannot_read_get_kind_answers(live_b
     # A long story is not refused: a short word first, then the assistant reads it whole.
     assert long[0] == sms(texts.too_long_text()) and len(long) >= 2
     english = say(bot, phone, "Hello, I need help with my email please")
-    assert english == [sms(texts.french_only_text(get_settings().city_contact_phone))] and "03 87 55 50 00" in english[0]
+    assert (
+        english == [sms(texts.french_only_text(get_settings().city_contact_phone))] and "03 87 55 50 00" in english[0]
+    )
     # French SMS shorthand is read by the assistant, not called foreign.
     shorthand = say(bot, phone, "jai pa compri")
     assert shorthand and sms(texts.french_only_text(get_settings().city_contact_phone)) not in shorthand
@@ -162,14 +176,14 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
     assert "questions courtes" in talk("je veux un rendez-vous")
     materiel = talk("je n'arrive pas à envoyer un mail avec une pièce jointe")
     assert "1. Ordinateur\n2. Téléphone\n3. Tablette\n4. Autre\n5. Aucun" in materiel  # numbered choices
-    assert "adresse e-mail" in talk("2")   # téléphone, mapped back from the numbered choice
-    assert "identifiants" in talk("1")    # oui
-    assert "quartier" in talk("2")        # non
+    assert "adresse e-mail" in talk("2")  # téléphone, mapped back from the numbered choice
+    assert "identifiants" in talk("1")  # oui
+    assert "quartier" in talk("2")  # non
     assert "Quand" in talk("j'habite à Borny")
-    assert "prénom" in talk("2")          # l'après-midi
+    assert "prénom" in talk("2")  # l'après-midi
     offer = talk("Marie")
     assert "besoin particulier" in offer
-    offer = talk("1")                      # no particular need; the phone is known: the offer comes
+    offer = talk("1")  # no particular need; the phone is known: the offer comes
     assert "1." in offer and "Borny" in offer, offer
     assert "4. Autres horaires" not in offer  # the offer already numbers its choices
 
@@ -189,8 +203,11 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
         appointments = s.execute(select(Appointment).where(Appointment.resident_id == resident.id)).scalars().all()
         assert len(appointments) == 1
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointments[0].id)).scalar_one()
-        confirmation = s.execute(select(OutboundMessage).where(
-            OutboundMessage.ticket_id == ticket.id, OutboundMessage.purpose == "confirmation")).scalar_one()
+        confirmation = s.execute(
+            select(OutboundMessage).where(
+                OutboundMessage.ticket_id == ticket.id, OutboundMessage.purpose == "confirmation"
+            )
+        ).scalar_one()
         ticket_id, resident_id, start = ticket.id, resident.id, as_utc(appointments[0].start)
         confirmation_sid = confirmation.twilio_sid
 
@@ -199,21 +216,27 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
     # A day before, at the same wall time (never in the quiet hours); other tests share the database.
     bot.run_cli("reminders", "--now", (start - timedelta(hours=24)).isoformat())
     with session_scope(engine) as s:
-        reminder = s.execute(select(OutboundMessage).where(
-            OutboundMessage.ticket_id == ticket_id, OutboundMessage.purpose == "reminder")).scalar_one()
+        reminder = s.execute(
+            select(OutboundMessage).where(OutboundMessage.ticket_id == ticket_id, OutboundMessage.purpose == "reminder")
+        ).scalar_one()
         reminder_sid = reminder.twilio_sid
         assert not s.get(Ticket, ticket_id).delivery_problem
     assert status_callback(bot, reminder_sid, "sent").status == 200
     assert status_callback(bot, reminder_sid, "undelivered", "30003").status == 200
     with session_scope(engine) as s:
-        by_sid = {m.twilio_sid: m for m in s.execute(select(OutboundMessage).where(
-            OutboundMessage.twilio_sid.in_([confirmation_sid, reminder_sid]))).scalars()}
+        by_sid = {
+            m.twilio_sid: m
+            for m in s.execute(
+                select(OutboundMessage).where(OutboundMessage.twilio_sid.in_([confirmation_sid, reminder_sid]))
+            ).scalars()
+        }
         assert by_sid[confirmation_sid].status == "delivered"
         assert by_sid[reminder_sid].status == "undelivered" and by_sid[reminder_sid].error_code == "30003"
         ticket = s.get(Ticket, ticket_id)
         assert ticket.delivery_problem is True
-        event = s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id,
-                                                    TicketEvent.kind == "sms_failure")).scalar_one()
+        event = s.execute(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "sms_failure")
+        ).scalar_one()
         assert event.detail["purpose"] == "reminder"
 
     # STOP: one confirmation, then nothing, reminders included, until START.
@@ -221,8 +244,9 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
     assert stop == [sms(texts.stop_confirmation(get_settings().service_name))]
     assert say(bot, phone, "bonjour") == []
     with session_scope(engine) as s:
-        slot = offer_slots(s, thematique=None, neighbourhood="Borny", preferred=None,
-                           now=start + timedelta(days=3)).slots[0]
+        slot = offer_slots(
+            s, thematique=None, neighbourhood="Borny", preferred=None, now=start + timedelta(days=3)
+        ).slots[0]
         second = book(s, s.get(Resident, resident_id), slot, now=start + timedelta(days=3))
         second_start = as_utc(second.start)
     bot.run_cli("reminders", "--now", (second_start - timedelta(hours=24)).isoformat())

@@ -5,6 +5,7 @@ as `make run` serves it, with the plain `rest` channel turned on
 (RASA_REST_CHANNEL=true: it is off by default) and the tests' own secrets
 (the https PUBLIC_URL makes these servers production: default keys would stop them).
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,9 @@ class LiveBot:
 
     def run_cli(self, *args: str) -> str:
         """`python -m bot ARGS` with the same settings as the servers."""
-        result = subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
 
@@ -76,9 +78,7 @@ class LiveBot:
     def say(self, sender: str, text: str) -> list[dict]:
         """Send one message as `sender`; the bot's replies (dicts with 'text', 'buttons'...)."""
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(
-            self.rest_url, data=body, headers={"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(self.rest_url, data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 
@@ -88,8 +88,13 @@ class LiveBot:
     def start_rasa(self, port: int, name: str = "rasa2") -> subprocess.Popen:
         """Another Rasa server with the same settings on `port` (horizontal scale tests)."""
         log = open(self.log_dir / f"{name}.log", "w")
-        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)],
-                                   cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "rasa", "--port", str(port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.processes.append(process)
         try:
             wait_http(f"http://127.0.0.1:{port}/", process)
@@ -139,7 +144,10 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         log = open(log_dir / f"{name}.log", "w")
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", name],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         bot.processes.append(process)
     try:

@@ -1,6 +1,7 @@
 """The interpreters the product runs on, for tests that start its processes for real:
 Rasa and the action server on .venv's Python 3.10 (the tests' own interpreter), the
 desk, the web page and the jobs on .venv-desk's (README, "Runtimes")."""
+
 from __future__ import annotations
 
 import sys

@@ -7,6 +7,7 @@ be told to fail the first N requests (HTTP 500) to exercise retries.
 In another process (the action server), `TWILIO_HTTP_CLIENT=tests.support.twilio_edge:RecordingHttpClient`
 selects it, and every request is appended as a JSON line to TWILIO_RECORD_FILE.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ class RecordingHttpClient(HttpClient):
         self.fail_status = fail_status
         self.record_file = os.environ.get("TWILIO_RECORD_FILE")
 
-    def request(self, method, uri, params=None, data=None, headers=None, auth=None,
-                timeout=None, allow_redirects=False) -> Response:
+    def request(
+        self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=False
+    ) -> Response:
         record = {"method": method, "uri": uri, "data": dict(data or {}), "auth_user": (auth or ("",))[0]}
         self.requests.append(record)
         if self.record_file:
@@ -36,12 +38,17 @@ class RecordingHttpClient(HttpClient):
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         if self.fail_first > 0:
             self.fail_first -= 1
-            return Response(self.fail_status, json.dumps({"code": 20500, "message": "Internal Server Error",
-                                                          "status": self.fail_status}))
+            return Response(
+                self.fail_status,
+                json.dumps({"code": 20500, "message": "Internal Server Error", "status": self.fail_status}),
+            )
         body = {
-            "sid": "SM" + uuid.uuid4().hex, "status": "queued",
-            "to": (data or {}).get("To"), "from": (data or {}).get("From"),
-            "body": (data or {}).get("Body"), "num_segments": "1",
+            "sid": "SM" + uuid.uuid4().hex,
+            "status": "queued",
+            "to": (data or {}).get("To"),
+            "from": (data or {}).get("From"),
+            "body": (data or {}).get("Body"),
+            "num_segments": "1",
             "messaging_service_sid": (data or {}).get("MessagingServiceSid"),
         }
         return Response(201, json.dumps(body))

@@ -4,6 +4,7 @@ Before bot/texts/, the bench parsed actions/*.py for `utter_message(text="<liter
 it never saw an f-string, a text built in bot/ (the desk's cancellation, the
 notifications to conseillers) nor the other variants of a text.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,11 +34,13 @@ def test_the_bench_lists_every_sms_text_of_the_catalogue_and_no_spoken_one():
 def test_the_bench_sees_f_strings_the_desk_cancellation_and_notifications_the_old_parser_missed():
     entries = {e.name: e.text for e in every_sms_text()}
     missed = old_parser_texts()
-    for name in ("booking.already_booked",         # an f-string in actions/booking.py
-                 "desk.cancellation_by_desk",      # sent by bot/desk/permanence_admin.py
-                 "notify.new_ticket",              # the conseillers' SMS (bot/desk/notify.py)
-                 "voice.help_sms",                 # the phone line's SMS
-                 "booking.confirmation[atelier]"):  # a variant
+    for name in (
+        "booking.already_booked",  # an f-string in actions/booking.py
+        "desk.cancellation_by_desk",  # sent by bot/desk/permanence_admin.py
+        "notify.new_ticket",  # the conseillers' SMS (bot/desk/notify.py)
+        "voice.help_sms",  # the phone line's SMS
+        "booking.confirmation[atelier]",
+    ):  # a variant
         assert name in entries, name
         assert entries[name] not in missed, name
     assert "Vous avez déjà 3 rendez-vous prévus" in entries["booking.already_booked"]

@@ -1,4 +1,5 @@
 """The catalogue bot/texts/: every module's texts are listed, any new module is found, the contract holds."""
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,11 @@ ALLOWED_BOT_IMPORTS = ("bot.texts", "bot.coop", "bot.enums")
 
 def functions_of(module) -> dict:
     """The module's own public functions (not the ones it imports)."""
-    return {name: fn for name, fn in inspect.getmembers(module, inspect.isfunction)
-            if fn.__module__ == module.__name__ and not name.startswith("_")}
+    return {
+        name: fn
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if fn.__module__ == module.__name__ and not name.startswith("_")
+    }
 
 
 def called_code_objects(run) -> set:
@@ -54,8 +58,7 @@ def test_every_text_function_of_every_module_has_an_example():
     missing = []
     for module in modules():
         ran = called_code_objects(lambda: [example() for example in module.EXAMPLES.values()])
-        missing += [f"{module.__name__}.{name}" for name, fn in functions_of(module).items()
-                    if fn.__code__ not in ran]
+        missing += [f"{module.__name__}.{name}" for name, fn in functions_of(module).items() if fn.__code__ not in ran]
     assert missing == [], f"text functions no EXAMPLES entry calls: {missing}"
 
 
@@ -93,19 +96,24 @@ def test_the_text_modules_read_no_settings_and_import_no_area_of_bot():
 
 def test_a_new_module_with_examples_is_discovered(tmp_path: Path, monkeypatch):
     """Other areas add their own module (waitlist.py, feedback.py...): nothing else to register."""
-    (tmp_path / "zz_waitlist.py").write_text(textwrap.dedent('''
+    (tmp_path / "zz_waitlist.py").write_text(
+        textwrap.dedent("""
         def offered_text(place_name):
             return f"Une place s'est libérée à {place_name}. Répondez OUI pour la prendre."
 
         EXAMPLES = {"offered": lambda: offered_text("Mairie de quartier de Borny")}
-    '''), encoding="utf-8")
-    (tmp_path / "zz_helper.py").write_text("def helper():\n    return 'no EXAMPLES: not a text module'\n",
-                                           encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
+    (tmp_path / "zz_helper.py").write_text(
+        "def helper():\n    return 'no EXAMPLES: not a text module'\n", encoding="utf-8"
+    )
     monkeypatch.setattr(bot.texts, "__path__", [*bot.texts.__path__, str(tmp_path)])
     try:
         texts = catalogue()
         assert texts["zz_waitlist.offered"] == (
-            "Une place s'est libérée à Mairie de quartier de Borny. Répondez OUI pour la prendre.")
+            "Une place s'est libérée à Mairie de quartier de Borny. Répondez OUI pour la prendre."
+        )
         assert not any(name.startswith("zz_helper.") for name in texts)
     finally:
         for name in ("bot.texts.zz_waitlist", "bot.texts.zz_helper"):

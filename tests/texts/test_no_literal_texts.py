@@ -19,6 +19,7 @@ The rule, read from the source (AST), over bot/** and actions/** but bot/texts/ 
 
 ALLOWED lists, with the reason, the few sentences that are not texts sent to residents.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,20 +29,60 @@ from pathlib import Path
 from bot.settings import ROOT
 
 EXCLUDED = ("bot/texts/", "bot/migrations/")
-RESIDENT_FACING = ("actions/", "bot/sms/", "bot/web/", "bot/voice/", "bot/conversations/", "bot/places/",
-                   "bot/booking/", "bot/handoff/", "bot/reminders.py", "bot/residents.py",
-                   "bot/privacy/screening.py")
+RESIDENT_FACING = (
+    "actions/",
+    "bot/sms/",
+    "bot/web/",
+    "bot/voice/",
+    "bot/conversations/",
+    "bot/places/",
+    "bot/booking/",
+    "bot/handoff/",
+    "bot/reminders.py",
+    "bot/residents.py",
+    "bot/privacy/screening.py",
+)
 # (file, start of the string): why it is not a text the module sends to a resident.
 ALLOWED = {
     ("bot/voice/spoken.py", ""): "the rules that turn the domain's written answers into speech "
-                                 "(a pattern and its spoken replacement), not texts of their own",
+    "(a pattern and its spoken replacement), not texts of their own",
     ("bot/web/app.py", "Je veux parler à un conseiller"): "what the widget's button sends as the resident's "
-                                                          "own message (a sentence the NLU knows)",
+    "own message (a sentence the NLU knows)",
     ("bot/conversations/hold.py", "Bonjour,"): "the e-mail to the conseiller who holds the conversation",
 }
-FRENCH_WORDS = {"vous", "votre", "vos", "je", "nous", "est", "les", "des", "une", "pour", "pas", "merci",
-                "bonjour", "au", "aux", "du", "sur", "dans", "avec", "ou", "et", "le", "la", "un", "de",
-                "l", "d", "j", "qu", "c", "n"}  # elided: l'assistant, d'autres, j'ai, qu'il, c'est, n'a
+FRENCH_WORDS = {
+    "vous",
+    "votre",
+    "vos",
+    "je",
+    "nous",
+    "est",
+    "les",
+    "des",
+    "une",
+    "pour",
+    "pas",
+    "merci",
+    "bonjour",
+    "au",
+    "aux",
+    "du",
+    "sur",
+    "dans",
+    "avec",
+    "ou",
+    "et",
+    "le",
+    "la",
+    "un",
+    "de",
+    "l",
+    "d",
+    "j",
+    "qu",
+    "c",
+    "n",
+}  # elided: l'assistant, d'autres, j'ai, qu'il, c'est, n'a
 WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]+")
 ACCENT = re.compile(r"[àâçéèêëîïôûùüÿœÀÂÇÉÈÊËÎÏÔÛÙÜ]")
 
@@ -111,8 +152,12 @@ def skipped_nodes(tree: ast.AST) -> set[int]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 skip.add(id(first.value))
-        logging_call = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and isinstance(node.func.value, ast.Name) and node.func.value.id in ("log", "logger", "logging"))
+        logging_call = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("log", "logger", "logging")
+        )
         if logging_call or isinstance(node, ast.Raise):
             skip.update(id(inner) for inner in ast.walk(node))
     return skip
@@ -152,8 +197,9 @@ def test_no_module_outside_the_catalogue_writes_a_text_for_residents():
     for path in scanned_files():
         relative = path.relative_to(ROOT).as_posix()
         problems += findings(relative, path.read_text(encoding="utf-8"))
-    assert problems == [], ("texts sent to residents belong in bot/texts/ (a function, an EXAMPLES entry):\n"
-                            + "\n".join(problems))
+    assert problems == [], (
+        "texts sent to residents belong in bot/texts/ (a function, an EXAMPLES entry):\n" + "\n".join(problems)
+    )
 
 
 def test_the_rule_catches_each_way_a_text_was_written_before_the_catalogue():
@@ -171,9 +217,11 @@ def test_the_rule_catches_each_way_a_text_was_written_before_the_catalogue():
     for source, relative in cases.items():
         assert findings(relative, source), source
     # What stays fine: a catalogue call, a name, a log line, a docstring, an English error.
-    fine = ('"""Un docstring en français : « Votre message est vide. »"""\n'
-            'dispatcher.utter_message(text=texts.other_times_text())\n'
-            'dispatcher.utter_message(text=route.message)\n'
-            'log.info("message vide de %s : rien à répondre.", who)\n'
-            'raise ValueError(f"DESK_NOTIFY_CHANNEL must be one of {names}")\n')
+    fine = (
+        '"""Un docstring en français : « Votre message est vide. »"""\n'
+        "dispatcher.utter_message(text=texts.other_times_text())\n"
+        "dispatcher.utter_message(text=route.message)\n"
+        'log.info("message vide de %s : rien à répondre.", who)\n'
+        'raise ValueError(f"DESK_NOTIFY_CHANNEL must be one of {names}")\n'
+    )
     assert findings("actions/booking.py", fine) == []

@@ -1,4 +1,5 @@
 """Triage answers by number or in words, skippable."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,29 +16,61 @@ from bot.triage.answers import (
 from bot.triage.routing import choose_route, estimate_autonomie
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1", "ordinateur"), ("2", "telephone"), (" 3. ", "tablette"), ("5", "aucun"),
-    ("mon telephone", "telephone"), ("un Samsung", "telephone"), ("PC portable", "ordinateur"),
-    ("ordinateur portable", "ordinateur"), ("portable", "telephone"), ("ipad", "tablette"),
-    ("rien du tout", "aucun"), ("passer", SKIPPED), ("je sais pas", SKIPPED), ("9", None), ("banane", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1", "ordinateur"),
+        ("2", "telephone"),
+        (" 3. ", "tablette"),
+        ("5", "aucun"),
+        ("mon telephone", "telephone"),
+        ("un Samsung", "telephone"),
+        ("PC portable", "ordinateur"),
+        ("ordinateur portable", "ordinateur"),
+        ("portable", "telephone"),
+        ("ipad", "tablette"),
+        ("rien du tout", "aucun"),
+        ("passer", SKIPPED),
+        ("je sais pas", SKIPPED),
+        ("9", None),
+        ("banane", None),
+    ],
+)
 def test_materiel(text, expected):
     assert parse_materiel(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1", "oui"), ("2", "non"), ("3", SKIPPED), ("Oui", "oui"), ("ouais j'en ai une", "oui"),
-    ("non pas du tout", "non"), ("nan", "non"), ("jsp", SKIPPED), ("peut-être", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1", "oui"),
+        ("2", "non"),
+        ("3", SKIPPED),
+        ("Oui", "oui"),
+        ("ouais j'en ai une", "oui"),
+        ("non pas du tout", "non"),
+        ("nan", "non"),
+        ("jsp", SKIPPED),
+        ("peut-être", None),
+    ],
+)
 def test_yes_no(text, expected):
     assert parse_yes_no(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1", "matin"), ("2", "apres_midi"), ("3", SKIPPED), ("le matin", "matin"),
-    ("plutot l'apres midi", "apres_midi"), ("mardi", "mardi"), ("jeudi après-midi", "jeudi apres_midi"),
-    ("peu importe", SKIPPED),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1", "matin"),
+        ("2", "apres_midi"),
+        ("3", SKIPPED),
+        ("le matin", "matin"),
+        ("plutot l'apres midi", "apres_midi"),
+        ("mardi", "mardi"),
+        ("jeudi après-midi", "jeudi apres_midi"),
+        ("peu importe", SKIPPED),
+    ],
+)
 def test_preferred_time(text, expected):
     assert parse_preferred_time(text) == expected
 
@@ -73,7 +106,9 @@ def test_autonomie_estimate():
 
 
 def test_routes_come_from_the_city_configuration():
-    assert choose_route({"thematique": "argent_impots", "has_email": "non", "has_login": "non"}).route == "aidants_connect"
+    assert (
+        choose_route({"thematique": "argent_impots", "has_email": "non", "has_login": "non"}).route == "aidants_connect"
+    )
     no_device = choose_route({"thematique": "email", "materiel": "aucun", "has_email": "oui"})
     assert no_device.route == "partenaire_materiel" and no_device.book == "individuel"
     workshop = choose_route({"thematique": "securite_numerique", "has_email": "oui", "has_login": "oui"})

@@ -4,6 +4,7 @@ Requests are form-encoded with Twilio's fields and signed with the twilio
 library's RequestValidator over PUBLIC_URL + path; the TwiML answers are
 parsed with xml.etree. SMS sent are read at the Twilio HTTP edge.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -26,9 +27,18 @@ def new_call_sid() -> str:
 
 def call_params(call_sid: str, caller: str, **extra) -> dict[str, str]:
     params = {
-        "AccountSid": TEST_ACCOUNT_SID, "ApiVersion": "2010-04-01", "CallSid": call_sid,
-        "CallStatus": "in-progress", "Called": CITY_LINE, "Caller": caller, "Direction": "inbound",
-        "From": caller, "FromCountry": "FR", "To": CITY_LINE, "ToCountry": "FR", "ToCity": "METZ",
+        "AccountSid": TEST_ACCOUNT_SID,
+        "ApiVersion": "2010-04-01",
+        "CallSid": call_sid,
+        "CallStatus": "in-progress",
+        "Called": CITY_LINE,
+        "Caller": caller,
+        "Direction": "inbound",
+        "From": caller,
+        "FromCountry": "FR",
+        "To": CITY_LINE,
+        "ToCountry": "FR",
+        "ToCity": "METZ",
     }
     params.update({k: v for k, v in extra.items() if v is not None})
     return params
@@ -75,8 +85,9 @@ class Call:
         return Twiml(answer.status, answer.body)
 
     def say(self, speech: str, confidence: float = 0.92) -> Twiml:
-        answer = post(self.bot, GATHER, call_params(self.sid, self.caller, SpeechResult=speech,
-                                                    Confidence=str(confidence)))
+        answer = post(
+            self.bot, GATHER, call_params(self.sid, self.caller, SpeechResult=speech, Confidence=str(confidence))
+        )
         return Twiml(answer.status, answer.body)
 
     def key(self, digits: str) -> Twiml:

@@ -1,4 +1,5 @@
 """`python -m bot costs`: the month's cost from the account's Twilio prices (Pricing API, faked at the edge)."""
+
 from __future__ import annotations
 
 import json
@@ -13,27 +14,50 @@ from bot.costs import ContractPrices, Volumes, estimate, outbound_sms_price, rep
 
 # Shaped as Twilio documents the three Pricing resources (values made up for the test).
 MESSAGING = {
-    "country": "France", "iso_country": "FR", "price_unit": "EUR",
+    "country": "France",
+    "iso_country": "FR",
+    "price_unit": "EUR",
     "url": "https://pricing.twilio.com/v1/Messaging/Countries/FR",
-    "inbound_sms_prices": [{"number_type": "shortcode", "base_price": "0.0100", "current_price": "0.0100"},
-                           {"number_type": "mobile", "base_price": "0.0050", "current_price": "0.0050"}],
+    "inbound_sms_prices": [
+        {"number_type": "shortcode", "base_price": "0.0100", "current_price": "0.0100"},
+        {"number_type": "mobile", "base_price": "0.0050", "current_price": "0.0050"},
+    ],
     "outbound_sms_prices": [
-        {"carrier": "Orange", "mcc": "208", "mnc": "01",
-         "prices": [{"number_type": "shortcode", "base_price": "0.0800", "current_price": "0.0800"}]},
-        {"carrier": "SFR", "mcc": "208", "mnc": "10",
-         "prices": [{"number_type": "shortcode", "base_price": "0.0700", "current_price": "0.0700"}]},
-        {"carrier": "Free", "mcc": "208", "mnc": "15",
-         "prices": [{"number_type": "shortcode", "base_price": "0.0900", "current_price": "0.0750"}]},
+        {
+            "carrier": "Orange",
+            "mcc": "208",
+            "mnc": "01",
+            "prices": [{"number_type": "shortcode", "base_price": "0.0800", "current_price": "0.0800"}],
+        },
+        {
+            "carrier": "SFR",
+            "mcc": "208",
+            "mnc": "10",
+            "prices": [{"number_type": "shortcode", "base_price": "0.0700", "current_price": "0.0700"}],
+        },
+        {
+            "carrier": "Free",
+            "mcc": "208",
+            "mnc": "15",
+            "prices": [{"number_type": "shortcode", "base_price": "0.0900", "current_price": "0.0750"}],
+        },
     ],
 }
 VOICE = {
-    "country": "France", "iso_country": "FR", "price_unit": "EUR",
-    "url": "https://pricing.twilio.com/v2/Voice/Countries/FR", "outbound_prefix_prices": [],
-    "inbound_call_prices": [{"number_type": "local", "base_price": "0.0100", "current_price": "0.0100"},
-                                {"number_type": "toll free", "base_price": "0.0500", "current_price": "0.0500"}],
+    "country": "France",
+    "iso_country": "FR",
+    "price_unit": "EUR",
+    "url": "https://pricing.twilio.com/v2/Voice/Countries/FR",
+    "outbound_prefix_prices": [],
+    "inbound_call_prices": [
+        {"number_type": "local", "base_price": "0.0100", "current_price": "0.0100"},
+        {"number_type": "toll free", "base_price": "0.0500", "current_price": "0.0500"},
+    ],
 }
 NUMBERS = {
-    "country": "France", "iso_country": "FR", "price_unit": "EUR",
+    "country": "France",
+    "iso_country": "FR",
+    "price_unit": "EUR",
     "url": "https://pricing.twilio.com/v1/PhoneNumbers/Countries/FR",
     "phone_number_prices": [{"number_type": "local", "base_price": "3.00", "current_price": "3.00"}],
 }
@@ -46,8 +70,9 @@ class PricingEdge(HttpClient):
         super().__init__(logging.getLogger("tests.pricing_edge"), is_async=False)
         self.uris: list[str] = []
 
-    def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
-                allow_redirects=False):
+    def request(
+        self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=False
+    ):
         self.uris.append(uri)
         for body in (MESSAGING, VOICE, NUMBERS):
             if uri == body["url"]:
@@ -67,8 +92,14 @@ def test_the_prices_are_read_from_the_accounts_pricing_api():
 
 
 def test_the_estimate_adds_each_line_and_names_what_it_cannot_know():
-    volumes = Volumes(sms_received=1000, sms_sent=2000, segments_per_sms=Decimal("1.5"), calls=100,
-                      minutes_per_call=Decimal("4"), speech_units_per_call=10)
+    volumes = Volumes(
+        sms_received=1000,
+        sms_sent=2000,
+        segments_per_sms=Decimal("1.5"),
+        calls=100,
+        minutes_per_call=Decimal("4"),
+        speech_units_per_call=10,
+    )
     result = estimate(MESSAGING, VOICE, NUMBERS, volumes, ContractPrices())
     amounts = {label: amount for label, amount, _ in result.lines}
     assert amounts["SMS received (segments)"] == Decimal("15.00")  # 1500 segments x 0.01
@@ -80,8 +111,9 @@ def test_the_estimate_adds_each_line_and_names_what_it_cannot_know():
     text = report(result, "FR")
     assert "EUR" in text and "Not in the total: Short code lease" in text
 
-    known = estimate(MESSAGING, VOICE, NUMBERS, volumes,
-                     ContractPrices(short_code_month=Decimal("900"), speech_unit=Decimal("0.02")))
+    known = estimate(
+        MESSAGING, VOICE, NUMBERS, volumes, ContractPrices(short_code_month=Decimal("900"), speech_unit=Decimal("0.02"))
+    )
     assert known.missing == []
     assert known.total == Decimal("247.00") + Decimal("900.00") + Decimal("20.00")  # 1000 units x 0.02
 

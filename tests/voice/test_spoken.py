@@ -1,4 +1,5 @@
 """Spoken forms: every response reads well aloud; numbers, links, choices the phone way."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -28,11 +29,22 @@ def test_no_spoken_form_carries_a_url_or_an_instruction_to_write():
             assert "écrivez rdv" not in lowered and "RDV" not in spoken, (name, spoken)
 
 
-@pytest.mark.parametrize("n, words", [
-    (0, "zéro"), (17, "dix-sept"), (21, "vingt et un"), (55, "cinquante-cinq"), (71, "soixante et onze"),
-    (80, "quatre-vingts"), (87, "quatre-vingt-sept"), (92, "quatre-vingt-douze"), (705, "sept cent cinq"),
-    (892, "huit cent quatre-vingt-douze"), (200, "deux cents"),
-])
+@pytest.mark.parametrize(
+    "n, words",
+    [
+        (0, "zéro"),
+        (17, "dix-sept"),
+        (21, "vingt et un"),
+        (55, "cinquante-cinq"),
+        (71, "soixante et onze"),
+        (80, "quatre-vingts"),
+        (87, "quatre-vingt-sept"),
+        (92, "quatre-vingt-douze"),
+        (705, "sept cent cinq"),
+        (892, "huit cent quatre-vingt-douze"),
+        (200, "deux cents"),
+    ],
+)
 def test_numbers_are_said_in_french(n, words):
     assert french_number(n) == words
 
@@ -42,8 +54,10 @@ def test_phone_numbers_are_said_in_pairs_and_urls_never_read():
     assert spoken_phone("+33612345678") == "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"
     written = "Signalez sur cybermalveillance.gouv.fr ou appelez le 0 892 705 705. Écrivez RDV."
     by_sms = speak({"text": written}, can_sms=True)
-    assert by_sms.text == ("Signalez sur le lien que je vous envoie par SMS ou appelez le zéro, huit cent "
-                           "quatre-vingt-douze, sept cent cinq, sept cent cinq. Dites rendez-vous.")
+    assert by_sms.text == (
+        "Signalez sur le lien que je vous envoie par SMS ou appelez le zéro, huit cent "
+        "quatre-vingt-douze, sept cent cinq, sept cent cinq. Dites rendez-vous."
+    )
     assert by_sms.has_link and by_sms.written == written
     landline = speak({"text": written}, can_sms=False)
     assert "cybermalveillance point gouv point fr" in landline.text and not landline.has_link
@@ -55,15 +69,22 @@ def test_choices_are_spoken_with_their_number_and_the_offer_keeps_its_own_number
     spoken = speak({"text": "Quel appareil utilisez-vous ?", "buttons": buttons}, True)
     assert spoken.text == "Quel appareil utilisez-vous ? Tapez 1 ou dites : Ordinateur. Tapez 2 ou dites : Téléphone."
     assert spoken.choices == {"1": "1", "2": "2"}
-    offer = ("Voici les prochains rendez-vous :\n1. mardi 1er décembre à 14 h, Mairie de quartier de Borny\n"
-             "2. jeudi 3 décembre à 9 h 45, CCAS de Metz\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires.")
-    slots = [{"title": "mardi 1er décembre à 14 h, Mairie de quartier de Borny", "payload": "1"},
-             {"title": "jeudi 3 décembre à 9 h 45, CCAS de Metz", "payload": "2"},
-             {"title": "Autres horaires", "payload": "autre"}, {"title": "Être rappelé", "payload": "rappel"}]
+    offer = (
+        "Voici les prochains rendez-vous :\n1. mardi 1er décembre à 14 h, Mairie de quartier de Borny\n"
+        "2. jeudi 3 décembre à 9 h 45, CCAS de Metz\nRépondez 1, 2 ou 3. AUTRE : d'autres horaires."
+    )
+    slots = [
+        {"title": "mardi 1er décembre à 14 h, Mairie de quartier de Borny", "payload": "1"},
+        {"title": "jeudi 3 décembre à 9 h 45, CCAS de Metz", "payload": "2"},
+        {"title": "Autres horaires", "payload": "autre"},
+        {"title": "Être rappelé", "payload": "rappel"},
+    ]
     spoken = speak({"text": offer, "buttons": slots}, True)
-    assert spoken.text.startswith("Voici les prochains rendez-vous : Tapez 1 ou dites : mardi 1er décembre à "
-                                  "14 heures, Mairie de quartier de Borny. Tapez 2 ou dites : jeudi 3 décembre à "
-                                  "9 heures 45, CCAS de Metz. Tapez 3 ou dites : Autres horaires.")
+    assert spoken.text.startswith(
+        "Voici les prochains rendez-vous : Tapez 1 ou dites : mardi 1er décembre à "
+        "14 heures, Mairie de quartier de Borny. Tapez 2 ou dites : jeudi 3 décembre à "
+        "9 heures 45, CCAS de Metz. Tapez 3 ou dites : Autres horaires."
+    )
     assert spoken.choices == {"1": "1", "2": "2", "3": "autre", "4": "rappel"}
     assert match_choice("jeudi", spoken.titles) == "2"
     assert match_choice("le deuxième", spoken.titles) == "2"
@@ -86,7 +107,12 @@ def test_the_line_knows_hidden_numbers_and_requests_for_a_person():
 
 
 def test_every_gather_and_say_is_french_and_nothing_is_recorded():
-    body = twiml(Reply([texts.greeting("Aide numérique de Metz"), spoken_notice_text("Aide numérique de Metz", 90)], {"1": {"payload": "1", "title": "Oui"}}))
+    body = twiml(
+        Reply(
+            [texts.greeting("Aide numérique de Metz"), spoken_notice_text("Aide numérique de Metz", 90)],
+            {"1": {"payload": "1", "title": "Oui"}},
+        )
+    )
     root = ET.fromstring(body)
     gather = root.find("Gather")
     assert gather.get("language") == "fr-FR" and gather.get("input") == "speech dtmf"

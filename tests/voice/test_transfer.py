@@ -1,4 +1,5 @@
 """Transfer or call-back: the permanence hours of the caller's place, at fixed moments."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -26,10 +27,22 @@ def place(db_engine, monkeypatch):
 
     reload_settings()
     with session_scope(db_engine) as session:
-        place = Place(slug="accueil", nom="Accueil", adresse="1 rue", code_postal="57000", commune="Metz",
-                      telephone="03 87 00 00 01", voice_transfer=True, services=[], modalites_acces=[],
-                      modalites_accompagnement=[], aliases=[], holidays_country="FR", holidays_subdiv="57",
-                      timezone="Europe/Paris")
+        place = Place(
+            slug="accueil",
+            nom="Accueil",
+            adresse="1 rue",
+            code_postal="57000",
+            commune="Metz",
+            telephone="03 87 00 00 01",
+            voice_transfer=True,
+            services=[],
+            modalites_acces=[],
+            modalites_accompagnement=[],
+            aliases=[],
+            holidays_country="FR",
+            holidays_subdiv="57",
+            timezone="Europe/Paris",
+        )
         conseiller = Conseiller(slug="c", name="C")
         session.add_all([place, conseiller])
         session.flush()
@@ -61,16 +74,23 @@ def test_transfer_during_the_permanence_else_one_call_back_ticket(place):
     engine, place_id = place
     with session_scope(engine) as session:
         resident = resident_for_phone(session, "+33612345678")
-        assert hand_off(session, resident, ["parler à quelqu'un"], now=at(2026, 12, 4, 10, 0),
-                        policy=ACCUEIL).number == "+33387000001"
+        assert (
+            hand_off(session, resident, ["parler à quelqu'un"], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).number
+            == "+33387000001"
+        )
         assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).kind == "dial"
         later = hand_off(session, resident, ["conseiller"], now=at(2026, 12, 4, 13, 0), policy=ACCUEIL)
-        assert (later.kind, later.number, later.when) == ("callback", "+33612345678",
-                                                          "à partir de vendredi 11 décembre à 9 h")
+        assert (later.kind, later.number, later.when) == (
+            "callback",
+            "+33612345678",
+            "à partir de vendredi 11 décembre à 9 h",
+        )
         assert hand_off(session, resident, [], now=at(2026, 12, 4, 14, 0), policy=ACCUEIL).kind == "already"
         # Nobody answered the transfer: a call-back (already noted here).
-        assert hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), dial_failed=True,
-                        policy=ACCUEIL).kind == "already"
+        assert (
+            hand_off(session, resident, [], now=at(2026, 12, 4, 10, 0), dial_failed=True, policy=ACCUEIL).kind
+            == "already"
+        )
         session.get(Place, place_id).voice_transfer = False  # the setting is off by default
         hidden = resident_for_conversation(session, "voice:abc")
         assert hand_off(session, hidden, [], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).kind == "need_number"

@@ -1,5 +1,6 @@
 """The phone line end to end: the real Rasa server and action server, the trained model,
 calls signed as Twilio signs them, TwiML parsed, SMS captured at the Twilio HTTP edge."""
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,11 @@ def test_a_call_is_greeted_in_french_with_the_notice_and_hints(voice_bot):
     assert "supprimer mes données" not in again.said and "Posez votre question" in again.said
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        rows = s.execute(select(VoiceCall).where(VoiceCall.conversation_id == sms_conversation_id(number(1)))).scalars().all()
+        rows = (
+            s.execute(select(VoiceCall).where(VoiceCall.conversation_id == sms_conversation_id(number(1))))
+            .scalars()
+            .all()
+        )
         assert len(rows) == 2 and {r.status for r in rows} == {"completed", "in-progress"}
         assert all(r.caller_hash == phone_hash(number(1)) for r in rows)
         assert next(r for r in rows if r.status == "completed").duration_seconds == 12
@@ -83,8 +88,12 @@ def test_forged_or_unsigned_requests_get_403_and_bad_fields_400(voice_bot):
         post(voice_bot, GATHER, params, signature=twilio_signature(GATHER, params, base=internal)),
         post(voice_bot, GATHER, params, tamper={"SpeechResult": "annuler"}),
         post(voice_bot, STATUS, call_params(sid, phone, CallStatus="completed"), signature=None),
-        post(voice_bot, "/webhooks/twilio_voice/dialed", call_params(sid, phone, DialCallStatus="no-answer"),
-             signature=None),
+        post(
+            voice_bot,
+            "/webhooks/twilio_voice/dialed",
+            call_params(sid, phone, DialCallStatus="no-answer"),
+            signature=None,
+        ),
     ]
     assert [a.status for a in attempts] == [403] * len(attempts)
     engine = engine_of(voice_bot)
@@ -120,7 +129,11 @@ def test_a_question_is_answered_aloud_and_its_links_come_by_sms(voice_bot):
     assert len(sent) == 1 and re.search(r"\w+\.gouv\.fr", sent[0])
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        purposes = s.execute(select(OutboundMessage.purpose).where(OutboundMessage.to_hash == phone_hash(phone))).scalars().all()
+        purposes = (
+            s.execute(select(OutboundMessage.purpose).where(OutboundMessage.to_hash == phone_hash(phone)))
+            .scalars()
+            .all()
+        )
         assert purposes == ["voice_link"]
     engine.dispose()
 
@@ -178,7 +191,9 @@ def test_a_complete_booking_by_voice_then_cancelled_by_sms(voice_bot):
 
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        resident = s.execute(select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))).scalar_one()
+        resident = s.execute(
+            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+        ).scalar_one()
         appointment = s.execute(select(Appointment).where(Appointment.resident_id == resident.id)).scalar_one()
         assert appointment.status == "booked"
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointment.id)).scalar_one()
@@ -218,7 +233,9 @@ def test_a_low_confidence_slot_choice_or_cancellation_is_confirmed_before_acting
     assert "Rendez-vous confirmé" in booked.said
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        resident = s.execute(select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))).scalar_one()
+        resident = s.execute(
+            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+        ).scalar_one()
         appointment_id = s.execute(select(Appointment.id).where(Appointment.resident_id == resident.id)).scalar_one()
     unsure = check(call.say("annuler mon rendez-vous", confidence=0.31))
     assert "Vous avez dit : annuler mon rendez-vous" in unsure.said and "Tapez 1" in unsure.said
@@ -338,7 +355,9 @@ def test_a_hidden_number_gets_answers_and_gives_a_number_for_the_call_back(voice
             assert row.conversation_id.startswith("voice:") and row.caller_hash is None
             resident = s.execute(select(Resident).where(Resident.conversation_id == row.conversation_id)).scalar_one()
             assert resident.phone_e164 == "+33612345699"
-            assert s.execute(select(Ticket.route).where(Ticket.resident_id == resident.id)).scalars().all() == ["rappel"]
+            assert s.execute(select(Ticket.route).where(Ticket.resident_id == resident.id)).scalars().all() == [
+                "rappel"
+            ]
         engine.dispose()
     finally:
         _set_closure(voice_bot, closed=False)
@@ -376,8 +395,11 @@ def test_what_the_recognizer_heard_is_screened_like_an_sms(voice_bot):
     assert "ne donnez jamais de numéro de carte" in answer.said
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        events = s.execute(text_sql("SELECT data FROM events WHERE sender_id = :c"),
-                           {"c": sms_conversation_id(phone)}).scalars().all()
+        events = (
+            s.execute(text_sql("SELECT data FROM events WHERE sender_id = :c"), {"c": sms_conversation_id(phone)})
+            .scalars()
+            .all()
+        )
         # The card's digits as said, not inside the timestamps of Rasa's events (1796044111.5...).
         assert events and not any(re.search(r"(?<![\d.])4111[\s-]?1111", e) for e in events)
         assert any("[masqué]" in e or "[masqu\\u00e9]" in e for e in events)
@@ -422,9 +444,21 @@ def test_python_m_bot_call_talks_to_the_line_from_a_terminal(voice_bot):
     from bot.settings import ROOT
 
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "call", "--from", "0620000099", "--server",
-         f"http://127.0.0.1:{voice_bot.rasa_port}"],
-        input="je veux un rendez-vous\n#2\n\n\n", cwd=ROOT, env=voice_bot.env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "call",
+            "--from",
+            "0620000099",
+            "--server",
+            f"http://127.0.0.1:{voice_bot.rasa_port}",
+        ],
+        input="je veux un rendez-vous\n#2\n\n\n",
+        cwd=ROOT,
+        env=voice_bot.env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -3,6 +3,7 @@ Twilio edge), the first OUI wins under concurrency (threads, PostgreSQL), the ot
 it is taken and stay listed, the winner's appointment is moved (not doubled), quiet hours,
 STOP, expiry of entries and offers; OUI is read before Rasa by the SMS channel; erasure,
 retention and the access export cover the tables."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,11 +17,12 @@ from bot import handoff
 from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.slots import next_slots
 from bot.booking.timeutil import as_utc
-from bot.db import session_scope
 from bot.data_rights.erasure import erase_phone
 from bot.data_rights.export import export_for_phone
 from bot.data_rights.retention import RetentionPolicy, purge
+from bot.db import session_scope
 from bot.reminders import parse_hhmm
+from bot.settings import get_settings
 from bot.sms.opt_out import opt_out
 from bot.sms.signature import FormParams
 from bot.texts import waitlist as texts
@@ -28,7 +30,6 @@ from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
-from bot.settings import get_settings
 from tests.booking.helpers import make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
@@ -66,11 +67,31 @@ def city(engine):
         for phone in PHONES[1:4]:
             resident = make_resident(s, phone)
             current = s.get(Appointment, ids[phone])
-            service.join(s, resident, place_ids=[place.id], thematique="email", kind="individuel",
-                         before=current.start, days=14, current=current, route="rendez_vous", now=NOW)
+            service.join(
+                s,
+                resident,
+                place_ids=[place.id],
+                thematique="email",
+                kind="individuel",
+                before=current.start,
+                days=14,
+                current=current,
+                route="rendez_vous",
+                now=NOW,
+            )
         late = make_resident(s, PHONES[4])
-        service.join(s, late, place_ids=[place.id], thematique="email", kind="individuel",
-                     before=slots[3].start, days=14, triage={"materiel": "ordinateur"}, route="rendez_vous", now=NOW)
+        service.join(
+            s,
+            late,
+            place_ids=[place.id],
+            thematique="email",
+            kind="individuel",
+            before=slots[3].start,
+            days=14,
+            triage={"materiel": "ordinateur"},
+            route="rendez_vous",
+            now=NOW,
+        )
         return place.id, ids
 
 
@@ -100,17 +121,24 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     with session_scope(engine) as s:
         statuses = {e.phone_hash: e.status for e in s.execute(select(WaitlistEntry)).scalars()}
         winner = make_resident(s, PHONES[2])
-        booked = s.execute(select(Appointment).where(Appointment.resident_id == winner.id,
-                                                     Appointment.status == AppointmentStatus.BOOKED)).scalars().all()
+        booked = (
+            s.execute(
+                select(Appointment).where(
+                    Appointment.resident_id == winner.id, Appointment.status == AppointmentStatus.BOOKED
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert len(booked) == 1 and as_utc(booked[0].start).day == 8  # moved, not doubled
         old = s.get(Appointment, ids[PHONES[2]])
         assert old.status == AppointmentStatus.EXCUSED
         ticket = s.execute(select(Ticket).where(Ticket.resident_id == winner.id)).scalar_one()
         assert ticket.appointment_id == booked[0].id  # the ticket follows
-        kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
-                 .scalars()]
+        kinds = [e.kind for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).scalars()]
         assert EventKind.MOVED in kinds
     from bot.privacy.hashing import phone_hash
+
     assert statuses[phone_hash(PHONES[2])] == EntryStatus.SERVED  # the winner leaves the list
     assert statuses[phone_hash(PHONES[1])] == EntryStatus.ACTIVE  # the others stay
     assert statuses[phone_hash(PHONES[3])] == EntryStatus.ACTIVE
@@ -141,13 +169,19 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
     assert sorted(results.values()) == ["missed", "missed", "taken"], results
     winner = next(phone for phone, outcome in results.items() if outcome == "taken")
     with session_scope(engine) as s:
-        day8 = s.execute(select(func.count()).select_from(Appointment).where(
-            Appointment.status == AppointmentStatus.BOOKED, func.extract("day", Appointment.start) == 8)).scalar_one()
+        day8 = s.execute(
+            select(func.count())
+            .select_from(Appointment)
+            .where(Appointment.status == AppointmentStatus.BOOKED, func.extract("day", Appointment.start) == 8)
+        ).scalar_one()
         assert day8 == 1
         for phone in PHONES[1:4]:
             resident = make_resident(s, phone)
-            booked = s.execute(select(func.count()).select_from(Appointment).where(
-                Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED)).scalar_one()
+            booked = s.execute(
+                select(func.count())
+                .select_from(Appointment)
+                .where(Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED)
+            ).scalar_one()
             assert booked == 1, phone  # the winner moved, the others kept theirs
             entry = s.execute(select(WaitlistEntry).where(WaitlistEntry.resident_id == resident.id)).scalar_one()
             assert entry.status == (EntryStatus.SERVED if phone == winner else EntryStatus.ACTIVE)
@@ -183,9 +217,15 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     assert answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1)).outcome == "taken"
     with session_scope(engine) as s:
         resident = make_resident(s, PHONES[4])
-        appointments = s.execute(select(Appointment).where(Appointment.resident_id == resident.id,
-                                                           Appointment.status == AppointmentStatus.BOOKED)
-                                 .order_by(Appointment.start)).scalars().all()
+        appointments = (
+            s.execute(
+                select(Appointment)
+                .where(Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED)
+                .order_by(Appointment.start)
+            )
+            .scalars()
+            .all()
+        )
         assert [as_utc(a.start).day for a in appointments] == [8]  # E had no appointment: booked
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointments[0].id)).scalar_one()
         assert ticket.triage == {"materiel": "ordinateur"} and ticket.thematique == "email"
@@ -200,6 +240,7 @@ def test_entries_expire_at_their_appointment_or_after_waitlist_days(wl_db):
     with session_scope(engine) as s:
         by_phone = {e.phone_hash: e for e in s.execute(select(WaitlistEntry)).scalars()}
         from bot.privacy.hashing import phone_hash
+
         assert by_phone[phone_hash(PHONES[1])].status == EntryStatus.EXPIRED
         assert by_phone[phone_hash(PHONES[4])].status == EntryStatus.EXPIRED
         assert by_phone[phone_hash(PHONES[2])].status == EntryStatus.ACTIVE  # Dec 22 is still ahead
@@ -220,8 +261,16 @@ def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
         to_rasa.append(message.text)
 
     def params(phone, body, n):
-        return FormParams({"MessageSid": [f"SM{n:032x}"], "From": [phone], "To": ["+33700000000"], "Body": [body],
-                           "NumMedia": ["0"], "AccountSid": ["AC" + "0" * 32]})
+        return FormParams(
+            {
+                "MessageSid": [f"SM{n:032x}"],
+                "From": [phone],
+                "To": ["+33700000000"],
+                "Body": [body],
+                "NumMedia": ["0"],
+                "AccountSid": ["AC" + "0" * 32],
+            }
+        )
 
     channel = TwilioSmsInput()
     asyncio.run(channel.handle(params(PHONES[1], "OUI", 1), on_new_message))
@@ -229,8 +278,12 @@ def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
     asyncio.run(channel.handle(params(PHONES[4], "OUI", 3), on_new_message))  # no offer: Rasa reads it
     assert to_rasa == ["bonjour", "OUI"]
     with session_scope(engine) as s:
-        assert s.execute(select(func.count()).select_from(WaitlistOffer)
-                         .where(WaitlistOffer.status == OfferStatus.TAKEN)).scalar_one() == 1
+        assert (
+            s.execute(
+                select(func.count()).select_from(WaitlistOffer).where(WaitlistOffer.status == OfferStatus.TAKEN)
+            ).scalar_one()
+            == 1
+        )
 
 
 def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitlist(wl_db):
@@ -250,13 +303,21 @@ def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitli
         assert report.waitlist_entries == 1
         assert export_for_phone(s, PHONES[1])["waitlist"] == []
     with session_scope(engine) as s:
-        assert purge(s, now=NOW + timedelta(days=1), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted == 0  # removed yesterday: kept
-        assert purge(s, now=NOW + timedelta(days=400), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted == 1  # the removed one
+        assert (
+            purge(s, now=NOW + timedelta(days=1), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted
+            == 0
+        )  # removed yesterday: kept
+        assert (
+            purge(s, now=NOW + timedelta(days=400), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted
+            == 1
+        )  # the removed one
         assert s.execute(select(func.count()).select_from(WaitlistEntry)).scalar_one() == 2  # D and E, on the list
 
 
-@pytest.mark.parametrize("text,earlier", [("plus tôt", True), ("c'est trop tard", True), ("Plus vite svp", True),
-                                          ("autre", False), ("2", False)])
+@pytest.mark.parametrize(
+    "text,earlier",
+    [("plus tôt", True), ("c'est trop tard", True), ("Plus vite svp", True), ("autre", False), ("2", False)],
+)
 def test_plus_tot_is_read_as_slots_too_late(text, earlier):
     assert service.wants_earlier(text) is earlier
 

@@ -2,6 +2,7 @@
 AUTRE to the end of the offers -> "Voulez-vous un SMS si un créneau plus tôt se libère ?" ->
 OUI -> an entry on the list; "plus tôt" -> the question -> NON -> no entry. Its own bot, with
 a 7-day booking horizon, so that AUTRE reaches the end of the offers in a few turns."""
+
 from __future__ import annotations
 
 import uuid

@@ -3,6 +3,7 @@
 The web process is started exactly as `make run` starts it
 (`.venv-desk/bin/python -m bot serve web`: gunicorn), pointed at the live bot's Rasa server.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -17,8 +18,12 @@ from tests.support.runtimes import desk_python
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -31,8 +36,9 @@ def web_url(live_bot, tmp_path_factory) -> str:
     env = {**live_bot.env, "WEB_PORT": str(port)}
     log_path = tmp_path_factory.mktemp("web") / "web.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([desk_python(), "-m", "bot", "serve", "web"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [desk_python(), "-m", "bot", "serve", "web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         wait_http(f"http://127.0.0.1:{port}/health", process, timeout=60)
     except Exception:

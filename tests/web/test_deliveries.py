@@ -1,6 +1,7 @@
 """bot/web/deliveries.py on SQLite and on a real PostgreSQL: a widget message is
 answered once, a retry gets the stored answer, the same message arriving several
 times at the same instant is taken by one request only."""
+
 from __future__ import annotations
 
 import threading
@@ -21,8 +22,10 @@ def engine(request):
 
 def rows(engine) -> list[tuple]:
     with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(
-            sa.select(deliveries.WebDelivery.sender, deliveries.WebDelivery.message_id))]
+        return [
+            tuple(row)
+            for row in conn.execute(sa.select(deliveries.WebDelivery.sender, deliveries.WebDelivery.message_id))
+        ]
 
 
 def test_a_retry_gets_the_stored_answer_and_the_next_message_takes_the_row(engine):

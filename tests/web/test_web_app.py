@@ -1,12 +1,13 @@
 """The web process's own pages, through Flask's test client: the demo page
 embeds the widget with one script tag, the widget's configuration carries the
 privacy notice and may be read from the city's own site."""
+
 from __future__ import annotations
 
 import re
 
-from bot.texts.privacy import notice_text
 from bot.settings import get_settings
+from bot.texts.privacy import notice_text
 from bot.web.app import create_app
 
 
@@ -29,7 +30,7 @@ def test_the_demo_page_embeds_the_widget_with_one_script_tag():
 def test_the_demo_page_in_kiosk_mode():
     page = client().get("/?borne=90").get_data(as_text=True)
     assert 'data-kiosk="90"' in page
-    assert 'data-kiosk="2"' in client().get("/?borne=0").get_data(as_text=True)   # clamped
+    assert 'data-kiosk="2"' in client().get("/?borne=0").get_data(as_text=True)  # clamped
     assert 'data-kiosk="120"' in client().get("/?borne=oui").get_data(as_text=True)
 
 

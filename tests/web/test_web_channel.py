@@ -2,6 +2,7 @@
 real server: secrets are masked before Rasa stores them, conversation ids are
 web ones only, bad input gets a kind French answer (never a 5xx), and the
 browser's cross-origin preflight is allowed."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ from bot.web import deliveries
 
 def post(bot, body: bytes, content_type: str = "application/json") -> tuple[int, list]:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{bot.rasa_port}/webhooks/web/webhook", data=body,
+        f"http://127.0.0.1:{bot.rasa_port}/webhooks/web/webhook",
+        data=body,
         headers={"Content-Type": content_type, "Origin": "http://127.0.0.1:1"},
     )
     try:
@@ -35,8 +37,7 @@ def stored_user_texts(bot, sender: str) -> str:
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).scalars().all()
     engine.dispose()
-    return "\n".join(json.loads(row).get("text") or "" for row in rows
-                     if json.loads(row).get("event") == "user")
+    return "\n".join(json.loads(row).get("text") or "" for row in rows if json.loads(row).get("event") == "user")
 
 
 def test_a_password_is_masked_before_rasa_stores_it_and_the_resident_is_warned(live_bot):
@@ -50,7 +51,10 @@ def test_a_password_is_masked_before_rasa_stores_it_and_the_resident_is_warned(l
 
 def test_bad_input_gets_a_kind_french_answer(live_bot):
     sender = f"web:{uuid.uuid4()}"
-    assert say(live_bot, sender, "   ") == (200, [{"recipient_id": sender, "text": "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."}])
+    assert say(live_bot, sender, "   ") == (
+        200,
+        [{"recipient_id": sender, "text": "Votre message est vide. Écrivez votre question, puis appuyez sur Envoyer."}],
+    )
     status, answer = say(live_bot, sender, "a" * 5000)
     assert status == 200 and "trop long" in answer[0]["text"]
     status, answer = post(live_bot, b"{not json")
@@ -70,9 +74,13 @@ def test_only_web_conversation_ids_are_accepted(live_bot):
 
 def test_the_browser_may_call_it_from_the_city_website(live_bot):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{live_bot.rasa_port}/webhooks/web/webhook", method="OPTIONS",
-        headers={"Origin": "https://metz.fr", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+        f"http://127.0.0.1:{live_bot.rasa_port}/webhooks/web/webhook",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://metz.fr",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://metz.fr")
@@ -96,8 +104,9 @@ def test_a_message_sent_again_is_answered_once_with_the_same_answer(live_bot):
 def test_a_malformed_message_id_gets_a_kind_answer(live_bot):
     sender = f"web:{uuid.uuid4()}"
     for message_id in ("x", 42, "a" * 65, "<script>alert(1)</script>"):
-        status, answer = post(live_bot, json.dumps({"sender": sender, "message": "Bonjour",
-                                                    "message_id": message_id}).encode())
+        status, answer = post(
+            live_bot, json.dumps({"sender": sender, "message": "Bonjour", "message_id": message_id}).encode()
+        )
         assert status == 400 and "Rechargez la page" in answer[0]["text"]
     assert stored_user_texts(live_bot, sender) == ""
 
@@ -111,7 +120,8 @@ def test_a_message_still_being_answered_is_not_answered_twice(live_bot):
         assert deliveries.claim(sender, message_id, engine).new
     finally:
         engine.dispose()
-    status, answer = post(live_bot, json.dumps({"sender": sender, "message": "Bonjour",
-                                                "message_id": message_id}).encode())
+    status, answer = post(
+        live_bot, json.dumps({"sender": sender, "message": "Bonjour", "message_id": message_id}).encode()
+    )
     assert status == 409 and "patientez" in answer[0]["text"]
     assert stored_user_texts(live_bot, sender) == ""

@@ -5,6 +5,7 @@ hello, books an appointment through the triage (quick replies and typed
 answers), picks a slot with a quick reply and sees the confirmation. axe-core
 then checks the open widget: zero violations.
 """
+
 from __future__ import annotations
 
 import re
@@ -184,7 +185,9 @@ def test_keyboard_only_typing_reconnect_and_offline(page, web_url):
     page.keyboard.type('<img src=x onerror="window.pwned=1"><b>gras</b>')
     page.keyboard.press("Enter")
     wait_answer(page, before)
-    expect(user_messages(page).last.locator(".aidenum-text")).to_have_text('<img src=x onerror="window.pwned=1"><b>gras</b>')
+    expect(user_messages(page).last.locator(".aidenum-text")).to_have_text(
+        '<img src=x onerror="window.pwned=1"><b>gras</b>'
+    )
     assert page.locator(".aidenum-log img, .aidenum-log b").count() == 0
     assert page.evaluate("window.pwned") is None
 

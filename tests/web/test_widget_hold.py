@@ -6,6 +6,7 @@ service, on the bot's database); the widget learns it by polling
 reload; the resident's next message goes to the conseiller, not to the assistant;
 after the hand-back the assistant answers again.
 """
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -26,8 +27,9 @@ def conseiller(engine, email: str = "camille.widget@metz.fr") -> int:
     with session_scope(engine) as session:
         user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is None:
-            user = create_user(session, email=email, password="mot-de-passe-de-test", role="conseiller",
-                               conseiller_slug="camille")
+            user = create_user(
+                session, email=email, password="mot-de-passe-de-test", role="conseiller", conseiller_slug="camille"
+            )
         return user.id
 
 
@@ -57,8 +59,14 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
     textbox(page).press("Enter")
     page.wait_for_function("() => !document.querySelector('.aidenum-msg--pending')", timeout=POLL_TIMEOUT_MS)
     with session_scope(engine) as session:
-        texts = [m.text for m in session.execute(select(ConversationMessage).where(
-            ConversationMessage.hold_id == hold_id, ConversationMessage.author == "resident")).scalars()]
+        texts = [
+            m.text
+            for m in session.execute(
+                select(ConversationMessage).where(
+                    ConversationMessage.hold_id == hold_id, ConversationMessage.author == "resident"
+                )
+            ).scalars()
+        ]
     assert texts == ["Merci, je vous attends"]
     with session_scope(engine) as session:
         user = session.get(User, user_id)

@@ -1,6 +1,7 @@
 """The widget's accessibility beyond what axe-core sees: 320 px screens and
 200 % zoom, touch target sizes, reduced motion, weak city colours, and the
 kiosk mode that wipes a shared screen after inactivity."""
+
 from __future__ import annotations
 
 import re
@@ -20,6 +21,7 @@ def contrast(a: str, b: str) -> float:
         ch = [v / 255 for v in rgb(c)]
         ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in ch]
         return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+
     hi, lo = sorted((lum(a), lum(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
@@ -28,10 +30,14 @@ def style(locator, prop: str) -> str:
     return locator.evaluate(f"n => getComputedStyle(n)['{prop}']")
 
 
-@pytest.mark.parametrize("viewport", [
-    {"width": 320, "height": 640},   # WCAG 1.4.10 reflow: 320 CSS px
-    {"width": 640, "height": 400},   # a 1280 x 800 screen at 200 % zoom
-], ids=["320px", "zoom200"])
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        {"width": 320, "height": 640},  # WCAG 1.4.10 reflow: 320 CSS px
+        {"width": 640, "height": 400},  # a 1280 x 800 screen at 200 % zoom
+    ],
+    ids=["320px", "zoom200"],
+)
 def test_usable_at_320_px_and_200_percent_zoom(page, web_url, viewport):
     page.set_viewport_size(viewport)
     page.goto(web_url + "/")
@@ -71,7 +77,7 @@ def test_weak_city_colours_keep_text_readable(page, web_url, axe_path):
     """A page asking for white text on yellow gets black text: >= 4.5:1 whatever the attributes."""
     html = (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Page de test</title></head>'
-        '<body><main><h1>Couleurs faibles</h1></main>'
+        "<body><main><h1>Couleurs faibles</h1></main>"
         f'<script src="{web_url}/widget/widget.js" data-color="#ffdd00" data-color-text="#ffffff" defer></script>'
         "</body></html>"
     )
@@ -83,7 +89,7 @@ def test_weak_city_colours_keep_text_readable(page, web_url, axe_path):
     opener.click()
     wait_opened(page)  # the colours as they stay, not mid-fade
     link = page.locator("#aidenum-notice a")
-    assert contrast(style(link, "color"), "rgb(241, 242, 244)") >= 4.5   # the yellow, darkened
+    assert contrast(style(link, "color"), "rgb(241, 242, 244)") >= 4.5  # the yellow, darkened
     header = page.locator(".aidenum-header")
     assert contrast(style(header, "color"), style(header, "backgroundColor")) >= 4.5
     assert run_axe(page, axe_path) == []

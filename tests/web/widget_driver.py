@@ -1,5 +1,6 @@
 """Driving the widget in a real browser, as a resident would: with the keyboard,
 by typing and by clicking the quick replies. Waits are for events, never timed."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,8 +36,10 @@ def wait_opened(page: Page) -> None:
     """The panel is shown and its opening animation (`aidenum-in`: a fade and a short slide) has
     finished, so what is measured is what stays: mid-fade, text and background blend."""
     expect(dialog(page)).to_be_visible()
-    page.wait_for_function("() => document.getAnimations()"
-                           ".filter(a => a.animationName === 'aidenum-in').every(a => a.playState === 'finished')")
+    page.wait_for_function(
+        "() => document.getAnimations()"
+        ".filter(a => a.animationName === 'aidenum-in').every(a => a.playState === 'finished')"
+    )
 
 
 def textbox(page: Page) -> Locator:
@@ -65,7 +68,8 @@ def wait_answer(page: Page, before: int) -> str:
         """before => !document.querySelector('.aidenum-status--on')
                  && !document.querySelector('.aidenum-msg--pending')
                  && document.querySelectorAll('.aidenum-log [data-who=bot]').length > before""",
-        arg=before, timeout=ANSWER_TIMEOUT_MS,
+        arg=before,
+        timeout=ANSWER_TIMEOUT_MS,
     )
     texts = bot_messages(page).locator(".aidenum-text").all_inner_texts()[before:]
     return "\n".join(texts)

@@ -2,6 +2,7 @@
 
 Each request is recorded (path, headers, raw body); the answers are scripted: a status code,
 or "hang" to answer nothing until the test ends (the sender's timeout fires)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """Issue #22 points 4-5: a booking made through bot/handoff reaches a real local receiver,
 signed as the README tells receivers to check; a failing receiver is retried with backoff,
 then marked failed; two runs never send one event twice; SSRF care."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,21 +23,30 @@ from bot.webhooks.urls import RefusedURL, check_url
 from tests.desk.conftest import make_booked_ticket
 from tests.webhooks.conftest import KEY
 
-ALL = ["appointment.booked", "appointment.moved", "appointment.cancelled", "appointment.seen",
-       "appointment.noshow", "ticket.created", "ticket.closed"]
+ALL = [
+    "appointment.booked",
+    "appointment.moved",
+    "appointment.cancelled",
+    "appointment.seen",
+    "appointment.noshow",
+    "ticket.created",
+    "ticket.closed",
+]
 
 
 def subscribe(engine, url: str, kinds=ALL) -> tuple[int, str]:
     with session_scope(engine) as session:
-        subscription, secret = subscriptions.create(session, name="Agenda de la Ville", url=url, kinds=kinds, key=KEY,
-                                                    production=False, allow_private=False)
+        subscription, secret = subscriptions.create(
+            session, name="Agenda de la Ville", url=url, kinds=kinds, key=KEY, production=False, allow_private=False
+        )
         return subscription.id, secret
 
 
 def run(engine, now: datetime, **options):
     options.setdefault("timeout", 0.5)
-    return deliver_due(session_factory(engine), secret_key=KEY, production=options.pop("production", False),
-                       now=now, **options)
+    return deliver_due(
+        session_factory(engine), secret_key=KEY, production=options.pop("production", False), now=now, **options
+    )
 
 
 def receiver_verifies(secret: str, headers: dict, body: bytes) -> bool:
@@ -86,8 +96,11 @@ def test_a_failing_receiver_is_retried_with_backoff_then_marked_failed(desk_engi
     for attempt, wait in enumerate(BACKOFF, start=1):
         [delivery] = deliveries(desk_engine)
         assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == attempt
-        next_try = delivery.next_attempt_at.replace(tzinfo=timezone.utc) if delivery.next_attempt_at.tzinfo is None \
+        next_try = (
+            delivery.next_attempt_at.replace(tzinfo=timezone.utc)
+            if delivery.next_attempt_at.tzinfo is None
             else delivery.next_attempt_at
+        )
         assert next_try == seen[-1] + wait
         assert delivery.last_error in ("réponse HTTP 500", "réponse HTTP 503", "délai dépassé (0.5 s)")
         assert run(desk_engine, next_try - timedelta(seconds=1)).retried == 0  # not yet due
@@ -138,19 +151,35 @@ def test_a_production_runner_refuses_a_loopback_receiver(desk_engine, receiver):
     assert len(receiver.requests) == 0  # production also wants https
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://example.org/x", "file:///etc/passwd", "gopher://example.org", "javascript:alert(1)", "https://",
-    "https://user:pass@example.org/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        "gopher://example.org",
+        "javascript:alert(1)",
+        "https://",
+        "https://user:pass@example.org/hook",
+    ],
+)
 def test_only_http_and_https_urls_are_accepted(url):
     with pytest.raises(RefusedURL):
         check_url(url, production=False)
 
 
-@pytest.mark.parametrize("url", [
-    "https://127.0.0.1/hook", "https://10.0.0.5/hook", "https://192.168.1.2/hook", "https://169.254.169.254/latest",
-    "https://[::1]/hook", "https://localhost/hook", "https://[::ffff:10.0.0.1]/hook", "https://0.0.0.0/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://10.0.0.5/hook",
+        "https://192.168.1.2/hook",
+        "https://169.254.169.254/latest",
+        "https://[::1]/hook",
+        "https://localhost/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "https://0.0.0.0/",
+    ],
+)
 def test_production_refuses_private_and_loopback_addresses_unless_allowed(url):
     with pytest.raises(RefusedURL):
         check_url(url, production=True)
@@ -169,7 +198,7 @@ def test_the_readme_snippet_verifies_a_real_delivery_and_refuses_a_tampered_or_o
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```python\nimport hashlib, hmac, time\n\ndef verify(")
-    snippet = readme[start + len("```python\n"):readme.index("```", start + 10)]
+    snippet = readme[start + len("```python\n") : readme.index("```", start + 10)]
     namespace: dict = {}
     exec(compile(snippet, "README.md", "exec"), namespace)
     verify = namespace["verify"]
@@ -216,8 +245,9 @@ def test_the_access_export_names_the_events_sent_about_the_person_and_to_whom(de
     run(desk_engine, datetime.now(timezone.utc))
     with session_scope(desk_engine) as session:
         sent = export_for_phone(session, RESIDENT_PHONE)["webhooks_sent"]
-    assert [(s["type"], s["sent_to"], s["status"]) for s in sent] == [("appointment.booked", "Agenda de la Ville",
-                                                                      "delivered")]
+    assert [(s["type"], s["sent_to"], s["status"]) for s in sent] == [
+        ("appointment.booked", "Agenda de la Ville", "delivered")
+    ]
     assert sent[0]["payload"]["appointment_id"] == appointment_id
     with session_scope(desk_engine) as session:
         assert export_for_phone(session, "+33699999999")["webhooks_sent"] == []

@@ -1,6 +1,7 @@
 """Issue #22 point 4: the desk's Webhooks page. Coordinateur only (a conseiller gets 403),
 CSRF on every form, the secret shown once and never stored, enable/disable, rotation,
 the delivery log with "Renvoyer" for a failed delivery."""
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,9 @@ def test_a_conseiller_gets_403_and_an_anonymous_visitor_the_login_page(hook_app,
     assert client.get("/webhooks").status_code == 403
     assert client.get("/webhooks/1").status_code == 403
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
-    refused = client.post("/webhooks", data={"csrf_token": token, "name": "x", "url": "http://127.0.0.1/x",
-                                             "kinds": KINDS})
+    refused = client.post(
+        "/webhooks", data={"csrf_token": token, "name": "x", "url": "http://127.0.0.1/x", "kinds": KINDS}
+    )
     assert refused.status_code == 403
     assert "Webhooks" not in client.get("/").get_data(as_text=True)
     with session_scope(desk_engine) as session:
@@ -64,7 +66,10 @@ def test_a_conseiller_gets_403_and_an_anonymous_visitor_the_login_page(hook_app,
 
 
 def test_every_form_needs_its_csrf_token(coordinateur, desk_engine):
-    assert coordinateur.post("/webhooks", data={"name": "x", "url": "http://127.0.0.1/x", "kinds": KINDS}).status_code == 400
+    assert (
+        coordinateur.post("/webhooks", data={"name": "x", "url": "http://127.0.0.1/x", "kinds": KINDS}).status_code
+        == 400
+    )
     create(coordinateur, "http://127.0.0.1:9/hook")
     for action in ("/webhooks/1/activer", "/webhooks/1/secret", "/webhooks/1/modifier"):
         assert coordinateur.post(action, data={"enabled": "0"}).status_code == 400, action
@@ -109,8 +114,12 @@ def test_disable_and_change_the_events(coordinateur, desk_engine):
     with session_scope(desk_engine) as session:
         assert session.get(WebhookSubscription, 1).enabled is False
     assert "Désactivé" in coordinateur.get("/webhooks").get_data(as_text=True)
-    post_form(coordinateur, "/webhooks/1", "/webhooks/1/modifier",
-              {"url": "http://127.0.0.1:9/other", "kinds": ["ticket.closed"]})
+    post_form(
+        coordinateur,
+        "/webhooks/1",
+        "/webhooks/1/modifier",
+        {"url": "http://127.0.0.1:9/other", "kinds": ["ticket.closed"]},
+    )
     with session_scope(desk_engine) as session:
         found = session.get(WebhookSubscription, 1)
         assert (found.url, found.kinds) == ("http://127.0.0.1:9/other", ["ticket.closed"])

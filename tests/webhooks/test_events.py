@@ -1,5 +1,6 @@
 """Issue #22 point 4: every lifecycle change made through bot/handoff leaves one outbox
 event in its own transaction, and no payload carries a name, a number or a text."""
+
 from __future__ import annotations
 
 import json
@@ -14,25 +15,51 @@ from bot.booking.models import Appointment
 from bot.booking.slots import next_slots
 from bot.db import session_scope
 from bot.residents import resident_for_phone
+from bot.settings import get_settings
 from bot.tickets.models import CancelledBy, Ticket
 from bot.webhooks.models import WebhookEvent
-from bot.settings import get_settings
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, make_booked_ticket
 
 # The contract, written out again here on purpose: a new key must be a decision.
 ALLOWED = {
-    "event_id", "type", "occurred_at", "appointment_id", "previous_appointment_id", "permanence_id", "start",
-    "end", "appointment_status", "cancelled_by", "ticket_id", "ticket_status", "place_id", "place_name",
+    "event_id",
+    "type",
+    "occurred_at",
+    "appointment_id",
+    "previous_appointment_id",
+    "permanence_id",
+    "start",
+    "end",
+    "appointment_status",
+    "cancelled_by",
+    "ticket_id",
+    "ticket_status",
+    "place_id",
+    "place_name",
     "thematique",
 }
-PERSONAL = ("Marie", "+33612349999", "0612349999", "06 12 34 99 99", "612349999", "mails",
-            "trombone", "telephone", "has_email", "besoin")
+PERSONAL = (
+    "Marie",
+    "+33612349999",
+    "0612349999",
+    "06 12 34 99 99",
+    "612349999",
+    "mails",
+    "trombone",
+    "telephone",
+    "has_email",
+    "besoin",
+)
 
 
 def kinds(engine, after: int = 0) -> list[str]:
     with session_scope(engine) as session:
-        return [str(k) for k in session.execute(select(WebhookEvent.kind).where(WebhookEvent.id > after)
-                                                .order_by(WebhookEvent.id)).scalars()]
+        return [
+            str(k)
+            for k in session.execute(
+                select(WebhookEvent.kind).where(WebhookEvent.id > after).order_by(WebhookEvent.id)
+            ).scalars()
+        ]
 
 
 def payloads(engine) -> list[dict]:
@@ -57,7 +84,9 @@ def test_booking_then_the_ticket_are_two_events_with_ids_times_place_and_themati
     with session_scope(desk_engine) as session:
         appointment = session.get(Appointment, appointment_id)
         place = appointment.place
-        start = appointment.start.replace(tzinfo=timezone.utc) if appointment.start.tzinfo is None else appointment.start
+        start = (
+            appointment.start.replace(tzinfo=timezone.utc) if appointment.start.tzinfo is None else appointment.start
+        )
         assert booked["appointment_id"] == appointment_id and booked["ticket_id"] is None
         assert booked["place_id"] == place.id and booked["place_name"] == place.nom
         assert booked["permanence_id"] == appointment.permanence_id and booked["appointment_status"] == "booked"
@@ -105,8 +134,11 @@ def test_move_cancel_seen_noshow_and_close_each_emit_their_event(desk_engine):
 def test_an_event_exists_only_if_its_change_was_committed(desk_engine):
     with session_scope(desk_engine) as session:
         permanence = first_permanence(session)
-        slot = [s for s in next_slots(session, place_ids=[permanence.place_id], limit=20)
-                if s.permanence_id == permanence.id][0]
+        slot = [
+            s
+            for s in next_slots(session, place_ids=[permanence.place_id], limit=20)
+            if s.permanence_id == permanence.id
+        ][0]
     with pytest.raises(RuntimeError):
         with session_scope(desk_engine) as session:
             handoff.book(session, resident_for_phone(session, RESIDENT_PHONE), slot)
@@ -124,8 +156,9 @@ def test_a_move_to_a_taken_slot_leaves_no_moved_event(desk_engine):
     mark = last_id(desk_engine)
     with session_scope(desk_engine) as session:
         with pytest.raises(handoff.SlotTaken):
-            handoff.move(session, session.get(Appointment, appointment_id), slot, by=CancelledBy.RESIDENT,
-                         actor="resident")
+            handoff.move(
+                session, session.get(Appointment, appointment_id), slot, by=CancelledBy.RESIDENT, actor="resident"
+            )
     assert kinds(desk_engine, mark) == []
 
 
@@ -133,8 +166,12 @@ def test_no_payload_carries_a_name_a_phone_number_or_any_text_of_the_resident(de
     ticket_id, appointment_id = make_booked_ticket(desk_engine)
     with session_scope(desk_engine) as session:
         ticket = session.get(Ticket, ticket_id)
-        handoff.record_outcome(session, ticket, "Nadia Benali", {"duree": "30", "autonomie": "autonome",
-                                                                "notes": "Marie a oublié son mot de passe"})
+        handoff.record_outcome(
+            session,
+            ticket,
+            "Nadia Benali",
+            {"duree": "30", "autonomie": "autonome", "notes": "Marie a oublié son mot de passe"},
+        )
     found = payloads(desk_engine)
     assert [p["type"] for p in found] == ["appointment.booked", "ticket.created", "appointment.seen", "ticket.closed"]
     for payload in found:
@@ -161,6 +198,16 @@ def test_an_erasure_tells_the_receivers_of_the_cancellation_and_leaves_nothing_p
         text = json.dumps(payload, ensure_ascii=False)
         assert not any(personal in text for personal in PERSONAL), payload
     with session_scope(desk_engine) as session:
-        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=29), policy=RetentionPolicy.of(get_settings())).webhook_events_deleted == 0
-        assert purge(session, now=datetime.now(timezone.utc) + timedelta(days=31), policy=RetentionPolicy.of(get_settings())).webhook_events_deleted == 4
+        assert (
+            purge(
+                session, now=datetime.now(timezone.utc) + timedelta(days=29), policy=RetentionPolicy.of(get_settings())
+            ).webhook_events_deleted
+            == 0
+        )
+        assert (
+            purge(
+                session, now=datetime.now(timezone.utc) + timedelta(days=31), policy=RetentionPolicy.of(get_settings())
+            ).webhook_events_deleted
+            == 4
+        )
     assert kinds(desk_engine) == []

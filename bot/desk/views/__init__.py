@@ -1,4 +1,5 @@
 """The desk's blueprints, one per area, and the helpers they share."""
+
 from __future__ import annotations
 
 from flask import abort

@@ -1,5 +1,6 @@
 """The agenda (today's and upcoming appointments, per place and per conseiller)
 and the queue of new tickets."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -44,9 +45,16 @@ def index():
         conseiller_id = current_user.conseiller_id
     start = datetime.combine(first_day, time(0), ZoneInfo(tz))
     end = start + timedelta(days=days)
-    query = (select(Appointment, Permanence).join(Permanence, Permanence.id == Appointment.permanence_id)
-             .where(Appointment.start >= start, Appointment.start < end, Appointment.status.notin_(AppointmentStatus.cancelled()))
-             .order_by(Appointment.start))
+    query = (
+        select(Appointment, Permanence)
+        .join(Permanence, Permanence.id == Appointment.permanence_id)
+        .where(
+            Appointment.start >= start,
+            Appointment.start < end,
+            Appointment.status.notin_(AppointmentStatus.cancelled()),
+        )
+        .order_by(Appointment.start)
+    )
     ids = visible_place_ids(session, current_user)
     if ids is not None:
         query = query.where(Appointment.place_id.in_(ids or [-1]))
@@ -58,17 +66,36 @@ def index():
     for appointment, permanence in session.execute(query).all():
         ticket = session.execute(select(Ticket).where(Ticket.appointment_id == appointment.id)).scalars().first()
         resident = session.get(Resident, appointment.resident_id)
-        rows.append({"appointment": appointment, "permanence": permanence, "ticket": ticket,
-                     "resident": resident, "day": local(appointment.start, tz).date()})
-    queue = list(session.execute(
-        tickets_query(session, current_user).where(Ticket.status == TicketStatus.NOUVEAU).order_by(Ticket.created_at)
-    ).scalars())
-    conseillers = list(session.execute(select(Conseiller).where(Conseiller.active.is_(True))
-                                       .order_by(Conseiller.name)).scalars())
+        rows.append(
+            {
+                "appointment": appointment,
+                "permanence": permanence,
+                "ticket": ticket,
+                "resident": resident,
+                "day": local(appointment.start, tz).date(),
+            }
+        )
+    queue = list(
+        session.execute(
+            tickets_query(session, current_user)
+            .where(Ticket.status == TicketStatus.NOUVEAU)
+            .order_by(Ticket.created_at)
+        ).scalars()
+    )
+    conseillers = list(
+        session.execute(select(Conseiller).where(Conseiller.active.is_(True)).order_by(Conseiller.name)).scalars()
+    )
     return render_template(
-        "agenda.html", title="Agenda", rows=rows, queue=queue, first_day=first_day, days=days,
-        places=visible_places(session, current_user), conseillers=conseillers,
-        place_id=place_id, conseiller_id=conseiller_id,
+        "agenda.html",
+        title="Agenda",
+        rows=rows,
+        queue=queue,
+        first_day=first_day,
+        days=days,
+        places=visible_places(session, current_user),
+        conseillers=conseillers,
+        place_id=place_id,
+        conseiller_id=conseiller_id,
         previous_day=(first_day - timedelta(days=days)).isoformat(),
         next_day=(first_day + timedelta(days=days)).isoformat(),
     )

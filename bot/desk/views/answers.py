@@ -12,6 +12,7 @@
 Every change is an answer version (bot/answers/store.py) and an audit log entry.
 The texts reach residents at the next turn (bot/answers/nlg.py).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -57,8 +58,14 @@ def index():
     words = request.args.get("q", "")[:200]
     answers = store.search(session, words)
     counts = sent_counts(session)
-    return render_template("answers.html", title="Réponses de l'assistant", answers=answers, counts=counts,
-                           words=words, seeded=bool(answers) or bool(words))
+    return render_template(
+        "answers.html",
+        title="Réponses de l'assistant",
+        answers=answers,
+        counts=counts,
+        words=words,
+        seeded=bool(answers) or bool(words),
+    )
 
 
 def _typed_texts(answer) -> list[str]:
@@ -71,17 +78,28 @@ def _typed_sources() -> list[str]:
 
 # The editor's page may run its one script (static/answers.js, checks as you type); every other
 # page of the desk keeps `script-src 'none'`.
-EDITOR_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-              "connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
+EDITOR_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _render_editor(answer, texts: list[str], sources: list[str], reports=None, problems=None, status=200):
     session = db()
     page = render_template(
-        "answer.html", title=f"Réponse {answer.key}", answer=answer, texts=texts, sources=sources,
-        labels=[variation_label(v) for v in answer.variations], reports=reports, problems=problems or [],
-        history=store.history(session, answer.key), uses=sent_counts(session).get(answer.key, 0),
-        form=request.form, review_days=desk_settings().answer_review_days)
+        "answer.html",
+        title=f"Réponse {answer.key}",
+        answer=answer,
+        texts=texts,
+        sources=sources,
+        labels=[variation_label(v) for v in answer.variations],
+        reports=reports,
+        problems=problems or [],
+        history=store.history(session, answer.key),
+        uses=sent_counts(session).get(answer.key, 0),
+        form=request.form,
+        review_days=desk_settings().answer_review_days,
+    )
     return page, status, {"Content-Security-Policy": EDITOR_CSP}
 
 
@@ -99,8 +117,13 @@ def edit():
     reference = None
     if request.form.get("ref_valeur", "").strip():
         try:
-            reference = store.add_reference(session, request.form["ref_valeur"], request.form.get("ref_quoi", ""),
-                                            request.form.get("ref_source", ""), actor())
+            reference = store.add_reference(
+                session,
+                request.form["ref_valeur"],
+                request.form.get("ref_quoi", ""),
+                request.form.get("ref_source", ""),
+                actor(),
+            )
         except store.Refused as refused:
             problems += refused.problems
     variations = store.with_texts(answer.variations, texts)
@@ -108,17 +131,26 @@ def edit():
     problems += [p for r in reports for p in r.problems]
     seen = request.form.get("version", "")
     if request.form.get("action") == "enregistrer" and seen.isdigit() and int(seen) != answer.version:
-        problems.append(f"Quelqu'un a changé cette réponse pendant que vous écriviez (version {answer.version}, "
-                        f"par {answer.updated_by}). Votre texte est gardé : comparez avec l'historique, "
-                        "puis enregistrez à nouveau.")
+        problems.append(
+            f"Quelqu'un a changé cette réponse pendant que vous écriviez (version {answer.version}, "
+            f"par {answer.updated_by}). Votre texte est gardé : comparez avec l'historique, "
+            "puis enregistrez à nouveau."
+        )
     if request.form.get("action") != "enregistrer" or problems:
         session.rollback()  # nothing is kept of a refused edit, not even its new reference
         if problems and request.form.get("action") == "enregistrer":
             return _render_editor(answer, texts, sources, reports, problems, status=400)
         return _render_editor(answer, texts, sources, reports, problems)
     before = answer.version
-    store.edit(session, key, texts, actor(), sources=sources, note=request.form.get("note", "")[:500] or None,
-               fold_accents=desk_settings().sms_fold_accents)
+    store.edit(
+        session,
+        key,
+        texts,
+        actor(),
+        sources=sources,
+        note=request.form.get("note", "")[:500] or None,
+        fold_accents=desk_settings().sms_fold_accents,
+    )
     if reference is not None:
         log("change", "answer_reference", reference.id, {"value": reference.value, "source": reference.source})
     if answer.version != before:
@@ -153,8 +185,9 @@ def revert():
         abort(404)
     log("change", "answer", answer.id, {"key": key, "revert_to": int(number), "version": answer.version})
     session.commit()
-    flash(f"La réponse est revenue au texte de la version {number}. L'assistant l'envoie dès le prochain message.",
-          "info")
+    flash(
+        f"La réponse est revenue au texte de la version {number}. L'assistant l'envoie dès le prochain message.", "info"
+    )
     return redirect(url_for("answers.edit", cle=key))
 
 
@@ -180,8 +213,13 @@ def review():
     session = db()
     days = desk_settings().answer_review_days
     counts = sent_counts(session)
-    return render_template("review.html", title="À vérifier", days=days,
-                           answers=due_answers(session, days, counts), places=due_places(session, days))
+    return render_template(
+        "review.html",
+        title="À vérifier",
+        days=days,
+        answers=due_answers(session, days, counts),
+        places=due_places(session, days),
+    )
 
 
 @bp.route("/revue/lieu", methods=["POST"])

@@ -1,4 +1,5 @@
 """Logging in and out (rate-limited per account and per IP address)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -29,12 +30,23 @@ def login():
         email = request.form.get("email", "")[:200]
         password = request.form.get("password", "")[:200]
         session_db = db()
-        attempt_id = begin_attempt(session_db, email, client_ip(),  # counted before the password is checked
-                                   limit=LoginLimit.of(desk_settings()))
+        attempt_id = begin_attempt(
+            session_db,
+            email,
+            client_ip(),  # counted before the password is checked
+            limit=LoginLimit.of(desk_settings()),
+        )
         if attempt_id is None:
             flash("Trop d'essais. Attendez quelques minutes avant de réessayer.", "error")
-            audit(session_db, None, "login_blocked", "account", None, {"email": email.strip().lower()[:200]},
-                  ip=client_ip())
+            audit(
+                session_db,
+                None,
+                "login_blocked",
+                "account",
+                None,
+                {"email": email.strip().lower()[:200]},
+                ip=client_ip(),
+            )
             session_db.commit()
             status = 429
         else:

@@ -1,6 +1,7 @@
 """Calendar feed links (bot/desk/calendar_feeds.py): the page where a
 conseiller makes or revokes their feed link and a coordinateur the places',
 and the feed itself, served without login to whoever holds the secret URL."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,10 @@ def _may_manage(kind: str, owner_id: int) -> bool:
 
 def _page(new_url: str | None = None, new_label: str | None = None):
     session = db()
-    rows = [{"kind": kind, "id": owner_id, "label": label, "feed": active_feed(session, kind, owner_id)}
-            for kind, owner_id, label in _owners()]
+    rows = [
+        {"kind": kind, "id": owner_id, "label": label, "feed": active_feed(session, kind, owner_id)}
+        for kind, owner_id, label in _owners()
+    ]
     return render_template("calendars.html", title="Calendriers", rows=rows, new_url=new_url, new_label=new_label)
 
 
@@ -85,8 +88,9 @@ def feed(token: str):
     if found is None:
         abort(404)
     settings = current_app.config["DESK_SETTINGS"]
-    body = build_feed(session, found, public_url=settings.desk_public_url,
-                      include_names=settings.ics_include_resident_names)
+    body = build_feed(
+        session, found, public_url=settings.desk_public_url, include_names=settings.ics_include_resident_names
+    )
     etag = hashlib.sha256(body).hexdigest()[:32]
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -5,6 +5,7 @@ list), reads the last exchanges (masked, as stored), takes it over, writes, and
 hands it back to the assistant. Who may see what: bot/desk/scope.py. What a
 hold is: bot/conversations/hold.py, its one writer.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,11 @@ FILTERS = {"moi": "Suivies par moi", "lieux": "Mes lieux", "attente": "En attent
 
 
 def _visible(conversation_id: str) -> None:
-    if not conversation_id or len(conversation_id) > 100 or not can_see_conversation(db(), current_user, conversation_id):
+    if (
+        not conversation_id
+        or len(conversation_id) > 100
+        or not can_see_conversation(db(), current_user, conversation_id)
+    ):
         abort(404)
 
 
@@ -42,9 +47,14 @@ def _held_rows(filter_name: str) -> list[dict]:
             continue
         if not can_see_conversation(session, current_user, hold.conversation_id):
             continue
-        last = session.execute(sa.select(ConversationMessage).where(  # automatic notices answer nothing
-            ConversationMessage.hold_id == hold.id, ConversationMessage.author != "notice")
-            .order_by(ConversationMessage.id.desc()).limit(1)).scalar()
+        last = session.execute(
+            sa.select(ConversationMessage)
+            .where(  # automatic notices answer nothing
+                ConversationMessage.hold_id == hold.id, ConversationMessage.author != "notice"
+            )
+            .order_by(ConversationMessage.id.desc())
+            .limit(1)
+        ).scalar()
         waiting = last is not None and last.author == "resident"
         if filter_name == "moi" and hold.user_id != current_user.id:
             continue
@@ -54,15 +64,24 @@ def _held_rows(filter_name: str) -> list[dict]:
                 continue
         if filter_name == "attente" and not waiting:
             continue
-        rows.append({"hold": hold, "unread": holds.unread_count(session, hold), "waiting": waiting,
-                     "last_at": hold.last_activity_at})
+        rows.append(
+            {
+                "hold": hold,
+                "unread": holds.unread_count(session, hold),
+                "waiting": waiting,
+                "last_at": hold.last_activity_at,
+            }
+        )
     session.commit()
     return rows
 
 
 def select_active():
-    return sa.select(ConversationHold).where(ConversationHold.ended_at.is_(None)) \
+    return (
+        sa.select(ConversationHold)
+        .where(ConversationHold.ended_at.is_(None))
         .order_by(ConversationHold.last_activity_at.desc())
+    )
 
 
 def _recent() -> list[dict]:
@@ -71,16 +90,21 @@ def _recent() -> list[dict]:
     if not events_table_exists(session):
         return []
     last = sa.func.max(EVENTS.c.timestamp).label("last")
-    rows = session.execute(sa.select(EVENTS.c.sender_id, last).where(
-        sa.or_(EVENTS.c.sender_id.like("sms:%"), EVENTS.c.sender_id.like("web:%")))
-        .group_by(EVENTS.c.sender_id).order_by(last.desc()).limit(RECENT_LIMIT * 4))
+    rows = session.execute(
+        sa.select(EVENTS.c.sender_id, last)
+        .where(sa.or_(EVENTS.c.sender_id.like("sms:%"), EVENTS.c.sender_id.like("web:%")))
+        .group_by(EVENTS.c.sender_id)
+        .order_by(last.desc())
+        .limit(RECENT_LIMIT * 4)
+    )
     found = []
     for sender_id, _last in rows:
         if not can_see_conversation(session, current_user, sender_id):
             continue
         exchanges = _exchanges(sender_id, 1)
-        found.append({"id": sender_id, "channel": holds.channel_of(sender_id),
-                      "last": exchanges[-1] if exchanges else None})
+        found.append(
+            {"id": sender_id, "channel": holds.channel_of(sender_id), "last": exchanges[-1] if exchanges else None}
+        )
         if len(found) >= RECENT_LIMIT:
             break
     return found
@@ -91,9 +115,12 @@ def _exchanges(conversation_id: str, limit: int = EXCHANGES) -> list[dict]:
     session = db()
     if not events_table_exists(session):
         return []
-    rows = session.execute(sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data).where(
-        EVENTS.c.sender_id == conversation_id, EVENTS.c.type_name.in_(("user", "bot")))
-        .order_by(EVENTS.c.id.desc()).limit(limit)).all()
+    rows = session.execute(
+        sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+        .where(EVENTS.c.sender_id == conversation_id, EVENTS.c.type_name.in_(("user", "bot")))
+        .order_by(EVENTS.c.id.desc())
+        .limit(limit)
+    ).all()
     exchanges = []
     for type_name, timestamp, data in reversed(rows):
         try:
@@ -101,8 +128,13 @@ def _exchanges(conversation_id: str, limit: int = EXCHANGES) -> list[dict]:
         except ValueError:
             text = None
         if text:
-            exchanges.append({"from": "resident" if type_name == "user" else "assistant",
-                              "text": redact(text), "timestamp": timestamp or 0})
+            exchanges.append(
+                {
+                    "from": "resident" if type_name == "user" else "assistant",
+                    "text": redact(text),
+                    "timestamp": timestamp or 0,
+                }
+            )
     return exchanges
 
 
@@ -110,8 +142,14 @@ def _exchanges(conversation_id: str, limit: int = EXCHANGES) -> list[dict]:
 def index():
     filter_name = request.args.get("filtre", "")
     held = _held_rows(filter_name if filter_name in FILTERS else "")
-    return render_template("conversations.html", title="Conversations", held=held, recent=_recent(),
-                           filters=FILTERS, filter_name=filter_name)
+    return render_template(
+        "conversations.html",
+        title="Conversations",
+        held=held,
+        recent=_recent(),
+        filters=FILTERS,
+        filter_name=filter_name,
+    )
 
 
 @bp.route("/conversations/<int:hold_id>")
@@ -129,18 +167,34 @@ def show():
     session = db()
     hold = holds.active_hold(session, conversation_id, hours=desk_settings().human_hold_hours)
     row = hold or holds.hold_row(session, conversation_id)
-    messages = list(reversed(session.execute(
-        sa.select(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id)
-        .order_by(ConversationMessage.id.desc()).limit(200)).scalars().all()))
+    messages = list(
+        reversed(
+            session.execute(
+                sa.select(ConversationMessage)
+                .where(ConversationMessage.conversation_id == conversation_id)
+                .order_by(ConversationMessage.id.desc())
+                .limit(200)
+            )
+            .scalars()
+            .all()
+        )
+    )
     if hold is not None and hold.user_id == current_user.id:
         holds.mark_read(session, hold)
     tickets = [t for t in holds.tickets_of(session, conversation_id) if can_see_ticket(session, current_user, t)]
     log("view", "conversation", row.id if row else None, {"channel": holds.channel_of(conversation_id)})
     session.commit()
-    return render_template("conversation.html", title="Conversation", conversation_id=conversation_id,
-                           hold=hold, exchanges=_exchanges(conversation_id), messages=messages,
-                           tickets=tickets, mine=hold is not None and hold.user_id == current_user.id,
-                           max_text=holds.MAX_TEXT)
+    return render_template(
+        "conversation.html",
+        title="Conversation",
+        conversation_id=conversation_id,
+        hold=hold,
+        exchanges=_exchanges(conversation_id),
+        messages=messages,
+        tickets=tickets,
+        mine=hold is not None and hold.user_id == current_user.id,
+        max_text=holds.MAX_TEXT,
+    )
 
 
 def _back(conversation_id: str):
@@ -158,8 +212,14 @@ def take():
         if ticket is None or not can_see_ticket(session, current_user, ticket):
             abort(404)
     try:
-        holds.take_over(session, conversation_id, current_user, ticket=ticket, ip=client_ip(),
-                        hours=desk_settings().human_hold_hours)
+        holds.take_over(
+            session,
+            conversation_id,
+            current_user,
+            ticket=ticket,
+            ip=client_ip(),
+            hours=desk_settings().human_hold_hours,
+        )
     except holds.AlreadyHeld:
         session.rollback()
         flash("Un autre conseiller suit déjà cette conversation.", "error")

@@ -4,6 +4,7 @@ The desk runs without Rasa: "Réentraîner" only records the request (bot/retrai
 the worker (`python -m bot retrain --worker`) trains, evaluates and decides, and every Rasa
 process pulls the model in service from it. A second request while one waits or runs is refused.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -17,12 +18,19 @@ from bot.retrain.models import ModelStatus
 
 bp = Blueprint("model", __name__)
 STATUS_LABELS = {
-    ModelStatus.REQUESTED: "en attente", ModelStatus.RUNNING: "entraînement en cours",
-    ModelStatus.IN_SERVICE: "en service", ModelStatus.RETIRED: "remplacé", ModelStatus.REFUSED: "refusé",
+    ModelStatus.REQUESTED: "en attente",
+    ModelStatus.RUNNING: "entraînement en cours",
+    ModelStatus.IN_SERVICE: "en service",
+    ModelStatus.RETIRED: "remplacé",
+    ModelStatus.REFUSED: "refusé",
     ModelStatus.FAILED: "échec",
 }
 SOURCE_LABELS = {"desk": "espace conseillers", "cli": "ligne de commande", "deployed": "modèle livré"}
-SHOWN_LABELS = {"answered": "questions répondues", "clarified": "questions précisées", "declined": "questions déclinées"}
+SHOWN_LABELS = {
+    "answered": "questions répondues",
+    "clarified": "questions précisées",
+    "declined": "questions déclinées",
+}
 
 
 @bp.before_request
@@ -45,7 +53,9 @@ def comparison(row) -> list[dict]:
                 lines.append({"label": label, "before": old, "after": after[key], "worse": bool(loss and loss > 1e-12)})
         for key in SHOWN:
             if key in after:
-                lines.append({"label": SHOWN_LABELS[key], "before": before.get(key), "after": after[key], "worse": False})
+                lines.append(
+                    {"label": SHOWN_LABELS[key], "before": before.get(key), "after": after[key], "worse": False}
+                )
         sets.append({"name": SET_LABELS.get(set_name, set_name), "messages": after.get("messages"), "lines": lines})
     return sets
 
@@ -55,18 +65,28 @@ def index():
     session = db()
     rows = service.history(session)
     latest = next((r for r in rows if r.figures), None)
-    return render_template("model.html", title="Modèle", rows=rows, serving=service.serving(session),
-                           active=service.active_request(session), previous=service.previous_model(session),
-                           latest=latest, comparison=comparison(latest), status_labels=STATUS_LABELS,
-                           source_labels=SOURCE_LABELS,
-                           pull_seconds=current_app.config["DESK_SETTINGS"].model_pull_seconds)
+    return render_template(
+        "model.html",
+        title="Modèle",
+        rows=rows,
+        serving=service.serving(session),
+        active=service.active_request(session),
+        previous=service.previous_model(session),
+        latest=latest,
+        comparison=comparison(latest),
+        status_labels=STATUS_LABELS,
+        source_labels=SOURCE_LABELS,
+        pull_seconds=current_app.config["DESK_SETTINGS"].model_pull_seconds,
+    )
 
 
 @bp.route("/modele/reentrainer", methods=["POST"])
 def retrain():
     session = db()
     try:
-        row = service.request_retrain(session, "desk", user_id=current_user.id, user_name=current_user.display_name[:120])
+        row = service.request_retrain(
+            session, "desk", user_id=current_user.id, user_name=current_user.display_name[:120]
+        )
     except service.RetrainBusy:
         flash("Un entraînement est déjà en cours. Attendez qu'il soit terminé.", "error")
         return redirect(url_for("model.index"))

@@ -1,5 +1,6 @@
 """Permanences, closures and absences. Schedules and closures are the
 coordinateur's; a conseiller declares their own absences."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -11,8 +12,13 @@ from sqlalchemy import select
 
 from bot.desk import db, desk_settings
 from bot.desk.permanence_admin import (
-    CancelReport, ScheduleError, add_absence, add_closure, cancel_permanence_day, deactivate_permanence,
-    update_permanence
+    CancelReport,
+    ScheduleError,
+    add_absence,
+    add_closure,
+    cancel_permanence_day,
+    deactivate_permanence,
+    update_permanence,
 )
 from bot.desk.scope import can_manage_absences_of, visible_place_ids
 from bot.desk.views import actor, log, require_coordinateur
@@ -52,15 +58,22 @@ def index():
     if ids is not None:
         query = query.where(Place.id.in_(ids or [-1]))
     places = list(session.execute(query).scalars())
-    closures = list(session.execute(select(Closure).where(Closure.end_date >= date.today())
-                                    .order_by(Closure.start_date)).scalars())
+    closures = list(
+        session.execute(select(Closure).where(Closure.end_date >= date.today()).order_by(Closure.start_date)).scalars()
+    )
     absence_query = select(Absence).where(Absence.end >= datetime.now(ZoneInfo("UTC"))).order_by(Absence.start)
     if not current_user.is_coordinateur:
         absence_query = absence_query.where(Absence.conseiller_id == (current_user.conseiller_id or -1))
     absences = list(session.execute(absence_query).scalars())
     conseillers = {c.id: c for c in session.execute(select(Conseiller).order_by(Conseiller.name)).scalars()}
-    return render_template("permanences.html", title="Permanences", places=places, closures=closures,
-                           absences=absences, conseillers=conseillers)
+    return render_template(
+        "permanences.html",
+        title="Permanences",
+        places=places,
+        closures=closures,
+        absences=absences,
+        conseillers=conseillers,
+    )
 
 
 def _permanence(permanence_id: int) -> Permanence:
@@ -78,9 +91,12 @@ def edit(permanence_id: int):
     if request.method == "POST":
         try:
             update_permanence(
-                db(), permanence, schedule=request.form.get("schedule", ""),
+                db(),
+                permanence,
+                schedule=request.form.get("schedule", ""),
                 slot_minutes=int(request.form.get("slot_minutes") or 0),
-                capacity=int(request.form.get("capacity") or 0), title=request.form.get("title"),
+                capacity=int(request.form.get("capacity") or 0),
+                title=request.form.get("title"),
             )
         except (ScheduleError, ValueError) as error:
             db().rollback()
@@ -91,8 +107,9 @@ def edit(permanence_id: int):
             db().commit()
             flash("Horaires enregistrés. Les créneaux proposés par l'assistant suivent déjà.", "info")
             return redirect(url_for("permanences.edit", permanence_id=permanence.id))
-    return render_template("permanence.html", title=f"Permanence {permanence.slug}", permanence=permanence,
-                           form=request.form), status
+    return render_template(
+        "permanence.html", title=f"Permanence {permanence.slug}", permanence=permanence, form=request.form
+    ), status
 
 
 @bp.route("/permanences/<int:permanence_id>/annuler-jour", methods=["POST"])
@@ -172,8 +189,11 @@ def add_conseiller_absence():
     conseiller = db().get(Conseiller, conseiller_id) or abort(404)
     try:
         start = _moment("debut", "debut_heure", time(0))
-        end = _moment("fin", "fin_heure", time(23, 59)) if request.form.get("fin") else \
-            _moment("debut", "fin_heure", time(23, 59))
+        end = (
+            _moment("fin", "fin_heure", time(23, 59))
+            if request.form.get("fin")
+            else _moment("debut", "fin_heure", time(23, 59))
+        )
         absence, report = add_absence(db(), conseiller, start, end, request.form.get("motif"), actor())
     except ScheduleError as error:
         db().rollback()

@@ -7,6 +7,7 @@ the bookings they made, and nothing else of the desk: every other page answers 4
 shows them only their tickets. The booking itself is the handoff core's
 (`handoff.book_for_resident`); the resident gets the assistant's confirmation SMS.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +15,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot import handoff
-from bot.texts.booking import slot_line
 from bot.booking.offer import offer_slots
 from bot.coop import THEMATIQUES
 from bot.desk import db
@@ -24,6 +24,7 @@ from bot.desk.views import actor, log
 from bot.handoff.report import HandoffRequest
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, resident_for_phone
+from bot.texts.booking import slot_line
 from bot.tickets.models import Ticket
 from bot.triage.questions import triage_questions
 from bot.triage.routing import choose_route
@@ -63,9 +64,16 @@ def _offer(form: PrescriptionForm, exclude: list[str]):
     route = choose_route(form.triage)
     kinds = ["atelier", "individuel"] if route.book == "atelier" else ["individuel"]
     for kind in kinds:
-        offer = offer_slots(db(), thematique=form.thematique, neighbourhood=form.neighbourhood,
-                            preferred=form.triage.get("preferred_time"), kind=kind, exclude=exclude,
-                            place_ids=[form.place_id] if form.place_id else None, size=OFFER_SIZE)
+        offer = offer_slots(
+            db(),
+            thematique=form.thematique,
+            neighbourhood=form.neighbourhood,
+            preferred=form.triage.get("preferred_time"),
+            kind=kind,
+            exclude=exclude,
+            place_ids=[form.place_id] if form.place_id else None,
+            size=OFFER_SIZE,
+        )
         if offer.slots:
             break
     return route, offer
@@ -84,11 +92,20 @@ def _page(form: PrescriptionForm | None, offer=None, excluded=(), status: int = 
     """The form, with what was typed and its errors, and the slots offered (computed without `excluded`)."""
     slots = offer.slots if offer else []
     return render_template(
-        "prescription_form.html", title="Réserver pour une personne", form=form,
-        values=form.values if form else {}, errors=form.errors if form else {},
-        thematiques=THEMATIQUES, questions=triage_questions(), places=_places(), max_note=MAX_NOTE,
-        slots=_slot_choices(slots), relaxed=offer.relaxed if offer else [], searched=offer is not None,
-        excluded=" ".join(excluded), seen=" ".join([*excluded, *(s.key() for s in slots)]),
+        "prescription_form.html",
+        title="Réserver pour une personne",
+        form=form,
+        values=form.values if form else {},
+        errors=form.errors if form else {},
+        thematiques=THEMATIQUES,
+        questions=triage_questions(),
+        places=_places(),
+        max_note=MAX_NOTE,
+        slots=_slot_choices(slots),
+        relaxed=offer.relaxed if offer else [],
+        searched=offer is not None,
+        excluded=" ".join(excluded),
+        seen=" ".join([*excluded, *(s.key() for s in slots)]),
     ), status
 
 
@@ -100,15 +117,23 @@ def _keys(name: str) -> list[str]:
 def index():
     _require_prescripteur()
     session = db()
-    tickets = list(session.execute(
-        tickets_query(session, current_user).order_by(Ticket.created_at.desc()).limit(LIST_LIMIT)).scalars())
-    residents = {r.id: r for r in session.execute(
-        select(Resident).where(Resident.id.in_([t.resident_id for t in tickets if t.resident_id] or [-1]))).scalars()}
+    tickets = list(
+        session.execute(
+            tickets_query(session, current_user).order_by(Ticket.created_at.desc()).limit(LIST_LIMIT)
+        ).scalars()
+    )
+    residents = {
+        r.id: r
+        for r in session.execute(
+            select(Resident).where(Resident.id.in_([t.resident_id for t in tickets if t.resident_id] or [-1]))
+        ).scalars()
+    }
     places = {p.id: p for p in session.execute(select(Place)).scalars()}
     log("view", "prescriptions", None, {"count": len(tickets)})
     session.commit()
-    return render_template("prescriptions.html", title="Mes réservations", tickets=tickets, residents=residents,
-                           places=places)
+    return render_template(
+        "prescriptions.html", title="Mes réservations", tickets=tickets, residents=residents, places=places
+    )
 
 
 @bp.route("/prescriptions/nouvelle", methods=["GET", "POST"])
@@ -129,8 +154,9 @@ def new():
     chosen = request.form.get("creneau", "")
     slot = next((s for s in offer.slots if s.key() == chosen), None)
     if slot is None:
-        form.errors["creneau"] = ("Ce créneau n'est plus libre. Choisissez-en un autre." if chosen
-                                  else "Choisissez un créneau.")
+        form.errors["creneau"] = (
+            "Ce créneau n'est plus libre. Choisissez-en un autre." if chosen else "Choisissez un créneau."
+        )
         return _page(form, offer, excluded, status=409 if chosen else 400)
     return _book(form, slot, route.route, offer, excluded)
 
@@ -138,16 +164,17 @@ def new():
 def _book(form: PrescriptionForm, slot, route: str, offer, excluded: list[str]):
     session = db()
     resident = resident_for_phone(session, form.phone)
-    request_ = HandoffRequest(triage=form.triage, thematique=form.thematique, route=route,
-                              first_name=form.first_name)
+    request_ = HandoffRequest(triage=form.triage, thematique=form.thematique, route=route, first_name=form.first_name)
     prescriber = handoff.Prescriber(current_user.id, current_user.structure or "", actor())
     try:
         done = handoff.book_for_resident(session, resident, slot, request_, prescriber)
     except (handoff.SlotTaken, handoff.TooManyAppointments) as error:
         session.rollback()
         if isinstance(error, handoff.TooManyAppointments):
-            form.errors["telephone"] = (f"Cette personne a déjà {error.args[0]} rendez-vous prévus. "
-                                        "Elle peut en annuler un en répondant ANNULER au SMS de confirmation.")
+            form.errors["telephone"] = (
+                f"Cette personne a déjà {error.args[0]} rendez-vous prévus. "
+                "Elle peut en annuler un en répondant ANNULER au SMS de confirmation."
+            )
         elif isinstance(error, handoff.AlreadyBooked):
             form.errors["creneau"] = "Cette personne a déjà une place à cette séance. Choisissez un autre créneau."
         else:
@@ -161,12 +188,18 @@ def _book(form: PrescriptionForm, slot, route: str, offer, excluded: list[str]):
     place = session.get(Place, done.appointment.place_id)
     when = slot_line(1, slot, place).split(". ", 1)[1]
     if done.sms_sent:
-        flash(f"Rendez-vous réservé : {when}. La personne reçoit la confirmation par SMS ; "
-              "elle peut annuler en répondant ANNULER.", "info")
+        flash(
+            f"Rendez-vous réservé : {when}. La personne reçoit la confirmation par SMS ; "
+            "elle peut annuler en répondant ANNULER.",
+            "info",
+        )
     else:
-        flash(f"Rendez-vous réservé : {when}. Ce numéro a demandé à ne plus recevoir de SMS (STOP) : "
-              "aucun SMS n'est parti. Prévenez la personne vous-même (téléphone, courrier, sur place). "
-              f"À lui dire : « {done.text} »", "error")
+        flash(
+            f"Rendez-vous réservé : {when}. Ce numéro a demandé à ne plus recevoir de SMS (STOP) : "
+            "aucun SMS n'est parti. Prévenez la personne vous-même (téléphone, courrier, sur place). "
+            f"À lui dire : « {done.text} »",
+            "error",
+        )
     if form.note_had_secret:
         flash("Un numéro de carte, un mot de passe ou un code a été effacé de la note.", "error")
     return redirect(url_for("prescriptions.index"))
@@ -179,4 +212,3 @@ def masked_phone(e164: str | None) -> str:
         return "—"
     national = "0" + e164[3:] if e164.startswith("+33") else e164
     return f"{national[:2]} •• •• •• {national[-2:]}"
-

@@ -1,6 +1,7 @@
 """The right of access (RGPD art. 15): a coordinateur exports everything held
 about a phone number. The export itself is bot.data_rights.export.export_for_phone;
 the number travels in a POST body, never in a URL (URLs end up in logs)."""
+
 from __future__ import annotations
 
 import json
@@ -28,6 +29,9 @@ def access_request():
         log("export", "personal_data", phone_hash(e164)[:12])
         db().commit()
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-        return Response(body, mimetype="application/json; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'})
+        return Response(
+            body,
+            mimetype="application/json; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'},
+        )
     return render_template("privacy.html", title="Données personnelles", available=True)

@@ -1,4 +1,5 @@
 """The activity export (CSV, Coop columns), the statistics page and the audit log."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -40,8 +41,11 @@ def export_csv():
     log("export", "activities_csv", None, {"rows": len(rows), "du": str(start or ""), "au": str(end or "")})
     session.commit()
     name = f"activites-{(start or 'debut')}-{(end or 'fin')}.csv"
-    return Response(activities_csv(rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        activities_csv(rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/statistiques")

@@ -10,6 +10,7 @@
 Every POST carries the CSRF token; every label and right given is in the audit log (the
 item's id, never its text).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,11 +22,11 @@ from sqlalchemy import select
 from bot.coop import thematique_label
 from bot.db import utcnow
 from bot.desk import db
-from bot.staff.models import User
 from bot.desk.views import log, require_coordinateur
 from bot.review import inbox, stats
 from bot.review.counters import iso_week
 from bot.review.models import ReviewItem, ReviewLabel
+from bot.staff.models import User
 
 bp = Blueprint("review", __name__)
 FEEDBACK_WEEKS = 12
@@ -43,10 +44,17 @@ def index():
     groups = inbox.unreviewed_groups(session)
     log("view", "review_inbox")
     session.commit()
-    return render_template("review_inbox.html", title="Messages à revoir", groups=groups,
-                           total=inbox.unreviewed_count(session), choices=inbox.answer_choices(),
-                           labels=inbox.LABEL_NAMES, reasons=inbox.REASON_NAMES, ReviewLabel=ReviewLabel,
-                           thematique_label=thematique_label)
+    return render_template(
+        "review_inbox.html",
+        title="Messages à revoir",
+        groups=groups,
+        total=inbox.unreviewed_count(session),
+        choices=inbox.answer_choices(),
+        labels=inbox.LABEL_NAMES,
+        reasons=inbox.REASON_NAMES,
+        ReviewLabel=ReviewLabel,
+        thematique_label=thematique_label,
+    )
 
 
 @bp.route("/apprentissage/<int:item_id>/etiquette", methods=["POST"])
@@ -57,14 +65,24 @@ def label(item_id: int):
     if item is None:
         abort(404)
     try:
-        labelled = inbox.label(session, item, request.form.get("etiquette", ""), answer=request.form.get("reponse") or None,
-                               user_id=current_user.id, with_similar=request.form.get("semblables") == "1")
+        labelled = inbox.label(
+            session,
+            item,
+            request.form.get("etiquette", ""),
+            answer=request.form.get("reponse") or None,
+            user_id=current_user.id,
+            with_similar=request.form.get("semblables") == "1",
+        )
     except inbox.LabelError as error:
         session.rollback()
         flash(f"Message non étiqueté : {error}.", "error")
         return redirect(url_for("review.index"), code=303)
-    log("label", "review_item", item.id, {"label": item.label, "answer": item.label_answer,
-                                          "items": [i.id for i in labelled]})
+    log(
+        "label",
+        "review_item",
+        item.id,
+        {"label": item.label, "answer": item.label_answer, "items": [i.id for i in labelled]},
+    )
     session.commit()
     flash(f"{len(labelled)} message(s) étiqueté(s) : {inbox.LABEL_NAMES[ReviewLabel(item.label)]}.", "ok")
     return redirect(url_for("review.index"), code=303)
@@ -95,7 +113,13 @@ def statistics():
     first_week = iso_week(utcnow() - timedelta(weeks=FEEDBACK_WEEKS))
     log("view", "learning_statistics")
     session.commit()
-    return render_template("review_stats.html", title="Apprentissage : statistiques", weeks=weeks,
-                           outcomes=stats.OUTCOMES, feedback=stats.feedback_per_answer(session, first_week),
-                           needs=stats.unanswered_needs(session), thematique_label=thematique_label,
-                           feedback_weeks=FEEDBACK_WEEKS)
+    return render_template(
+        "review_stats.html",
+        title="Apprentissage : statistiques",
+        weeks=weeks,
+        outcomes=stats.OUTCOMES,
+        feedback=stats.feedback_per_answer(session, first_week),
+        needs=stats.unanswered_needs(session),
+        thematique_label=thematique_label,
+        feedback_weeks=FEEDBACK_WEEKS,
+    )

@@ -1,4 +1,5 @@
 """Tickets: the list, the detail page and every action on a ticket."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,8 +14,15 @@ from bot.desk import db, desk_settings
 from bot.desk.coop import STATUS_LABELS, OutcomeError
 from bot.desk.scope import can_see_ticket, tickets_query
 from bot.desk.ticket_actions import (
-    ACTION_LABELS, DeskAction, NoPhone, OptedOut, change_status, record_outcome, reschedule, resident_phone,
-    text_resident
+    ACTION_LABELS,
+    DeskAction,
+    NoPhone,
+    OptedOut,
+    change_status,
+    record_outcome,
+    reschedule,
+    resident_phone,
+    text_resident,
 )
 from bot.desk.views import actor, log
 from bot.handoff import SlotTaken, TooManyAppointments
@@ -42,21 +50,37 @@ def ticket_context(ticket: Ticket) -> dict:
     place = session.get(Place, ticket.place_id) if ticket.place_id else None
     permanence = session.get(Permanence, appointment.permanence_id) if appointment else None
     resident = session.get(Resident, ticket.resident_id) if ticket.resident_id else None
-    messages = list(session.execute(
-        select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id).order_by(OutboundMessage.id)
-    ).scalars())
+    messages = list(
+        session.execute(
+            select(OutboundMessage).where(OutboundMessage.ticket_id == ticket.id).order_by(OutboundMessage.id)
+        ).scalars()
+    )
     materiel = (ticket.activity_report or {}).get("materiel")
     if isinstance(materiel, list):  # the recorded outcome holds a list
         materiel = materiel[0] if materiel else None
     templates = {}
     city_phone = current_app.config["DESK_SETTINGS"].city_contact_phone  # read by the app factory
     for name in TEMPLATE_TITLES:
-        text = template_text(name, city_phone=city_phone, place=place, start=appointment.start if appointment else None,
-                             thematique=ticket.thematique, materiel=materiel if isinstance(materiel, str) else None)
+        text = template_text(
+            name,
+            city_phone=city_phone,
+            place=place,
+            start=appointment.start if appointment else None,
+            thematique=ticket.thematique,
+            materiel=materiel if isinstance(materiel, str) else None,
+        )
         if text:
             templates[name] = text
-    return {"ticket": ticket, "appointment": appointment, "place": place, "permanence": permanence,
-            "resident": resident, "messages": messages, "templates": templates, "tz": place.timezone if place else "Europe/Paris"}
+    return {
+        "ticket": ticket,
+        "appointment": appointment,
+        "place": place,
+        "permanence": permanence,
+        "resident": resident,
+        "messages": messages,
+        "templates": templates,
+        "tz": place.timezone if place else "Europe/Paris",
+    }
 
 
 @bp.route("/tickets")
@@ -105,13 +129,15 @@ def status(ticket_id: int):
 def outcome(ticket_id: int):
     ticket = load_ticket(ticket_id)
     try:
-        record_outcome(db(), ticket, actor(), request.form, request.form.getlist("thematiques"),
-                       request.form.getlist("materiel"))
+        record_outcome(
+            db(), ticket, actor(), request.form, request.form.getlist("thematiques"), request.form.getlist("materiel")
+        )
     except OutcomeError as error:
         db().rollback()
         flash(str(error), "error")
-        return render_template("ticket.html", title=f"Ticket n° {ticket.id}", form=request.form,
-                               **ticket_context(load_ticket(ticket_id))), 400
+        return render_template(
+            "ticket.html", title=f"Ticket n° {ticket.id}", form=request.form, **ticket_context(load_ticket(ticket_id))
+        ), 400
     log("change", "ticket", ticket.id, {"outcome": True})
     return _done(ticket, "Bilan enregistré. Le ticket est clos.")
 
@@ -164,8 +190,14 @@ def move(ticket_id: int):
             flash("Choisissez un créneau.", "error")
             return redirect(url_for("tickets.move", ticket_id=ticket.id))
         try:
-            new = reschedule(session, ticket, actor(), slot, notify=request.form.get("prevenir") == "1",
-                             limit=desk_settings().booking_max_future_appointments)
+            new = reschedule(
+                session,
+                ticket,
+                actor(),
+                slot,
+                notify=request.form.get("prevenir") == "1",
+                limit=desk_settings().booking_max_future_appointments,
+            )
         except (SlotTaken, TooManyAppointments):
             session.rollback()
             flash("Ce créneau vient d'être pris. Choisissez-en un autre.", "error")
@@ -175,9 +207,22 @@ def move(ticket_id: int):
     everywhere = request.args.get("partout") == "1"
     permanence = session.get(Permanence, appointment.permanence_id)
     current = f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"
-    slots = next_slots(session, place_ids=None if everywhere else [appointment.place_id], kind=permanence.kind,
-                       limit=RESCHEDULE_CHOICES, exclude=(current,), window=BookingWindow.of(desk_settings()))
+    slots = next_slots(
+        session,
+        place_ids=None if everywhere else [appointment.place_id],
+        kind=permanence.kind,
+        limit=RESCHEDULE_CHOICES,
+        exclude=(current,),
+        window=BookingWindow.of(desk_settings()),
+    )
     places = {p.id: p for p in session.execute(select(Place)).scalars()}
-    return render_template("move.html", title="Déplacer le rendez-vous", ticket=ticket, appointment=appointment,
-                           slots=slots, places=places, everywhere=everywhere,
-                           has_phone=bool(resident_phone(session, ticket)))
+    return render_template(
+        "move.html",
+        title="Déplacer le rendez-vous",
+        ticket=ticket,
+        appointment=appointment,
+        slots=slots,
+        places=places,
+        everywhere=everywhere,
+        has_phone=bool(resident_phone(session, ticket)),
+    )

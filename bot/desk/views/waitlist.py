@@ -1,5 +1,6 @@
 """The waitlist per place (bot/waitlist/): a conseiller sees their places' lists, a coordinateur
 all of them (and the entries for any place); removing an entry is audited."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -23,10 +24,21 @@ def _row(session, entry: WaitlistEntry, rank: int) -> dict:
     resident = session.get(Resident, entry.resident_id)
     appointment = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
     ticket = ticket_for_appointment(session, appointment.id) if appointment else None
-    offer = session.execute(select(WaitlistOffer).where(
-        WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING)).scalars().first()
-    return {"entry": entry, "rank": rank, "first_name": resident.first_name if resident else None,
-            "appointment": appointment, "ticket": ticket, "offer": offer}
+    offer = (
+        session.execute(
+            select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING)
+        )
+        .scalars()
+        .first()
+    )
+    return {
+        "entry": entry,
+        "rank": rank,
+        "first_name": resident.first_name if resident else None,
+        "appointment": appointment,
+        "ticket": ticket,
+        "offer": offer,
+    }
 
 
 @bp.route("/liste-attente")
@@ -40,8 +52,13 @@ def index():
     for place_id in order + ([None] if ids is None else []):
         entries = grouped.get(place_id, [])
         label = places[place_id].nom if place_id is not None else "Tous les lieux"
-        sections.append({"id": place_id, "label": label,
-                         "rows": [_row(session, e, rank) for rank, e in enumerate(entries, start=1)]})
+        sections.append(
+            {
+                "id": place_id,
+                "label": label,
+                "rows": [_row(session, e, rank) for rank, e in enumerate(entries, start=1)],
+            }
+        )
     log("view", "waitlist", None, {"places": "all" if ids is None else ids})
     session.commit()
     return render_template("waitlist.html", title="Liste d'attente", sections=sections)

@@ -5,6 +5,7 @@ A secret is shown once, on the page that answers its creation or rotation; the
 log shows the event's kind, id and time, the HTTP status, the attempts, the
 next try and our own words for the last error, never a payload.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -36,13 +37,25 @@ def _subscription(subscription_id: int) -> WebhookSubscription:
     return found
 
 
-def _index(status: int = 200, new_secret: str | None = None, secret_for: WebhookSubscription | None = None,
-           form: dict | None = None):
+def _index(
+    status: int = 200,
+    new_secret: str | None = None,
+    secret_for: WebhookSubscription | None = None,
+    form: dict | None = None,
+):
     session = db()
     rows = [{"sub": s, "counts": subscriptions.counts(session, s.id)} for s in subscriptions.all_subscriptions(session)]
-    return render_template("webhooks.html", title="Webhooks", rows=rows, labels=subscriptions.LABELS,
-                           kinds=list(EventType), new_secret=new_secret, secret_for=secret_for,
-                           form=form or {}, production=_settings().production), status
+    return render_template(
+        "webhooks.html",
+        title="Webhooks",
+        rows=rows,
+        labels=subscriptions.LABELS,
+        kinds=list(EventType),
+        new_secret=new_secret,
+        secret_for=secret_for,
+        form=form or {},
+        production=_settings().production,
+    ), status
 
 
 @bp.route("/webhooks")
@@ -54,12 +67,22 @@ def index():
 def create():
     settings = _settings()
     session = db()
-    form = {"name": request.form.get("name", ""), "url": request.form.get("url", ""),
-            "kinds": request.form.getlist("kinds")}
+    form = {
+        "name": request.form.get("name", ""),
+        "url": request.form.get("url", ""),
+        "kinds": request.form.getlist("kinds"),
+    }
     try:
         subscription, secret = subscriptions.create(
-            session, name=form["name"], url=form["url"], kinds=form["kinds"], key=settings.hash_key,
-            production=settings.production, allow_private=settings.webhook_allow_private, created_by=current_user.id)
+            session,
+            name=form["name"],
+            url=form["url"],
+            kinds=form["kinds"],
+            key=settings.hash_key,
+            production=settings.production,
+            allow_private=settings.webhook_allow_private,
+            created_by=current_user.id,
+        )
     except RefusedURL as refused:
         flash(str(refused), "error")
         return _index(400, form=form)
@@ -73,8 +96,14 @@ def change(subscription_id: int):
     settings = _settings()
     subscription = _subscription(subscription_id)
     try:
-        subscriptions.update(db(), subscription, url=request.form.get("url", ""), kinds=request.form.getlist("kinds"),
-                             production=settings.production, allow_private=settings.webhook_allow_private)
+        subscriptions.update(
+            db(),
+            subscription,
+            url=request.form.get("url", ""),
+            kinds=request.form.getlist("kinds"),
+            production=settings.production,
+            allow_private=settings.webhook_allow_private,
+        )
     except RefusedURL as refused:
         db().rollback()
         flash(str(refused), "error")
@@ -108,9 +137,16 @@ def rotate(subscription_id: int):
 @bp.route("/webhooks/<int:subscription_id>")
 def deliveries(subscription_id: int):
     subscription = _subscription(subscription_id)
-    return render_template("webhook.html", title=f"Webhook — {subscription.name}", sub=subscription,
-                           log_rows=subscriptions.delivery_log(db(), subscription.id), labels=subscriptions.LABELS,
-                           kinds=list(EventType), max_attempts=MAX_ATTEMPTS, FAILED=DeliveryStatus.FAILED)
+    return render_template(
+        "webhook.html",
+        title=f"Webhook — {subscription.name}",
+        sub=subscription,
+        log_rows=subscriptions.delivery_log(db(), subscription.id),
+        labels=subscriptions.LABELS,
+        kinds=list(EventType),
+        max_attempts=MAX_ATTEMPTS,
+        FAILED=DeliveryStatus.FAILED,
+    )
 
 
 @bp.route("/webhooks/<int:subscription_id>/renvoyer/<int:delivery_id>", methods=["POST"])

@@ -11,28 +11,42 @@ tickets.status: vu -> confirme (the report is still to record); absent, annule -
 slot_seats.resident_id: filled from the appointment; UNIQUE (permanence_id, start, resident_id).
 tickets.activity_report.orientation: our old codes become the Coop's structureDeRedirection values.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0008_handoff_status'
-down_revision = '0007_login_locks'
+revision = "0008_handoff_status"
+down_revision = "0007_login_locks"
 branch_labels = None
 depends_on = None
 
-APPOINTMENTS = sa.table("appointments", sa.column("id", sa.Integer), sa.column("status", sa.String),
-                        sa.column("resident_id", sa.Integer))
-TICKETS = sa.table("tickets", sa.column("id", sa.Integer), sa.column("status", sa.String),
-                   sa.column("appointment_id", sa.Integer), sa.column("activity_report", sa.JSON))
-EVENTS = sa.table("ticket_events", sa.column("ticket_id", sa.Integer), sa.column("actor", sa.String),
-                  sa.column("kind", sa.String), sa.column("detail", sa.JSON))
+APPOINTMENTS = sa.table(
+    "appointments", sa.column("id", sa.Integer), sa.column("status", sa.String), sa.column("resident_id", sa.Integer)
+)
+TICKETS = sa.table(
+    "tickets",
+    sa.column("id", sa.Integer),
+    sa.column("status", sa.String),
+    sa.column("appointment_id", sa.Integer),
+    sa.column("activity_report", sa.JSON),
+)
+EVENTS = sa.table(
+    "ticket_events",
+    sa.column("ticket_id", sa.Integer),
+    sa.column("actor", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("detail", sa.JSON),
+)
 SEATS = sa.table("slot_seats", sa.column("appointment_id", sa.Integer), sa.column("resident_id", sa.Integer))
 
 APPOINTMENT_UP = {"done": "seen", "no_show": "noshow"}
 TICKET_UP = {"vu": "confirme", "absent": "clos", "annule": "clos"}
-ORIENTATION_UP = {"france_services": "aide_aux_demarches_administratives",
-                  "aidants_connect": "aide_aux_demarches_administratives",
-                  "partenaire_materiel": "autre", "autre_structure": "autre"}
+ORIENTATION_UP = {
+    "france_services": "aide_aux_demarches_administratives",
+    "aidants_connect": "aide_aux_demarches_administratives",
+    "partenaire_materiel": "autre",
+    "autre_structure": "autre",
+}
 
 
 def _cancelled_by_service(bind) -> set[int]:
@@ -40,7 +54,8 @@ def _cancelled_by_service(bind) -> set[int]:
     ticket_of = {tid: aid for tid, aid in bind.execute(sa.select(TICKETS.c.id, TICKETS.c.appointment_id))}
     by_service = set()
     for ticket_id, actor, kind, detail in bind.execute(
-            sa.select(EVENTS.c.ticket_id, EVENTS.c.actor, EVENTS.c.kind, EVENTS.c.detail)):
+        sa.select(EVENTS.c.ticket_id, EVENTS.c.actor, EVENTS.c.kind, EVENTS.c.detail)
+    ):
         detail = detail or {}
         if actor in ("resident", "assistant"):
             continue
@@ -56,10 +71,15 @@ def upgrade() -> None:
     by_service = _cancelled_by_service(bind)
     for old, new in APPOINTMENT_UP.items():
         bind.execute(APPOINTMENTS.update().where(APPOINTMENTS.c.status == old).values(status=new))
-    cancelled = [row.id for row in bind.execute(sa.select(APPOINTMENTS.c.id).where(APPOINTMENTS.c.status == "cancelled"))]
+    cancelled = [
+        row.id for row in bind.execute(sa.select(APPOINTMENTS.c.id).where(APPOINTMENTS.c.status == "cancelled"))
+    ]
     for appointment_id in cancelled:
-        bind.execute(APPOINTMENTS.update().where(APPOINTMENTS.c.id == appointment_id)
-                     .values(status="revoked" if appointment_id in by_service else "excused"))
+        bind.execute(
+            APPOINTMENTS.update()
+            .where(APPOINTMENTS.c.id == appointment_id)
+            .values(status="revoked" if appointment_id in by_service else "excused")
+        )
     for old, new in TICKET_UP.items():
         bind.execute(TICKETS.update().where(TICKETS.c.status == old).values(status=new))
 
@@ -68,21 +88,22 @@ def upgrade() -> None:
             report = {**report, "orientation": ORIENTATION_UP[report["orientation"]], "oriente": True}
             bind.execute(TICKETS.update().where(TICKETS.c.id == ticket_id).values(activity_report=report))
 
-    with op.batch_alter_table('slot_seats', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('resident_id', sa.Integer(), nullable=True))
+    with op.batch_alter_table("slot_seats", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("resident_id", sa.Integer(), nullable=True))
     for appointment_id, resident_id in bind.execute(sa.select(APPOINTMENTS.c.id, APPOINTMENTS.c.resident_id)):
         bind.execute(SEATS.update().where(SEATS.c.appointment_id == appointment_id).values(resident_id=resident_id))
-    with op.batch_alter_table('slot_seats', schema=None) as batch_op:
-        batch_op.create_foreign_key(batch_op.f('fk_slot_seats_resident_id_residents'), 'residents',
-                                    ['resident_id'], ['id'], ondelete='CASCADE')
-        batch_op.create_unique_constraint('uq_slot_seats_resident', ['permanence_id', 'start', 'resident_id'])
+    with op.batch_alter_table("slot_seats", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_slot_seats_resident_id_residents"), "residents", ["resident_id"], ["id"], ondelete="CASCADE"
+        )
+        batch_op.create_unique_constraint("uq_slot_seats_resident", ["permanence_id", "start", "resident_id"])
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    with op.batch_alter_table('slot_seats', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_slot_seats_resident', type_='unique')
-        batch_op.drop_constraint(batch_op.f('fk_slot_seats_resident_id_residents'), type_='foreignkey')
-        batch_op.drop_column('resident_id')
+    with op.batch_alter_table("slot_seats", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_slot_seats_resident", type_="unique")
+        batch_op.drop_constraint(batch_op.f("fk_slot_seats_resident_id_residents"), type_="foreignkey")
+        batch_op.drop_column("resident_id")
     for new, old in (("seen", "done"), ("noshow", "no_show"), ("excused", "cancelled"), ("revoked", "cancelled")):
         bind.execute(APPOINTMENTS.update().where(APPOINTMENTS.c.status == new).values(status=old))
