@@ -18,7 +18,7 @@ from bot.nlu.decision import DECISION_KEY
 from bot.review.feedback import NO_PAYLOAD, YES_PAYLOAD, draw, should_ask
 from bot.review.models import AnswerFeedbackCount, ReviewItem, TurnOutcomeCount
 from bot.settings import reload_settings
-from tests.test_answer_actions import run_coroutine
+from tests.actions.test_answer_actions import run_coroutine
 
 SPAMS, FULL, PASSWORD = "faq_email/spams", "faq_email/boite_pleine", "faq_email/mot_de_passe_oublie"
 QUESTION = "ma boite mail est pleine de pub, mon mail est jean.dupont@gmail.com"

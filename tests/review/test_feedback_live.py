@@ -15,9 +15,9 @@ from bot.db import make_engine, session_scope
 from bot.residents import sms_conversation_id
 from bot.review.feedback import NO_PAYLOAD, YES_PAYLOAD
 from bot.review.models import AnswerFeedbackCount, ReviewItem
+from tests.answers.test_answer_outcomes_live import ANSWERED_WITH_OTHERS, first_sms, first_web, folded, sms_say, web_say
+from tests.answers.test_answers_conversations import response_name
 from tests.conftest import load_city_places
-from tests.test_answer_outcomes_live import ANSWERED_WITH_OTHERS, first_sms, first_web, folded, sms_say, web_say
-from tests.test_answers_conversations import response_name
 
 pytestmark = pytest.mark.model
 

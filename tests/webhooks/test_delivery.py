@@ -197,7 +197,7 @@ def test_the_readme_snippet_verifies_a_real_delivery_and_refuses_a_tampered_or_o
     from bot.settings import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```python\nimport hashlib, hmac, time\n\ndef verify(")
+    start = readme.index("```python\nimport hashlib, hmac, time\n")
     snippet = readme[start + len("```python\n") : readme.index("```", start + 10)]
     namespace: dict = {}
     exec(compile(snippet, "README.md", "exec"), namespace)
