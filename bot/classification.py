@@ -43,6 +43,7 @@ REQUEST_OF_INTENT: dict[str, str] = {
     "thank": "remerciement",
     "goodbye": "au_revoir",
     "out_of_scope": "hors_sujet",
+    "no_answer": "question",  # a help question the catalogue has no answer for: declined, a conseiller offered
     "ask_human": "humain",
     "urgence": "urgence",
     "book_appointment": "rendez_vous",

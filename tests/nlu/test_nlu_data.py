@@ -124,7 +124,8 @@ def test_every_sub_intent_has_a_response_and_every_response_a_sub_intent():
 
 def test_the_heldout_set_covers_every_intent_a_resident_starts_with():
     held = {e.base for e in read_nlu_file(HELDOUT)}
-    expected = {f"faq_{t}" for t in THEMATIQUES} | set(REQUEST_OF_INTENT) - IN_CONVERSATION_ONLY
+    # `no_answer` (a question the catalogue cannot answer) is judged on the blind set's 64 such questions.
+    expected = {f"faq_{t}" for t in THEMATIQUES} | set(REQUEST_OF_INTENT) - IN_CONVERSATION_ONLY - {"no_answer"}
     assert expected <= held, f"missing from the held-out set: {sorted(expected - held)}"
 
 

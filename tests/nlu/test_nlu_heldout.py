@@ -70,16 +70,12 @@ def test_blind_questions_with_no_answer_are_mostly_not_answered(figures):
 
 
 # --- Blind set: targets not met yet; the measured level is the floor ---------------------
-# Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves.
-# The request floor was lowered once, knowingly: the 120 examples of digital questions the
-# catalogue cannot answer (data/nlu/styles2_no_answer.yml) took the unanswerable questions
-# declined or clarified from 73.4 % to 81.2 % and the precision from 94.0 % to 94.9 %, and
-# cost the request 2.3 points (96.6 % -> 94.3 %: more questions declined as out of scope) and
-# the reached 0.5 point: a "no answer, a conseiller can help" rather than a wrong answer.
+# Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
+# never lower one to let a change through.
 TARGET_PRECISION, FLOOR_PRECISION = 0.95, 0.94  # measured 94.9 %
-TARGET_REACHED, FLOOR_REACHED = 0.93, 0.92  # measured 92.9 %
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.85  # measured 86.3 %
-TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.935  # measured 94.3 %
+TARGET_REACHED, FLOOR_REACHED = 0.93, 0.92  # measured 92.7 %
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.85  # measured 86.2 %
+TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.96  # measured 96.8 %
 
 
 def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_answer(figures):
@@ -108,9 +104,7 @@ def test_old_most_help_questions_get_the_answer_they_need(figures):
     old = figures["old"]
     assert old["answerable"] >= 290
     assert old["best_candidate_accuracy"] >= 0.85, old  # what the answer selector was held to
-    # 95.4 % before data/nlu/styles2_no_answer.yml, 94.8 % with it (the blind set's precision rose
-    # from 94.0 % to 94.9 % and its unanswerable questions declined from 73.4 % to 81.2 %).
-    assert old["precision_of_answers"] >= 0.945, old
+    assert old["precision_of_answers"] >= 0.95, old
 
 
 def test_old_the_noisy_copy_keeps_its_level(figures):
