@@ -129,14 +129,19 @@ TOPIC_OF_REQUEST_AT = 0.2
 REQUESTS_FOR_A_PERSON = ("rendez_vous", "humain")
 
 
-def topic_named(parse: dict) -> str | None:
+# A help question the catalogue has no answer for (`no_answer`) still has a topic, which the
+# activity report and the conseiller's ticket need: the closest help intent's, however small.
+QUESTIONS_WITHOUT_AN_ANSWER = ("no_answer",)
+
+
+def topic_named(parse: dict, at: float = TOPIC_OF_REQUEST_AT) -> str | None:
     """The thematique a message names beside its request: the most probable help intent of
-    the ranking, when it reaches TOPIC_OF_REQUEST_AT; None otherwise."""
+    the ranking, when it reaches `at`; None otherwise."""
     for candidate in parse.get("intent_ranking") or []:
         name = candidate.get("name") or ""
         if (name.startswith(FAQ_PREFIX) or name in THEMATIQUE_OF_INTENT) and float(
             candidate.get("confidence") or 0.0
-        ) >= TOPIC_OF_REQUEST_AT:
+        ) >= at:
             try:
                 return thematique_of(name)
             except KeyError:
@@ -150,7 +155,7 @@ def classify_parse(parse: dict) -> Classification:
     Below the fallback threshold Rasa reports `nlu_fallback`; the contract
     still wants the best guess, so the top real intent of the ranking is used
     with its own confidence. A request for a person that names a topic gets its
-    thematique (`topic_named`).
+    thematique (`topic_named`), and so does a question without an answer (`no_answer`).
     """
     intent = parse.get("intent") or {}
     name = intent.get("name") or "nlu_fallback"
@@ -164,8 +169,8 @@ def classify_parse(parse: dict) -> Classification:
     if name == "nlu_fallback" or not name:
         return Classification("nlu_fallback", confidence, "hors_sujet", None)
     result = classify_intent(name, confidence)
-    if result.request in REQUESTS_FOR_A_PERSON and result.thematique is None:
-        topic = topic_named(parse)
+    if result.thematique is None and (result.request in REQUESTS_FOR_A_PERSON or name in QUESTIONS_WITHOUT_AN_ANSWER):
+        topic = topic_named(parse, at=0.0 if name in QUESTIONS_WITHOUT_AN_ANSWER else TOPIC_OF_REQUEST_AT)
         if topic:
             return Classification(result.intent, result.confidence, result.request, topic)
     return result

@@ -302,7 +302,9 @@ def export_for_rasa() -> None:
 MIN_SECRET_LENGTH = 32
 GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # The secrets every production process needs, and the values shipped in this repository.
-SECRETS = ("HASH_KEY", "DESK_SECRET_KEY", "ACTION_SERVER_TOKEN")
+# MODEL_SERVER_TOKEN: the model server hands out the trained model, whose training data holds the
+# reviewed (redacted) messages of residents: never without a bearer token.
+SECRETS = ("HASH_KEY", "DESK_SECRET_KEY", "ACTION_SERVER_TOKEN", "MODEL_SERVER_TOKEN")
 KNOWN_DEFAULTS = frozenset(
     {
         DEFAULTS["HASH_KEY"],

@@ -298,6 +298,7 @@ DESK_PUBLIC_URL=https://$DESK_DOMAIN:$PROXY_PORT
 HASH_KEY=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 DESK_SECRET_KEY=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ACTION_SERVER_TOKEN=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+MODEL_SERVER_TOKEN=deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 RASA_REST_CHANNEL=true
 TRUSTED_PROXIES=1
 EOF

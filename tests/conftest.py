@@ -7,6 +7,7 @@ import atexit
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import uuid
 from pathlib import Path
@@ -79,6 +80,52 @@ def pytest_collection_modifyitems(config, items):
 def pytest_configure(config):
     if config.getoption("--shard"):
         config.pluginmanager.register(Shard(config.getoption("--shard")), "shard")
+    config.pluginmanager.register(ChildProcessGuard(), "child-process-guard")
+
+
+# The tiers a test may start child processes in: anything else is in `make check`'s fast tier,
+# which must stay in-process.
+SPAWNING_TIERS = {"processes", "live", "browser"}
+
+
+class ChildProcessGuard:
+    """Fails a test that starts a child process (subprocess.Popen, which run() and check_output()
+    use too) without a marker of SPAWNING_TIERS, so `make check` never runs one by accident."""
+
+    def __init__(self) -> None:
+        self.allowed = True
+        self.started: list[str] = []
+        guard, original = self, subprocess.Popen.__init__
+
+        def watched(popen, *args, **kwargs):
+            if not guard.allowed:
+                command = args[0] if args else kwargs.get("args")
+                guard.started.append(
+                    " ".join(map(str, command)) if isinstance(command, (list, tuple)) else str(command)
+                )
+            original(popen, *args, **kwargs)
+
+        subprocess.Popen.__init__ = watched
+
+    def _watch(self, item):
+        self.allowed = bool(SPAWNING_TIERS & {mark.name for mark in item.iter_markers()})
+        self.started = []
+        outcome = yield
+        self.allowed = True
+        if self.started and outcome.excinfo is None:
+            pytest.fail(
+                f"this test starts a child process ({self.started[0][:100]}) but is not marked "
+                f"{' / '.join(sorted(SPAWNING_TIERS))}: add @pytest.mark.processes (pytest.ini)",
+                pytrace=False,
+            )
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item):
+        yield from self._watch(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        yield from self._watch(item)
 
 
 class Shard:

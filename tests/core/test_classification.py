@@ -91,3 +91,19 @@ def test_a_request_for_a_person_that_names_a_topic_carries_its_thematique():
     assert classify_parse(parse).thematique is None
     greeting = {"intent": {"name": "greet", "confidence": 0.7}, "intent_ranking": parse["intent_ranking"]}
     assert classify_parse(greeting).thematique is None
+
+
+def test_a_question_without_an_answer_keeps_the_closest_topic():
+    parse = {
+        "intent": {"name": "no_answer", "confidence": 0.8},
+        "intent_ranking": [
+            {"name": "no_answer", "confidence": 0.8},
+            {"name": "greet", "confidence": 0.1},
+            {"name": "faq_loisirs_sports_culture", "confidence": 0.06},
+            {"name": "faq_email", "confidence": 0.04},
+        ],
+    }
+    result = classify_parse(parse)
+    assert (result.intent, result.request, result.thematique) == ("no_answer", "question", "loisirs_sports_culture")
+    parse["intent_ranking"] = parse["intent_ranking"][:2]  # no help intent at all: no topic is made up
+    assert classify_parse(parse).thematique is None

@@ -57,6 +57,9 @@ def test_production_names_every_weak_secret_and_a_twilio_sid_without_its_token(m
     ]
     assert "default" in problems[0] and "shorter than 32" in problems[1] and "empty" in problems[2]
     assert all(GENERATE in p for p in problems[:3])
+    # The model server's token too: the model it hands out was trained on reviewed messages.
+    no_token = unsafe_settings(settings_with(monkeypatch, APP_ENV="production", MODEL_SERVER_TOKEN=""))
+    assert [p.split()[0] for p in no_token] == ["MODEL_SERVER_TOKEN"] and "empty" in no_token[0]
     # The placeholder of the Kubernetes secrets example is a default too.
     assert unsafe_settings(settings_with(monkeypatch, APP_ENV="production", HASH_KEY="CHANGE-ME-long-random" * 2))
     # Outside production the defaults are fine (a developer's machine, the unit tests).

@@ -70,6 +70,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.processes
 def test_third_party_deprecations_are_hidden_and_ours_are_kept(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
     env.pop("PYTHONWARNINGS", None)

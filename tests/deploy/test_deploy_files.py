@@ -218,6 +218,7 @@ def test_production_everywhere_and_the_action_server_reachable_by_rasa_only():
     )
     assert config["APP_ENV"] == "production" and config["TRUSTED_PROXIES"] == "1"
     assert "ACTION_SERVER_TOKEN" in env_names(K8S / "secrets.env.example")
+    assert "MODEL_SERVER_TOKEN" in env_names(K8S / "secrets.env.example")
     policy = {(d["kind"], d["metadata"]["name"]): d for d in k8s_documents()}[
         ("NetworkPolicy", "actions-from-rasa-only")
     ]["spec"]

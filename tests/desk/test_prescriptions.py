@@ -264,6 +264,7 @@ def test_a_prescripteur_sees_only_their_bookings_and_no_other_desk_page(desk):
     assert logged_in(app, "coord@metz.fr").get("/prescriptions").status_code == 403
 
 
+@pytest.mark.processes
 def test_the_coordinateur_creates_a_prescripteur_with_its_structure_from_the_cli(db_engine, sqlite_url):
     env = {"DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
     command = [

@@ -27,6 +27,8 @@ from tests.web.widget_driver import run_axe
 PASSWORD = "un-mot-de-passe-solide"
 
 
+@pytest.mark.browser
+@pytest.mark.processes
 def test_a_coordinateur_labels_a_message_in_a_real_browser_and_axe_finds_nothing(tmp_path):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make browser-deps`")

@@ -91,6 +91,7 @@ def test_the_examples_for_a_retrain_are_read_without_writing_anything(session, n
     assert session.query(ReviewItem).one().exported_at is None
 
 
+@pytest.mark.processes
 def test_the_command_exports_and_reports(sqlite_url, db_engine, nlu):
     with session_factory(db_engine)() as session:
         labelled_item(session, FULL, "faq_email/boite_pleine")

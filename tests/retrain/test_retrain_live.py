@@ -27,7 +27,7 @@ from bot.retrain.worker import register_deployed
 from bot.settings import ROOT
 from tests.conftest import POSTGRES_ADMIN_URL, REDIS_TEST_URL, load_city_places
 from tests.retrain.helpers import labelled_item
-from tests.support.live_bot import free_port, start_live_bot, wait_http
+from tests.support.live_bot import TEST_SECRETS, free_port, start_live_bot, wait_http
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
 
@@ -132,14 +132,16 @@ def setup(model_path, tmp_path_factory):
     def select_model(session):
         return session.get(ModelVersion, held["id"]) if held.get("id") else service.serving(session)
 
-    server = start_model_server(factory, "127.0.0.1", model_port, token="tests-model-token", select_model=select_model)
+    server = start_model_server(
+        factory, "127.0.0.1", model_port, token=TEST_SECRETS["MODEL_SERVER_TOKEN"], select_model=select_model
+    )
     bot = start_live_bot(
         model_path,
         url,
         folder / "logs",
         extra_env={
             "MODEL_SERVER_URL": f"http://127.0.0.1:{model_port}/model",
-            "MODEL_SERVER_TOKEN": "tests-model-token",
+            "MODEL_SERVER_TOKEN": TEST_SECRETS["MODEL_SERVER_TOKEN"],
             "MODEL_PULL_SECONDS": "2",
             "MODEL_STORE_DIR": str(store),
             "REDIS_URL": REDIS_TEST_URL,

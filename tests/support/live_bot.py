@@ -29,6 +29,7 @@ TEST_SECRETS = {
     "HASH_KEY": "tests-hash-key-5c1f0e8a9b7d4c3e2f1a0b9c8d7e6f5a",
     "DESK_SECRET_KEY": "tests-desk-secret-9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a",
     "ACTION_SERVER_TOKEN": "tests-action-token-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+    "MODEL_SERVER_TOKEN": "tests-model-token-7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b",
 }
 
 
