@@ -91,6 +91,8 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
             page.click("button:has-text('Chercher')")
             page.click(f"a:has-text('{KEY}')")
             field = page.locator("#texte_0")
+            # Typed before static/answers.js listens, the text would never be checked as you type.
+            expect(page.locator("#answer-form")).to_have_attribute("data-checks", "on", timeout=30_000)
             typed = field.input_value().replace(OLD, NEW)
             field.fill(typed)
             # Checks as you type (static/answers.js, allowed by the editor's own CSP).

@@ -27,4 +27,5 @@
     clearTimeout(timer);
     timer = setTimeout(check, 600);
   });
+  form.setAttribute("data-checks", "on"); /* the checks listen from now on (the browser test waits for it) */
 }());
