@@ -83,9 +83,9 @@ def pytest_configure(config):
     config.pluginmanager.register(ChildProcessGuard(), "child-process-guard")
 
 
-# The tiers a test may start child processes in: anything else is in `make check`'s fast tier,
-# which must stay in-process.
-SPAWNING_TIERS = {"processes", "live", "browser"}
+# The tiers a test may start child processes in: those `make check` leaves out (Makefile,
+# CHECK_TIER); anything else is in its fast tier, which must stay in-process.
+SPAWNING_TIERS = {"processes", "live", "browser", "model"}
 
 
 class ChildProcessGuard:
