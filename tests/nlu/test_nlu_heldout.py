@@ -81,7 +81,7 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # --- Blind set: targets not met yet; the measured level is the floor ---------------------
 # Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
 # never lower one to let a change through.
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.87  # measured 87.8 %
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.88  # measured 88.7 %
 TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.96  # measured 96.8 % (97.7 % before no_answer kept digital questions only)
 
 
