@@ -88,9 +88,19 @@ def pytest_configure(config):
 SPAWNING_TIERS = {"processes", "live", "browser", "model"}
 
 
+# What the product's processes start with; a library's own helper (platform's `uname -p`, git)
+# is not one of them.
+PRODUCT_PROGRAMS = ("python", "gunicorn", "rasa", "chromium", "node", "npm")
+
+
+def is_product_process(program: str) -> bool:
+    return Path(program).name.startswith(PRODUCT_PROGRAMS)
+
+
 class ChildProcessGuard:
-    """Fails a test that starts a child process (subprocess.Popen, which run() and check_output()
-    use too) without a marker of SPAWNING_TIERS, so `make check` never runs one by accident."""
+    """Fails a test that starts one of the product's processes (a Python interpreter, gunicorn,
+    Chromium...: subprocess.Popen, which run() and check_output() use too) without a marker of
+    SPAWNING_TIERS, so `make check` never runs one by accident."""
 
     def __init__(self) -> None:
         self.allowed = True
@@ -98,11 +108,10 @@ class ChildProcessGuard:
         guard, original = self, subprocess.Popen.__init__
 
         def watched(popen, *args, **kwargs):
-            if not guard.allowed:
-                command = args[0] if args else kwargs.get("args")
-                guard.started.append(
-                    " ".join(map(str, command)) if isinstance(command, (list, tuple)) else str(command)
-                )
+            command = args[0] if args else kwargs.get("args")
+            words = [str(w) for w in command] if isinstance(command, (list, tuple)) else str(command).split()
+            if not guard.allowed and words and is_product_process(words[0]):
+                guard.started.append(" ".join(words))
             original(popen, *args, **kwargs)
 
         subprocess.Popen.__init__ = watched

@@ -27,8 +27,11 @@ def test_marked():
 
 def test_in_process():
     assert True
+
+def test_a_library_helper_is_not_a_product_process():
+    subprocess.run(["uname", "-s"], check=True, capture_output=True)
 """
     )
     result = pytester.runpytest_subprocess("-p", "tests.conftest", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*test_unmarked*", "*starts a child process*not marked*"])
