@@ -86,10 +86,14 @@ def materiel_named(tracker: Tracker) -> str | None:
 
 
 def thematique_named(parse_data: dict) -> str | None:
-    """The topic an appointment request names ("un rdv pour mes mails" -> email): the NLU's
-    best answer candidate if it wrote one, else its best help intent."""
-    from bot.classification import thematique_of
+    """The topic an appointment request names ("un rdv pour mes mails" -> email): the answer
+    classifier's `request_topic` (bot/nlu/request_topic.py, read by bot.classification.topic_named)
+    when the model wrote one; with an older model, its best answer candidate, else its best help intent."""
+    from bot.classification import thematique_of, topic_named
     from bot.nlu.decision import DECISION_KEY
+
+    if "request_topic" in parse_data:
+        return topic_named(parse_data)
 
     names = [c.get("answer") for c in ((parse_data.get(DECISION_KEY) or {}).get("candidates") or [])]
     names += [r.get("name") for r in parse_data.get("intent_ranking") or []]

@@ -135,8 +135,14 @@ QUESTIONS_WITHOUT_AN_ANSWER = ("no_answer",)
 
 
 def topic_named(parse: dict, at: float = TOPIC_OF_REQUEST_AT) -> str | None:
-    """The thematique a message names beside its request: the most probable help intent of
-    the ranking, when it reaches `at`; None otherwise."""
+    """The thematique a message names beside its request: the answer classifier's
+    `request_topic` when it wrote one (bot/nlu/request_topic.py), else the most probable
+    help intent of the ranking, when it reaches `at`; None otherwise."""
+    if "request_topic" in parse:  # written only when the best label is a request for a person
+        try:
+            return thematique_of(parse["request_topic"]) if parse["request_topic"] else None
+        except KeyError:
+            return None
     for candidate in parse.get("intent_ranking") or []:
         name = candidate.get("name") or ""
         if (name.startswith(FAQ_PREFIX) or name in THEMATIQUE_OF_INTENT) and float(

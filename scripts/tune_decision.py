@@ -79,7 +79,7 @@ def main() -> None:
     for name, messages in sets:
         ranked = rankings(messages, vocabulary, model)
         print(f"== {name} (T={model.temperature:.2f})")
-        for a, c, m in itertools.product((0.5, 0.6, 0.7, 0.8), (0.05, 0.1, 0.15), (0.3, 0.4, 0.5)):
+        for a, c, m in itertools.product((0.5, 0.6, 0.7, 0.8, 0.9), (0.05, 0.1, 0.15), (0.3, 0.4, 0.5)):
             s = score(messages, ranked, answer_at=a, candidate_at=c, clarify_mass=m)
             print(
                 f"  answer_at {a} candidate_at {c} clarify_mass {m}: " + " ".join(f"{k} {v:.1%}" for k, v in s.items()),

@@ -16,7 +16,9 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
   intent, as Rasa's ResponseSelector writes it, for `utter_faq_email` and `rasa test`);
   `answer_decision` (bot/nlu/decision.py: answer, clarify or decline, up to three
   candidates); `negated` (bot/nlu/negation.py: the devices, e-mail and logins the message
-  says are missing), and `"negated": true` on the `appareil` entities among them.
+  says are missing), and `"negated": true` on the `appareil` entities among them;
+  `request_topic` on a request for a person (bot/nlu/request_topic.py): the help intent it
+  is about ("un rendez-vous pour mes mails": `faq_email`), or null.
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
@@ -61,11 +63,13 @@ from bot.nlu.calibration import DEFAULT_TEMPERATURE, fit_temperature, probabilit
 from bot.nlu.decision import DECISION_KEY, decide_ranking
 from bot.nlu.features import Token, Vocabulary, feature_names
 from bot.nlu.negation import negated_flags, negated_mentions
+from bot.nlu.request_topic import PERSON_REQUESTS, learn_request_words, request_topic
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "answers.npz"
 META_FILE = "answers.json"
 NEGATED_KEY = "negated"
+REQUEST_TOPIC_KEY = "request_topic"  # the help intent a request for a person is about (bot/nlu/request_topic.py)
 
 
 def base_of(label: str) -> str:
@@ -149,7 +153,12 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         # Not bot/nlu/decision.py: the decision's thresholds apply at parse time, nothing
         # trained depends on them.
         return source_fingerprint(
-            __name__, "bot.nlu.features", "bot.nlu.negation", "bot.nlu.calibration", "bot.nlu.text"
+            __name__,
+            "bot.nlu.features",
+            "bot.nlu.negation",
+            "bot.nlu.calibration",
+            "bot.nlu.text",
+            "bot.nlu.request_topic",
         )
 
     @staticmethod
@@ -169,12 +178,14 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         vocabulary: Vocabulary | None = None,
         model: JointModel | None = None,
+        request_words: set[str] | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = vocabulary
         self.model = model
+        self.request_words = request_words or set()
 
     @classmethod
     def create(
@@ -196,8 +207,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         examples = [e for e in training_data.intent_examples if self.label_of(e) and e.get(TEXT)]
         if not examples:
             return self._resource
-        documents = [feature_names(tokens_of(e), e.get(TEXT)) for e in examples]
+        tokens = [tokens_of(e) for e in examples]
+        documents = [feature_names(t, e.get(TEXT)) for t, e in zip(tokens, examples)]
         labels = [self.label_of(e) for e in examples]
+        self.request_words = learn_request_words([[t.word for t in ts] for ts in tokens], labels)
         self.vocabulary = Vocabulary.fit(documents)
         features = self.vocabulary.transform(documents)
         temperature = self._cross_validated_temperature(examples, features, labels)
@@ -205,7 +218,9 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         with self._model_storage.write_to(self._resource) as folder:
             self.vocabulary.save(folder)
             self.model.save(folder / MODEL_FILE)
-            (folder / META_FILE).write_text(json.dumps({"temperature": temperature}))
+            (folder / META_FILE).write_text(
+                json.dumps({"temperature": temperature, "request_words": sorted(self.request_words)})
+            )
         log.info(
             "AnswerClassifier: %d labels, %d features, temperature %.2f",
             len(self.model.classes),
@@ -243,6 +258,9 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             text = message.get(TEXT) or ""
             ranking = self.model.ranking(self.vocabulary.transform([feature_names(tokens, text)]))
             self._write(message, ranking)
+            if base_of(ranking[0][0]) in PERSON_REQUESTS:
+                topic = request_topic(self.model, self.vocabulary, tokens, text, self.request_words)
+                message.set(REQUEST_TOPIC_KEY, topic, add_to_output=True)
             self._write_negations(message, tokens)
         return messages
 
@@ -300,10 +318,11 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             with model_storage.read_from(resource) as folder:
                 vocabulary = Vocabulary.load(folder)
                 model = JointModel.load(folder / MODEL_FILE)
+                meta = json.loads((folder / META_FILE).read_text()) if (folder / META_FILE).exists() else {}
         except (ValueError, OSError):
             log.warning("AnswerClassifier: the model holds no trained classifier")
-            vocabulary, model = None, None
-        return cls(config, model_storage, resource, vocabulary, model)
+            vocabulary, model, meta = None, None, {}
+        return cls(config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()))
 
 
 def origin_groups(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:

@@ -36,7 +36,9 @@ MAX_CANDIDATES = 3
 # training data's cross-validation and the old held-out set (README, "NLU figures").
 # Chosen on the old held-out set (scripts/tune_decision.py): the most messages reached
 # with the answers given right at least 96.5 % of the time and at most 10 % clarified.
-ANSWER_AT = 0.7
+# Re-chosen by that rule after the third round of training data (0.7 before; at 0.7 the
+# answers given on the old set were right 95.4 % of the time, at 0.8 96.8 %).
+ANSWER_AT = 0.8
 CANDIDATE_AT = 0.05
 CLARIFY_MASS = 0.3
 

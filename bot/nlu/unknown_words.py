@@ -4,8 +4,9 @@
 spreads its probability over the labels, and one of them may pass the fallback threshold.
 This guard keeps the normalised words of the training data (out-of-scope examples left out); when fewer than
 `min_known_share` of a message's words are among them, it sets the intent's confidence to
-0 so that the FallbackClassifier after it asks to rephrase (then offers a conseiller).
-The answer classifier's decision and ranking stay in the parse untouched.
+0 so that the FallbackClassifier after it asks to rephrase (then offers a conseiller), and
+the answer classifier's decision becomes `decline` (its candidates and ranking stay): a
+message of unknown words gets no clarifying question between answers it cannot be about.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import source_fingerprint
+from bot.nlu.decision import DECISION_KEY, DECLINE
 
 WORDS_FILE = "known_words.json"
 
@@ -87,6 +89,9 @@ class UnknownWordsGuard(GraphComponent):
                 continue
             if sum(w in self.known for w in words) / len(words) < self.config["min_known_share"]:
                 message.set(INTENT, {**intent, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                decision = message.get(DECISION_KEY)
+                if isinstance(decision, dict):  # no clarifying question between answers it cannot be about
+                    message.set(DECISION_KEY, {**decision, "decision": DECLINE, "answer": None}, add_to_output=True)
         return messages
 
     @classmethod

@@ -108,6 +108,12 @@ def test_the_topic_of_an_appointment_request_comes_from_the_nlu():
         "candidates": [{"answer": "faq_prendre_en_main_du_materiel/premiers_pas"}],
     }
     assert thematique_named(parse) == "prendre_en_main_du_materiel"
+    # The answer classifier reads the topic apart from the request's words (bot/nlu/request_topic.py):
+    # what it wrote wins, including "no topic".
+    parse["request_topic"] = "faq_email"
+    assert thematique_named(parse) == "email"
+    parse["request_topic"] = None
+    assert thematique_named(parse) is None
 
 
 @pytest.fixture

@@ -133,6 +133,12 @@ def test_a_message_of_unknown_words_loses_its_confidence():
         return m
 
     gibberish, question = message(["xqzw", "plokj", "vbnmz"]), message(["comment", "envoyer", "un", "mial"])
+    close_call = {"decision": "clarify", "answer": "faq_email/spams", "candidates": [{"answer": "faq_email/spams"}]}
+    for m in (gibberish, question):
+        m.set("answer_decision", dict(close_call))
     guard.process([gibberish, question])
     assert gibberish.get("intent")["confidence"] == 0.0
+    # No "Votre question porte sur : 1. ..." for words it never saw: declined, the candidates kept.
+    assert gibberish.get("answer_decision") == {**close_call, "decision": "decline", "answer": None}
     assert question.get("intent")["confidence"] == 0.4
+    assert question.get("answer_decision") == close_call

@@ -56,9 +56,11 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 met since the second round of data -----------------
-TARGET_CLARIFIED = 0.15  # measured 11.9 % of all messages
-TARGET_UNANSWERABLE = 0.80  # measured 81.2 %
+# --- Blind set: targets of issue #15 that hold (measured after the third round of data) ---
+TARGET_CLARIFIED = 0.15  # measured 10.2 % of all messages (11.9 % after the second round)
+TARGET_UNANSWERABLE = 0.80  # measured 87.5 % (81.2 %)
+TARGET_PRECISION = 0.95  # measured 96.8 % (94.9 %)
+TARGET_REACHED = 0.93  # measured 95.3 % (92.7 %)
 
 
 def test_blind_clarifying_questions_stay_rare(figures):
@@ -69,20 +71,18 @@ def test_blind_questions_with_no_answer_are_mostly_not_answered(figures):
     assert figures["blind"]["unanswerable_declined_or_clarified"] >= TARGET_UNANSWERABLE, figures["blind"]
 
 
-# --- Blind set: targets not met yet; the measured level is the floor ---------------------
-# Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
-# never lower one to let a change through.
-TARGET_PRECISION, FLOOR_PRECISION = 0.95, 0.94  # measured 94.9 %
-TARGET_REACHED, FLOOR_REACHED = 0.93, 0.92  # measured 92.7 %
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.85  # measured 86.2 %
-TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.96  # measured 96.8 %
-
-
 def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_answer(figures):
     blind = figures["blind"]
     assert blind["answerable"] >= 700 and blind["unanswerable"] >= 60
-    assert blind["precision_of_answers"] >= FLOOR_PRECISION, blind
-    assert blind["reached_after_one_question"] >= FLOOR_REACHED, blind
+    assert blind["precision_of_answers"] >= TARGET_PRECISION, blind
+    assert blind["reached_after_one_question"] >= TARGET_REACHED, blind
+
+
+# --- Blind set: targets not met yet; the measured level is the floor ---------------------
+# Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
+# never lower one to let a change through.
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.88  # measured 88.7 %
+TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.96  # measured 96.8 % (97.7 % before no_answer kept digital questions only)
 
 
 def test_blind_thematique_and_request(figures):

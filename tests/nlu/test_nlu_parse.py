@@ -68,6 +68,25 @@ def test_an_appointment_request_that_names_a_topic_goes_to_booking(model):
     assert result.request == "rendez_vous", result
 
 
+@pytest.mark.parametrize(
+    "text, thematique",
+    [
+        ("je voudrais un rendez-vous avec un conseiller pour mes mails", "email"),
+        ("un conseiller pour m'aider avec whatsapp svp", "reseaux_sociaux"),
+        ("je veux parler à une vraie personne pour mon compte ameli", "social_sante"),
+        ("je voudrais un rendez-vous", None),
+        ("rdv svp", None),
+        ("est-ce que je peux venir vous voir samedi matin", None),
+        ("je veux parler a quelqu'un", None),
+    ],
+)
+def test_a_request_for_a_person_names_the_topic_it_is_about_and_no_other(model, text, thematique):
+    parse = model.parse(text)
+    result = classify_parse(parse)
+    assert result.request in ("rendez_vous", "humain"), (text, result)
+    assert result.thematique == thematique, (text, result, parse.get("request_topic"))
+
+
 def test_a_greeting_asks_nothing(model):
     parse = model.parse("bonjour")
     assert decide(parse).kind == DECLINE and classify_parse(parse).request == "salutation"
