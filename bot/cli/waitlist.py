@@ -5,6 +5,7 @@ Idempotent: run it from cron every minute (`make run` runs it in a loop). See bo
 
 from __future__ import annotations
 
+from bot.booking.slots import BookingWindow
 from bot.cli.jobs import job_parser, run_job
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
@@ -23,6 +24,7 @@ def waitlist_once(now) -> str:
                 batch=settings.waitlist_offer_batch,
                 quiet_start=parse_hhmm(settings.reminder_quiet_start),
                 quiet_end=parse_hhmm(settings.reminder_quiet_end),
+                window=BookingWindow.of(settings),
             )
         )
 

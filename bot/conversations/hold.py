@@ -33,7 +33,7 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.places.models import Permanence, Place
 from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
-from bot.settings import DEFAULTS, Settings
+from bot.settings import Settings
 from bot.sms.outbound import send_sms
 from bot.staff.audit import audit
 from bot.staff.models import User
@@ -46,8 +46,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
 CLOSED_STATUSES = ("clos",)
-# HUMAN_HOLD_HOURS by default; the channels and the desk pass the configured value.
-HOLD_HOURS = int(DEFAULTS["HUMAN_HOLD_HOURS"])
 
 
 class AlreadyHeld(Exception):
@@ -107,9 +105,7 @@ def _history(session: Session, hold: ConversationHold, actor: str, kind: str, de
         handoff.record_conversation_event(session, ticket, actor, kind, detail)
 
 
-def expiry_reason(
-    session: Session, hold: ConversationHold, now: datetime | None = None, *, hours: int = HOLD_HOURS
-) -> str | None:
+def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None, *, hours: int) -> str | None:
     """Why an active hold is over without a hand-back (its ticket closed, `hours` without a message), or None."""
     ticket = _ticket(session, hold)
     if ticket is not None and ticket.status in CLOSED_STATUSES:
@@ -121,7 +117,7 @@ def expiry_reason(
 
 
 def active_hold(
-    session: Session, conversation_id: str, now: datetime | None = None, *, hours: int = HOLD_HOURS
+    session: Session, conversation_id: str, now: datetime | None = None, *, hours: int
 ) -> ConversationHold | None:
     """The conversation's hold if it still runs; one past its time is ended here (the resident told)."""
     hold = hold_row(session, conversation_id)
@@ -175,7 +171,7 @@ def take_over(
     ticket: Ticket | None = None,
     ip: str | None = None,
     now: datetime | None = None,
-    hours: int = HOLD_HOURS,
+    hours: int,
 ) -> ConversationHold:
     """`user` holds the conversation from now on; the resident is told who answers."""
     now = now_utc(now)

@@ -122,12 +122,12 @@ async def route(
     return Route(to_bot=False, hold_id=hold_id, held_by=held_by, notices=notices)
 
 
-def note_keyword(conversation_id: str, keyword: str, text: str, hours: int = holds.HOLD_HOURS) -> None:
+def note_keyword(conversation_id: str, keyword: str, text: str, hours: int) -> None:
     """STOP, START, AIDE answered by the SMS intake: shown to the conseiller (blocking)."""
     _note(conversation_id, "resident", text, f"keyword:{keyword}", hours)
 
 
-def note_answers(conversation_id: str, texts: list[str], hours: int = holds.HOLD_HOURS) -> None:
+def note_answers(conversation_id: str, texts: list[str], hours: int) -> None:
     """The assistant's answers to a keyword of a held conversation: shown to the conseiller (blocking)."""
     for text in texts:
         _note(conversation_id, "assistant", text, "text", hours)

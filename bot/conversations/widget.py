@@ -16,7 +16,7 @@ from bot.db import session_scope
 FOR_THE_RESIDENT = ("conseiller", "notice")
 
 
-def held_messages(sender: str, after: int = 0, hours: int = holds.HOLD_HOURS) -> dict:
+def held_messages(sender: str, after: int, hours: int) -> dict:
     """{"held": bool, "by": name, "messages": [{"id", "from", "name", "text"}], "last": id}."""
     with session_scope() as session:
         hold = holds.active_hold(session, sender, hours=hours)  # ends a hold past its time (the notice follows)

@@ -93,7 +93,7 @@ def reschedule(
     slot: Slot,
     notify: bool = True,
     *,
-    limit: int = handoff.MAX_FUTURE_APPOINTMENTS,
+    limit: int,
 ) -> Appointment:
     """Move the ticket's appointment to `slot` (both or neither; the ticket follows: bot.handoff.move)."""
     new = handoff.move(

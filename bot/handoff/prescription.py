@@ -40,10 +40,17 @@ class Prescription:
 
 
 def book_for_resident(
-    session: Session, resident: Resident, slot: Slot, request: HandoffRequest, prescriber: Prescriber
+    session: Session,
+    resident: Resident,
+    slot: Slot,
+    request: HandoffRequest,
+    prescriber: Prescriber,
+    *,
+    limit: int,
 ) -> Prescription:
-    """Book `slot` for `resident` on a prescripteur's behalf, open the ticket, confirm by SMS."""
-    appointment = book(session, resident, slot)
+    """Book `slot` for `resident` on a prescripteur's behalf, open the ticket, confirm by SMS (`limit`:
+    BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the desk)."""
+    appointment = book(session, resident, slot, limit=limit)
     ticket = open_ticket(session, resident, request, appointment, actor=prescriber.actor)
     ticket.prescriber_user_id = prescriber.user_id
     ticket.prescriber_structure = prescriber.structure

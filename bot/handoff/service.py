@@ -31,19 +31,15 @@ from bot.handoff.report import HandoffRequest, draft_report, report_for_appointm
 from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, free_seat, take_seat, upcoming_for_resident
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
-from bot.settings import DEFAULTS
 from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 from bot.webhooks.models import EventType
 
 ASSISTANT = "assistant"
 RESIDENT = "resident"
-# BOOKING_MAX_FUTURE_APPOINTMENTS by default; the entry points pass the configured value.
-MAX_FUTURE_APPOINTMENTS = int(DEFAULTS["BOOKING_MAX_FUTURE_APPOINTMENTS"])
 
 __all__ = [
     "ASSISTANT",
-    "MAX_FUTURE_APPOINTMENTS",
     "RESIDENT",
     "AlreadyBooked",
     "Confirmation",
@@ -111,7 +107,7 @@ def book(
     slot: Slot,
     now: datetime | None = None,
     *,
-    limit: int = MAX_FUTURE_APPOINTMENTS,
+    limit: int,
 ) -> Appointment:
     """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments` past
     `limit` appointments to come: BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the entry points)."""
@@ -137,7 +133,7 @@ def move(
     *,
     by: CancelledBy,
     actor: str,
-    limit: int = MAX_FUTURE_APPOINTMENTS,
+    limit: int,
 ) -> Appointment:
     """The old appointment ends and the new slot is booked, both or neither; the ticket follows.
 

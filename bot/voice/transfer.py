@@ -27,7 +27,7 @@ from bot.phones import to_e164
 from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
-from bot.settings import DEFAULTS, Settings
+from bot.settings import Settings
 from bot.texts.french import french_datetime
 from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
@@ -46,8 +46,8 @@ class TransferPolicy:
     """Where a caller without an appointment is put through (VOICE_TRANSFER_PLACE, a place's slug), and the
     city's TIMEZONE for a place without one: the voice channel passes them."""
 
-    place: str = ""
-    timezone: str = DEFAULTS["TIMEZONE"]
+    place: str
+    timezone: str
 
     @classmethod
     def of(cls, settings: Settings) -> TransferPolicy:
@@ -83,7 +83,7 @@ def _permanences(session: Session, place: Place | None) -> list[Permanence]:
     return list(session.execute(query).scalars())
 
 
-def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> bool:
+def in_permanence(session: Session, place: Place, now: datetime, city_tz: str) -> bool:
     """Is one of the place's permanences open at this moment (not a holiday, not closed)?"""
     tz = place.timezone or city_tz
     wall = local(as_utc(now), tz).replace(tzinfo=None)
@@ -93,7 +93,7 @@ def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = 
 
 
 def next_opening(
-    session: Session, place: Place | None, now: datetime, days: int = 35, city_tz: str = DEFAULTS["TIMEZONE"]
+    session: Session, place: Place | None, now: datetime, days: int = 35, *, city_tz: str
 ) -> tuple[datetime, str] | None:
     """The next start of a permanence (of this place, or of any): (UTC moment, its place's timezone)."""
     best = None
@@ -120,7 +120,7 @@ def next_opening(
     return best
 
 
-def when_text(session: Session, place: Place | None, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> str | None:
+def when_text(session: Session, place: Place | None, now: datetime, city_tz: str) -> str | None:
     found = next_opening(session, place, now, city_tz=city_tz)
     if found is None:
         return None

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking.french import french_datetime, french_day
 from bot.booking.models import Appointment, AppointmentStatus
-from bot.booking.slots import Slot, next_slots
+from bot.booking.slots import BookingWindow, Slot, next_slots
 from bot.booking.timeutil import as_utc, local
 from bot.handoff import HandoffRequest, SlotTaken, TooManyAppointments, confirm_booking
 from bot.handoff.waitlist import take_freed_seat
@@ -183,7 +183,13 @@ def _pending(session: Session) -> list[WaitlistOffer]:
 
 
 def _earlier_slot(
-    session: Session, entry: WaitlistEntry, now: datetime, per_slot: dict[str, int], batch: int, exclude: set[str]
+    session: Session,
+    entry: WaitlistEntry,
+    now: datetime,
+    per_slot: dict[str, int],
+    batch: int,
+    exclude: set[str],
+    window: BookingWindow,
 ) -> Slot | None:
     """The first free slot earlier than what the entry has, not yet offered to it nor to `batch` others."""
     for topic in dict.fromkeys([entry.thematique, None]):
@@ -195,6 +201,7 @@ def _earlier_slot(
             kind=entry.kind,
             limit=batch + 3,
             exclude=tuple(exclude),
+            window=window,
         )
         for slot in slots:
             if as_utc(slot.start) >= as_utc(entry.before):
@@ -213,10 +220,12 @@ def offer_freed_seats(
     batch: int,
     quiet_start: time,
     quiet_end: time,
+    window: BookingWindow,
     now: datetime | None = None,
     sender: Callable = send_sms,
 ) -> WaitlistRun:
-    """One run of the job: expire, then text each waiting entry its earlier free slot. Commits."""
+    """One run of the job: expire, then text each waiting entry its earlier free slot inside `window`
+    (BOOKING_MIN_NOTICE_HOURS, BOOKING_HORIZON_DAYS, TIMEZONE: the job's command passes it). Commits."""
     now = as_utc(now or now_utc())
     run = WaitlistRun()
     run.expired, run.offers_expired = expire(session, now)
@@ -243,7 +252,7 @@ def offer_freed_seats(
         current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
         if current is not None:
             offered_before.add(_slot_key(current.permanence_id, current.start))
-        slot = _earlier_slot(session, entry, now, per_slot, batch, offered_before)
+        slot = _earlier_slot(session, entry, now, per_slot, batch, offered_before, window)
         if slot is None:
             continue
         place = session.get(Place, slot.place_id)
@@ -342,7 +351,7 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
     request = HandoffRequest(triage=dict(entry.triage or {}), thematique=entry.thematique, route=entry.route)
     offer.answered_at = now
     try:
-        appointment = take_freed_seat(session, resident, slot, current=current, request=request)
+        appointment = take_freed_seat(session, resident, slot, current=current, request=request, limit=max_appointments)
     except TooManyAppointments:
         offer.status = OfferStatus.MISSED
         return Answer("too_many", texts.too_many_text(max_appointments))

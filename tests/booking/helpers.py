@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from bot.booking.slots import BookingWindow
 from bot.places.models import Conseiller, Permanence, Place
 from bot.residents import resident_for_phone
+
+# The booking window of the settings' defaults (BOOKING_MIN_NOTICE_HOURS=2, BOOKING_HORIZON_DAYS=28,
+# TIMEZONE=Europe/Paris), as an entry point would pass it.
+WINDOW = BookingWindow(min_notice_hours=2, horizon_days=28, timezone="Europe/Paris")
 
 
 def make_place(

@@ -14,7 +14,7 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.conversations.widget import held_messages
 from bot.db import session_scope
 from bot.residents import sms_conversation_id
-from bot.settings import get_settings
+from bot.settings import get_settings, reload_settings
 from bot.sms.models import OutboundMessage
 from bot.staff.models import AuditEntry, User
 from bot.texts.holds import away_text, holder_text, resumed_text
@@ -144,6 +144,21 @@ def test_the_hold_ends_after_human_hold_hours_without_activity(app, desk_engine)
     assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).notices == []  # told once
 
 
+def test_a_configured_human_hold_hours_ends_the_hold_sooner(app, desk_engine, monkeypatch):
+    make_booked_ticket(desk_engine)
+    take(app, desk_engine)
+    with session_scope(desk_engine) as session:
+        hold = holds.hold_row(session, CONVERSATION)
+        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=3)
+    monkeypatch.setenv("HUMAN_HOLD_HOURS", "2")  # the default is 24: a 3-hour-old hold would still run
+    try:
+        route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=reload_settings()))
+    finally:
+        monkeypatch.delenv("HUMAN_HOLD_HOURS")
+        reload_settings()
+    assert route.to_bot is True and the_hold(desk_engine).end_reason == "inactivity"
+
+
 def test_the_hold_ends_when_the_ticket_is_closed(app, desk_engine):
     ticket_id, _ = make_booked_ticket(desk_engine)
     take(app, desk_engine)
@@ -160,7 +175,7 @@ def test_keywords_in_a_held_conversation_go_to_the_assistant_and_are_shown(app, 
     assert route.to_bot is True and route.kind == "keyword:annuler"
     erase = asyncio.run(routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES", settings=get_settings()))
     assert erase.kind == "keyword:supprimer"
-    routing.note_keyword(CONVERSATION, "aide", "AIDE")
+    routing.note_keyword(CONVERSATION, "aide", "AIDE", 24)
     shown = client.get(page).get_data(as_text=True)
     assert "mot-clé ANNULER" in shown and "mot-clé SUPPRIMER" in shown and "mot-clé AIDE" in shown
 
@@ -208,16 +223,16 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalar_one()
-        hold = holds.take_over(session, sender, user)
+        hold = holds.take_over(session, sender, user, hours=24)
         holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
-    seen = held_messages(sender, 0)
+    seen = held_messages(sender, 0, 24)
     assert seen["held"] is True and seen["by"] == "Un conseiller"
     assert [m["text"] for m in seen["messages"]] == [
         holder_text("Un conseiller"),
         "Bonjour, je regarde votre question.",
     ]
-    assert held_messages(sender, seen["last"])["messages"] == []
-    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0) == {
+    assert held_messages(sender, seen["last"], 24)["messages"] == []
+    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0, 24) == {
         "held": False,
         "by": None,
         "messages": [],
@@ -249,7 +264,7 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
     other = sms_conversation_id("+33612340000")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalars().first()
-        hold = holds.take_over(session, other, user)
+        hold = holds.take_over(session, other, user, hours=24)
         holds.hand_back(session, hold, user)
     later = datetime.now(timezone.utc) + timedelta(days=get_settings().retention_conversation_days + 1)
     with session_scope(desk_engine) as session:

@@ -134,7 +134,7 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointment_id)).scalar_one()
         for action in ("confirme", "vu", "absent", "confirme"):
             ticket_actions.change_status(s, ticket, action, "nadia")
-        ticket_actions.reschedule(s, ticket, "nadia", second)
+        ticket_actions.reschedule(s, ticket, "nadia", second, limit=2)
         ticket_actions.text_resident(s, ticket, "nadia", "Bonjour")
         ticket_actions.record_outcome(
             s, ticket, "nadia", {"duree": "30", "autonomie": "autonome"}, ["email"], ["telephone"]

@@ -106,7 +106,7 @@ def person(session, place, permanence, phone: str, first_name: str, secret_word:
     """A resident of `phone` with a future appointment, its ticket, SMS in and out."""
     resident = resident_for_phone(session, phone)
     resident.first_name = first_name
-    appointment = book(session, resident, future_slot(permanence, days))
+    appointment = book(session, resident, future_slot(permanence, days), limit=2)
     ticket = create_ticket(
         session,
         resident_id=resident.id,

@@ -80,7 +80,7 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
 
     with session_scope(engine) as session:
         user = create_user(session, email="coord.hold@metz.fr", password="mot-de-passe-de-test", role="coordinateur")
-        holds.take_over(session, conversation, user)
+        holds.take_over(session, conversation, user, hours=24)
         user_id = user.id
     before = len(sms_to(bot, PHONE))
     sms(a, "bonjour, vous êtes là ?")

@@ -22,7 +22,7 @@ from bot.sms.outbound import send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
-from tests.booking.helpers import make_place, make_resident
+from tests.booking.helpers import WINDOW, make_place, make_resident
 from tests.handoff.builders import create_ticket
 from tests.support.twilio_edge import RecordingHttpClient
 
@@ -60,11 +60,11 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
     with session_scope(engine) as s:
         make_place(s)
         resident = make_resident(s, PHONE)
-        slots = next_slots(s, now=NOW, limit=4)  # Tuesdays 14, 15, 16 h, then a week later
+        slots = next_slots(s, now=NOW, limit=4, window=WINDOW)  # Tuesdays 14, 15, 16 h, then a week later
         first, second = slots[0], slots[-1]
         assert as_utc(second.start) - as_utc(first.start) > timedelta(days=6)
-        a1 = book(s, resident, first, now=NOW)
-        a2 = book(s, resident, second, now=NOW)
+        a1 = book(s, resident, first, now=NOW, limit=2)
+        a2 = book(s, resident, second, now=NOW, limit=2)
         opt_out(s, PHONE)
         starts = [as_utc(a1.start), as_utc(a2.start)]
     with session_scope(engine) as s:

@@ -22,7 +22,7 @@ from bot.data_rights.export import export_for_phone
 from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
-from bot.settings import get_settings
+from bot.settings import get_settings, reload_settings
 from bot.sms.opt_out import opt_out
 from bot.sms.signature import FormParams
 from bot.texts import waitlist as texts
@@ -30,12 +30,12 @@ from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
-from tests.booking.helpers import make_place, make_resident
+from tests.booking.helpers import WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
 PHONES = ["+33611111111", "+33622222222", "+33633333333", "+33644444444", "+33655555555"]
 REQUEST = handoff.HandoffRequest(triage={"materiel": "telephone"}, thematique="email", route="rendez_vous")
-JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_end=parse_hhmm("09:00"))
+JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_end=parse_hhmm("09:00"), window=WINDOW)
 
 
 def run_job(engine, now=NOW):
@@ -56,12 +56,12 @@ def city(engine):
     Tuesdays and wait for earlier; E has no appointment and waits for one before Dec 29."""
     with session_scope(engine) as s:
         place, permanence = make_place(s, schedule="Tu 14:00-15:00", capacity=1, slot_minutes=60)
-        slots = next_slots(s, now=NOW, place_ids=[place.id], limit=4)
+        slots = next_slots(s, now=NOW, place_ids=[place.id], limit=4, window=WINDOW)
         assert [as_utc(x.start).day for x in slots] == [8, 15, 22, 29]
         ids = {}
         for phone, slot in zip(PHONES, slots):
             resident = make_resident(s, phone)
-            appointment = handoff.book(s, resident, slot, now=NOW)
+            appointment = handoff.book(s, resident, slot, now=NOW, limit=2)
             handoff.open_ticket(s, resident, REQUEST, appointment)
             ids[phone] = appointment.id
         for phone in PHONES[1:4]:
@@ -284,6 +284,50 @@ def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
             ).scalar_one()
             == 1
         )
+
+
+def test_the_configured_booking_max_future_appointments_holds_for_a_freed_seat(wl_db, monkeypatch):
+    """BOOKING_MAX_FUTURE_APPOINTMENTS=1, read by the SMS channel: E, who already holds an appointment
+    elsewhere, cannot take a freed seat with OUI (the default, 2, would let them)."""
+    from bot.sms_channel import TwilioSmsInput
+
+    engine, client = wl_db
+    _place_id, ids = city(engine)
+    with session_scope(engine) as s:
+        other, _permanence = make_place(s, schedule="We 14:00-15:00", slug="autre", aliases=("autre",))
+        slot = next_slots(s, now=NOW, place_ids=[other.id], limit=1, window=WINDOW)[0]
+        handoff.book(s, make_resident(s, PHONES[4]), slot, now=NOW, limit=2)
+    cancel(engine, ids[PHONES[0]])
+    with session_scope(engine) as s:
+        assert service.offer_freed_seats(s, now=NOW, **{**JOB, "batch": 4}).offered == 4  # E too
+    monkeypatch.setenv("BOOKING_MAX_FUTURE_APPOINTMENTS", "1")
+    reload_settings()
+    to_rasa = []
+
+    async def on_new_message(message):
+        to_rasa.append(message.text)
+
+    oui = FormParams(
+        {
+            "MessageSid": ["SM" + "e" * 32],
+            "From": [PHONES[4]],
+            "To": ["+33700000000"],
+            "Body": ["OUI"],
+            "NumMedia": ["0"],
+            "AccountSid": ["AC" + "0" * 32],
+        }
+    )
+    asyncio.run(TwilioSmsInput().handle(oui, on_new_message))
+    assert to_rasa == []
+    assert bodies_to(client, PHONES[4])[-1] == texts.too_many_text(1)
+    with session_scope(engine) as s:
+        resident = make_resident(s, PHONES[4])
+        booked = s.execute(
+            select(func.count())
+            .select_from(Appointment)
+            .where(Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED)
+        ).scalar_one()
+        assert booked == 1
 
 
 def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitlist(wl_db):

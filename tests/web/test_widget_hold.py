@@ -45,7 +45,7 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
 
     with session_scope(engine) as session:
         user = session.get(User, user_id)
-        hold = holds.take_over(session, sender, user)
+        hold = holds.take_over(session, sender, user, hours=24)
         holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
         hold_id = hold.id
     holder = page.locator(".aidenum-holder")

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from bot import handoff
 from bot.booking.offer import offer_slots
+from bot.booking.slots import BookingWindow
 from bot.coop import THEMATIQUES
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.prescription_form import MAX_NOTE, PrescriptionForm, read_form
 from bot.desk.scope import tickets_query
 from bot.desk.views import actor, log
@@ -73,6 +74,7 @@ def _offer(form: PrescriptionForm, exclude: list[str]):
             exclude=exclude,
             place_ids=[form.place_id] if form.place_id else None,
             size=OFFER_SIZE,
+            window=BookingWindow.of(desk_settings()),
         )
         if offer.slots:
             break
@@ -167,7 +169,9 @@ def _book(form: PrescriptionForm, slot, route: str, offer, excluded: list[str]):
     request_ = HandoffRequest(triage=form.triage, thematique=form.thematique, route=route, first_name=form.first_name)
     prescriber = handoff.Prescriber(current_user.id, current_user.structure or "", actor())
     try:
-        done = handoff.book_for_resident(session, resident, slot, request_, prescriber)
+        done = handoff.book_for_resident(
+            session, resident, slot, request_, prescriber, limit=desk_settings().booking_max_future_appointments
+        )
     except (handoff.SlotTaken, handoff.TooManyAppointments) as error:
         session.rollback()
         if isinstance(error, handoff.TooManyAppointments):
