@@ -12,7 +12,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import bot_answers, resident_of
+from actions.context import action_settings, bot_answers, resident_of
 from actions.triage import wants_to_stop
 from bot import handoff
 from bot.booking.models import Appointment
@@ -23,12 +23,11 @@ from bot.db import session_scope
 from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
-from bot.settings import get_settings
 from bot.texts import booking as texts
 from bot.texts import waitlist as waitlist_texts
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
-from bot.triage.routing import choose_route
+from bot.triage.routing import choose_route, orientation_of
 from bot.waitlist.service import can_join as can_join_waitlist
 from bot.waitlist.service import wants_earlier
 
@@ -54,7 +53,7 @@ def compute_offer(tracker: Tracker, exclude: list[str]) -> Offer:
             preferred=tracker.get_slot("preferred_time"),
             kind=route_kind,
             exclude=exclude,
-            window=BookingWindow.of(get_settings()),
+            window=BookingWindow.of(action_settings()),
         )
 
 
@@ -77,7 +76,7 @@ class ActionRouteAndOfferSlots(Action):
         if tracker.get_slot("triage_stopped"):
             dispatcher.utter_message(response="utter_booking_stopped")
             return [SlotSet("slots_available", False)]
-        route = choose_route(triage_of(tracker), get_settings().routes_file)
+        route = choose_route(triage_of(tracker), action_settings().routes_file)
         if route.message:
             dispatcher.utter_message(text=route.message)
         events = [SlotSet("route", route.route), SlotSet("booking_kind", route.book or "individuel")]
@@ -144,7 +143,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
         if choice == "autre":
             return self._new_offer(dispatcher, tracker, texts.other_times_text())
         moving_id = tracker.get_slot("moving_appointment_id")
-        limit = get_settings().booking_max_future_appointments
+        limit = action_settings().booking_max_future_appointments
         with session_scope() as session:
             resident = resident_of(session, tracker)
             slot = slot_from_dict(session, offered[choice - 1])
@@ -210,6 +209,7 @@ def handoff_request(tracker: Tracker, route: str | None) -> handoff.HandoffReque
         triage=triage,
         thematique=triage.get("thematique"),
         route=route,
+        orientation=orientation_of(route, action_settings().routes_file),
         first_name=known(tracker.get_slot("first_name")),
         bot_answers=bot_answers(tracker),
         transcript=transcript(tracker.events),
@@ -321,7 +321,7 @@ class ActionMoveAppointment(Action):
                 preferred=None,
                 kind=session.get(Permanence, appointment.permanence_id).kind,
                 exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"],
-                window=BookingWindow.of(get_settings()),
+                window=BookingWindow.of(action_settings()),
             )
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")

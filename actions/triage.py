@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
+    action_settings,
     booking_request,
     last_faq_thematique,
     materiel_named,
@@ -191,7 +192,7 @@ class ValidateTriageForm(FormValidationAction):
             return {"contact_phone": SKIPPED, "triage_stopped": True}
         if is_skip(value):
             return {"contact_phone": SKIPPED}
-        e164 = to_e164(value)
+        e164 = to_e164(value, action_settings().sms_default_region)
         if e164 is None:
             dispatcher.utter_message(text=texts.bad_phone_text())
             return {"contact_phone": None}

@@ -110,6 +110,7 @@ class TwilioSmsInput(InputChannel):
             intake.e164,
             intake.written or intake.text or "",
             max_appointments=get_settings().booking_max_future_appointments,
+            routes_file=get_settings().routes_file,
         ):
             await asyncio.to_thread(mark, intake.message_sid, "waitlist")
             return intake

@@ -14,10 +14,11 @@ import sys
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
 from bot.phones import to_e164
+from bot.settings import get_settings
 
 
 def _phone(raw: str) -> str:
-    e164 = to_e164(raw)
+    e164 = to_e164(raw, get_settings().sms_default_region)
     if e164 is None:
         raise SystemExit(f"not a valid phone number: {raw!r}")
     return e164

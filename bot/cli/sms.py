@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    e164 = to_e164(args.sender)
+    e164 = to_e164(args.sender, settings.sms_default_region)
     if e164 is None:
         print(f"not a phone number: {args.sender}", file=sys.stderr)
         return 2

@@ -90,7 +90,7 @@ def open_ticket(
         thematique=request.thematique,
         route=request.route,
         triage=request.triage,
-        activity_report=draft_report(request.triage, request.thematique, permanence, place, request.route),
+        activity_report=draft_report(request.triage, request.thematique, permanence, place, request.orientation),
         bot_answers=list(request.bot_answers),
         transcript_excerpt=request.transcript,
     )

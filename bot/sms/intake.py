@@ -107,7 +107,7 @@ def take_in(params: FormParams, settings: Settings) -> Intake:
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
     if not sid:
         return Intake("no_sid")
-    e164 = to_e164(raw_from)
+    e164 = to_e164(raw_from, s.sms_default_region)
     from_hash = phone_hash(e164) if e164 else keyed_hash("raw-sender:" + raw_from)
     if not _record(sid, from_hash):
         log.info("sms %s from %s already received: ignored", sid, from_hash[:12])

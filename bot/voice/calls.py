@@ -32,8 +32,9 @@ class Caller:
     e164: str | None  # the caller's own number (None: hidden)
 
 
-def caller_of(call_sid: str, raw_from: str) -> Caller:
-    e164 = None if is_hidden(raw_from) else to_e164(raw_from)
+def caller_of(call_sid: str, raw_from: str, region: str) -> Caller:
+    """`region`: SMS_DEFAULT_REGION, for a number without its country code."""
+    e164 = None if is_hidden(raw_from) else to_e164(raw_from, region)
     if e164 is not None:
         return Caller(sms_conversation_id(e164), phone_hash(e164), e164)
     hashed = keyed_hash("call:" + call_sid)

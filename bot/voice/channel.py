@@ -375,7 +375,7 @@ class TwilioVoiceInput(InputChannel):
 
     async def take_number(self, request, caller: Caller, state: CallState, said: str) -> Reply:
         """The number a hidden caller gave for the call-back, validated (bot/phones.py)."""
-        e164 = to_e164(listening.phone_digits(said))
+        e164 = to_e164(listening.phone_digits(said), get_settings().sms_default_region)
         if e164 is None:
             tries = (state.pending or {}).get("tries", 0) + 1
             if tries >= 2:
@@ -399,7 +399,7 @@ class TwilioVoiceInput(InputChannel):
     # --- one turn ---------------------------------------------------------------------
     async def turn(self, request, on_new_message, fields: Fields) -> Reply:
         settings = get_settings()
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
         silent = not fields.speech and not fields.digits
         state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=silent)
         help_sms = texts.help_sms(settings.service_name, voice_number(settings))
@@ -495,7 +495,7 @@ class TwilioVoiceInput(InputChannel):
         return answer
 
     async def greet(self, request, fields: Fields) -> Reply:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
         first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller)
         settings = get_settings()
         says = (
@@ -531,7 +531,7 @@ class TwilioVoiceInput(InputChannel):
         return None
 
     async def save(self, fields: Fields, answer: Reply) -> None:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
         prompt = " ".join(answer.says[-2:]) if answer.says else None
         await asyncio.to_thread(
             calls.save_turn,
@@ -596,7 +596,7 @@ class TwilioVoiceInput(InputChannel):
                 return xml(twiml(Reply([texts.goodbye()], listen=False)))
 
             async def callback() -> Reply:
-                caller = calls.caller_of(fields.call_sid, fields.raw_from)
+                caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
                 state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=False)
                 return await self.handoff(request, caller, state, dial_failed=True)
 

@@ -48,10 +48,11 @@ class TransferPolicy:
 
     place: str
     timezone: str
+    region: str  # SMS_DEFAULT_REGION, for a place's number without its country code
 
     @classmethod
     def of(cls, settings: Settings) -> TransferPolicy:
-        return cls(settings.voice_transfer_place or "", settings.timezone)
+        return cls(settings.voice_transfer_place or "", settings.timezone, settings.sms_default_region)
 
 
 def place_for(session: Session, resident: Resident | None, now: datetime, slug: str = "") -> Place | None:
@@ -148,6 +149,7 @@ def make_callback_ticket(session: Session, resident: Resident, place: Place | No
         triage={"canal": "telephone", "demande": "rappel"},
         thematique=None,
         route=CALLBACK,
+        orientation=None,  # a call back orients to no structure
         transcript="\n".join(redact(t) for t in transcript[-8:]),
     )
     return handoff.open_ticket(session, resident, request, place=place)
@@ -166,7 +168,7 @@ def hand_off(
     now = as_utc(now or datetime.now(timezone.utc))
     place = place_for(session, resident, now, policy.place)
     if not dial_failed and place is not None and place.voice_transfer and place.telephone:
-        number = to_e164(place.telephone)
+        number = to_e164(place.telephone, policy.region)
         if number and in_permanence(session, place, now, policy.timezone):
             return Handoff("dial", number)
     when = when_text(session, place, now, policy.timezone)

@@ -10,6 +10,7 @@ it in a worker thread.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
@@ -17,9 +18,11 @@ from bot.sms.outbound import send_sms
 from bot.waitlist import service
 
 
-def answer_sms(e164: str, text: str, *, max_appointments: int, now: datetime | None = None) -> service.Answer | None:
+def answer_sms(
+    e164: str, text: str, *, max_appointments: int, routes_file: Path, now: datetime | None = None
+) -> service.Answer | None:
     """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
-    `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, passed by the SMS channel."""
+    `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, `routes_file`: ROUTES_FILE, passed by the SMS channel."""
     if not service.is_yes(text):
         return None
     with session_scope() as session:
@@ -27,7 +30,7 @@ def answer_sms(e164: str, text: str, *, max_appointments: int, now: datetime | N
         offer = service.pending_offer(session, e164, now)
         if offer is None:
             return None
-        answer = service.take(session, offer, now, max_appointments=max_appointments)
+        answer = service.take(session, offer, now, max_appointments=max_appointments, routes_file=routes_file)
     if answer.reply:
         with session_scope() as session:
             send_sms(session, to_e164=e164, body=answer.reply, purpose="waitlist_reply")

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Callable
 
 import sqlalchemy as sa
@@ -44,6 +45,7 @@ from bot.residents import Resident
 from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import send_sms
 from bot.texts import waitlist as texts
+from bot.triage.routing import orientation_of
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
 YES_WORDS = frozenset({"OUI", "OUI MERCI", "OK", "D ACCORD", "DACCORD", "JE PRENDS", "OUI JE PRENDS", "O"})
@@ -333,8 +335,10 @@ class Answer:
     appointment_id: int | None = None
 
 
-def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointments: int) -> Answer:
-    """The resident said OUI to `offer`: the seat is theirs, or it was taken first. The caller commits."""
+def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointments: int, routes_file: Path) -> Answer:
+    """The resident said OUI to `offer`: the seat is theirs, or it was taken first (`max_appointments`:
+    BOOKING_MAX_FUTURE_APPOINTMENTS; `routes_file`: ROUTES_FILE, for the ticket's draft report). The
+    caller commits."""
     entry = session.get(WaitlistEntry, offer.entry_id)
     resident = session.get(Resident, entry.resident_id)
     permanence = session.get(Permanence, offer.permanence_id)
@@ -348,7 +352,12 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
         0,
     )
     current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
-    request = HandoffRequest(triage=dict(entry.triage or {}), thematique=entry.thematique, route=entry.route)
+    request = HandoffRequest(
+        triage=dict(entry.triage or {}),
+        thematique=entry.thematique,
+        route=entry.route,
+        orientation=orientation_of(entry.route, routes_file),
+    )
     offer.answered_at = now
     try:
         appointment = take_freed_seat(session, resident, slot, current=current, request=request, limit=max_appointments)

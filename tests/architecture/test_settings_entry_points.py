@@ -45,10 +45,7 @@ OWNED_BY_TEXTS: set[str] = set()  # the catalogue bot/texts/ takes every value a
 NOT_YET_PASSED_IN = {
     "bot/db.py",  # the default engine of session_scope(): DATABASE_URL
     "bot/privacy/hashing.py",  # keyed_hash's default key: HASH_KEY
-    "bot/phones.py",  # to_e164's default region: SMS_DEFAULT_REGION
     "bot/sms/outbound.py",  # send_sms: Twilio credentials, sender, accents
-    "bot/triage/routing.py",  # ROUTES_FILE by default (the handoff core's draft report)
-    "bot/sms/bench.py",  # the places and routes files
 }
 
 

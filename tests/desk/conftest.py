@@ -89,6 +89,7 @@ def make_booked_ticket(
             first_name="Marie",
             bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."],
             transcript=transcript,
+            orientation=None,
         )
         ticket = handoff.open_ticket(session, resident, request, appointment)
         return ticket.id, appointment.id

@@ -18,7 +18,8 @@ from bot.db import make_engine, session_scope
 from bot.handoff.seats import seats_taken
 from bot.texts.booking import confirmation_text, duration_text, offer_text, slot_line
 from bot.tickets.models import CancelledBy, EventKind, TicketEvent, TicketStatus
-from tests.booking.helpers import WINDOW, make_place, make_resident
+from bot.triage.routing import orientation_of
+from tests.booking.helpers import ROUTES, WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 REQUEST = handoff.HandoffRequest(
@@ -28,6 +29,7 @@ REQUEST = handoff.HandoffRequest(
     first_name="Marie",
     bot_answers=["faq_email/spams"],
     transcript="Assistant : Quel appareil ?\nVous : 2",
+    orientation=None,
 )
 
 
@@ -76,7 +78,10 @@ def test_a_call_back_is_help_at_a_distance_and_a_route_proposes_its_structure(db
     with session_scope(db_engine) as s:
         resident = make_resident(s)
         request = handoff.HandoffRequest(
-            triage={"has_email": "non", "has_login": "non"}, thematique="argent_impots", route="aidants_connect"
+            triage={"has_email": "non", "has_login": "non"},
+            thematique="argent_impots",
+            route="aidants_connect",
+            orientation=orientation_of("aidants_connect", ROUTES),
         )
         report = handoff.open_ticket(s, resident, request).activity_report
     assert report["type_lieu"] == "a_distance" and report["lieu"] is None

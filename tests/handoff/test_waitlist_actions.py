@@ -25,7 +25,7 @@ from bot.texts import waitlist as texts
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from bot.waitlist.replies import answer_sms
-from tests.booking.helpers import WINDOW
+from tests.booking.helpers import ROUTES, WINDOW
 from tests.handoff.conftest import run, tracker
 from tests.handoff.conftest import texts as said
 from tests.handoff.test_actions_in_process import book_by_sms, individual_slot
@@ -87,7 +87,9 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
     declined = CollectingDispatcher()
     run(ActionDeclineWaitlist().run(declined, tracker(sender), {}))
     assert said(declined) == texts.declined_text()
-    assert answer_sms(PHONE, "OUI", max_appointments=2) is None  # no offer waiting: OUI goes to Rasa
+    assert (
+        answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES) is None
+    )  # no offer waiting: OUI goes to Rasa
 
     run(ActionCancelAppointment().run(CollectingDispatcher(), tracker(other), {}))  # the earlier seat frees
     with session_scope(city_db) as s:
@@ -95,7 +97,7 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
             s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"), quiet_end=parse_hhmm("00:00"), window=WINDOW
         )
         assert run_.offered == 1
-    assert answer_sms(PHONE, "OUI", max_appointments=2).outcome == "taken"
+    assert answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES).outcome == "taken"
     with session_scope(city_db) as s:
         booked = (
             s.execute(

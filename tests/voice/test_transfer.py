@@ -13,9 +13,8 @@ from bot.residents import resident_for_conversation, resident_for_phone
 from bot.voice.transfer import TransferPolicy, hand_off, in_permanence, next_opening, when_text
 
 PARIS = ZoneInfo("Europe/Paris")
-ACCUEIL = TransferPolicy(
-    place="accueil", timezone="Europe/Paris"
-)  # VOICE_TRANSFER_PLACE=accueil, as the voice channel passes it
+# VOICE_TRANSFER_PLACE=accueil, TIMEZONE and SMS_DEFAULT_REGION, as the voice channel passes them
+ACCUEIL = TransferPolicy(place="accueil", timezone="Europe/Paris", region="FR")
 
 
 def at(*args) -> datetime:

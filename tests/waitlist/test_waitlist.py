@@ -30,11 +30,13 @@ from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
-from tests.booking.helpers import WINDOW, make_place, make_resident
+from tests.booking.helpers import ROUTES, WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
 PHONES = ["+33611111111", "+33622222222", "+33633333333", "+33644444444", "+33655555555"]
-REQUEST = handoff.HandoffRequest(triage={"materiel": "telephone"}, thematique="email", route="rendez_vous")
+REQUEST = handoff.HandoffRequest(
+    triage={"materiel": "telephone"}, thematique="email", route="rendez_vous", orientation=None
+)
 JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_end=parse_hhmm("09:00"), window=WINDOW)
 
 
@@ -112,9 +114,9 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     assert sent[PHONES[1]] == texts.offer_text("mardi 8 décembre à 14 h", "Mairie de quartier test", 2)
     assert run_job(engine).offered == 0  # idempotent: nothing texted twice
 
-    first = answer_sms(PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5))
+    first = answer_sms(PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5), routes_file=ROUTES)
     assert first.outcome == "taken"
-    late = answer_sms(PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6))
+    late = answer_sms(PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6), routes_file=ROUTES)
     assert late.outcome == "missed"
     assert bodies_to(client, PHONES[1])[-1] == "Ce créneau a déjà été pris. Vous restez sur la liste."
     assert "Rendez-vous confirmé : mardi 8 décembre à 14 h" in bodies_to(client, PHONES[2])[-1]
@@ -159,7 +161,9 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
 
     def say_yes(phone):
         barrier.wait()
-        results[phone] = answer_sms(phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1)).outcome
+        results[phone] = answer_sms(
+            phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1), routes_file=ROUTES
+        ).outcome
 
     threads = [threading.Thread(target=say_yes, args=(phone,)) for phone in PHONES[1:4]]
     for thread in threads:
@@ -211,10 +215,15 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     run_job(engine)
     assert PHONES[4] not in offers_sent(client)
     later = NOW + timedelta(minutes=121)
-    assert answer_sms(PHONES[1], "OUI", max_appointments=2, now=later) is None  # expired: OUI goes to Rasa as before
+    assert (
+        answer_sms(PHONES[1], "OUI", max_appointments=2, now=later, routes_file=ROUTES) is None
+    )  # expired: OUI goes to Rasa as before
     run = run_job(engine, later)
     assert run.offers_expired == 3 and PHONES[4] in offers_sent(client)
-    assert answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1)).outcome == "taken"
+    assert (
+        answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1), routes_file=ROUTES).outcome
+        == "taken"
+    )
     with session_scope(engine) as s:
         resident = make_resident(s, PHONES[4])
         appointments = (
