@@ -12,7 +12,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import action_settings, bot_answers, resident_of
+from actions.context import action_engine, action_settings, bot_answers, resident_of
 from actions.triage import wants_to_stop
 from bot import handoff
 from bot.booking.models import Appointment
@@ -45,7 +45,7 @@ def triage_of(tracker: Tracker) -> dict:
 
 def compute_offer(tracker: Tracker, exclude: list[str]) -> Offer:
     route_kind = tracker.get_slot("booking_kind") or "individuel"
-    with session_scope() as session:
+    with session_scope(action_engine()) as session:
         return offer_slots(
             session,
             thematique=tracker.get_slot("thematique"),
@@ -88,7 +88,7 @@ class ActionRouteAndOfferSlots(Action):
             offer = compute_offer(tracker, [])
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
-            with session_scope() as session:
+            with session_scope(action_engine()) as session:
                 handoff.open_ticket(session, resident_of(session, tracker), handoff_request(tracker, route.route))
         return events + offer_events(offer)
 
@@ -102,7 +102,7 @@ class ActionAskSlotChoice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         offered = tracker.get_slot("offered_slots") or []
         lines, buttons, permanences = [], [], []
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             for number, data in enumerate(offered, start=1):
                 slot = slot_from_dict(session, data)
                 permanence = session.get(Permanence, slot.permanence_id)
@@ -144,7 +144,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
             return self._new_offer(dispatcher, tracker, texts.other_times_text())
         moving_id = tracker.get_slot("moving_appointment_id")
         limit = action_settings().booking_max_future_appointments
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             slot = slot_from_dict(session, offered[choice - 1])
             try:
@@ -172,7 +172,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
 
     def _callback(self, dispatcher, tracker) -> dict:
         """The person prefers a call: a ticket without an appointment, for a conseiller to call back."""
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             if not resident_of(session, tracker).phone_e164:
                 dispatcher.utter_message(response="utter_callback_needs_number")
                 return {"slot_choice": None}
@@ -182,7 +182,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
 
     @staticmethod
     def _waitlist_possible(tracker) -> bool:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             return can_join_waitlist(resident_of(session, tracker), tracker.sender_id)
 
     def _new_offer(self, dispatcher, tracker, text: str) -> dict:
@@ -234,7 +234,7 @@ class ActionBookAppointment(Action):
         if not choice.startswith("rdv:"):
             return reset
         moving = tracker.get_slot("moving_appointment_id")
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointment = session.get(Appointment, int(choice.split(":", 1)[1]))
             request = None if moving else handoff_request(tracker, tracker.get_slot("route"))
             confirmation = handoff.confirm_booking(
@@ -261,7 +261,7 @@ class ActionCheckAppointment(Action):
         return "action_check_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
@@ -278,7 +278,7 @@ class ActionCancelAppointment(Action):
         return "action_cancel_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             now = datetime.now(timezone.utc)
             appointments = [
                 a
@@ -306,7 +306,7 @@ class ActionMoveAppointment(Action):
         return "action_move_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")

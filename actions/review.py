@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import action_settings
+from actions.context import action_engine, action_settings
 from bot.db import session_scope
 from bot.nlu.decision import Decision, decide
 from bot.review import feedback
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def _safely(what: str, fn) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             fn(session)
     except Exception:  # noqa: BLE001  (recording must never cost a turn)
         log.exception("review: could not record %s", what)

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
+    action_engine,
     action_settings,
     booking_request,
     last_faq_thematique,
@@ -99,7 +100,7 @@ class ActionStartTriage(Action):
         for slot, value in (("has_email", stated_has_email(said)), ("has_login", stated_has_login(said))):
             if value:  # "j'ai pas d'adresse mail": recorded as no, not asked
                 events.append(SlotSet(slot, value))
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             if resident.phone_e164:
                 events.append(SlotSet("contact_phone", KNOWN))
@@ -196,7 +197,7 @@ class ValidateTriageForm(FormValidationAction):
         if e164 is None:
             dispatcher.utter_message(text=texts.bad_phone_text())
             return {"contact_phone": None}
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             resident.phone_e164 = e164
             from bot.privacy.hashing import phone_hash

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import action_settings, resident_of
+from actions.context import action_engine, action_settings, resident_of
 from bot.booking.models import Appointment
 from bot.booking.offer import known
 from bot.booking.timeutil import as_utc
@@ -56,7 +56,7 @@ class ActionJoinWaitlist(Action):
         settings = action_settings()
         now = datetime.now(timezone.utc)
         moving = tracker.get_slot("moving_appointment_id")
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             if not waitlist.can_join(resident, tracker.sender_id):
                 dispatcher.utter_message(text=texts.declined_text())

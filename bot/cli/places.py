@@ -17,6 +17,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from bot.cli import command_engine
 from bot.settings import get_settings
 
 
@@ -54,7 +55,7 @@ def main(argv: list[str]) -> int:
         from bot.db import session_scope
         from bot.places.importer import refresh_places
 
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             counts = refresh_places(
                 session, Path(args.national_file), commune=args.commune, code_postal=args.code_postal
             )
@@ -71,7 +72,7 @@ def main(argv: list[str]) -> int:
     from bot.desk.places_loader import load_places
 
     path = Path(args.file or get_settings().places_file)
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         counts = load_places(session, path, update=args.update)
     print(f"{path}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0
@@ -88,7 +89,7 @@ def close_command(args) -> int:
         print("--until YYYY-MM-DD is needed (or --reopen)")
         return 2
     model = Permanence if args.permanence else Place
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         row = session.execute(select(model).where(model.slug == args.slug)).scalar_one_or_none()
         if row is None:
             print(f"no {'permanence' if args.permanence else 'place'} {args.slug!r}")

@@ -5,6 +5,7 @@ Idempotent: run it from cron every few minutes (`make run` runs it in a loop).
 
 from __future__ import annotations
 
+from bot.cli import command_engine
 from bot.cli.jobs import job_parser, run_job
 from bot.db import session_scope
 from bot.reminders import ReminderPolicy, send_due_reminders
@@ -12,7 +13,7 @@ from bot.settings import get_settings, require_safe_settings
 
 
 def reminders_once(now) -> str:
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         return str(send_due_reminders(session, now=now, policy=ReminderPolicy.of(get_settings())))
 
 

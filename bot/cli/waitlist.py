@@ -6,6 +6,7 @@ Idempotent: run it from cron every minute (`make run` runs it in a loop). See bo
 from __future__ import annotations
 
 from bot.booking.slots import BookingWindow
+from bot.cli import command_engine
 from bot.cli.jobs import job_parser, run_job
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
@@ -15,7 +16,7 @@ from bot.waitlist.service import offer_freed_seats
 
 def waitlist_once(now) -> str:
     settings = require_safe_settings()
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         return str(
             offer_freed_seats(
                 session,

@@ -10,15 +10,17 @@ a browser read its own conversation, as for the POST webhook.
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
+
 from bot.conversations import hold as holds
 from bot.db import session_scope
 
 FOR_THE_RESIDENT = ("conseiller", "notice")
 
 
-def held_messages(sender: str, after: int, hours: int) -> dict:
+def held_messages(sender: str, after: int, hours: int, *, engine: Engine) -> dict:
     """{"held": bool, "by": name, "messages": [{"id", "from", "name", "text"}], "last": id}."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         hold = holds.active_hold(session, sender, hours=hours)  # ends a hold past its time (the notice follows)
         row = hold or holds.hold_row(session, sender)
         messages = (

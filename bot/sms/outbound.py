@@ -147,12 +147,12 @@ def send_sms(
     return message
 
 
-async def send_sms_async(**kwargs) -> int | None:
-    """`send_sms` in its own session and thread, for the event loop; returns the message id."""
+async def send_sms_async(*, engine, **kwargs) -> int | None:
+    """`send_sms` in its own session (on `engine`) and thread, for the event loop; returns the message id."""
     from bot.db import session_scope
 
     def work() -> int | None:
-        with session_scope() as session:
+        with session_scope(engine) as session:
             message = send_sms(session, **kwargs)
             return message.id if message else None
 

@@ -88,7 +88,7 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
     run(ActionDeclineWaitlist().run(declined, tracker(sender), {}))
     assert said(declined) == texts.declined_text()
     assert (
-        answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES) is None
+        answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES, engine=city_db) is None
     )  # no offer waiting: OUI goes to Rasa
 
     run(ActionCancelAppointment().run(CollectingDispatcher(), tracker(other), {}))  # the earlier seat frees
@@ -97,7 +97,7 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
             s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"), quiet_end=parse_hhmm("00:00"), window=WINDOW
         )
         assert run_.offered == 1
-    assert answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES).outcome == "taken"
+    assert answer_sms(PHONE, "OUI", max_appointments=2, routes_file=ROUTES, engine=city_db).outcome == "taken"
     with session_scope(city_db) as s:
         booked = (
             s.execute(

@@ -217,10 +217,10 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     params = FormParams(
         {"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"], "OptOutType": ["STOP"], "NumMedia": ["0"]}
     )
-    assert take_in(params, get_settings()).outcome == "stop"
+    assert take_in(params, get_settings(), engine=engine).outcome == "stop"
     with session_scope(engine) as s:
         assert is_opted_out(s, PHONE)
-    assert take_in(params, get_settings()).outcome == "duplicate"
+    assert take_in(params, get_settings(), engine=engine).outcome == "duplicate"
     again = FormParams({"MessageSid": ["SMq"], "From": [PHONE], "Body": ["une question"], "NumMedia": ["0"]})
-    assert take_in(again, get_settings()).outcome == "opted_out"
+    assert take_in(again, get_settings(), engine=engine).outcome == "opted_out"
     assert len(client.requests) == 1  # only the STOP confirmation

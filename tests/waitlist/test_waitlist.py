@@ -114,9 +114,13 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     assert sent[PHONES[1]] == texts.offer_text("mardi 8 décembre à 14 h", "Mairie de quartier test", 2)
     assert run_job(engine).offered == 0  # idempotent: nothing texted twice
 
-    first = answer_sms(PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5), routes_file=ROUTES)
+    first = answer_sms(
+        PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5), routes_file=ROUTES, engine=engine
+    )
     assert first.outcome == "taken"
-    late = answer_sms(PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6), routes_file=ROUTES)
+    late = answer_sms(
+        PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6), routes_file=ROUTES, engine=engine
+    )
     assert late.outcome == "missed"
     assert bodies_to(client, PHONES[1])[-1] == "Ce créneau a déjà été pris. Vous restez sur la liste."
     assert "Rendez-vous confirmé : mardi 8 décembre à 14 h" in bodies_to(client, PHONES[2])[-1]
@@ -162,7 +166,7 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
     def say_yes(phone):
         barrier.wait()
         results[phone] = answer_sms(
-            phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1), routes_file=ROUTES
+            phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1), routes_file=ROUTES, engine=engine
         ).outcome
 
     threads = [threading.Thread(target=say_yes, args=(phone,)) for phone in PHONES[1:4]]
@@ -216,12 +220,14 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     assert PHONES[4] not in offers_sent(client)
     later = NOW + timedelta(minutes=121)
     assert (
-        answer_sms(PHONES[1], "OUI", max_appointments=2, now=later, routes_file=ROUTES) is None
+        answer_sms(PHONES[1], "OUI", max_appointments=2, now=later, routes_file=ROUTES, engine=engine) is None
     )  # expired: OUI goes to Rasa as before
     run = run_job(engine, later)
     assert run.offers_expired == 3 and PHONES[4] in offers_sent(client)
     assert (
-        answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1), routes_file=ROUTES).outcome
+        answer_sms(
+            PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1), routes_file=ROUTES, engine=engine
+        ).outcome
         == "taken"
     )
     with session_scope(engine) as s:
