@@ -23,6 +23,7 @@ from bot.db import session_scope
 from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
+from bot.sms.outbound import SmsConfig
 from bot.texts import booking as texts
 from bot.texts import waitlist as waitlist_texts
 from bot.tickets.models import CancelledBy
@@ -245,6 +246,7 @@ class ActionBookAppointment(Action):
                 materiel=known(tracker.get_slot("materiel")),
                 has_login=tracker.get_slot("has_login"),
                 has_email=tracker.get_slot("has_email"),
+                sms=SmsConfig.of(action_settings()),
             )
         voice = tracker.get_latest_input_channel() == "twilio_voice"
         if confirmation.show_in_conversation or voice:

@@ -38,6 +38,7 @@ from bot.db import engine_for, session_scope
 from bot.settings import get_settings
 from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams, signed_params
 from bot.sms.status import apply_status
 from bot.texts import sms as texts
@@ -104,6 +105,7 @@ class TwilioSmsInput(InputChannel):
                 params.first("Body"),  # a held conversation: the conseiller sees it
                 settings.human_hold_hours,
                 engine=engine,
+                sms=SmsConfig.of(settings),
             )
         if intake.outcome != "converse":
             return intake
@@ -115,6 +117,7 @@ class TwilioSmsInput(InputChannel):
             max_appointments=settings.booking_max_future_appointments,
             routes_file=settings.routes_file,
             engine=engine,
+            sms=SmsConfig.of(settings),
         ):
             await asyncio.to_thread(mark, intake.message_sid, "waitlist", engine=engine)
             return intake
@@ -139,11 +142,15 @@ class TwilioSmsInput(InputChannel):
         except Exception:  # the assistant failed: say so kindly, never a 5xx
             log.exception("the assistant failed on sms %s", intake.message_sid)
             await asyncio.to_thread(
-                reply, intake.e164, texts.technical_problem_text(settings.city_contact_phone), engine=engine
+                reply,
+                intake.e164,
+                texts.technical_problem_text(settings.city_contact_phone),
+                engine=engine,
+                sms=SmsConfig.of(settings),
             )
             await asyncio.to_thread(mark, intake.message_sid, "error", engine=engine)
             return intake
-        await asyncio.to_thread(send_replies, intake, collector.messages, engine=engine)
+        await asyncio.to_thread(send_replies, intake, collector.messages, engine=engine, sms=SmsConfig.of(settings))
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(
                 routing.note_answers,
@@ -151,6 +158,7 @@ class TwilioSmsInput(InputChannel):
                 [m.get("text") or "" for m in collector.messages if m.get("text")],
                 settings.human_hold_hours,
                 engine=engine,
+                sms=SmsConfig.of(settings),
             )
         return intake
 

@@ -70,10 +70,11 @@ def main(argv: list[str]) -> int:
         return 0
     from bot.db import session_scope
     from bot.desk.places_loader import load_places
+    from bot.sms.outbound import SmsConfig
 
     path = Path(args.file or get_settings().places_file)
     with session_scope(command_engine()) as session:
-        counts = load_places(session, path, update=args.update)
+        counts = load_places(session, path, update=args.update, sms=SmsConfig.of(get_settings()))
     print(f"{path}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0
 
@@ -84,6 +85,7 @@ def close_command(args) -> int:
     from bot.db import session_scope
     from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
     from bot.places.models import Permanence, Place
+    from bot.sms.outbound import SmsConfig
 
     if not args.reopen and args.until is None:
         print("--until YYYY-MM-DD is needed (or --reopen)")
@@ -99,7 +101,9 @@ def close_command(args) -> int:
             print(f"{args.slug}: open again")
             return 0
         close = close_permanence_until if args.permanence else close_place_until
-        report = close(session, row, args.until, args.reason, actor="ligne de commande")
+        report = close(
+            session, row, args.until, args.reason, actor="ligne de commande", sms=SmsConfig.of(get_settings())
+        )
     print(
         f"{args.slug}: closed until {args.until}; {report.cancelled} appointment(s) cancelled, "
         f"{report.texted} resident(s) texted"

@@ -11,6 +11,7 @@ from bot.cli.jobs import job_parser, run_job
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
 from bot.settings import require_safe_settings
+from bot.sms.outbound import SmsConfig
 from bot.waitlist.service import offer_freed_seats
 
 
@@ -26,6 +27,7 @@ def waitlist_once(now) -> str:
                 quiet_start=parse_hhmm(settings.reminder_quiet_start),
                 quiet_end=parse_hhmm(settings.reminder_quiet_end),
                 window=BookingWindow.of(settings),
+                sms=SmsConfig.of(settings),
             )
         )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -34,6 +35,9 @@ from bot.residents import Resident
 from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 from bot.webhooks.models import EventType
+
+if TYPE_CHECKING:
+    from bot.sms.outbound import SmsConfig
 
 ASSISTANT = "assistant"
 RESIDENT = "resident"
@@ -278,9 +282,10 @@ def confirm_booking(
     *,
     has_login: str | None = None,
     has_email: str | None = None,
+    sms: SmsConfig,
 ) -> Confirmation:
     """After a booking: the ticket (opened unless the appointment already has one, as after a move)
-    and the confirmation, by SMS when there is a number, in the conversation otherwise."""
+    and the confirmation, by SMS (as `sms` says) when there is a number, in the conversation otherwise."""
     from bot.sms.outbound import send_sms
 
     ticket = ticket_for_appointment(session, appointment.id)
@@ -300,6 +305,7 @@ def confirm_booking(
     if resident.phone_e164:
         sent = send_sms(
             session,
+            sms=sms,
             to_e164=resident.phone_e164,
             body=text,
             purpose="confirmation",

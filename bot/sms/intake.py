@@ -34,7 +34,7 @@ from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.signature import FormParams
 from bot.text_cleaning import clean_text
@@ -82,10 +82,10 @@ def mark(message_sid: str, status: str, *, engine: Engine) -> None:
         )
 
 
-def reply(e164: str, body: str, purpose: str = "reply", *, engine: Engine) -> None:
+def reply(e164: str, body: str, purpose: str = "reply", *, engine: Engine, sms: SmsConfig) -> None:
     """One SMS, in its own transaction (the status callback must find its SID at once)."""
     with session_scope(engine) as session:
-        send_sms(session, to_e164=e164, body=body, purpose=purpose)
+        send_sms(session, sms=sms, to_e164=e164, body=body, purpose=purpose)
 
 
 def _notice_already_sent(session, e164: str) -> bool:
@@ -103,6 +103,7 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
     """Everything before the assistant; the replies it needs are already sent (texts and the rate
     limit from `settings`, read by the channel)."""
     s = settings
+    sms = SmsConfig.of(settings)
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
@@ -123,7 +124,9 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
         with session_scope(engine) as session:
             already = is_opted_out(session, e164)
         if not already:
-            reply(e164, texts.stop_confirmation(s.service_name), engine=engine)  # the last SMS this number gets
+            reply(
+                e164, texts.stop_confirmation(s.service_name), engine=engine, sms=sms
+            )  # the last SMS this number gets
         with session_scope(engine) as session:
             opt_out(session, e164, source="sms")
         mark(sid, "stop", engine=engine)
@@ -146,7 +149,7 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
     if rate.limited and keyword != START:
         mark(sid, "rate_limited", engine=engine)
         if rate.notify:
-            reply(e164, texts.rate_limited_text(s.city_contact_phone), engine=engine)
+            reply(e164, texts.rate_limited_text(s.city_contact_phone), engine=engine, sms=sms)
         log.info("sms from %s over the rate limit", from_hash[:12])
         return Intake("rate_limited", sid, e164)
 
@@ -156,13 +159,14 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
             privacy_texts.notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
             purpose="notice",
             engine=engine,
+            sms=sms,
         )
     if keyword == START:
-        reply(e164, texts.start_confirmation(), engine=engine)
+        reply(e164, texts.start_confirmation(), engine=engine, sms=sms)
         mark(sid, "start", engine=engine)
         return Intake("start", sid, e164)
     if keyword == AIDE:
-        reply(e164, texts.aide_text(s.service_name, s.city_name, s.city_contact_phone), engine=engine)
+        reply(e164, texts.aide_text(s.service_name, s.city_name, s.city_contact_phone), engine=engine, sms=sms)
         mark(sid, "aide", engine=engine)
         return Intake("aide", sid, e164)
     if keyword == CONTACT:
@@ -170,26 +174,27 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
             e164,
             texts.contact_text(s.service_name, s.city_name, s.service_contact, s.city_contact_phone),
             engine=engine,
+            sms=sms,
         )
         mark(sid, "contact", engine=engine)
         return Intake("contact", sid, e164)
 
     edge = edge_case(body, _num_media(params), s.city_contact_phone)
     if edge is not None:
-        reply(e164, edge.reply, engine=engine)
+        reply(e164, edge.reply, engine=engine, sms=sms)
         if not edge.read_text:
             mark(sid, edge.kind, engine=engine)
             return Intake(edge.kind, sid, e164)
 
     screened = screen_inbound(body.strip())
     if screened.had_secret:
-        reply(e164, privacy_texts.secret_warning(), engine=engine)
+        reply(e164, privacy_texts.secret_warning(), engine=engine, sms=sms)
     with session_scope(engine) as session:
         text = choices.resolve(session, from_hash, screened.text)
     return Intake("converse", sid, e164, text, screened.text)
 
 
-def send_replies(intake: Intake, messages: list[dict], *, engine: Engine) -> int:
+def send_replies(intake: Intake, messages: list[dict], *, engine: Engine, sms: SmsConfig) -> int:
     """The assistant's replies, in order, numbered choices remembered; returns how many."""
     rendered = [
         choices.render(m.get("text") or "", m.get("buttons")) for m in messages if m.get("text") or m.get("buttons")
@@ -203,6 +208,6 @@ def send_replies(intake: Intake, messages: list[dict], *, engine: Engine) -> int
         with session_scope(engine) as session:
             choices.remember(session, phone_hash(intake.e164), last_choices)
     for item in rendered:
-        reply(intake.e164, item.text, engine=engine)
+        reply(intake.e164, item.text, engine=engine, sms=sms)
     mark(intake.message_sid, "answered", engine=engine)
     return len(rendered)

@@ -40,6 +40,7 @@ from bot.phones import to_e164
 from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
 from bot.sms.intake import reply
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams, public_url_for, signed_params
 from bot.texts import voice as texts
 from bot.texts.booking import also_by_sms_text
@@ -348,7 +349,7 @@ class TwilioVoiceInput(InputChannel):
     @staticmethod
     def send_links(e164: str, written: list[str]) -> None:
         for text in written:
-            reply(e164, text, purpose="voice_link", engine=engine())
+            reply(e164, text, purpose="voice_link", engine=engine(), sms=SmsConfig.of(get_settings()))
 
     async def handoff(
         self, request, caller: Caller, state: CallState, *, dial_failed: bool = False, said: str | None = None
@@ -411,12 +412,16 @@ class TwilioVoiceInput(InputChannel):
         help_sms = texts.help_sms(settings.service_name, voice_number(settings))
         if state.turns > settings.voice_max_turns:
             if state.sms_to:
-                await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help", engine=engine())
+                await asyncio.to_thread(
+                    reply, state.sms_to, help_sms, "voice_help", engine=engine(), sms=SmsConfig.of(get_settings())
+                )
             return Reply([texts.too_long_goodbye(bool(state.sms_to))], listen=False)
         if silent:
             if state.silences >= 2:
                 if state.sms_to:
-                    await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help", engine=engine())
+                    await asyncio.to_thread(
+                        reply, state.sms_to, help_sms, "voice_help", engine=engine(), sms=SmsConfig.of(get_settings())
+                    )
                 goodbye = texts.silent_goodbye(bool(state.sms_to), spoken_phone(voice_number(settings)))
                 return Reply([goodbye], listen=False)
             return Reply(

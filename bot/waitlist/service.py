@@ -43,7 +43,7 @@ from bot.privacy.hashing import phone_hash
 from bot.reminders import in_quiet_hours
 from bot.residents import Resident
 from bot.sms.opt_out import is_opted_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts import waitlist as texts
 from bot.triage.routing import orientation_of
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
@@ -223,6 +223,7 @@ def offer_freed_seats(
     quiet_start: time,
     quiet_end: time,
     window: BookingWindow,
+    sms: SmsConfig,
     now: datetime | None = None,
     sender: Callable = send_sms,
 ) -> WaitlistRun:
@@ -273,6 +274,7 @@ def offer_freed_seats(
         session.flush()
         message = sender(
             session,
+            sms=sms,
             to_e164=resident.phone_e164,
             purpose="waitlist_offer",
             body=texts.offer_text(french_datetime(slot.start, place.timezone), place.nom, offer_minutes // 60),
@@ -335,7 +337,15 @@ class Answer:
     appointment_id: int | None = None
 
 
-def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointments: int, routes_file: Path) -> Answer:
+def take(
+    session: Session,
+    offer: WaitlistOffer,
+    now: datetime,
+    *,
+    max_appointments: int,
+    routes_file: Path,
+    sms: SmsConfig,
+) -> Answer:
     """The resident said OUI to `offer`: the seat is theirs, or it was taken first (`max_appointments`:
     BOOKING_MAX_FUTURE_APPOINTMENTS; `routes_file`: ROUTES_FILE, for the ticket's draft report). The
     caller commits."""
@@ -369,7 +379,7 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
         return Answer("missed", texts.taken_by_other_text())
     offer.status = OfferStatus.TAKEN
     _end(entry, EntryStatus.SERVED, now, "resident")
-    confirmation = confirm_booking(session, appointment, resident, None)
+    confirmation = confirm_booking(session, appointment, resident, None, sms=sms)
     return Answer("taken", None if confirmation.sms_sent else confirmation.text, appointment.id)
 
 

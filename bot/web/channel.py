@@ -40,6 +40,7 @@ from bot.conversations import routing, widget
 from bot.db import engine_for
 from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from bot.text_cleaning import clean_text
 from bot.texts import privacy as privacy_texts
 from bot.texts import web as web_texts
@@ -87,7 +88,12 @@ class WebInput(InputChannel):
             after = int(after) if after.isdigit() and len(after) < 12 else 0
             return response.json(
                 await asyncio.to_thread(
-                    widget.held_messages, sender, after, get_settings().human_hold_hours, engine=engine()
+                    widget.held_messages,
+                    sender,
+                    after,
+                    get_settings().human_hold_hours,
+                    engine=engine(),
+                    sms=SmsConfig.of(get_settings()),
                 ),
                 headers={"Cache-Control": "no-store"},
             )
@@ -151,6 +157,7 @@ class WebInput(InputChannel):
                     [m.get("text") or "" for m in collector.messages if m.get("text")],
                     get_settings().human_hold_hours,
                     engine=engine(),
+                    sms=SmsConfig.of(get_settings()),
                 )
                 answer += widget.held_answer(sender, held)
             if message_id is not None:

@@ -16,6 +16,7 @@ from bot.db import session_scope
 from bot.residents import sms_conversation_id
 from bot.settings import get_settings, reload_settings
 from bot.sms.models import OutboundMessage
+from bot.sms.outbound import SmsConfig
 from bot.staff.models import AuditEntry, User
 from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.tickets.models import Ticket, TicketEvent
@@ -188,7 +189,7 @@ def test_keywords_in_a_held_conversation_go_to_the_assistant_and_are_shown(app, 
         routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES", settings=get_settings(), engine=desk_engine)
     )
     assert erase.kind == "keyword:supprimer"
-    routing.note_keyword(CONVERSATION, "aide", "AIDE", 24, engine=desk_engine)
+    routing.note_keyword(CONVERSATION, "aide", "AIDE", 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))
     shown = client.get(page).get_data(as_text=True)
     assert "mot-clé ANNULER" in shown and "mot-clé SUPPRIMER" in shown and "mot-clé AIDE" in shown
 
@@ -240,16 +241,22 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalar_one()
-        hold = holds.take_over(session, sender, user, hours=24)
-        holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
-    seen = held_messages(sender, 0, 24, engine=desk_engine)
+        hold = holds.take_over(session, sender, user, hours=24, sms=SmsConfig.of(get_settings()))
+        holds.conseiller_writes(
+            session, hold, user, "Bonjour, je regarde votre question.", sms=SmsConfig.of(get_settings())
+        )
+    seen = held_messages(sender, 0, 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))
     assert seen["held"] is True and seen["by"] == "Un conseiller"
     assert [m["text"] for m in seen["messages"]] == [
         holder_text("Un conseiller"),
         "Bonjour, je regarde votre question.",
     ]
-    assert held_messages(sender, seen["last"], 24, engine=desk_engine)["messages"] == []
-    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0, 24, engine=desk_engine) == {
+    assert (
+        held_messages(sender, seen["last"], 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))["messages"] == []
+    )
+    assert held_messages(
+        "web:00000000-0000-4000-8000-000000000000", 0, 24, engine=desk_engine, sms=SmsConfig.of(get_settings())
+    ) == {
         "held": False,
         "by": None,
         "messages": [],
@@ -281,8 +288,8 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
     other = sms_conversation_id("+33612340000")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalars().first()
-        hold = holds.take_over(session, other, user, hours=24)
-        holds.hand_back(session, hold, user)
+        hold = holds.take_over(session, other, user, hours=24, sms=SmsConfig.of(get_settings()))
+        holds.hand_back(session, hold, user, sms=SmsConfig.of(get_settings()))
     later = datetime.now(timezone.utc) + timedelta(days=get_settings().retention_conversation_days + 1)
     with session_scope(desk_engine) as session:
         report = purge(session, now=later, policy=RetentionPolicy.of(get_settings()))

@@ -24,6 +24,7 @@ from bot.db import session_scope
 from bot.reminders import parse_hhmm
 from bot.settings import get_settings, reload_settings
 from bot.sms.opt_out import opt_out
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams
 from bot.texts import waitlist as texts
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
@@ -42,7 +43,7 @@ JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_en
 
 def run_job(engine, now=NOW):
     with session_scope(engine) as s:
-        return service.offer_freed_seats(s, now=now, **JOB)
+        return service.offer_freed_seats(s, now=now, sms=SmsConfig.of(get_settings()), **JOB)
 
 
 def offers_sent(client) -> dict[str, str]:
@@ -115,11 +116,23 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     assert run_job(engine).offered == 0  # idempotent: nothing texted twice
 
     first = answer_sms(
-        PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5), routes_file=ROUTES, engine=engine
+        PHONES[2],
+        "Oui",
+        max_appointments=2,
+        now=NOW + timedelta(minutes=5),
+        routes_file=ROUTES,
+        engine=engine,
+        sms=SmsConfig.of(get_settings()),
     )
     assert first.outcome == "taken"
     late = answer_sms(
-        PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6), routes_file=ROUTES, engine=engine
+        PHONES[1],
+        "OUI",
+        max_appointments=2,
+        now=NOW + timedelta(minutes=6),
+        routes_file=ROUTES,
+        engine=engine,
+        sms=SmsConfig.of(get_settings()),
     )
     assert late.outcome == "missed"
     assert bodies_to(client, PHONES[1])[-1] == "Ce créneau a déjà été pris. Vous restez sur la liste."
@@ -166,7 +179,13 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
     def say_yes(phone):
         barrier.wait()
         results[phone] = answer_sms(
-            phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1), routes_file=ROUTES, engine=engine
+            phone,
+            "OUI",
+            max_appointments=2,
+            now=NOW + timedelta(minutes=1),
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
         ).outcome
 
     threads = [threading.Thread(target=say_yes, args=(phone,)) for phone in PHONES[1:4]]
@@ -220,13 +239,28 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     assert PHONES[4] not in offers_sent(client)
     later = NOW + timedelta(minutes=121)
     assert (
-        answer_sms(PHONES[1], "OUI", max_appointments=2, now=later, routes_file=ROUTES, engine=engine) is None
+        answer_sms(
+            PHONES[1],
+            "OUI",
+            max_appointments=2,
+            now=later,
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
+        )
+        is None
     )  # expired: OUI goes to Rasa as before
     run = run_job(engine, later)
     assert run.offers_expired == 3 and PHONES[4] in offers_sent(client)
     assert (
         answer_sms(
-            PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1), routes_file=ROUTES, engine=engine
+            PHONES[4],
+            "oui",
+            max_appointments=2,
+            now=later + timedelta(minutes=1),
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
         ).outcome
         == "taken"
     )
@@ -314,7 +348,9 @@ def test_the_configured_booking_max_future_appointments_holds_for_a_freed_seat(w
         handoff.book(s, make_resident(s, PHONES[4]), slot, now=NOW, limit=2)
     cancel(engine, ids[PHONES[0]])
     with session_scope(engine) as s:
-        assert service.offer_freed_seats(s, now=NOW, **{**JOB, "batch": 4}).offered == 4  # E too
+        assert (
+            service.offer_freed_seats(s, now=NOW, sms=SmsConfig.of(get_settings()), **{**JOB, "batch": 4}).offered == 4
+        )  # E too
     monkeypatch.setenv("BOOKING_MAX_FUTURE_APPOINTMENTS", "1")
     reload_settings()
     to_rasa = []

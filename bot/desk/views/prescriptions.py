@@ -25,6 +25,7 @@ from bot.desk.views import actor, log
 from bot.handoff.report import HandoffRequest
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, resident_for_phone
+from bot.sms.outbound import SmsConfig
 from bot.texts.booking import slot_line
 from bot.tickets.models import Ticket
 from bot.triage.questions import triage_questions
@@ -176,7 +177,13 @@ def _book(form: PrescriptionForm, slot, route: Route, offer, excluded: list[str]
     prescriber = handoff.Prescriber(current_user.id, current_user.structure or "", actor())
     try:
         done = handoff.book_for_resident(
-            session, resident, slot, request_, prescriber, limit=desk_settings().booking_max_future_appointments
+            session,
+            resident,
+            slot,
+            request_,
+            prescriber,
+            limit=desk_settings().booking_max_future_appointments,
+            sms=SmsConfig.of(desk_settings()),
         )
     except (handoff.SlotTaken, handoff.TooManyAppointments) as error:
         session.rollback()
