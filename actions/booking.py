@@ -12,7 +12,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import bot_answers, resident_of
+from actions.context import action_engine, action_settings, bot_answers, resident_of
 from actions.triage import wants_to_stop
 from bot import handoff
 from bot.booking.models import Appointment
@@ -23,12 +23,12 @@ from bot.db import session_scope
 from bot.handoff.transcript import transcript
 from bot.places.models import Permanence, Place
 from bot.privacy.redaction import redact
-from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from bot.texts import booking as texts
 from bot.texts import waitlist as waitlist_texts
 from bot.tickets.models import CancelledBy
 from bot.triage.answers import CALLBACK, parse_slot_choice
-from bot.triage.routing import choose_route
+from bot.triage.routing import choose_route, orientation_of
 from bot.waitlist.service import can_join as can_join_waitlist
 from bot.waitlist.service import wants_earlier
 
@@ -46,7 +46,7 @@ def triage_of(tracker: Tracker) -> dict:
 
 def compute_offer(tracker: Tracker, exclude: list[str]) -> Offer:
     route_kind = tracker.get_slot("booking_kind") or "individuel"
-    with session_scope() as session:
+    with session_scope(action_engine()) as session:
         return offer_slots(
             session,
             thematique=tracker.get_slot("thematique"),
@@ -54,7 +54,7 @@ def compute_offer(tracker: Tracker, exclude: list[str]) -> Offer:
             preferred=tracker.get_slot("preferred_time"),
             kind=route_kind,
             exclude=exclude,
-            window=BookingWindow.of(get_settings()),
+            window=BookingWindow.of(action_settings()),
         )
 
 
@@ -77,7 +77,7 @@ class ActionRouteAndOfferSlots(Action):
         if tracker.get_slot("triage_stopped"):
             dispatcher.utter_message(response="utter_booking_stopped")
             return [SlotSet("slots_available", False)]
-        route = choose_route(triage_of(tracker), get_settings().routes_file)
+        route = choose_route(triage_of(tracker), action_settings().routes_file)
         if route.message:
             dispatcher.utter_message(text=route.message)
         events = [SlotSet("route", route.route), SlotSet("booking_kind", route.book or "individuel")]
@@ -89,7 +89,7 @@ class ActionRouteAndOfferSlots(Action):
             offer = compute_offer(tracker, [])
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")
-            with session_scope() as session:
+            with session_scope(action_engine()) as session:
                 handoff.open_ticket(session, resident_of(session, tracker), handoff_request(tracker, route.route))
         return events + offer_events(offer)
 
@@ -103,7 +103,7 @@ class ActionAskSlotChoice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         offered = tracker.get_slot("offered_slots") or []
         lines, buttons, permanences = [], [], []
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             for number, data in enumerate(offered, start=1):
                 slot = slot_from_dict(session, data)
                 permanence = session.get(Permanence, slot.permanence_id)
@@ -144,8 +144,8 @@ class ValidateSlotChoiceForm(FormValidationAction):
         if choice == "autre":
             return self._new_offer(dispatcher, tracker, texts.other_times_text())
         moving_id = tracker.get_slot("moving_appointment_id")
-        limit = get_settings().booking_max_future_appointments
-        with session_scope() as session:
+        limit = action_settings().booking_max_future_appointments
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             slot = slot_from_dict(session, offered[choice - 1])
             try:
@@ -173,7 +173,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
 
     def _callback(self, dispatcher, tracker) -> dict:
         """The person prefers a call: a ticket without an appointment, for a conseiller to call back."""
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             if not resident_of(session, tracker).phone_e164:
                 dispatcher.utter_message(response="utter_callback_needs_number")
                 return {"slot_choice": None}
@@ -183,7 +183,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
 
     @staticmethod
     def _waitlist_possible(tracker) -> bool:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             return can_join_waitlist(resident_of(session, tracker), tracker.sender_id)
 
     def _new_offer(self, dispatcher, tracker, text: str) -> dict:
@@ -210,6 +210,7 @@ def handoff_request(tracker: Tracker, route: str | None) -> handoff.HandoffReque
         triage=triage,
         thematique=triage.get("thematique"),
         route=route,
+        orientation=orientation_of(route, action_settings().routes_file),
         first_name=known(tracker.get_slot("first_name")),
         bot_answers=bot_answers(tracker),
         transcript=transcript(tracker.events),
@@ -234,7 +235,7 @@ class ActionBookAppointment(Action):
         if not choice.startswith("rdv:"):
             return reset
         moving = tracker.get_slot("moving_appointment_id")
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointment = session.get(Appointment, int(choice.split(":", 1)[1]))
             request = None if moving else handoff_request(tracker, tracker.get_slot("route"))
             confirmation = handoff.confirm_booking(
@@ -245,6 +246,7 @@ class ActionBookAppointment(Action):
                 materiel=known(tracker.get_slot("materiel")),
                 has_login=tracker.get_slot("has_login"),
                 has_email=tracker.get_slot("has_email"),
+                sms=SmsConfig.of(action_settings()),
             )
         voice = tracker.get_latest_input_channel() == "twilio_voice"
         if confirmation.show_in_conversation or voice:
@@ -261,7 +263,7 @@ class ActionCheckAppointment(Action):
         return "action_check_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
@@ -278,7 +280,7 @@ class ActionCancelAppointment(Action):
         return "action_cancel_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             now = datetime.now(timezone.utc)
             appointments = [
                 a
@@ -306,7 +308,7 @@ class ActionMoveAppointment(Action):
         return "action_move_appointment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             appointments = handoff.upcoming_for_resident(session, resident_of(session, tracker).id)
             if not appointments:
                 dispatcher.utter_message(response="utter_no_appointment")
@@ -321,7 +323,7 @@ class ActionMoveAppointment(Action):
                 preferred=None,
                 kind=session.get(Permanence, appointment.permanence_id).kind,
                 exclude=[f"{appointment.permanence_id}@{as_utc(appointment.start).isoformat()}"],
-                window=BookingWindow.of(get_settings()),
+                window=BookingWindow.of(action_settings()),
             )
         if not offer.slots:
             dispatcher.utter_message(response="utter_no_slot")

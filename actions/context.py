@@ -1,10 +1,24 @@
-"""What every action needs: a database session and the resident of the conversation."""
+"""What every action needs: the settings, a database session and the resident of the conversation."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from sqlalchemy.engine import Engine
 
+from bot.db import engine_for
 from bot.residents import Resident, resident_for_conversation
+from bot.settings import Settings, get_settings
+
+
+def action_settings() -> Settings:
+    """The settings of the action server. Each action's `run` is an entry point (where a turn enters):
+    the actions read the settings here only, and pass the values down as arguments."""
+    return get_settings()
+
+
+def action_engine() -> Engine:
+    """The database of DATABASE_URL, for the action that runs (one engine per URL, made once)."""
+    return engine_for(action_settings().database_url)
 
 
 def resident_of(session, tracker: Tracker) -> Resident:

@@ -7,6 +7,7 @@ import logging
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import action_engine
 from bot.answers.places import places_hours_answer
 from bot.db import session_scope
 
@@ -22,7 +23,7 @@ class ActionPlacesHours(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = tracker.latest_message.get("text") or ""
         try:
-            with session_scope() as session:
+            with session_scope(action_engine()) as session:
                 answer = places_hours_answer(session, text)
         except Exception:  # the database is down: a kind general answer, never silence
             log.exception("places lookup failed")

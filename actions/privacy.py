@@ -14,6 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import action_engine
 from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
@@ -70,7 +71,7 @@ class ActionEraseMyData(Action):
         if tracker.get_slot(ERASURE_SLOT) != "oui":
             dispatcher.utter_message(response="utter_erasure_cancelled")
             return [SlotSet(ERASURE_SLOT, None)]
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             report = erase_conversation(session, tracker.sender_id)
         log.info("erasure at the resident's request: %s", report.as_dict())
         dispatcher.utter_message(response="utter_erasure_done")

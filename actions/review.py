@@ -14,13 +14,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import action_engine, action_settings
 from bot.db import session_scope
 from bot.nlu.decision import Decision, decide
 from bot.review import feedback
 from bot.review.capture import capture, latest_message_context, margin_of, previous_question
 from bot.review.counters import count_feedback, count_outcome
 from bot.review.models import ReviewReason, TurnOutcome
-from bot.settings import get_settings
 from bot.texts import feedback as feedback_texts
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def _safely(what: str, fn) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             fn(session)
     except Exception:  # noqa: BLE001  (recording must never cost a turn)
         log.exception("review: could not record %s", what)
@@ -90,7 +90,7 @@ def capture_previous_question(tracker: Tracker, reason: ReviewReason, answered_w
 
 def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, decision: Decision | None) -> list:
     """After an answer was given: a small margin goes to the inbox; maybe ask "Cette réponse vous aide ?"."""
-    settings = get_settings()
+    settings = action_settings()
     if decision is not None:
         margin = margin_of(_candidates(decision))
         if margin is not None and margin < settings.review_margin:

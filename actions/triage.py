@@ -9,6 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
+    action_engine,
+    action_settings,
     booking_request,
     last_faq_thematique,
     materiel_named,
@@ -98,7 +100,7 @@ class ActionStartTriage(Action):
         for slot, value in (("has_email", stated_has_email(said)), ("has_login", stated_has_login(said))):
             if value:  # "j'ai pas d'adresse mail": recorded as no, not asked
                 events.append(SlotSet(slot, value))
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             if resident.phone_e164:
                 events.append(SlotSet("contact_phone", KNOWN))
@@ -191,11 +193,11 @@ class ValidateTriageForm(FormValidationAction):
             return {"contact_phone": SKIPPED, "triage_stopped": True}
         if is_skip(value):
             return {"contact_phone": SKIPPED}
-        e164 = to_e164(value)
+        e164 = to_e164(value, action_settings().sms_default_region)
         if e164 is None:
             dispatcher.utter_message(text=texts.bad_phone_text())
             return {"contact_phone": None}
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             resident.phone_e164 = e164
             from bot.privacy.hashing import phone_hash

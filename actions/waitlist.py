@@ -13,13 +13,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import resident_of
+from actions.context import action_engine, action_settings, resident_of
 from bot.booking.models import Appointment
 from bot.booking.offer import known
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
 from bot.places.lookup import find_places
-from bot.settings import get_settings
 from bot.texts import waitlist as texts
 from bot.waitlist import service as waitlist
 
@@ -54,10 +53,10 @@ class ActionJoinWaitlist(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         from actions.booking import triage_of
 
-        settings = get_settings()
+        settings = action_settings()
         now = datetime.now(timezone.utc)
         moving = tracker.get_slot("moving_appointment_id")
-        with session_scope() as session:
+        with session_scope(action_engine()) as session:
             resident = resident_of(session, tracker)
             if not waitlist.can_join(resident, tracker.sender_id):
                 dispatcher.utter_message(text=texts.declined_text())

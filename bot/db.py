@@ -2,7 +2,7 @@
 
 Our tables (places, appointments, tickets, SMS...) live in the same database
 as Rasa's tracker store: SQLite by default, PostgreSQL in production
-(DATABASE_URL). Each concept declares its tables in its own module on `Base`;
+(DATABASE_URL, read by the entry points, which make the engine with `engine_for`). Each concept declares its tables in its own module on `Base`;
 Alembic (bot/migrations) creates and upgrades the schema.
 """
 
@@ -19,8 +19,6 @@ from sqlalchemy import MetaData, String, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.types import TypeDecorator
-
-from bot.settings import get_settings
 
 # Stable constraint names, so that migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -66,17 +64,14 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def get_engine() -> Engine:
-    return engine_for(get_settings().database_url)
-
-
-def session_factory(engine: Engine | None = None) -> sessionmaker:
-    return sessionmaker(bind=engine or get_engine(), future=True, expire_on_commit=False)
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session on `engine` that commits on success and rolls back on error. The entry points
+    make the engine (`engine_for(settings.database_url)`) and pass it down."""
     session = session_factory(engine)()
     try:
         yield session

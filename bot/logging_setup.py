@@ -20,6 +20,7 @@ import re
 
 from bot.privacy.hashing import phone_hash
 from bot.privacy.redaction import redact
+from bot.settings import get_settings
 
 PHONE = re.compile(
     r"(?<![\w+])(?:"
@@ -36,7 +37,7 @@ def _phone_token(match: re.Match) -> str:
     from bot.phones import to_e164
 
     raw = match.group(0)
-    e164 = to_e164(raw) or "+" + re.sub(r"\D", "", raw)
+    e164 = to_e164(raw, get_settings().sms_default_region) or "+" + re.sub(r"\D", "", raw)
     return "tel#" + phone_hash(e164)[:12]
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import phonenumbers
 
-from bot.settings import get_settings
 
-
-def to_e164(raw: str, region: str | None = None) -> str | None:
-    """'06 12 34 56 78' -> '+33612345678'; None when it is not a valid number."""
+def to_e164(raw: str, region: str) -> str | None:
+    """'06 12 34 56 78' -> '+33612345678'; None when it is not a valid number. `region`: where a number
+    without its country code is read (SMS_DEFAULT_REGION, passed in by the entry points)."""
     if not raw or not raw.strip():
         return None
     try:
-        number = phonenumbers.parse(raw.strip(), region or get_settings().sms_default_region)
+        number = phonenumbers.parse(raw.strip(), region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):

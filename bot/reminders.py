@@ -30,7 +30,7 @@ from bot.places.models import Place
 from bot.residents import Resident
 from bot.settings import Settings
 from bot.sms.opt_out import is_opted_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts.reminders import reminder_text
 
 
@@ -99,7 +99,12 @@ class ReminderRun:
 
 
 def send_due_reminders(
-    session: Session, now: datetime | None = None, sender: Callable = send_sms, *, policy: ReminderPolicy
+    session: Session,
+    now: datetime | None = None,
+    sender: Callable = send_sms,
+    *,
+    policy: ReminderPolicy,
+    sms: SmsConfig,
 ) -> ReminderRun:
     """Send every due reminder once; hold those of stopped numbers. Returns the counts."""
     now = as_utc(now or datetime.now(timezone.utc))
@@ -120,6 +125,7 @@ def send_due_reminders(
         ticket = handoff.ticket_for_appointment(session, appointment.id)
         message = sender(
             session,
+            sms=sms,
             to_e164=resident.phone_e164,
             body=reminder_text(place, appointment.start),
             purpose="reminder",

@@ -34,10 +34,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import handoff
 from bot.conversations import routing
-from bot.db import session_scope
+from bot.db import engine_for, session_scope
 from bot.settings import get_settings
 from bot.sms.fields import inbound_problem, status_problem
 from bot.sms.intake import Intake, mark, reply, send_replies, take_in
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams, signed_params
 from bot.sms.status import apply_status
 from bot.texts import sms as texts
@@ -93,14 +94,18 @@ class TwilioSmsInput(InputChannel):
     async def handle(
         self, params: FormParams, on_new_message: Callable[[UserMessage], Awaitable[Any]], agent: Any = None
     ) -> Intake:
-        intake = await asyncio.to_thread(take_in, params, get_settings())
+        settings = get_settings()
+        engine = engine_for(settings.database_url)
+        intake = await asyncio.to_thread(take_in, params, settings, engine=engine)
         if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
             await asyncio.to_thread(
                 routing.note_keyword,
                 intake.conversation_id,
                 intake.outcome,
                 params.first("Body"),  # a held conversation: the conseiller sees it
-                get_settings().human_hold_hours,
+                settings.human_hold_hours,
+                engine=engine,
+                sms=SmsConfig.of(settings),
             )
         if intake.outcome != "converse":
             return intake
@@ -109,14 +114,19 @@ class TwilioSmsInput(InputChannel):
             waitlist_replies.answer_sms,
             intake.e164,
             intake.written or intake.text or "",
-            max_appointments=get_settings().booking_max_future_appointments,
+            max_appointments=settings.booking_max_future_appointments,
+            routes_file=settings.routes_file,
+            engine=engine,
+            sms=SmsConfig.of(settings),
         ):
-            await asyncio.to_thread(mark, intake.message_sid, "waitlist")
+            await asyncio.to_thread(mark, intake.message_sid, "waitlist", engine=engine)
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
-        held = await routing.route(intake.conversation_id, intake.text, agent, intake.written, settings=get_settings())
+        held = await routing.route(
+            intake.conversation_id, intake.text, agent, intake.written, settings=settings, engine=engine
+        )
         if not held.to_bot:
-            await asyncio.to_thread(mark, intake.message_sid, "held")
+            await asyncio.to_thread(mark, intake.message_sid, "held", engine=engine)
             return intake
         collector = SmsCollector()
         try:
@@ -131,16 +141,24 @@ class TwilioSmsInput(InputChannel):
             )
         except Exception:  # the assistant failed: say so kindly, never a 5xx
             log.exception("the assistant failed on sms %s", intake.message_sid)
-            await asyncio.to_thread(reply, intake.e164, texts.technical_problem_text(get_settings().city_contact_phone))
-            await asyncio.to_thread(mark, intake.message_sid, "error")
+            await asyncio.to_thread(
+                reply,
+                intake.e164,
+                texts.technical_problem_text(settings.city_contact_phone),
+                engine=engine,
+                sms=SmsConfig.of(settings),
+            )
+            await asyncio.to_thread(mark, intake.message_sid, "error", engine=engine)
             return intake
-        await asyncio.to_thread(send_replies, intake, collector.messages)
+        await asyncio.to_thread(send_replies, intake, collector.messages, engine=engine, sms=SmsConfig.of(settings))
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(
                 routing.note_answers,
                 intake.conversation_id,
                 [m.get("text") or "" for m in collector.messages if m.get("text")],
-                get_settings().human_hold_hours,
+                settings.human_hold_hours,
+                engine=engine,
+                sms=SmsConfig.of(settings),
             )
         return intake
 
@@ -194,5 +212,5 @@ class TwilioSmsInput(InputChannel):
 
 
 def record_status(message_sid: str, status: str, error_code: str | None) -> None:
-    with session_scope() as session:
+    with session_scope(engine_for(get_settings().database_url)) as session:
         apply_status(session, message_sid, status, error_code, on_failure=handoff.flag_sms_failure)

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from bot import migrate
 from bot.db import make_engine
 from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from tests.support.live_bot import TEST_SECRETS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -273,7 +274,7 @@ def load_city_places(database_url: str) -> None:
 
     engine = make_engine(database_url)
     with session_scope(engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
     engine.dispose()
 
 

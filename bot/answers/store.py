@@ -18,7 +18,6 @@ from bot.answers.checks import Report, check_answer, placeholders_of
 from bot.answers.models import Answer, AnswerReference, AnswerRevision, AnswerVersion
 from bot.answers.references import kind_of, known_references, normalised
 from bot.db import utcnow
-from bot.settings import DEFAULTS
 
 
 class Refused(Exception):
@@ -95,13 +94,7 @@ def with_texts(variations: list[dict], texts: list[str]) -> list[dict]:
     return changed
 
 
-# SMS_FOLD_ACCENTS by default (what the SMS channel does to accents); the desk and the CLI pass theirs.
-FOLD_ACCENTS = DEFAULTS["SMS_FOLD_ACCENTS"] == "true"
-
-
-def check(
-    session: Session, answer: Answer, variations: list[dict], *, fold_accents: bool = FOLD_ACCENTS
-) -> list[Report]:
+def check(session: Session, answer: Answer, variations: list[dict], *, fold_accents: bool) -> list[Report]:
     from bot.answers.seed import slot_names
 
     allowed = (
@@ -120,7 +113,7 @@ def edit(
     *,
     sources: list[str] | None = None,
     note: str | None = None,
-    fold_accents: bool = FOLD_ACCENTS,
+    fold_accents: bool,
 ) -> Answer:
     """Save new texts for an answer's variations after checking them; raises `Refused`."""
     answer = get(session, key)

@@ -44,7 +44,7 @@ def offer_slots(
     now: datetime | None = None,
     place_ids: list[int] | None = None,
     size: int = OFFER_SIZE,
-    window: BookingWindow = BookingWindow(),
+    window: BookingWindow,
 ) -> Offer:
     """`place_ids` (a place chosen on the desk) stands for the neighbourhood's places."""
     if not place_ids:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.booking.models import SlotSeat
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.places.models import Absence, Closure, Permanence, Place, closed_on
-from bot.settings import DEFAULTS, Settings
+from bot.settings import Settings
 
 MORNING_END_HOUR = 12
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -32,11 +32,11 @@ WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dim
 class BookingWindow:
     """Which slots may be offered: from `min_notice_hours` to `horizon_days` ahead, in `timezone` for a
     place without one (BOOKING_MIN_NOTICE_HOURS, BOOKING_HORIZON_DAYS, TIMEZONE: read at the entry
-    points with `of(settings)`; the defaults are the settings' defaults)."""
+    points with `of(settings)`)."""
 
-    min_notice_hours: int = int(DEFAULTS["BOOKING_MIN_NOTICE_HOURS"])
-    horizon_days: int = int(DEFAULTS["BOOKING_HORIZON_DAYS"])
-    timezone: str = DEFAULTS["TIMEZONE"]
+    min_notice_hours: int
+    horizon_days: int
+    timezone: str
 
     @classmethod
     def of(cls, settings: Settings) -> BookingWindow:
@@ -115,7 +115,7 @@ def next_slots(
     kind: str = "individuel",
     limit: int = 3,
     exclude: tuple[str, ...] | list[str] = (),
-    window: BookingWindow = BookingWindow(),
+    window: BookingWindow,
 ) -> list[Slot]:
     """The next `limit` free slots that fit, earliest first, across permanences, inside `window`."""
     now = as_utc(now or datetime.now(timezone.utc))

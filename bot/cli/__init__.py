@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import importlib
 
+
+def command_engine():
+    """The database of DATABASE_URL, for the command that runs (one engine per URL, made once)."""
+    from bot.db import engine_for
+    from bot.settings import get_settings
+
+    return engine_for(get_settings().database_url)
+
+
 # command name -> module in bot.cli exposing `main(argv) -> int`
 COMMANDS = {
     "rasa": "bot.cli.rasa_cli",

@@ -20,6 +20,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.cli import command_engine
 from bot.settings import get_settings
 
 
@@ -36,7 +37,7 @@ def run_due(args) -> int:
 
     days = args.days if args.days is not None else get_settings().answer_review_days
     today = args.today or date.today()
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         items, counted = due(session, today=today, review_days=days)
     if not counted:
         print("No record of sent answers in this database: answers are ordered by the age of their check.")
@@ -65,7 +66,7 @@ def cmd_seed(args) -> int:
     from bot.db import session_scope
     from bot.settings import get_settings
 
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         report = seed(session, Path(args.root) if args.root else None)
         seed_place_reviews(session, get_settings().places_file)
     print("\n".join(report.lines()))
@@ -77,7 +78,7 @@ def cmd_export(args) -> int:
     from bot.db import session_scope
 
     try:
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             report = export(session, Path(args.root) if args.root else None)
     except ExportError as error:
         print(f"export refused: {error}", file=sys.stderr)
@@ -116,7 +117,7 @@ def cmd_show(args) -> int:
     from bot.answers import store
     from bot.db import session_scope
 
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         try:
             answer = store.get(session, args.key)
         except store.UnknownAnswer:
@@ -136,7 +137,7 @@ def cmd_set(args) -> int:
 
     text = _read_text(args.text_file)
     try:
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             answer = store.get(session, args.key)
             texts = [str(v.get("text") or "") for v in answer.variations]
             index = args.variation - 1
@@ -171,7 +172,7 @@ def cmd_revert(args) -> int:
     from bot.db import session_scope
 
     try:
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             answer = store.revert(session, args.key, args.to, actor(args))
             print(f"{args.key}: version {answer.version} holds version {args.to}'s texts again")
     except store.UnknownAnswer as error:
@@ -185,7 +186,7 @@ def cmd_check(args) -> int:
     from bot.answers.references import known_references
     from bot.db import session_scope
 
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         report = check_text(_read_text(args.text_file), known_references(session))
     if report.sms:
         print(f"SMS: {report.sms.segments} segment(s), {report.sms.encoding}, {report.sms.length} characters")

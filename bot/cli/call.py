@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
         help="the Rasa server (default: this machine, RASA_PORT)",
     )
     args = parser.parse_args(argv)
-    e164 = to_e164(args.caller)
+    e164 = to_e164(args.caller, settings.sms_default_region)
     caller = e164 or args.caller
     sid = "CA" + uuid.uuid4().hex
     print(

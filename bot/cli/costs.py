@@ -64,13 +64,13 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     from bot.settings import get_settings
-    from bot.sms.outbound import twilio_client
+    from bot.sms.outbound import SmsConfig, twilio_client
 
     settings = get_settings()
     if not settings.twilio_enabled:
         print("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed: the prices are your account's.")
         return 2
-    messaging, voice, numbers = fetch_prices(twilio_client(settings, None), args.country)
+    messaging, voice, numbers = fetch_prices(twilio_client(SmsConfig.of(settings), None), args.country)
     volumes = Volumes(
         sms_received=args.sms_received,
         sms_sent=args.sms_sent,

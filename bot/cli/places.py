@@ -17,6 +17,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from bot.cli import command_engine
 from bot.settings import get_settings
 
 
@@ -54,7 +55,7 @@ def main(argv: list[str]) -> int:
         from bot.db import session_scope
         from bot.places.importer import refresh_places
 
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             counts = refresh_places(
                 session, Path(args.national_file), commune=args.commune, code_postal=args.code_postal
             )
@@ -69,10 +70,11 @@ def main(argv: list[str]) -> int:
         return 0
     from bot.db import session_scope
     from bot.desk.places_loader import load_places
+    from bot.sms.outbound import SmsConfig
 
     path = Path(args.file or get_settings().places_file)
-    with session_scope() as session:
-        counts = load_places(session, path, update=args.update)
+    with session_scope(command_engine()) as session:
+        counts = load_places(session, path, update=args.update, sms=SmsConfig.of(get_settings()))
     print(f"{path}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0
 
@@ -83,12 +85,13 @@ def close_command(args) -> int:
     from bot.db import session_scope
     from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
     from bot.places.models import Permanence, Place
+    from bot.sms.outbound import SmsConfig
 
     if not args.reopen and args.until is None:
         print("--until YYYY-MM-DD is needed (or --reopen)")
         return 2
     model = Permanence if args.permanence else Place
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         row = session.execute(select(model).where(model.slug == args.slug)).scalar_one_or_none()
         if row is None:
             print(f"no {'permanence' if args.permanence else 'place'} {args.slug!r}")
@@ -98,7 +101,9 @@ def close_command(args) -> int:
             print(f"{args.slug}: open again")
             return 0
         close = close_permanence_until if args.permanence else close_place_until
-        report = close(session, row, args.until, args.reason, actor="ligne de commande")
+        report = close(
+            session, row, args.until, args.reason, actor="ligne de commande", sms=SmsConfig.of(get_settings())
+        )
     print(
         f"{args.slug}: closed until {args.until}; {report.cancelled} appointment(s) cancelled, "
         f"{report.texted} resident(s) texted"

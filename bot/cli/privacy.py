@@ -11,13 +11,15 @@ import argparse
 import json
 import sys
 
+from bot.cli import command_engine
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
 from bot.phones import to_e164
+from bot.settings import get_settings
 
 
 def _phone(raw: str) -> str:
-    e164 = to_e164(raw)
+    e164 = to_e164(raw, get_settings().sms_default_region)
     if e164 is None:
         raise SystemExit(f"not a valid phone number: {raw!r}")
     return e164
@@ -45,14 +47,14 @@ def main(argv: list[str]) -> int:
     if args.command == "export":
         from bot.data_rights.export import export_for_phone
 
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             data = export_for_phone(session, e164)
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     from bot.data_rights.erasure import erase_phone
 
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         result = erase_phone(session, e164)
     print("erased: " + ", ".join(f"{key}={value}" for key, value in result.as_dict().items()))
     return 0

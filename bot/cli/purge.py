@@ -7,6 +7,7 @@ production run it from cron or a timer.
 
 from __future__ import annotations
 
+from bot.cli import command_engine
 from bot.cli.jobs import job_parser, run_job
 from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
@@ -16,7 +17,7 @@ from bot.settings import get_settings, require_safe_settings
 
 def purge_once(now) -> str:
     policy = RetentionPolicy.of(get_settings())
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         return f"purge: {purge(session, now=now, policy=policy).summary()}"
 
 

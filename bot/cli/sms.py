@@ -23,6 +23,7 @@ import uuid
 
 from sqlalchemy import select
 
+from bot.cli import command_engine
 from bot.db import session_scope
 from bot.phones import to_e164
 from bot.privacy.hashing import phone_hash
@@ -88,7 +89,7 @@ def post_signed(server: str, params: dict[str, str], path: str = WEBHOOK_PATH) -
 
 
 def last_outbound_id(e164: str) -> int:
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         ids = (
             session.execute(
                 select(OutboundMessage.id)
@@ -103,7 +104,7 @@ def last_outbound_id(e164: str) -> int:
 
 
 def replies_since(e164: str, after_id: int) -> list[OutboundMessage]:
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         return list(
             session.execute(
                 select(OutboundMessage)
@@ -146,7 +147,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    e164 = to_e164(args.sender)
+    e164 = to_e164(args.sender, settings.sms_default_region)
     if e164 is None:
         print(f"not a phone number: {args.sender}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import sys
 
 from sqlalchemy import select
 
+from bot.cli import command_engine
 from bot.db import session_scope
 from bot.desk.accounts import AccountError, create_user
 from bot.staff.models import ROLES, User
@@ -37,7 +38,7 @@ def main(argv: list[str]) -> int:
     sub.add_parser("list", help="list the desk accounts")
     args = parser.parse_args(argv)
     if args.action == "list":
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             for user in session.execute(select(User).order_by(User.email)).scalars():
                 print(
                     f"{user.email}\t{user.role}\t{user.conseiller.slug if user.conseiller else user.structure or '-'}"
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
         return 0
     try:
         password = read_password(args.password_stdin)
-        with session_scope() as session:
+        with session_scope(command_engine()) as session:
             user = create_user(
                 session,
                 email=args.email,

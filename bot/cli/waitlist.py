@@ -5,16 +5,19 @@ Idempotent: run it from cron every minute (`make run` runs it in a loop). See bo
 
 from __future__ import annotations
 
+from bot.booking.slots import BookingWindow
+from bot.cli import command_engine
 from bot.cli.jobs import job_parser, run_job
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
 from bot.settings import require_safe_settings
+from bot.sms.outbound import SmsConfig
 from bot.waitlist.service import offer_freed_seats
 
 
 def waitlist_once(now) -> str:
     settings = require_safe_settings()
-    with session_scope() as session:
+    with session_scope(command_engine()) as session:
         return str(
             offer_freed_seats(
                 session,
@@ -23,6 +26,8 @@ def waitlist_once(now) -> str:
                 batch=settings.waitlist_offer_batch,
                 quiet_start=parse_hhmm(settings.reminder_quiet_start),
                 quiet_end=parse_hhmm(settings.reminder_quiet_end),
+                window=BookingWindow.of(settings),
+                sms=SmsConfig.of(settings),
             )
         )
 

@@ -6,6 +6,7 @@ Idempotent and safe to run in several places at once (bot/webhooks/delivery.py):
 
 from __future__ import annotations
 
+from bot.cli import command_engine
 from bot.cli.jobs import job_parser, run_job
 from bot.db import session_factory
 from bot.settings import require_safe_settings
@@ -15,7 +16,7 @@ from bot.webhooks.delivery import deliver_due
 def main(argv: list[str]) -> int:
     settings = require_safe_settings()
     args = job_parser("python -m bot webhooks").parse_args(argv)
-    factory = session_factory()
+    factory = session_factory(command_engine())
     return run_job(
         args,
         lambda now: deliver_due(

@@ -33,8 +33,8 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.places.models import Permanence, Place
 from bot.privacy.screening import screen_inbound
 from bot.residents import Resident
-from bot.settings import DEFAULTS, Settings
-from bot.sms.outbound import send_sms
+from bot.settings import Settings
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.staff.audit import audit
 from bot.staff.models import User
 from bot.texts.french import french_datetime
@@ -46,8 +46,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
 CLOSED_STATUSES = ("clos",)
-# HUMAN_HOLD_HOURS by default; the channels and the desk pass the configured value.
-HOLD_HOURS = int(DEFAULTS["HUMAN_HOLD_HOURS"])
 
 
 class AlreadyHeld(Exception):
@@ -107,9 +105,7 @@ def _history(session: Session, hold: ConversationHold, actor: str, kind: str, de
         handoff.record_conversation_event(session, ticket, actor, kind, detail)
 
 
-def expiry_reason(
-    session: Session, hold: ConversationHold, now: datetime | None = None, *, hours: int = HOLD_HOURS
-) -> str | None:
+def expiry_reason(session: Session, hold: ConversationHold, now: datetime | None = None, *, hours: int) -> str | None:
     """Why an active hold is over without a hand-back (its ticket closed, `hours` without a message), or None."""
     ticket = _ticket(session, hold)
     if ticket is not None and ticket.status in CLOSED_STATUSES:
@@ -121,7 +117,7 @@ def expiry_reason(
 
 
 def active_hold(
-    session: Session, conversation_id: str, now: datetime | None = None, *, hours: int = HOLD_HOURS
+    session: Session, conversation_id: str, now: datetime | None = None, *, hours: int, sms: SmsConfig
 ) -> ConversationHold | None:
     """The conversation's hold if it still runs; one past its time is ended here (the resident told)."""
     hold = hold_row(session, conversation_id)
@@ -129,7 +125,7 @@ def active_hold(
         return None
     reason = expiry_reason(session, hold, now, hours=hours)
     if reason is not None:
-        end_hold(session, hold, "assistant", reason, now=now)
+        end_hold(session, hold, "assistant", reason, now=now, sms=sms)
         return None
     return hold
 
@@ -143,6 +139,7 @@ def tell_resident(
     author_name: str | None = None,
     kind: str = "text",
     now: datetime | None = None,
+    sms: SmsConfig,
 ) -> ConversationMessage:
     """Store a message to the resident; by SMS it is sent at once, the widget fetches it."""
     message = ConversationMessage(
@@ -161,7 +158,8 @@ def tell_resident(
         if resident is None or not resident.phone_e164:
             log.warning("held sms conversation %s has no number to write to", hold.id)
         elif (
-            send_sms(session, to_e164=resident.phone_e164, body=text, purpose="hold", ticket_id=hold.ticket_id) is None
+            send_sms(session, to_e164=resident.phone_e164, body=text, purpose="hold", ticket_id=hold.ticket_id, sms=sms)
+            is None
         ):
             raise OptedOut()
     return message
@@ -175,11 +173,12 @@ def take_over(
     ticket: Ticket | None = None,
     ip: str | None = None,
     now: datetime | None = None,
-    hours: int = HOLD_HOURS,
+    hours: int,
+    sms: SmsConfig,
 ) -> ConversationHold:
     """`user` holds the conversation from now on; the resident is told who answers."""
     now = now_utc(now)
-    current = active_hold(session, conversation_id, now, hours=hours)
+    current = active_hold(session, conversation_id, now, hours=hours, sms=sms)
     if current is not None:
         if current.user_id == user.id:
             return current
@@ -207,7 +206,7 @@ def take_over(
     hold.ended_at = hold.end_reason = hold.away_notice_at = hold.notified_at = None
     hold.last_read_id = last_id
     session.flush()
-    tell_resident(session, hold, holder_text(hold.holder_name), now=now)
+    tell_resident(session, hold, holder_text(hold.holder_name), now=now, sms=sms)
     hold.last_read_id = session.execute(select(func.max(ConversationMessage.id))).scalar() or 0
     _history(session, hold, user.display_name, "conversation_taken", {"hold": hold.id})
     audit(session, user, "conversation_take", "conversation", hold.id, {"channel": hold.channel}, ip=ip)
@@ -223,13 +222,14 @@ def end_hold(
     user=None,
     ip: str | None = None,
     now: datetime | None = None,
+    sms: SmsConfig,
 ) -> None:
     """The assistant answers again; the resident is told once."""
     now = now_utc(now)
     hold.ended_at, hold.end_reason = now, reason[:20]
     session.flush()
     try:
-        tell_resident(session, hold, resumed_text(), now=now)
+        tell_resident(session, hold, resumed_text(), now=now, sms=sms)
     except OptedOut:
         pass  # said STOP meanwhile: nothing is sent
     _history(session, hold, actor, "conversation_returned", {"hold": hold.id, "reason": reason})
@@ -237,22 +237,35 @@ def end_hold(
 
 
 def hand_back(
-    session: Session, hold: ConversationHold, user, *, ip: str | None = None, now: datetime | None = None
+    session: Session,
+    hold: ConversationHold,
+    user,
+    *,
+    ip: str | None = None,
+    now: datetime | None = None,
+    sms: SmsConfig,
 ) -> None:
     if not hold.active:
         raise NotHeld()
-    end_hold(session, hold, user.display_name, "hand_back", user=user, ip=ip, now=now)
+    end_hold(session, hold, user.display_name, "hand_back", user=user, ip=ip, now=now, sms=sms)
 
 
 def conseiller_writes(
-    session: Session, hold: ConversationHold, user, text: str, *, ip: str | None = None, now: datetime | None = None
+    session: Session,
+    hold: ConversationHold,
+    user,
+    text: str,
+    *,
+    ip: str | None = None,
+    now: datetime | None = None,
+    sms: SmsConfig,
 ) -> ConversationMessage:
     """A conseiller's message to the resident (SMS, or fetched by the widget), masked first."""
     now = now_utc(now)
     if not hold.active or hold.user_id != user.id:
         raise NotHeld()
     masked = screen_inbound(text.strip()[:MAX_TEXT]).text
-    message = tell_resident(session, hold, masked, author="conseiller", author_name=hold.holder_name, now=now)
+    message = tell_resident(session, hold, masked, author="conseiller", author_name=hold.holder_name, now=now, sms=sms)
     hold.last_activity_at, hold.away_notice_at, hold.notified_at = now, None, None
     hold.last_read_id = message.id
     _history(session, hold, user.display_name, "conversation_message", {"hold": hold.id, "message": message.id})
@@ -289,6 +302,7 @@ def resident_writes(
     """A resident's message for the desk: stored, the holder notified (`settings`: DESK_NOTIFY_*, SMTP_*),
     an away notice when closed. Returns what the resident was told (the away notice, or nothing)."""
     now = now_utc(now)
+    sms = SmsConfig.of(settings)
     had_unread = unread_count(session, hold) > 0
     record(session, hold, "resident", text, kind=kind, now=now)
     hold.last_activity_at = now
@@ -301,7 +315,7 @@ def resident_writes(
         if opening is not None:
             hold.away_notice_at = now
             try:
-                tell_resident(session, hold, away_text(opening), now=now)
+                tell_resident(session, hold, away_text(opening), now=now, sms=sms)
                 told.append(away_text(opening))
             except OptedOut:
                 pass
@@ -390,6 +404,7 @@ def next_opening(session: Session, hold: ConversationHold, now: datetime | None 
 
 
 def notify_holder(session: Session, hold: ConversationHold, settings: Settings) -> str:
+    sms = SmsConfig.of(settings)
     user = session.get(User, hold.user_id) if hold.user_id else None
     if user is None or settings.desk_notify_channel == "none":
         return "skipped"
@@ -409,7 +424,7 @@ def notify_holder(session: Session, hold: ConversationHold, settings: Settings) 
             )
             return "sent"
         if conseiller is not None and conseiller.phone_e164:
-            send_sms(session, to_e164=conseiller.phone_e164, body=text, purpose="notify")
+            send_sms(session, to_e164=conseiller.phone_e164, body=text, purpose="notify", sms=sms)
             return "sent"
     except Exception as error:  # the resident's message is stored; the desk shows it anyway
         log.warning("hold notification for conversation %s failed: %s", hold.id, type(error).__name__)

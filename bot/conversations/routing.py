@@ -23,9 +23,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from sqlalchemy.engine import Engine
+
 from bot.conversations import hold as holds
 from bot.db import session_scope
 from bot.settings import Settings
+from bot.sms.outbound import SmsConfig
 from bot.texts.holds import resumed_text
 
 log = logging.getLogger(__name__)
@@ -80,54 +83,69 @@ async def assistant_keyword(agent, conversation_id: str, text: str) -> str | Non
     return None
 
 
-def _current(conversation_id: str, hours: int) -> tuple[int | None, str | None, list[str]]:
-    with session_scope() as session:
+def _current(
+    conversation_id: str, hours: int, *, engine: Engine, sms: SmsConfig
+) -> tuple[int | None, str | None, list[str]]:
+    with session_scope(engine) as session:
         before = holds.hold_row(session, conversation_id)
         was_active = before is not None and before.active
-        hold = holds.active_hold(session, conversation_id, hours=hours)
+        hold = holds.active_hold(session, conversation_id, hours=hours, sms=sms)
         if hold is not None:
             return hold.id, hold.holder_name, []
         return None, None, ([resumed_text()] if was_active else [])
 
 
-def _to_desk(conversation_id: str, text: str, settings: Settings) -> list[str]:
-    with session_scope() as session:
-        hold = holds.active_hold(session, conversation_id, hours=settings.human_hold_hours)
+def _to_desk(conversation_id: str, text: str, settings: Settings, *, engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        hold = holds.active_hold(session, conversation_id, hours=settings.human_hold_hours, sms=SmsConfig.of(settings))
         if hold is None:  # ended meanwhile: kept anyway, the desk sees it
             return []
         return holds.resident_writes(session, hold, text, settings=settings)
 
 
-def _note(conversation_id: str, author: str, text: str, kind: str, hours: int) -> None:
-    with session_scope() as session:
-        hold = holds.active_hold(session, conversation_id, hours=hours)
+def _note(
+    conversation_id: str, author: str, text: str, kind: str, hours: int, *, engine: Engine, sms: SmsConfig
+) -> None:
+    with session_scope(engine) as session:
+        hold = holds.active_hold(session, conversation_id, hours=hours, sms=sms)
         if hold is not None:
             holds.record(session, hold, author, text, kind=kind)
             hold.last_activity_at = holds.now_utc()
 
 
 async def route(
-    conversation_id: str, text: str, agent=None, raw_text: str | None = None, *, settings: Settings
+    conversation_id: str, text: str, agent=None, raw_text: str | None = None, *, settings: Settings, engine: Engine
 ) -> Route:
     """Where this (screened) message goes; a held conversation's message is already stored. `settings`:
     the channel's (HUMAN_HOLD_HOURS, and how the holder is notified)."""
-    hold_id, held_by, notices = await asyncio.to_thread(_current, conversation_id, settings.human_hold_hours)
+    hold_id, held_by, notices = await asyncio.to_thread(
+        _current, conversation_id, settings.human_hold_hours, engine=engine, sms=SmsConfig.of(settings)
+    )
     if hold_id is None:
         return Route(to_bot=True, notices=notices)
     kind = await assistant_keyword(agent, conversation_id, text)
     if kind is not None:
-        await asyncio.to_thread(_note, conversation_id, "resident", raw_text or text, kind, settings.human_hold_hours)
+        await asyncio.to_thread(
+            _note,
+            conversation_id,
+            "resident",
+            raw_text or text,
+            kind,
+            settings.human_hold_hours,
+            engine=engine,
+            sms=SmsConfig.of(settings),
+        )
         return Route(to_bot=True, hold_id=hold_id, held_by=held_by, kind=kind)
-    notices = await asyncio.to_thread(_to_desk, conversation_id, raw_text or text, settings)
+    notices = await asyncio.to_thread(_to_desk, conversation_id, raw_text or text, settings, engine=engine)
     return Route(to_bot=False, hold_id=hold_id, held_by=held_by, notices=notices)
 
 
-def note_keyword(conversation_id: str, keyword: str, text: str, hours: int = holds.HOLD_HOURS) -> None:
+def note_keyword(conversation_id: str, keyword: str, text: str, hours: int, *, engine: Engine, sms: SmsConfig) -> None:
     """STOP, START, AIDE answered by the SMS intake: shown to the conseiller (blocking)."""
-    _note(conversation_id, "resident", text, f"keyword:{keyword}", hours)
+    _note(conversation_id, "resident", text, f"keyword:{keyword}", hours, engine=engine, sms=sms)
 
 
-def note_answers(conversation_id: str, texts: list[str], hours: int = holds.HOLD_HOURS) -> None:
+def note_answers(conversation_id: str, texts: list[str], hours: int, *, engine: Engine, sms: SmsConfig) -> None:
     """The assistant's answers to a keyword of a held conversation: shown to the conseiller (blocking)."""
     for text in texts:
-        _note(conversation_id, "assistant", text, "text", hours)
+        _note(conversation_id, "assistant", text, "text", hours, engine=engine, sms=sms)

@@ -10,16 +10,21 @@ a browser read its own conversation, as for the POST webhook.
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
+
 from bot.conversations import hold as holds
 from bot.db import session_scope
+from bot.sms.outbound import SmsConfig
 
 FOR_THE_RESIDENT = ("conseiller", "notice")
 
 
-def held_messages(sender: str, after: int = 0, hours: int = holds.HOLD_HOURS) -> dict:
+def held_messages(sender: str, after: int, hours: int, *, engine: Engine, sms: SmsConfig) -> dict:
     """{"held": bool, "by": name, "messages": [{"id", "from", "name", "text"}], "last": id}."""
-    with session_scope() as session:
-        hold = holds.active_hold(session, sender, hours=hours)  # ends a hold past its time (the notice follows)
+    with session_scope(engine) as session:
+        hold = holds.active_hold(
+            session, sender, hours=hours, sms=sms
+        )  # ends a hold past its time (the notice follows)
         row = hold or holds.hold_row(session, sender)
         messages = (
             holds.messages_of(session, sender, after=after, hold_id=row.id, authors=FOR_THE_RESIDENT)

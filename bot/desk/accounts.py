@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot.places.models import Conseiller
 from bot.privacy.hashing import keyed_hash
-from bot.settings import DEFAULTS, Settings
+from bot.settings import Settings
 from bot.staff.models import PRESCRIPTEUR, ROLES, LoginAttempt, LoginLock, User
 
 IP_LIMIT_FACTOR = 4
@@ -118,19 +118,17 @@ def _failures_since(session: Session, since: datetime, **where) -> int:
 @dataclass(frozen=True)
 class LoginLimit:
     """At most `max_failures` failed logins per account in `window_minutes` (DESK_LOGIN_MAX_FAILURES,
-    DESK_LOGIN_WINDOW_MINUTES: the desk's app factory passes them; the defaults are the settings')."""
+    DESK_LOGIN_WINDOW_MINUTES: the desk's app factory passes them)."""
 
-    max_failures: int = int(DEFAULTS["DESK_LOGIN_MAX_FAILURES"])
-    window_minutes: int = int(DEFAULTS["DESK_LOGIN_WINDOW_MINUTES"])
+    max_failures: int
+    window_minutes: int
 
     @classmethod
     def of(cls, settings: Settings) -> LoginLimit:
         return cls(settings.desk_login_max_failures, settings.desk_login_window_minutes)
 
 
-def login_blocked(
-    session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit = LoginLimit()
-) -> bool:
+def login_blocked(session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit) -> bool:
     """True when this account or this IP address made too many failed attempts lately."""
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(minutes=limit.window_minutes)
@@ -148,7 +146,7 @@ def _lock(session: Session, key: str, now: datetime) -> None:
 
 
 def begin_attempt(
-    session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit = LoginLimit()
+    session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit
 ) -> int | None:
     """Count this attempt before any password is checked: its id, or None when the limit is reached.
 
@@ -190,9 +188,7 @@ def finish_attempt(session: Session, attempt_id: int, email: str, password: str)
     return user
 
 
-def authenticate(
-    session: Session, email: str, password: str, ip: str, *, limit: LoginLimit = LoginLimit()
-) -> User | None:
+def authenticate(session: Session, email: str, password: str, ip: str, *, limit: LoginLimit) -> User | None:
     """The user when the password is right and the limit not reached; every attempt is counted first."""
     attempt_id = begin_attempt(session, email, ip, limit=limit)
     if attempt_id is None:

@@ -26,7 +26,7 @@ from bot.desk.coop import thematique_label
 from bot.mail import send_email
 from bot.places.models import Conseiller, Permanence, Place
 from bot.settings import Settings
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.staff.models import TicketNotification, User
 from bot.texts.french import french_datetime
 from bot.texts.notify import new_ticket_text
@@ -123,7 +123,10 @@ def deliver(session: Session, settings: Settings, ticket: Ticket) -> tuple[str, 
     phones = sorted({p.phone_e164 for p in people if p.phone_e164})
     if not phones:
         return "skipped", "no phone number for this place"
-    sent = [send_sms(session, to_e164=phone, body=text, purpose="notify", ticket_id=ticket.id) for phone in phones]
+    sent = [
+        send_sms(session, sms=SmsConfig.of(settings), to_e164=phone, body=text, purpose="notify", ticket_id=ticket.id)
+        for phone in phones
+    ]
     ok = [m for m in sent if m is not None and m.status != "failed"]
     return ("sent" if ok else "failed"), f"{len(ok)} SMS"
 

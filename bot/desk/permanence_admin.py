@@ -25,7 +25,7 @@ from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.timeutil import as_utc, local, wall_to_utc
 from bot.places.models import Absence, Closure, Conseiller, Permanence, Place
 from bot.residents import Resident
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts.desk import cancellation_by_desk_text
 from bot.tickets.models import CancelledBy
 
@@ -71,7 +71,9 @@ def update_permanence(
     return permanence
 
 
-def cancel_booked(session: Session, appointments: list[Appointment], actor: str, reason: str) -> CancelReport:
+def cancel_booked(
+    session: Session, appointments: list[Appointment], actor: str, reason: str, *, sms: SmsConfig
+) -> CancelReport:
     """Cancel these appointments, note it on their tickets and text each resident."""
     report = CancelReport()
     for appointment in appointments:
@@ -84,6 +86,7 @@ def cancel_booked(session: Session, appointments: list[Appointment], actor: str,
         if resident is not None and resident.phone_e164:
             sent = send_sms(
                 session,
+                sms=sms,
                 to_e164=resident.phone_e164,
                 body=cancellation_by_desk_text(place, appointment.start),
                 purpose="desk",
@@ -103,7 +106,7 @@ def future_booked(session: Session, now: datetime | None = None, **where) -> lis
 
 
 def add_closure(
-    session: Session, place: Place, start_date: date, end_date: date, reason: str | None, actor: str
+    session: Session, place: Place, start_date: date, end_date: date, reason: str | None, actor: str, *, sms: SmsConfig
 ) -> tuple[Closure, CancelReport]:
     if end_date < start_date:
         raise ScheduleError("La date de fin est avant la date de début.")
@@ -115,11 +118,18 @@ def add_closure(
         for a in future_booked(session, place_id=place.id)
         if start_date <= local(a.start, place.timezone).date() <= end_date
     ]
-    return closure, cancel_booked(session, hit, actor, "fermeture")
+    return closure, cancel_booked(session, hit, actor, "fermeture", sms=sms)
 
 
 def add_absence(
-    session: Session, conseiller: Conseiller, start: datetime, end: datetime, reason: str | None, actor: str
+    session: Session,
+    conseiller: Conseiller,
+    start: datetime,
+    end: datetime,
+    reason: str | None,
+    actor: str,
+    *,
+    sms: SmsConfig,
 ) -> tuple[Absence, CancelReport]:
     start, end = as_utc(start), as_utc(end)
     if end <= start:
@@ -135,11 +145,11 @@ def add_absence(
         for a in future_booked(session)
         if a.permanence_id in permanence_ids and as_utc(a.start) < end and start < as_utc(a.end)
     ]
-    return absence, cancel_booked(session, hit, actor, "absence")
+    return absence, cancel_booked(session, hit, actor, "absence", sms=sms)
 
 
 def cancel_permanence_day(
-    session: Session, permanence: Permanence, day: date, actor: str, reason: str | None = None
+    session: Session, permanence: Permanence, day: date, actor: str, reason: str | None = None, *, sms: SmsConfig
 ) -> tuple[Absence | None, CancelReport]:
     """This permanence does not take place on `day`: its hours become an absence of
     its conseiller (so no slot is offered), and the residents booked are texted."""
@@ -162,14 +172,16 @@ def cancel_permanence_day(
     session.add(absence)
     session.flush()
     hit = [a for a in future_booked(session, permanence_id=permanence.id) if local(a.start, tz).date() == day]
-    return absence, cancel_booked(session, hit, actor, "permanence annulée")
+    return absence, cancel_booked(session, hit, actor, "permanence annulée", sms=sms)
 
 
-def deactivate_permanence(session: Session, permanence: Permanence, actor: str) -> CancelReport:
+def deactivate_permanence(session: Session, permanence: Permanence, actor: str, *, sms: SmsConfig) -> CancelReport:
     """The permanence stops: no more slots, and every future appointment on it is cancelled."""
     permanence.active = False
     session.flush()
-    return cancel_booked(session, future_booked(session, permanence_id=permanence.id), actor, "permanence arrêtée")
+    return cancel_booked(
+        session, future_booked(session, permanence_id=permanence.id), actor, "permanence arrêtée", sms=sms
+    )
 
 
 def _check_until(until) -> None:
@@ -177,7 +189,9 @@ def _check_until(until) -> None:
         raise ScheduleError("Indiquez jusqu'à quelle date c'est fermé.")
 
 
-def close_place_until(session: Session, place: Place, until: date, reason: str | None, actor: str) -> CancelReport:
+def close_place_until(
+    session: Session, place: Place, until: date, reason: str | None, actor: str, *, sms: SmsConfig
+) -> CancelReport:
     """The place is closed up to `until` (inclusive): no slot until then, and every resident
     booked there from today to that day is cancelled and texted (cancel_booked)."""
     _check_until(until)
@@ -185,11 +199,11 @@ def close_place_until(session: Session, place: Place, until: date, reason: str |
     place.closed_reason = (reason or "").strip()[:200] or None
     session.flush()
     hit = [a for a in future_booked(session, place_id=place.id) if local(a.start, place.timezone).date() <= until]
-    return cancel_booked(session, hit, actor, "fermeture")
+    return cancel_booked(session, hit, actor, "fermeture", sms=sms)
 
 
 def close_permanence_until(
-    session: Session, permanence: Permanence, until: date, reason: str | None, actor: str
+    session: Session, permanence: Permanence, until: date, reason: str | None, actor: str, *, sms: SmsConfig
 ) -> CancelReport:
     """The permanence does not take place up to `until` (inclusive), its residents are texted."""
     _check_until(until)
@@ -198,7 +212,7 @@ def close_permanence_until(
     permanence.closed_reason = (reason or "").strip()[:200] or None
     session.flush()
     hit = [a for a in future_booked(session, permanence_id=permanence.id) if local(a.start, tz).date() <= until]
-    return cancel_booked(session, hit, actor, "permanence fermée")
+    return cancel_booked(session, hit, actor, "permanence fermée", sms=sms)
 
 
 def reopen(row: Place | Permanence) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
 from bot.places.file import read_places_file
 from bot.places.models import Closure, Conseiller, Permanence, Place
+from bot.sms.outbound import SmsConfig
 
 PLACE_FIELDS = (
     "nom",
@@ -67,7 +68,7 @@ def apply_checked(row: Place, checked: date | None, update: bool) -> None:
         row.checked_on = checked
 
 
-def apply_closed(session: Session, row, entry: dict, update: bool) -> None:
+def apply_closed(session: Session, row, entry: dict, update: bool, *, sms: SmsConfig) -> None:
     """The file's `closed_until` on a place or a permanence (see the module docstring)."""
     until = as_date(entry.get("closed_until"))
     if until is None:
@@ -77,10 +78,10 @@ def apply_closed(session: Session, row, entry: dict, update: bool) -> None:
     if row.closed_until is not None and row.closed_until >= until and not update:
         return
     close = close_place_until if isinstance(row, Place) else close_permanence_until
-    close(session, row, until, entry.get("closed_reason"), FILE_ACTOR)
+    close(session, row, until, entry.get("closed_reason"), FILE_ACTOR, sms=sms)
 
 
-def load_places(session: Session, path: Path, update: bool = False) -> dict[str, int]:
+def load_places(session: Session, path: Path, update: bool = False, *, sms: SmsConfig) -> dict[str, int]:
     """Upsert the file's content; returns counts by kind."""
     data = read_places_file(path)
     holidays = data.get("holidays") or {}
@@ -117,7 +118,7 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
         )
         places += 1
         apply_checked(place, as_date(entry.get("checked")), update)
-        apply_closed(session, place, entry, update)
+        apply_closed(session, place, entry, update, sms=sms)
         for perm in entry.get("permanences") or []:
             OpeningHours(perm["schedule"])  # fails loudly on a malformed schedule
             permanence = _upsert(
@@ -135,7 +136,7 @@ def load_places(session: Session, path: Path, update: bool = False) -> dict[str,
                 schedule=perm["schedule"],
                 active=True,
             )
-            apply_closed(session, permanence, perm, update)
+            apply_closed(session, permanence, perm, update, sms=sms)
             seen_permanences.add(perm["slug"])
     if update:
         for permanence in session.execute(select(Permanence)).scalars():

@@ -16,7 +16,7 @@ from bot.desk.coop import clean_outcome
 from bot.enums import StrEnum
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, Ticket
 
@@ -72,13 +72,21 @@ def resident_phone(session: Session, ticket: Ticket) -> str | None:
     return resident.phone_e164 if resident is not None else None
 
 
-def text_resident(session: Session, ticket: Ticket, actor: str, body: str, template: str | None = None):
+def text_resident(
+    session: Session, ticket: Ticket, actor: str, body: str, template: str | None = None, *, sms: SmsConfig
+):
     """Send an SMS to the ticket's resident through the product's one SMS sender."""
     phone = resident_phone(session, ticket)
     if not phone:
         raise NoPhone()
     message = send_sms(
-        session, to_e164=phone, body=body, purpose="desk", ticket_id=ticket.id, appointment_id=ticket.appointment_id
+        session,
+        sms=sms,
+        to_e164=phone,
+        body=body,
+        purpose="desk",
+        ticket_id=ticket.id,
+        appointment_id=ticket.appointment_id,
     )
     handoff.record_sms(session, ticket, actor, message, template)
     if message is None:
@@ -93,7 +101,8 @@ def reschedule(
     slot: Slot,
     notify: bool = True,
     *,
-    limit: int = handoff.MAX_FUTURE_APPOINTMENTS,
+    limit: int,
+    sms: SmsConfig,
 ) -> Appointment:
     """Move the ticket's appointment to `slot` (both or neither; the ticket follows: bot.handoff.move)."""
     new = handoff.move(
@@ -112,7 +121,7 @@ def reschedule(
             has_email=triage.get("has_email"),
         )
         try:
-            text_resident(session, ticket, actor, body, template="deplacement")
+            text_resident(session, ticket, actor, body, template="deplacement", sms=sms)
         except (NoPhone, OptedOut):
             pass
     return new

@@ -12,6 +12,7 @@ ANNULER, RDV, reminders. A number that said STOP gets nothing; the ticket record
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,9 @@ from bot.handoff.report import HandoffRequest
 from bot.handoff.service import book, confirm_booking, open_ticket
 from bot.residents import Resident
 from bot.tickets.models import EventKind, Ticket
+
+if TYPE_CHECKING:
+    from bot.sms.outbound import SmsConfig
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,18 @@ class Prescription:
 
 
 def book_for_resident(
-    session: Session, resident: Resident, slot: Slot, request: HandoffRequest, prescriber: Prescriber
+    session: Session,
+    resident: Resident,
+    slot: Slot,
+    request: HandoffRequest,
+    prescriber: Prescriber,
+    *,
+    limit: int,
+    sms: SmsConfig,
 ) -> Prescription:
-    """Book `slot` for `resident` on a prescripteur's behalf, open the ticket, confirm by SMS."""
-    appointment = book(session, resident, slot)
+    """Book `slot` for `resident` on a prescripteur's behalf, open the ticket, confirm by SMS (`limit`:
+    BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the desk)."""
+    appointment = book(session, resident, slot, limit=limit)
     ticket = open_ticket(session, resident, request, appointment, actor=prescriber.actor)
     ticket.prescriber_user_id = prescriber.user_id
     ticket.prescriber_structure = prescriber.structure
@@ -63,6 +75,7 @@ def book_for_resident(
         materiel=triage.get("materiel"),
         has_login=triage.get("has_login"),
         has_email=triage.get("has_email"),
+        sms=sms,
     )
     if not confirmation.sms_sent:
         add_event(

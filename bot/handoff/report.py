@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.booking.models import Appointment
 from bot.booking.offer import known
-from bot.coop import TypeActivite, TypeLieu, estimate_autonomie
+from bot.coop import StructureDeRedirection, TypeActivite, TypeLieu, estimate_autonomie
 from bot.places.models import Permanence, Place
 from bot.texts.booking import workshop_title
-from bot.triage.routing import route_named
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,9 @@ class HandoffRequest:
     triage: dict
     thematique: str | None
     route: str | None
+    # The Coop structure the route orients to (bot.triage.routing.orientation_of, from the city's
+    # ROUTES_FILE at the entry point); None when the route proposes none.
+    orientation: StructureDeRedirection | None = field(kw_only=True)
     first_name: str | None = None
     bot_answers: list[str] = field(default_factory=list)
     transcript: str = ""  # redacted
@@ -50,14 +52,17 @@ def report_for_appointment(session: Session, appointment: Appointment) -> dict:
 
 
 def draft_report(
-    triage: dict, thematique: str | None, permanence: Permanence | None, place: Place | None, route: str | None = None
+    triage: dict,
+    thematique: str | None,
+    permanence: Permanence | None,
+    place: Place | None,
+    orientation: StructureDeRedirection | None,
 ) -> dict:
     """The Coop fields the triage already tells (values of bot/coop.py); the conseiller checks them."""
-    known_route = route_named(route) if route else None
     return {
         "thematiques": [thematique] if thematique else [],
         "materiel": known(triage.get("materiel")),
         "autonomie": estimate_autonomie(triage.get("has_email"), triage.get("has_login")),
-        "orientation": known_route.structure_de_redirection if known_route else None,
+        "orientation": orientation,
         **appointment_fields(permanence, place),
     }

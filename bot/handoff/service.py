@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,19 +32,18 @@ from bot.handoff.report import HandoffRequest, draft_report, report_for_appointm
 from bot.handoff.seats import AlreadyBooked, SlotTaken, TooManyAppointments, free_seat, take_seat, upcoming_for_resident
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
-from bot.settings import DEFAULTS
 from bot.texts.booking import confirmation_text
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent, TicketStatus
 from bot.webhooks.models import EventType
 
+if TYPE_CHECKING:
+    from bot.sms.outbound import SmsConfig
+
 ASSISTANT = "assistant"
 RESIDENT = "resident"
-# BOOKING_MAX_FUTURE_APPOINTMENTS by default; the entry points pass the configured value.
-MAX_FUTURE_APPOINTMENTS = int(DEFAULTS["BOOKING_MAX_FUTURE_APPOINTMENTS"])
 
 __all__ = [
     "ASSISTANT",
-    "MAX_FUTURE_APPOINTMENTS",
     "RESIDENT",
     "AlreadyBooked",
     "Confirmation",
@@ -94,7 +94,7 @@ def open_ticket(
         thematique=request.thematique,
         route=request.route,
         triage=request.triage,
-        activity_report=draft_report(request.triage, request.thematique, permanence, place, request.route),
+        activity_report=draft_report(request.triage, request.thematique, permanence, place, request.orientation),
         bot_answers=list(request.bot_answers),
         transcript_excerpt=request.transcript,
     )
@@ -111,7 +111,7 @@ def book(
     slot: Slot,
     now: datetime | None = None,
     *,
-    limit: int = MAX_FUTURE_APPOINTMENTS,
+    limit: int,
 ) -> Appointment:
     """Take a seat of `slot` for `resident` (`SlotTaken`, `AlreadyBooked`, `TooManyAppointments` past
     `limit` appointments to come: BOOKING_MAX_FUTURE_APPOINTMENTS, passed in by the entry points)."""
@@ -137,7 +137,7 @@ def move(
     *,
     by: CancelledBy,
     actor: str,
-    limit: int = MAX_FUTURE_APPOINTMENTS,
+    limit: int,
 ) -> Appointment:
     """The old appointment ends and the new slot is booked, both or neither; the ticket follows.
 
@@ -282,9 +282,10 @@ def confirm_booking(
     *,
     has_login: str | None = None,
     has_email: str | None = None,
+    sms: SmsConfig,
 ) -> Confirmation:
     """After a booking: the ticket (opened unless the appointment already has one, as after a move)
-    and the confirmation, by SMS when there is a number, in the conversation otherwise."""
+    and the confirmation, by SMS (as `sms` says) when there is a number, in the conversation otherwise."""
     from bot.sms.outbound import send_sms
 
     ticket = ticket_for_appointment(session, appointment.id)
@@ -304,6 +305,7 @@ def confirm_booking(
     if resident.phone_e164:
         sent = send_sms(
             session,
+            sms=sms,
             to_e164=resident.phone_e164,
             body=text,
             purpose="confirmation",

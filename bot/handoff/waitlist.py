@@ -21,12 +21,18 @@ from bot.tickets.models import CancelledBy
 
 
 def take_freed_seat(
-    session: Session, resident: Resident, slot: Slot, *, current: Appointment | None, request: HandoffRequest
+    session: Session,
+    resident: Resident,
+    slot: Slot,
+    *,
+    current: Appointment | None,
+    request: HandoffRequest,
+    limit: int,
 ) -> Appointment:
-    """The freed `slot` for `resident` (`SlotTaken`, `TooManyAppointments`)."""
+    """The freed `slot` for `resident` (`SlotTaken`, `TooManyAppointments` past `limit` appointments to come)."""
     if current is not None and current.status == AppointmentStatus.BOOKED:
-        return move(session, current, slot, by=CancelledBy.RESIDENT, actor=RESIDENT)
+        return move(session, current, slot, by=CancelledBy.RESIDENT, actor=RESIDENT, limit=limit)
     with session.begin_nested():
-        appointment = book(session, resident, slot)
+        appointment = book(session, resident, slot, limit=limit)
     open_ticket(session, resident, request, appointment, actor=RESIDENT)
     return appointment

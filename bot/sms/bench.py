@@ -7,7 +7,7 @@ folding on and off (SMS_FOLD_ACCENTS): GSM-7 (160 characters a segment,
 - every response of bot/domain/*.yml, as the SMS channel sends it (the
   `channel: twilio_sms` variations when a response has them, buttons as
   numbered choices, {slots} filled with sample values);
-- the triage routes' messages (data/routes, ROUTES_FILE);
+- the triage routes' messages (data/routes, ROUTES_FILE: the command passes it);
 - every text of the catalogue bot/texts/ but the SPOKEN ones (the SMS
   channel's texts, the booking and reminder SMS, the desk's templates and
   cancellation, the widget's, the actions' own texts, notifications...), with
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import ROOT, get_settings
+from bot.settings import ROOT
 from bot.sms.choices import render
 from bot.sms.encoding import Segments, count_segments, normalise
 from bot.texts import MAX_SEGMENTS, sms_catalogue
@@ -63,8 +63,8 @@ def domain_entries(domain_dir: Path | None = None) -> list[Entry]:
     return entries
 
 
-def route_entries() -> list[Entry]:
-    data = yaml.safe_load(get_settings().routes_file.read_text(encoding="utf-8")) or {}
+def route_entries(routes_file: Path) -> list[Entry]:
+    data = yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}
     rules = [*(data.get("routes") or []), data.get("default") or {}]
     return [Entry(f"route.{r.get('route')}", r["message"]) for r in rules if r.get("message")]
 
@@ -74,8 +74,9 @@ def catalogue_entries() -> list[Entry]:
     return [Entry(name, text) for name, text in sms_catalogue().items()]
 
 
-def every_sms_text() -> list[Entry]:
-    return [*domain_entries(), *route_entries(), *catalogue_entries()]
+def every_sms_text(routes_file: Path) -> list[Entry]:
+    """`routes_file`: ROUTES_FILE, the city's route rules."""
+    return [*domain_entries(), *route_entries(routes_file), *catalogue_entries()]
 
 
 def cost(entry: Entry, fold: bool) -> Segments:

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import session_scope
@@ -33,7 +34,7 @@ from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.signature import FormParams
 from bot.text_cleaning import clean_text
@@ -64,27 +65,27 @@ def _num_media(params: FormParams) -> int:
         return 0
 
 
-def _record(message_sid: str, from_hash: str) -> bool:
+def _record(message_sid: str, from_hash: str, *, engine: Engine) -> bool:
     """Insert the inbound record; False when this MessageSid was already received."""
     try:
-        with session_scope() as session:
+        with session_scope(engine) as session:
             session.add(InboundMessage(message_sid=message_sid, from_hash=from_hash))
         return True
     except IntegrityError:
         return False
 
 
-def mark(message_sid: str, status: str) -> None:
-    with session_scope() as session:
+def mark(message_sid: str, status: str, *, engine: Engine) -> None:
+    with session_scope(engine) as session:
         session.execute(
             update(InboundMessage).where(InboundMessage.message_sid == message_sid).values(status=status[:20])
         )
 
 
-def reply(e164: str, body: str, purpose: str = "reply") -> None:
+def reply(e164: str, body: str, purpose: str = "reply", *, engine: Engine, sms: SmsConfig) -> None:
     """One SMS, in its own transaction (the status callback must find its SID at once)."""
-    with session_scope() as session:
-        send_sms(session, to_e164=e164, body=body, purpose=purpose)
+    with session_scope(engine) as session:
+        send_sms(session, sms=sms, to_e164=e164, body=body, purpose=purpose)
 
 
 def _notice_already_sent(session, e164: str) -> bool:
@@ -98,38 +99,41 @@ def _notice_already_sent(session, e164: str) -> bool:
     )
 
 
-def take_in(params: FormParams, settings: Settings) -> Intake:
+def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake:
     """Everything before the assistant; the replies it needs are already sent (texts and the rate
     limit from `settings`, read by the channel)."""
     s = settings
+    sms = SmsConfig.of(settings)
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
     if not sid:
         return Intake("no_sid")
-    e164 = to_e164(raw_from)
+    e164 = to_e164(raw_from, s.sms_default_region)
     from_hash = phone_hash(e164) if e164 else keyed_hash("raw-sender:" + raw_from)
-    if not _record(sid, from_hash):
+    if not _record(sid, from_hash, engine=engine):
         log.info("sms %s from %s already received: ignored", sid, from_hash[:12])
         return Intake("duplicate", sid)
     if e164 is None:
-        mark(sid, "invalid_number")
+        mark(sid, "invalid_number", engine=engine)
         return Intake("invalid_number", sid)
     # With Twilio's Advanced Opt-Out, Twilio names the keyword it recognised (any language).
     keyword = TWILIO_OPT_OUT_TYPES.get(params.first("OptOutType").upper()) or keyword_of(body)
 
     if keyword == STOP:
-        with session_scope() as session:
+        with session_scope(engine) as session:
             already = is_opted_out(session, e164)
         if not already:
-            reply(e164, texts.stop_confirmation(s.service_name))  # the last SMS this number gets
-        with session_scope() as session:
+            reply(
+                e164, texts.stop_confirmation(s.service_name), engine=engine, sms=sms
+            )  # the last SMS this number gets
+        with session_scope(engine) as session:
             opt_out(session, e164, source="sms")
-        mark(sid, "stop")
+        mark(sid, "stop", engine=engine)
         log.info("sms opt-out from %s", from_hash[:12])
         return Intake("stop", sid, e164)
 
-    with session_scope() as session:
+    with session_scope(engine) as session:
         if keyword == START:
             opt_in(session, e164)
             opted_out = False
@@ -140,12 +144,12 @@ def take_in(params: FormParams, settings: Settings) -> Intake:
             resident_for_phone(session, e164)
         needs_notice = not _notice_already_sent(session, e164)
     if opted_out:
-        mark(sid, "opted_out")  # nothing is read or sent until START
+        mark(sid, "opted_out", engine=engine)  # nothing is read or sent until START
         return Intake("opted_out", sid, e164)
     if rate.limited and keyword != START:
-        mark(sid, "rate_limited")
+        mark(sid, "rate_limited", engine=engine)
         if rate.notify:
-            reply(e164, texts.rate_limited_text(s.city_contact_phone))
+            reply(e164, texts.rate_limited_text(s.city_contact_phone), engine=engine, sms=sms)
         log.info("sms from %s over the rate limit", from_hash[:12])
         return Intake("rate_limited", sid, e164)
 
@@ -154,36 +158,43 @@ def take_in(params: FormParams, settings: Settings) -> Intake:
             e164,
             privacy_texts.notice_text(s.service_name, s.retention_conversation_days, s.privacy_notice_url),
             purpose="notice",
+            engine=engine,
+            sms=sms,
         )
     if keyword == START:
-        reply(e164, texts.start_confirmation())
-        mark(sid, "start")
+        reply(e164, texts.start_confirmation(), engine=engine, sms=sms)
+        mark(sid, "start", engine=engine)
         return Intake("start", sid, e164)
     if keyword == AIDE:
-        reply(e164, texts.aide_text(s.service_name, s.city_name, s.city_contact_phone))
-        mark(sid, "aide")
+        reply(e164, texts.aide_text(s.service_name, s.city_name, s.city_contact_phone), engine=engine, sms=sms)
+        mark(sid, "aide", engine=engine)
         return Intake("aide", sid, e164)
     if keyword == CONTACT:
-        reply(e164, texts.contact_text(s.service_name, s.city_name, s.service_contact, s.city_contact_phone))
-        mark(sid, "contact")
+        reply(
+            e164,
+            texts.contact_text(s.service_name, s.city_name, s.service_contact, s.city_contact_phone),
+            engine=engine,
+            sms=sms,
+        )
+        mark(sid, "contact", engine=engine)
         return Intake("contact", sid, e164)
 
     edge = edge_case(body, _num_media(params), s.city_contact_phone)
     if edge is not None:
-        reply(e164, edge.reply)
+        reply(e164, edge.reply, engine=engine, sms=sms)
         if not edge.read_text:
-            mark(sid, edge.kind)
+            mark(sid, edge.kind, engine=engine)
             return Intake(edge.kind, sid, e164)
 
     screened = screen_inbound(body.strip())
     if screened.had_secret:
-        reply(e164, privacy_texts.secret_warning())
-    with session_scope() as session:
+        reply(e164, privacy_texts.secret_warning(), engine=engine, sms=sms)
+    with session_scope(engine) as session:
         text = choices.resolve(session, from_hash, screened.text)
     return Intake("converse", sid, e164, text, screened.text)
 
 
-def send_replies(intake: Intake, messages: list[dict]) -> int:
+def send_replies(intake: Intake, messages: list[dict], *, engine: Engine, sms: SmsConfig) -> int:
     """The assistant's replies, in order, numbered choices remembered; returns how many."""
     rendered = [
         choices.render(m.get("text") or "", m.get("buttons")) for m in messages if m.get("text") or m.get("buttons")
@@ -194,9 +205,9 @@ def send_replies(intake: Intake, messages: list[dict]) -> int:
         for item in rendered:
             if item.choices:
                 last_choices = item.choices
-        with session_scope() as session:
+        with session_scope(engine) as session:
             choices.remember(session, phone_hash(intake.e164), last_choices)
     for item in rendered:
-        reply(intake.e164, item.text)
-    mark(intake.message_sid, "answered")
+        reply(intake.e164, item.text, engine=engine, sms=sms)
+    mark(intake.message_sid, "answered", engine=engine)
     return len(rendered)

@@ -8,6 +8,10 @@ the number, never the number or the text.
 
 The Twilio client takes a `twilio.http.HttpClient`: production uses the
 library's own; tests pass a recording one. That is the only seam.
+
+How this deployment sends (the TWILIO_* settings, PUBLIC_URL for the status callback,
+SMS_FOLD_ACCENTS) is an `SmsConfig`, built once at the entry point (`SmsConfig.of(settings)`) and
+passed down to whatever sends.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import importlib
 import logging
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.orm import Session
@@ -24,7 +29,7 @@ from twilio.http import HttpClient
 from twilio.rest import Client
 
 from bot.privacy.hashing import phone_hash
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.sms.encoding import count_segments, normalise
 from bot.sms.models import OutboundMessage
 from bot.sms.opt_out import is_opted_out
@@ -45,47 +50,73 @@ def set_default_http_client(client: HttpClient | None) -> None:
     _default_http_client = client
 
 
+@dataclass(frozen=True)
+class SmsConfig:
+    """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER, TWILIO_MESSAGING_SERVICE_SID,
+    TWILIO_HTTP_CLIENT, PUBLIC_URL and SMS_FOLD_ACCENTS, read at the entry point."""
+
+    account_sid: str
+    auth_token: str
+    from_number: str
+    messaging_service_sid: str
+    http_client: str  # module:Class, or empty: the library's own
+    public_url: str
+    fold_accents: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> SmsConfig:
+        return cls(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
+            settings.twilio_messaging_service_sid,
+            settings.twilio_http_client,
+            settings.public_url,
+            settings.sms_fold_accents,
+        )
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.account_sid and self.auth_token)
+
+
 def transient(error: Exception) -> bool:
     if isinstance(error, TwilioRestException):
         return error.status == 429 or error.status >= 500
     return True  # network errors, timeouts
 
 
-def configured_http_client(settings: Settings) -> HttpClient | None:
+def configured_http_client(sms: SmsConfig) -> HttpClient | None:
     """The HttpClient named by TWILIO_HTTP_CLIENT (module:Class), made once."""
     global _default_http_client
-    if _default_http_client is None and settings.twilio_http_client:
-        module_name, class_name = settings.twilio_http_client.split(":")
+    if _default_http_client is None and sms.http_client:
+        module_name, class_name = sms.http_client.split(":")
         module = importlib.import_module(module_name)
         _default_http_client = getattr(module, class_name)()
     return _default_http_client
 
 
-def twilio_client(settings: Settings, http_client: HttpClient | None) -> Client:
-    return Client(
-        settings.twilio_account_sid,
-        settings.twilio_auth_token,
-        http_client=http_client or configured_http_client(settings),
-    )
+def twilio_client(sms: SmsConfig, http_client: HttpClient | None) -> Client:
+    return Client(sms.account_sid, sms.auth_token, http_client=http_client or configured_http_client(sms))
 
 
 def _deliver(
     message: OutboundMessage,
     to_e164: str,
-    settings: Settings,
+    sms: SmsConfig,
     http_client: HttpClient | None,
     sleep: Callable[[float], None],
 ) -> None:
-    client = twilio_client(settings, http_client)
+    client = twilio_client(sms, http_client)
     params = {
         "to": to_e164,
         "body": message.body,
-        "status_callback": settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH,
+        "status_callback": sms.public_url.rstrip("/") + STATUS_CALLBACK_PATH,
     }
-    if settings.twilio_messaging_service_sid:
-        params["messaging_service_sid"] = settings.twilio_messaging_service_sid
+    if sms.messaging_service_sid:
+        params["messaging_service_sid"] = sms.messaging_service_sid
     else:
-        params["from_"] = settings.twilio_from_number
+        params["from_"] = sms.from_number
     for attempt, delay in enumerate((*RETRY_DELAYS, None)):
         try:
             sent = client.messages.create(**params)
@@ -104,6 +135,7 @@ def _deliver(
 def send_sms(
     session: Session,
     *,
+    sms: SmsConfig,
     to_e164: str,
     body: str,
     purpose: str,
@@ -112,12 +144,11 @@ def send_sms(
     http_client: HttpClient | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> OutboundMessage | None:
-    """Send (or put in the outbox) one SMS; None when the number opted out."""
-    settings = get_settings()
+    """Send (or put in the outbox) one SMS as `sms` says; None when the number opted out."""
     if is_opted_out(session, to_e164):
         log.info("sms not sent to %s: opted out", phone_hash(to_e164)[:12])
         return None
-    text = normalise(body, settings.sms_fold_accents)
+    text = normalise(body, sms.fold_accents)
     segments = count_segments(text)
     message = OutboundMessage(
         to_hash=phone_hash(to_e164),
@@ -132,8 +163,8 @@ def send_sms(
     )
     session.add(message)
     session.flush()
-    if settings.twilio_enabled:
-        _deliver(message, to_e164, settings, http_client, sleep)
+    if sms.twilio_enabled:
+        _deliver(message, to_e164, sms, http_client, sleep)
     else:
         message.status = "outbox"
         log.info(
@@ -147,12 +178,12 @@ def send_sms(
     return message
 
 
-async def send_sms_async(**kwargs) -> int | None:
-    """`send_sms` in its own session and thread, for the event loop; returns the message id."""
+async def send_sms_async(*, engine, **kwargs) -> int | None:
+    """`send_sms` in its own session (on `engine`) and thread, for the event loop; returns the message id."""
     from bot.db import session_scope
 
     def work() -> int | None:
-        with session_scope() as session:
+        with session_scope(engine) as session:
             message = send_sms(session, **kwargs)
             return message.id if message else None
 

@@ -1,7 +1,7 @@
 """The route a triage leads to: an appointment, a workshop, Aidants Connect, a partner.
 
-The rules are configuration, per city (ROUTES_FILE, e.g. data/routes/metz.yml);
-this module only reads them and applies the first that matches.
+The rules are configuration, per city (ROUTES_FILE, e.g. data/routes/metz.yml, passed in by the entry
+points); this module only reads them and applies the first that matches.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 import yaml
 
 from bot.coop import ADMINISTRATIVE_THEMATIQUES, StructureDeRedirection, estimate_autonomie
-from bot.settings import get_settings
 from bot.triage.answers import SKIPPED
 
 
@@ -53,9 +52,9 @@ def _matches(when: dict, facts: dict) -> bool:
     return True
 
 
-def choose_route(triage: dict, path: str | Path | None = None) -> Route:
-    """`triage` holds thematique, materiel, has_email, has_login (SKIPPED allowed)."""
-    rules = load_rules(str(path or get_settings().routes_file))
+def choose_route(triage: dict, path: str | Path) -> Route:
+    """`triage` holds thematique, materiel, has_email, has_login (SKIPPED allowed); `path`: ROUTES_FILE."""
+    rules = load_rules(str(path))
     facts = {k: (None if v == SKIPPED else v) for k, v in triage.items()}
     facts["autonomie"] = estimate_autonomie(facts.get("has_email"), facts.get("has_login"))
     for rule in rules.get("routes") or []:
@@ -64,10 +63,16 @@ def choose_route(triage: dict, path: str | Path | None = None) -> Route:
     return _route(rules["default"])
 
 
-def route_named(name: str | None, path: str | Path | None = None) -> Route | None:
-    """The route of this name in the city's rules (a ticket keeps only the name)."""
-    rules = load_rules(str(path or get_settings().routes_file))
+def route_named(name: str | None, path: str | Path) -> Route | None:
+    """The route of this name in the city's rules (a ticket keeps only the name); `path`: ROUTES_FILE."""
+    rules = load_rules(str(path))
     for rule in [*(rules.get("routes") or []), rules["default"]]:
         if rule.get("route") == name:
             return _route(rule)
     return None
+
+
+def orientation_of(name: str | None, path: str | Path) -> StructureDeRedirection | None:
+    """The Coop structure the route of this name orients to (a ticket's draft report proposes it)."""
+    route = route_named(name, path) if name else None
+    return route.structure_de_redirection if route else None

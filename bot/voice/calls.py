@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
 
 from bot.db import session_scope, utcnow
 from bot.phones import is_mobile, to_e164
@@ -32,8 +33,9 @@ class Caller:
     e164: str | None  # the caller's own number (None: hidden)
 
 
-def caller_of(call_sid: str, raw_from: str) -> Caller:
-    e164 = None if is_hidden(raw_from) else to_e164(raw_from)
+def caller_of(call_sid: str, raw_from: str, region: str) -> Caller:
+    """`region`: SMS_DEFAULT_REGION, for a number without its country code."""
+    e164 = None if is_hidden(raw_from) else to_e164(raw_from, region)
     if e164 is not None:
         return Caller(sms_conversation_id(e164), phone_hash(e164), e164)
     hashed = keyed_hash("call:" + call_sid)
@@ -59,9 +61,9 @@ def sms_target(session, caller: Caller) -> str | None:
     return number
 
 
-def open_call(call_sid: str, caller: Caller) -> tuple[bool, str | None]:
+def open_call(call_sid: str, caller: Caller, *, engine: Engine) -> tuple[bool, str | None]:
     """Record the call (once per CallSid); (first call of this conversation?, SMS target)."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         resident_of(session, caller)
         existing = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one_or_none()
         earlier = session.execute(
@@ -92,9 +94,9 @@ class CallState:
     sms_to: str | None
 
 
-def begin_turn(call_sid: str, caller: Caller, *, silent: bool) -> CallState:
+def begin_turn(call_sid: str, caller: Caller, *, silent: bool, engine: Engine) -> CallState:
     """Count the turn (and the silence); the state the turn is decided on."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         call = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one_or_none()
         if call is None:  # a call we did not see start (state purged, another deployment): adopt it
             resident_of(session, caller)
@@ -132,9 +134,10 @@ def save_turn(
     pending: dict | None = None,
     misunderstood: int | None = None,
     keep_prompt: bool = False,
+    engine: Engine,
 ) -> None:
     """What the line just asked: repeated after a silence, and the choices it offered."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         call = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one()
         if not keep_prompt:
             call.last_prompt = prompt
@@ -146,14 +149,14 @@ def save_turn(
             call.misunderstood = misunderstood
 
 
-def resolve_digits(caller: Caller, digits: str) -> str:
+def resolve_digits(caller: Caller, digits: str, *, engine: Engine) -> str:
     """A key pressed: the payload of the choice it names (bot/sms/choices.py), else the digits."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         return sms_choices.resolve(session, caller.key, digits)
 
 
-def end_call(call_sid: str, status: str, duration: str | None) -> bool:
-    with session_scope() as session:
+def end_call(call_sid: str, status: str, duration: str | None, *, engine: Engine) -> bool:
+    with session_scope(engine) as session:
         call = session.execute(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).scalar_one_or_none()
         if call is None:
             return False

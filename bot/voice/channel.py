@@ -32,13 +32,15 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.engine import Engine
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot.db import session_scope
+from bot.db import engine_for, session_scope
 from bot.phones import to_e164
 from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
 from bot.sms.intake import reply
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams, public_url_for, signed_params
 from bot.texts import voice as texts
 from bot.texts.booking import also_by_sms_text
@@ -105,6 +107,11 @@ class Fields:
     call_status: str = ""
     duration: str = ""
     dial_status: str = ""
+
+
+def engine() -> Engine:
+    """The database of DATABASE_URL (one engine per URL, made once)."""
+    return engine_for(get_settings().database_url)
 
 
 def sms_number(settings) -> str:
@@ -177,7 +184,7 @@ def hints() -> str:
 
     names: list[str] = []
     try:
-        with session_scope() as session:
+        with session_scope(engine()) as session:
             for nom, aliases in session.execute(select(Place.nom, Place.aliases).where(Place.active.is_(True))):
                 names.append(nom)
                 names.extend(a for a in (aliases or []) if not a.isdigit())
@@ -342,7 +349,7 @@ class TwilioVoiceInput(InputChannel):
     @staticmethod
     def send_links(e164: str, written: list[str]) -> None:
         for text in written:
-            reply(e164, text, purpose="voice_link")
+            reply(e164, text, purpose="voice_link", engine=engine(), sms=SmsConfig.of(get_settings()))
 
     async def handoff(
         self, request, caller: Caller, state: CallState, *, dial_failed: bool = False, said: str | None = None
@@ -353,7 +360,7 @@ class TwilioVoiceInput(InputChannel):
         transcript = await self.transcript(request, caller) + ([said] if said else [])
 
         def work():
-            with session_scope() as session:
+            with session_scope(engine()) as session:
                 return hand_off(
                     session, calls.resident_of(session, caller), transcript, policy=policy, dial_failed=dial_failed
                 )
@@ -375,7 +382,7 @@ class TwilioVoiceInput(InputChannel):
 
     async def take_number(self, request, caller: Caller, state: CallState, said: str) -> Reply:
         """The number a hidden caller gave for the call-back, validated (bot/phones.py)."""
-        e164 = to_e164(listening.phone_digits(said))
+        e164 = to_e164(listening.phone_digits(said), get_settings().sms_default_region)
         if e164 is None:
             tries = (state.pending or {}).get("tries", 0) + 1
             if tries >= 2:
@@ -389,7 +396,7 @@ class TwilioVoiceInput(InputChannel):
         def work():
             from bot.privacy.hashing import phone_hash
 
-            with session_scope() as session:
+            with session_scope(engine()) as session:
                 resident = calls.resident_of(session, caller)
                 resident.phone_e164, resident.phone_hash = e164, phone_hash(e164)
 
@@ -399,18 +406,22 @@ class TwilioVoiceInput(InputChannel):
     # --- one turn ---------------------------------------------------------------------
     async def turn(self, request, on_new_message, fields: Fields) -> Reply:
         settings = get_settings()
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
         silent = not fields.speech and not fields.digits
-        state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=silent)
+        state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=silent, engine=engine())
         help_sms = texts.help_sms(settings.service_name, voice_number(settings))
         if state.turns > settings.voice_max_turns:
             if state.sms_to:
-                await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help")
+                await asyncio.to_thread(
+                    reply, state.sms_to, help_sms, "voice_help", engine=engine(), sms=SmsConfig.of(get_settings())
+                )
             return Reply([texts.too_long_goodbye(bool(state.sms_to))], listen=False)
         if silent:
             if state.silences >= 2:
                 if state.sms_to:
-                    await asyncio.to_thread(reply, state.sms_to, help_sms, "voice_help")
+                    await asyncio.to_thread(
+                        reply, state.sms_to, help_sms, "voice_help", engine=engine(), sms=SmsConfig.of(get_settings())
+                    )
                 goodbye = texts.silent_goodbye(bool(state.sms_to), spoken_phone(voice_number(settings)))
                 return Reply([goodbye], listen=False)
             return Reply(
@@ -448,7 +459,7 @@ class TwilioVoiceInput(InputChannel):
         if digits in state.choices:
             text = state.choices[digits]["payload"]
         else:
-            text = await asyncio.to_thread(calls.resolve_digits, caller, digits)
+            text = await asyncio.to_thread(calls.resolve_digits, caller, digits, engine=engine())
         return await self.answer(request, on_new_message, caller, state, text, fields)
 
     async def menu(self, request, on_new_message, caller, state, key: str, fields: Fields) -> Reply:
@@ -495,8 +506,8 @@ class TwilioVoiceInput(InputChannel):
         return answer
 
     async def greet(self, request, fields: Fields) -> Reply:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
-        first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+        first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller, engine=engine())
         settings = get_settings()
         says = (
             [spoken_notice_text(settings.service_name, settings.retention_conversation_days)]
@@ -531,7 +542,7 @@ class TwilioVoiceInput(InputChannel):
         return None
 
     async def save(self, fields: Fields, answer: Reply) -> None:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from)
+        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
         prompt = " ".join(answer.says[-2:]) if answer.says else None
         await asyncio.to_thread(
             calls.save_turn,
@@ -543,6 +554,7 @@ class TwilioVoiceInput(InputChannel):
             pending=answer.pending,
             misunderstood=answer.misunderstood,
             keep_prompt=answer.keep_prompt,
+            engine=engine(),
         )
 
     # --- routes -----------------------------------------------------------------------
@@ -596,8 +608,10 @@ class TwilioVoiceInput(InputChannel):
                 return xml(twiml(Reply([texts.goodbye()], listen=False)))
 
             async def callback() -> Reply:
-                caller = calls.caller_of(fields.call_sid, fields.raw_from)
-                state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=False)
+                caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+                state = await asyncio.to_thread(
+                    calls.begin_turn, fields.call_sid, caller, silent=False, engine=engine()
+                )
                 return await self.handoff(request, caller, state, dial_failed=True)
 
             return await guarded(callback, fields)
@@ -608,7 +622,9 @@ class TwilioVoiceInput(InputChannel):
             if isinstance(fields, HTTPResponse):
                 return fields
             if fields.call_status:
-                await asyncio.to_thread(calls.end_call, fields.call_sid, fields.call_status, fields.duration)
+                await asyncio.to_thread(
+                    calls.end_call, fields.call_sid, fields.call_status, fields.duration, engine=engine()
+                )
             return xml(str(VoiceResponse()))
 
         return voice

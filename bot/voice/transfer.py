@@ -27,7 +27,7 @@ from bot.phones import to_e164
 from bot.places.models import Closure, Permanence, Place
 from bot.privacy.redaction import redact
 from bot.residents import Resident
-from bot.settings import DEFAULTS, Settings
+from bot.settings import Settings
 from bot.texts.french import french_datetime
 from bot.texts.voice import callback_from, callback_today
 from bot.tickets.models import Ticket, TicketStatus
@@ -46,12 +46,13 @@ class TransferPolicy:
     """Where a caller without an appointment is put through (VOICE_TRANSFER_PLACE, a place's slug), and the
     city's TIMEZONE for a place without one: the voice channel passes them."""
 
-    place: str = ""
-    timezone: str = DEFAULTS["TIMEZONE"]
+    place: str
+    timezone: str
+    region: str  # SMS_DEFAULT_REGION, for a place's number without its country code
 
     @classmethod
     def of(cls, settings: Settings) -> TransferPolicy:
-        return cls(settings.voice_transfer_place or "", settings.timezone)
+        return cls(settings.voice_transfer_place or "", settings.timezone, settings.sms_default_region)
 
 
 def place_for(session: Session, resident: Resident | None, now: datetime, slug: str = "") -> Place | None:
@@ -83,7 +84,7 @@ def _permanences(session: Session, place: Place | None) -> list[Permanence]:
     return list(session.execute(query).scalars())
 
 
-def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> bool:
+def in_permanence(session: Session, place: Place, now: datetime, city_tz: str) -> bool:
     """Is one of the place's permanences open at this moment (not a holiday, not closed)?"""
     tz = place.timezone or city_tz
     wall = local(as_utc(now), tz).replace(tzinfo=None)
@@ -93,7 +94,7 @@ def in_permanence(session: Session, place: Place, now: datetime, city_tz: str = 
 
 
 def next_opening(
-    session: Session, place: Place | None, now: datetime, days: int = 35, city_tz: str = DEFAULTS["TIMEZONE"]
+    session: Session, place: Place | None, now: datetime, days: int = 35, *, city_tz: str
 ) -> tuple[datetime, str] | None:
     """The next start of a permanence (of this place, or of any): (UTC moment, its place's timezone)."""
     best = None
@@ -120,7 +121,7 @@ def next_opening(
     return best
 
 
-def when_text(session: Session, place: Place | None, now: datetime, city_tz: str = DEFAULTS["TIMEZONE"]) -> str | None:
+def when_text(session: Session, place: Place | None, now: datetime, city_tz: str) -> str | None:
     found = next_opening(session, place, now, city_tz=city_tz)
     if found is None:
         return None
@@ -148,6 +149,7 @@ def make_callback_ticket(session: Session, resident: Resident, place: Place | No
         triage={"canal": "telephone", "demande": "rappel"},
         thematique=None,
         route=CALLBACK,
+        orientation=None,  # a call back orients to no structure
         transcript="\n".join(redact(t) for t in transcript[-8:]),
     )
     return handoff.open_ticket(session, resident, request, place=place)
@@ -166,7 +168,7 @@ def hand_off(
     now = as_utc(now or datetime.now(timezone.utc))
     place = place_for(session, resident, now, policy.place)
     if not dial_failed and place is not None and place.voice_transfer and place.telephone:
-        number = to_e164(place.telephone)
+        number = to_e164(place.telephone, policy.region)
         if number and in_permanence(session, place, now, policy.timezone):
             return Handoff("dial", number)
     when = when_text(session, place, now, policy.timezone)

@@ -10,25 +10,37 @@ it in a worker thread.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
 
 from bot.booking.timeutil import as_utc
 from bot.db import session_scope
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.waitlist import service
 
 
-def answer_sms(e164: str, text: str, *, max_appointments: int, now: datetime | None = None) -> service.Answer | None:
+def answer_sms(
+    e164: str,
+    text: str,
+    *,
+    max_appointments: int,
+    routes_file: Path,
+    now: datetime | None = None,
+    engine: Engine,
+    sms: SmsConfig,
+) -> service.Answer | None:
     """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
-    `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, passed by the SMS channel."""
+    `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, `routes_file`: ROUTES_FILE, passed by the SMS channel."""
     if not service.is_yes(text):
         return None
-    with session_scope() as session:
+    with session_scope(engine) as session:
         now = as_utc(now or service.now_utc())
         offer = service.pending_offer(session, e164, now)
         if offer is None:
             return None
-        answer = service.take(session, offer, now, max_appointments=max_appointments)
+        answer = service.take(session, offer, now, max_appointments=max_appointments, routes_file=routes_file, sms=sms)
     if answer.reply:
-        with session_scope() as session:
-            send_sms(session, to_e164=e164, body=answer.reply, purpose="waitlist_reply")
+        with session_scope(engine) as session:
+            send_sms(session, sms=sms, to_e164=e164, body=answer.reply, purpose="waitlist_reply")
     return answer

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Callable
 
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking.french import french_datetime, french_day
 from bot.booking.models import Appointment, AppointmentStatus
-from bot.booking.slots import Slot, next_slots
+from bot.booking.slots import BookingWindow, Slot, next_slots
 from bot.booking.timeutil import as_utc, local
 from bot.handoff import HandoffRequest, SlotTaken, TooManyAppointments, confirm_booking
 from bot.handoff.waitlist import take_freed_seat
@@ -42,8 +43,9 @@ from bot.privacy.hashing import phone_hash
 from bot.reminders import in_quiet_hours
 from bot.residents import Resident
 from bot.sms.opt_out import is_opted_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts import waitlist as texts
+from bot.triage.routing import orientation_of
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
 YES_WORDS = frozenset({"OUI", "OUI MERCI", "OK", "D ACCORD", "DACCORD", "JE PRENDS", "OUI JE PRENDS", "O"})
@@ -183,7 +185,13 @@ def _pending(session: Session) -> list[WaitlistOffer]:
 
 
 def _earlier_slot(
-    session: Session, entry: WaitlistEntry, now: datetime, per_slot: dict[str, int], batch: int, exclude: set[str]
+    session: Session,
+    entry: WaitlistEntry,
+    now: datetime,
+    per_slot: dict[str, int],
+    batch: int,
+    exclude: set[str],
+    window: BookingWindow,
 ) -> Slot | None:
     """The first free slot earlier than what the entry has, not yet offered to it nor to `batch` others."""
     for topic in dict.fromkeys([entry.thematique, None]):
@@ -195,6 +203,7 @@ def _earlier_slot(
             kind=entry.kind,
             limit=batch + 3,
             exclude=tuple(exclude),
+            window=window,
         )
         for slot in slots:
             if as_utc(slot.start) >= as_utc(entry.before):
@@ -213,10 +222,13 @@ def offer_freed_seats(
     batch: int,
     quiet_start: time,
     quiet_end: time,
+    window: BookingWindow,
+    sms: SmsConfig,
     now: datetime | None = None,
     sender: Callable = send_sms,
 ) -> WaitlistRun:
-    """One run of the job: expire, then text each waiting entry its earlier free slot. Commits."""
+    """One run of the job: expire, then text each waiting entry its earlier free slot inside `window`
+    (BOOKING_MIN_NOTICE_HOURS, BOOKING_HORIZON_DAYS, TIMEZONE: the job's command passes it). Commits."""
     now = as_utc(now or now_utc())
     run = WaitlistRun()
     run.expired, run.offers_expired = expire(session, now)
@@ -243,7 +255,7 @@ def offer_freed_seats(
         current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
         if current is not None:
             offered_before.add(_slot_key(current.permanence_id, current.start))
-        slot = _earlier_slot(session, entry, now, per_slot, batch, offered_before)
+        slot = _earlier_slot(session, entry, now, per_slot, batch, offered_before, window)
         if slot is None:
             continue
         place = session.get(Place, slot.place_id)
@@ -262,6 +274,7 @@ def offer_freed_seats(
         session.flush()
         message = sender(
             session,
+            sms=sms,
             to_e164=resident.phone_e164,
             purpose="waitlist_offer",
             body=texts.offer_text(french_datetime(slot.start, place.timezone), place.nom, offer_minutes // 60),
@@ -324,8 +337,18 @@ class Answer:
     appointment_id: int | None = None
 
 
-def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointments: int) -> Answer:
-    """The resident said OUI to `offer`: the seat is theirs, or it was taken first. The caller commits."""
+def take(
+    session: Session,
+    offer: WaitlistOffer,
+    now: datetime,
+    *,
+    max_appointments: int,
+    routes_file: Path,
+    sms: SmsConfig,
+) -> Answer:
+    """The resident said OUI to `offer`: the seat is theirs, or it was taken first (`max_appointments`:
+    BOOKING_MAX_FUTURE_APPOINTMENTS; `routes_file`: ROUTES_FILE, for the ticket's draft report). The
+    caller commits."""
     entry = session.get(WaitlistEntry, offer.entry_id)
     resident = session.get(Resident, entry.resident_id)
     permanence = session.get(Permanence, offer.permanence_id)
@@ -339,10 +362,15 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
         0,
     )
     current = session.get(Appointment, entry.appointment_id) if entry.appointment_id else None
-    request = HandoffRequest(triage=dict(entry.triage or {}), thematique=entry.thematique, route=entry.route)
+    request = HandoffRequest(
+        triage=dict(entry.triage or {}),
+        thematique=entry.thematique,
+        route=entry.route,
+        orientation=orientation_of(entry.route, routes_file),
+    )
     offer.answered_at = now
     try:
-        appointment = take_freed_seat(session, resident, slot, current=current, request=request)
+        appointment = take_freed_seat(session, resident, slot, current=current, request=request, limit=max_appointments)
     except TooManyAppointments:
         offer.status = OfferStatus.MISSED
         return Answer("too_many", texts.too_many_text(max_appointments))
@@ -351,7 +379,7 @@ def take(session: Session, offer: WaitlistOffer, now: datetime, *, max_appointme
         return Answer("missed", texts.taken_by_other_text())
     offer.status = OfferStatus.TAKEN
     _end(entry, EntryStatus.SERVED, now, "resident")
-    confirmation = confirm_booking(session, appointment, resident, None)
+    confirmation = confirm_booking(session, appointment, resident, None, sms=sms)
     return Answer("taken", None if confirmation.sms_sent else confirmation.text, appointment.id)
 
 

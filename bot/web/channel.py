@@ -34,10 +34,13 @@ from typing import Any, Awaitable, Callable
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
+from sqlalchemy.engine import Engine
 
 from bot.conversations import routing, widget
+from bot.db import engine_for
 from bot.privacy.screening import screen_inbound
 from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from bot.text_cleaning import clean_text
 from bot.texts import privacy as privacy_texts
 from bot.texts import web as web_texts
@@ -47,6 +50,11 @@ logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"\Aweb:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\Z")
 MAX_CHARS = 1000  # the widget's text field has the same limit
+
+
+def engine() -> Engine:
+    """The database of DATABASE_URL (one engine per URL, made once)."""
+    return engine_for(get_settings().database_url)
 
 
 def trouble() -> str:
@@ -79,7 +87,14 @@ class WebInput(InputChannel):
             after = request.args.get("after", "0")
             after = int(after) if after.isdigit() and len(after) < 12 else 0
             return response.json(
-                await asyncio.to_thread(widget.held_messages, sender, after, get_settings().human_hold_hours),
+                await asyncio.to_thread(
+                    widget.held_messages,
+                    sender,
+                    after,
+                    get_settings().human_hold_hours,
+                    engine=engine(),
+                    sms=SmsConfig.of(get_settings()),
+                ),
                 headers={"Cache-Control": "no-store"},
             )
 
@@ -104,7 +119,7 @@ class WebInput(InputChannel):
             if message_id is not None:
                 if not isinstance(message_id, str) or not deliveries.MESSAGE_ID.match(message_id):
                     return response.json(said(sender, web_texts.bad_request_text()), status=400)
-                claim = await asyncio.to_thread(deliveries.claim, sender, message_id)
+                claim = await asyncio.to_thread(deliveries.claim, sender, message_id, engine=engine())
                 if not claim.new:
                     logger.info("web widget: %s sent the same message again", sender)
                     if claim.answer is None:  # still being answered: the widget retries shortly
@@ -114,12 +129,12 @@ class WebInput(InputChannel):
             screened = screen_inbound(text.strip())
             warning = said(sender, privacy_texts.secret_warning()) if screened.had_secret else []
             held = await routing.route(
-                sender, screened.text, getattr(request.app.ctx, "agent", None), settings=get_settings()
+                sender, screened.text, getattr(request.app.ctx, "agent", None), settings=get_settings(), engine=engine()
             )
             if not held.to_bot:  # a conseiller holds the conversation: the desk has the message
                 answer = warning + widget.held_answer(sender, held)
                 if message_id is not None:
-                    await asyncio.to_thread(deliveries.answered, sender, message_id, answer)
+                    await asyncio.to_thread(deliveries.answered, sender, message_id, answer, engine=engine())
                 return response.json(answer)
             collector = CollectingOutputChannel()
             try:
@@ -132,7 +147,7 @@ class WebInput(InputChannel):
                 # The message text is never logged: only that this conversation failed.
                 logger.exception("web widget: the assistant failed to answer %s", sender)
                 if message_id is not None:
-                    await asyncio.to_thread(deliveries.release, sender, message_id)
+                    await asyncio.to_thread(deliveries.release, sender, message_id, engine=engine())
                 return response.json(said(sender, trouble()))
             answer = warning + said(sender, *held.notices) + collector.messages
             if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
@@ -141,10 +156,12 @@ class WebInput(InputChannel):
                     sender,
                     [m.get("text") or "" for m in collector.messages if m.get("text")],
                     get_settings().human_hold_hours,
+                    engine=engine(),
+                    sms=SmsConfig.of(get_settings()),
                 )
                 answer += widget.held_answer(sender, held)
             if message_id is not None:
-                await asyncio.to_thread(deliveries.answered, sender, message_id, answer)
+                await asyncio.to_thread(deliveries.answered, sender, message_id, answer, engine=engine())
             logger.info("web widget: %s answered with %d message(s)", sender, len(collector.messages))
             return response.json(answer)
 

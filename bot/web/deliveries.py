@@ -50,7 +50,7 @@ class Claim:
     answer: list | None = None
 
 
-def claim(sender: str, message_id: str, engine: Engine | None = None) -> Claim:
+def claim(sender: str, message_id: str, engine: Engine) -> Claim:
     """Take this message for answering, unless it is the conversation's last one again."""
     for _ in range(3):  # a concurrent first insert for this conversation: look again
         with session_scope(engine) as session:
@@ -75,7 +75,7 @@ def claim(sender: str, message_id: str, engine: Engine | None = None) -> Claim:
     return Claim(new=False)
 
 
-def answered(sender: str, message_id: str, answer: list, engine: Engine | None = None) -> None:
+def answered(sender: str, message_id: str, answer: list, engine: Engine) -> None:
     """Keep the answer given, for a retry of the same message."""
     with session_scope(engine) as session:
         session.execute(
@@ -85,7 +85,7 @@ def answered(sender: str, message_id: str, answer: list, engine: Engine | None =
         )
 
 
-def release(sender: str, message_id: str, engine: Engine | None = None) -> None:
+def release(sender: str, message_id: str, engine: Engine) -> None:
     """The message could not be answered: a retry may try again."""
     with session_scope(engine) as session:
         session.execute(delete(WebDelivery).where(WebDelivery.sender == sender, WebDelivery.message_id == message_id))

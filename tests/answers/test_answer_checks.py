@@ -27,6 +27,7 @@ from bot.db import make_engine, session_scope
 from bot.desk.places_loader import load_places
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings, reload_settings
+from bot.sms.outbound import SmsConfig
 from tests.answers.test_references import REFERENCES, digits, domain_texts, extract, url_key
 from tests.conftest import migrated
 
@@ -120,7 +121,7 @@ def test_due_lists_old_answers_and_places_most_sent_first(database, request, tmp
     }
     names = [*checks, "utter_never_checked"]
     with session_scope(engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         items, counted = due(session, today=TODAY, review_days=90, checks=checks, names=names)
         checked_places = {p.slug for p in session.execute(select(Place)).scalars() if p.checked_on}
     assert counted

@@ -18,6 +18,8 @@ from sqlalchemy import select, text
 from bot.answers import store
 from bot.answers.models import AnswerReference, PlaceReview
 from bot.db import session_scope
+from bot.desk import create_app
+from bot.settings import reload_settings
 from bot.staff.models import AuditEntry
 from tests.desk.conftest import csrf_token, login, make_user
 
@@ -161,6 +163,28 @@ def test_the_json_check_answers_the_editors_script(coordinateur):
     assert not report["ok"] and "Le texte tutoie" in report["problems"][0] and report["sms"]["segments"] == 1
 
 
+@pytest.mark.parametrize("fold, passes", [("true", True), ("false", False)])
+def test_the_configured_sms_fold_accents_decides_whether_a_circumflex_passes(
+    desk_env, seeded_engine, monkeypatch, fold, passes
+):
+    """SMS_FOLD_ACCENTS, read by the desk's app factory: "ô" is sent as "o" when it is on; when it is
+    off, the SMS would go in UCS-2 and the check refuses it."""
+    monkeypatch.setenv("SMS_FOLD_ACCENTS", fold)
+    app = create_app(reload_settings())
+    app.config["TESTING"] = True
+    make_user(seeded_engine, "coord@metz.fr", "coordinateur")
+    client = app.test_client()
+    login(client, "coord@metz.fr")
+    token = csrf_token(client.get(EDIT_PAGE).get_data(as_text=True))
+    response = client.post(
+        "/reponses/controle.json",
+        data={"csrf_token": token, "cle": KEY, "texte_0": "Un conseiller vous rappelle bientôt."},
+    )
+    [report] = response.get_json()
+    assert report["ok"] is passes
+    assert passes or "Ces caractères ne passent pas en SMS : « ô »" in report["problems"][0]
+
+
 def test_an_edit_is_reverted_from_the_history(coordinateur, seeded_engine):
     original = served(seeded_engine)
     assert submit(coordinateur, ["Écrivez RDV pour voir un conseiller."]).status_code == 302
@@ -222,7 +246,7 @@ def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten_and_the_text_
     token = csrf_token(coordinateur.get(EDIT_PAGE).get_data(as_text=True))
     with session_scope(seeded_engine) as session:
         seen = store.get(session, KEY).version
-        store.edit(session, KEY, ["Écrivez RDV pour voir un conseiller."], "camille")
+        store.edit(session, KEY, ["Écrivez RDV pour voir un conseiller."], "camille", fold_accents=True)
     mine = "Un conseiller peut vous aider : écrivez RDV."
     response = coordinateur.post(
         "/reponses/modifier",

@@ -31,7 +31,7 @@ def generate(nlg, domain, name: str, channel: str = "rest", slots: dict | None =
 
 def edit(engine, key: str, texts: list[str]) -> None:
     with session_scope(engine) as session:
-        store.edit(session, key, texts, "test")
+        store.edit(session, key, texts, "test", fold_accents=True)
 
 
 def test_an_edit_is_served_by_the_same_process_at_the_next_response(seeded_engine, domain):

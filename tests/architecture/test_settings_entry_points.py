@@ -6,6 +6,10 @@ without the environment.
 
 A module still listed in NOT_YET_PASSED_IN must leave the list once it no longer reads the settings
 (the test says so): the list only shrinks.
+
+Nor does a module outside the entry points read `bot.settings.DEFAULTS`: a default taken from there
+(a module constant, a keyword default) would hide the city's configured value, or an entry point
+that forgot to pass it. A domain function's parameter has no such default: it is required.
 """
 
 from __future__ import annotations
@@ -39,12 +43,7 @@ OWNED_BY_TEXTS: set[str] = set()  # the catalogue bot/texts/ takes every value a
 
 # Still reading the settings deep inside; each needs its values passed in from its entry points.
 NOT_YET_PASSED_IN = {
-    "bot/db.py",  # the default engine of session_scope(): DATABASE_URL
     "bot/privacy/hashing.py",  # keyed_hash's default key: HASH_KEY
-    "bot/phones.py",  # to_e164's default region: SMS_DEFAULT_REGION
-    "bot/sms/outbound.py",  # send_sms: Twilio credentials, sender, accents
-    "bot/triage/routing.py",  # ROUTES_FILE by default (the handoff core's draft report)
-    "bot/sms/bench.py",  # the places and routes files
 }
 
 
@@ -85,6 +84,53 @@ def test_the_list_of_modules_not_yet_passed_in_only_shrinks():
     still = set(readers(ROOT))
     done = sorted(module for module in NOT_YET_PASSED_IN if module not in still)
     assert done == [], f"these no longer read the settings: remove them from NOT_YET_PASSED_IN: {done}"
+
+
+def defaults_readers(root: Path) -> dict[str, list[int]]:
+    """Lines where a module names `DEFAULTS` (imported from bot.settings, or `settings.DEFAULTS`)."""
+    found = {}
+    for path in sorted((root / "bot").rglob("*.py")):
+        lines = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name) and node.id == "DEFAULTS":
+                lines.add(node.lineno)
+            elif isinstance(node, ast.Attribute) and node.attr == "DEFAULTS":
+                lines.add(node.lineno)
+            elif isinstance(node, ast.ImportFrom) and any(alias.name == "DEFAULTS" for alias in node.names):
+                lines.add(node.lineno)
+        if lines:
+            found[path.relative_to(root).as_posix()] = sorted(lines)
+    return found
+
+
+def test_only_the_entry_points_read_the_settings_defaults():
+    offenders = {module: lines for module, lines in defaults_readers(ROOT).items() if not matches(module, ENTRY_POINTS)}
+    assert offenders == {}, (
+        "settings.DEFAULTS outside the entry points (take the configured value as an argument, with no "
+        f"default, and pass it from the entry point): {offenders}"
+    )
+
+
+def test_a_domain_module_reading_the_defaults_is_found(tmp_path):
+    (tmp_path / "bot" / "conversations").mkdir(parents=True)
+    (tmp_path / "bot" / "conversations" / "hold.py").write_text(
+        'from bot.settings import DEFAULTS\n\nHOLD_HOURS = int(DEFAULTS["HUMAN_HOLD_HOURS"])\n'
+    )
+    (tmp_path / "bot" / "booking").mkdir()
+    (tmp_path / "bot" / "booking" / "slots.py").write_text(
+        'from bot import settings\n\n\ndef horizon(days=settings.DEFAULTS["BOOKING_HORIZON_DAYS"]):\n    return days\n'
+    )
+    (tmp_path / "bot" / "cli").mkdir()
+    (tmp_path / "bot" / "cli" / "secrets.py").write_text("from bot.settings import DEFAULTS\n\nprint(DEFAULTS)\n")
+
+    found = defaults_readers(tmp_path)
+
+    assert found == {
+        "bot/booking/slots.py": [4],
+        "bot/cli/secrets.py": [1, 3],
+        "bot/conversations/hold.py": [1, 3],
+    }
+    assert not matches("bot/conversations/hold.py", ENTRY_POINTS) and matches("bot/cli/secrets.py", ENTRY_POINTS)
 
 
 def test_a_domain_function_reading_the_settings_is_found(tmp_path):

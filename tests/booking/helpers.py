@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from bot.booking.slots import BookingWindow
 from bot.places.models import Conseiller, Permanence, Place
 from bot.residents import resident_for_phone
+from bot.settings import ROOT
+
+# The booking window of the settings' defaults (BOOKING_MIN_NOTICE_HOURS=2, BOOKING_HORIZON_DAYS=28,
+# TIMEZONE=Europe/Paris), as an entry point would pass it.
+WINDOW = BookingWindow(min_notice_hours=2, horizon_days=28, timezone="Europe/Paris")
+# The city's route rules (ROUTES_FILE), as an entry point passes them.
+ROUTES = ROOT / "data" / "routes" / "metz.yml"
 
 
 def make_place(

@@ -15,7 +15,7 @@ from bot.handoff import SlotTaken, TooManyAppointments, book, cancel, move, upco
 from bot.handoff.seats import seats_taken
 from bot.residents import resident_for_phone
 from bot.tickets.models import CancelledBy
-from tests.booking.helpers import make_place, make_resident
+from tests.booking.helpers import WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 
@@ -24,7 +24,7 @@ def race(engine, attempts: int) -> tuple[int, int]:
     """`attempts` residents, each in its own thread and session, book the same slot."""
     with session_scope(engine) as s:
         make_place(s, schedule="Tu 14:00-15:00", capacity=1)
-        slot = next_slots(s, now=NOW, limit=1)[0]
+        slot = next_slots(s, now=NOW, limit=1, window=WINDOW)[0]
         resident_ids = [resident_for_phone(s, f"+3361234{i:04d}").id for i in range(attempts)]
     barrier = threading.Barrier(attempts)
     results: list[str] = []
@@ -36,7 +36,7 @@ def race(engine, attempts: int) -> tuple[int, int]:
         barrier.wait()
         try:
             with session_scope(engine) as s:
-                book(s, s.get(Resident, resident_id), slot, now=NOW)
+                book(s, s.get(Resident, resident_id), slot, now=NOW, limit=2)
             outcome = "booked"
         except SlotTaken:
             outcome = "taken"
@@ -52,7 +52,7 @@ def race(engine, attempts: int) -> tuple[int, int]:
         stored = s.execute(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED)).scalars().all()
         assert len(stored) == results.count("booked")
         # The loser of the race gets new slots, not an error.
-        assert next_slots(s, now=NOW, limit=1)[0].start != slot.start
+        assert next_slots(s, now=NOW, limit=1, window=WINDOW)[0].start != slot.start
     return results.count("booked"), results.count("taken")
 
 
@@ -68,35 +68,35 @@ def test_simultaneous_attempts_on_sqlite_give_one_booking(db_engine):
 def test_a_workshop_takes_as_many_people_as_its_capacity(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Th 14:00-15:30", slot_minutes=90, capacity=3, kind="atelier")
-        slot = next_slots(s, now=NOW, kind="atelier", limit=1)[0]
+        slot = next_slots(s, now=NOW, kind="atelier", limit=1, window=WINDOW)[0]
         for i in range(3):
-            book(s, resident_for_phone(s, f"+3361111000{i}"), slot, now=NOW)
+            book(s, resident_for_phone(s, f"+3361111000{i}"), slot, now=NOW, limit=2)
         with pytest.raises(SlotTaken):
-            book(s, resident_for_phone(s, "+33611110009"), slot, now=NOW)
+            book(s, resident_for_phone(s, "+33611110009"), slot, now=NOW, limit=2)
         assert seats_taken(s, slot.permanence_id, slot.start) == 3
 
 
 def test_cancelling_frees_the_slot_at_once(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 14:00-15:00")
-        slot = next_slots(s, now=NOW, limit=1)[0]
-        appointment = book(s, make_resident(s), slot, now=NOW)
-        assert next_slots(s, now=NOW, limit=1)[0].start != slot.start
+        slot = next_slots(s, now=NOW, limit=1, window=WINDOW)[0]
+        appointment = book(s, make_resident(s), slot, now=NOW, limit=2)
+        assert next_slots(s, now=NOW, limit=1, window=WINDOW)[0].start != slot.start
         cancel(s, appointment, by=CancelledBy.RESIDENT, actor="resident")
         assert appointment.status == AppointmentStatus.EXCUSED
-        assert next_slots(s, now=NOW, limit=1)[0].start == slot.start
-        book(s, resident_for_phone(s, "+33699999999"), slot, now=NOW)
+        assert next_slots(s, now=NOW, limit=1, window=WINDOW)[0].start == slot.start
+        book(s, resident_for_phone(s, "+33699999999"), slot, now=NOW, limit=2)
 
 
 def test_a_resident_holds_at_most_the_configured_number_of_appointments(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 14:00-17:00")
         resident = make_resident(s)
-        slots = next_slots(s, now=NOW, limit=3)
-        book(s, resident, slots[0], now=NOW)
-        book(s, resident, slots[1], now=NOW)
+        slots = next_slots(s, now=NOW, limit=3, window=WINDOW)
+        book(s, resident, slots[0], now=NOW, limit=2)
+        book(s, resident, slots[1], now=NOW, limit=2)
         with pytest.raises(TooManyAppointments):
-            book(s, resident, slots[2], now=NOW)
+            book(s, resident, slots[2], now=NOW, limit=2)
         assert len(upcoming_for_resident(s, resident.id, NOW)) == 2
 
 
@@ -104,9 +104,9 @@ def test_moving_books_the_new_slot_and_frees_the_old_one(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 14:00-17:00")
         resident = make_resident(s)
-        first, second, _ = next_slots(s, now=NOW, limit=3)
-        old = book(s, resident, first, now=NOW)
-        new = move(s, old, second, by=CancelledBy.RESIDENT, actor="resident")
+        first, second, _ = next_slots(s, now=NOW, limit=3, window=WINDOW)
+        old = book(s, resident, first, now=NOW, limit=2)
+        new = move(s, old, second, by=CancelledBy.RESIDENT, actor="resident", limit=2)
         assert old.status == AppointmentStatus.EXCUSED and new.status == AppointmentStatus.BOOKED
         assert seats_taken(s, first.permanence_id, first.start) == 0
 
@@ -115,11 +115,11 @@ def test_moving_to_a_slot_taken_meanwhile_keeps_the_old_appointment(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 14:00-17:00")
         resident = make_resident(s)
-        first, second, _ = next_slots(s, now=NOW, limit=3)
-        old = book(s, resident, first, now=NOW)
-        book(s, resident_for_phone(s, "+33699999998"), second, now=NOW)
+        first, second, _ = next_slots(s, now=NOW, limit=3, window=WINDOW)
+        old = book(s, resident, first, now=NOW, limit=2)
+        book(s, resident_for_phone(s, "+33699999998"), second, now=NOW, limit=2)
         with pytest.raises(SlotTaken):
-            move(s, old, second, by=CancelledBy.RESIDENT, actor="resident")
+            move(s, old, second, by=CancelledBy.RESIDENT, actor="resident", limit=2)
         s.refresh(old)
         assert old.status == AppointmentStatus.BOOKED
         assert seats_taken(s, first.permanence_id, first.start) == 1

@@ -9,6 +9,7 @@ import yaml
 from bot import classification, coop
 from bot.settings import get_settings
 from bot.triage import routing
+from tests.booking.helpers import ROUTES
 
 
 def test_the_thematiques_come_in_two_explicit_families_with_the_coops_values_and_labels():
@@ -56,4 +57,7 @@ def test_every_route_orients_to_a_coop_structure_de_redirection():
     for rule in [*rules["routes"], rules["default"]]:
         value = rule.get("structure_de_redirection")
         assert value is None or value in coop.StructureDeRedirection.values(), rule["route"]
-    assert routing.route_named("france_services").structure_de_redirection == "aide_aux_demarches_administratives"
+    assert (
+        routing.route_named("france_services", path=ROUTES).structure_de_redirection
+        == "aide_aux_demarches_administratives"
+    )

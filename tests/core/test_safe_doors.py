@@ -34,6 +34,7 @@ from bot.residents import resident_for_phone, sms_conversation_id
 from bot.settings import ROOT
 from bot.sms.models import InboundMessage
 from bot.web.channel import trouble
+from tests.booking.helpers import WINDOW
 from tests.sms.live import WEBHOOK, inbound_params, post, sms_to, text
 from tests.support.live_bot import free_port, wait_http
 
@@ -91,7 +92,7 @@ def test_a_forged_tracker_is_refused_by_the_action_server(live_bot):
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
         resident = resident_for_phone(session, phone)
-        book(session, resident, next_slots(session, limit=1)[0])
+        book(session, resident, next_slots(session, limit=1, window=WINDOW)[0], limit=2)
     engine.dispose()
     conversation = sms_conversation_id(phone)
     forged = {
@@ -185,8 +186,8 @@ def test_a_reminder_held_while_stopped_goes_out_after_start(live_bot):
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
         resident = resident_for_phone(session, phone)
-        slot = next_slots(session, limit=400)[-1]  # weeks ahead: no other test's appointment is due then
-        start = as_utc(book(session, resident, slot).start)
+        slot = next_slots(session, limit=400, window=WINDOW)[-1]  # weeks ahead: no other test's appointment is due then
+        start = as_utc(book(session, resident, slot, limit=2).start)
     engine.dispose()
     moment = (start - timedelta(hours=24)).isoformat()  # the slot's own wall time: never in the quiet hours
 

@@ -20,6 +20,7 @@ from bot.desk.accounts import create_user
 from bot.places.models import Permanence, Place
 from bot.residents import resident_for_phone
 from bot.settings import reload_settings
+from tests.booking.helpers import WINDOW
 from tests.conftest import migrated_with_places
 
 PASSWORD = "mot-de-passe-de-test"
@@ -72,7 +73,7 @@ def make_booked_ticket(
         permanence = session.get(Permanence, permanence_id) if permanence_id else first_permanence(session)
         slots = [
             s
-            for s in next_slots(session, place_ids=[permanence.place_id], limit=40)
+            for s in next_slots(session, place_ids=[permanence.place_id], limit=40, window=WINDOW)
             if s.permanence_id == permanence.id
         ]
         # A slot on a day that keeps another one free, whatever the hour the tests run at (late in the
@@ -80,7 +81,7 @@ def make_booked_ticket(
         days = [local(s.start).date() for s in slots]
         slot = next((s for s, day in zip(slots, days) if days.count(day) > 1), slots[0])
         resident = resident_for_phone(session, phone)
-        appointment = handoff.book(session, resident, slot)
+        appointment = handoff.book(session, resident, slot, limit=2)
         request = handoff.HandoffRequest(
             triage={"materiel": "telephone", "has_email": "oui", "has_login": "non", "besoin": transcript},
             thematique="email",
@@ -88,6 +89,7 @@ def make_booked_ticket(
             first_name="Marie",
             bot_answers=["Pour envoyer une pièce jointe, touchez le trombone."],
             transcript=transcript,
+            orientation=None,
         )
         ticket = handoff.open_ticket(session, resident, request, appointment)
         return ticket.id, appointment.id

@@ -14,8 +14,9 @@ from bot.conversations.models import ConversationHold, ConversationMessage
 from bot.conversations.widget import held_messages
 from bot.db import session_scope
 from bot.residents import sms_conversation_id
-from bot.settings import get_settings
+from bot.settings import get_settings, reload_settings
 from bot.sms.models import OutboundMessage
+from bot.sms.outbound import SmsConfig
 from bot.staff.models import AuditEntry, User
 from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.tickets.models import Ticket, TicketEvent
@@ -77,7 +78,12 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
 
     # The resident's answer reaches the desk, not the assistant.
     route = asyncio.run(
-        routing.route(CONVERSATION, "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111", settings=get_settings())
+        routing.route(
+            CONVERSATION,
+            "merci, je suis dispo mardi, ma carte 4111 1111 1111 1111",
+            settings=get_settings(),
+            engine=desk_engine,
+        )
     )
     assert route.to_bot is False
     inbox = client.get("/conversations?filtre=attente").get_data(as_text=True)
@@ -90,7 +96,9 @@ def test_from_the_ticket_a_conseiller_takes_over_writes_and_hands_back(app, desk
     post_form(client, page, f"/conversations/{hold.id}/rendre", {})
     assert sms_bodies(desk_engine)[-1] in (resumed_text(), "L'assistant reprend la conversation.")
     assert not the_hold(desk_engine).active
-    assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).to_bot is True
+    assert (
+        asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings(), engine=desk_engine)).to_bot is True
+    )
 
     with session_scope(desk_engine) as session:
         kinds = [
@@ -137,11 +145,30 @@ def test_the_hold_ends_after_human_hold_hours_without_activity(app, desk_engine)
     with session_scope(desk_engine) as session:
         hold = holds.hold_row(session, CONVERSATION)
         hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=get_settings().human_hold_hours, minutes=1)
-    route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings()))
+    route = asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings(), engine=desk_engine))
     assert route.to_bot is True and route.notices == [resumed_text()]
     assert the_hold(desk_engine).end_reason == "inactivity"
     assert sms_bodies(desk_engine)[-1] == resumed_text()
-    assert asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings())).notices == []  # told once
+    assert (
+        asyncio.run(routing.route(CONVERSATION, "bonjour", settings=get_settings(), engine=desk_engine)).notices == []
+    )  # told once
+
+
+def test_a_configured_human_hold_hours_ends_the_hold_sooner(app, desk_engine, monkeypatch):
+    make_booked_ticket(desk_engine)
+    take(app, desk_engine)
+    with session_scope(desk_engine) as session:
+        hold = holds.hold_row(session, CONVERSATION)
+        hold.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=3)
+    monkeypatch.setenv("HUMAN_HOLD_HOURS", "2")  # the default is 24: a 3-hour-old hold would still run
+    try:
+        route = asyncio.run(
+            routing.route(CONVERSATION, "vous êtes là ?", settings=reload_settings(), engine=desk_engine)
+        )
+    finally:
+        monkeypatch.delenv("HUMAN_HOLD_HOURS")
+        reload_settings()
+    assert route.to_bot is True and the_hold(desk_engine).end_reason == "inactivity"
 
 
 def test_the_hold_ends_when_the_ticket_is_closed(app, desk_engine):
@@ -149,18 +176,20 @@ def test_the_hold_ends_when_the_ticket_is_closed(app, desk_engine):
     take(app, desk_engine)
     with session_scope(desk_engine) as session:
         session.get(Ticket, ticket_id).status = "clos"
-    assert asyncio.run(routing.route(CONVERSATION, "merci", settings=get_settings())).to_bot is True
+    assert asyncio.run(routing.route(CONVERSATION, "merci", settings=get_settings(), engine=desk_engine)).to_bot is True
     assert the_hold(desk_engine).end_reason == "ticket_closed"
 
 
 def test_keywords_in_a_held_conversation_go_to_the_assistant_and_are_shown(app, desk_engine):
     make_booked_ticket(desk_engine)
     client, page = take(app, desk_engine)
-    route = asyncio.run(routing.route(CONVERSATION, "Annuler", settings=get_settings()))
+    route = asyncio.run(routing.route(CONVERSATION, "Annuler", settings=get_settings(), engine=desk_engine))
     assert route.to_bot is True and route.kind == "keyword:annuler"
-    erase = asyncio.run(routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES", settings=get_settings()))
+    erase = asyncio.run(
+        routing.route(CONVERSATION, "SUPPRIMER MES DONNÉES", settings=get_settings(), engine=desk_engine)
+    )
     assert erase.kind == "keyword:supprimer"
-    routing.note_keyword(CONVERSATION, "aide", "AIDE")
+    routing.note_keyword(CONVERSATION, "aide", "AIDE", 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))
     shown = client.get(page).get_data(as_text=True)
     assert "mot-clé ANNULER" in shown and "mot-clé SUPPRIMER" in shown and "mot-clé AIDE" in shown
 
@@ -191,9 +220,13 @@ def test_a_new_resident_message_notifies_the_holder_without_resident_data(app, d
     get_settings.cache_clear()
     monkeypatch.setattr(mail, "send_email", lambda settings, to, subject, body: sent.append((to, subject, body)))
     try:
-        asyncio.run(routing.route(CONVERSATION, "mon code est 123456 et je m'appelle Marie", settings=get_settings()))
+        asyncio.run(
+            routing.route(
+                CONVERSATION, "mon code est 123456 et je m'appelle Marie", settings=get_settings(), engine=desk_engine
+            )
+        )
         # unread already: no second e-mail
-        asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings()))
+        asyncio.run(routing.route(CONVERSATION, "vous êtes là ?", settings=get_settings(), engine=desk_engine))
     finally:
         monkeypatch.setenv("SMTP_HOST", "")
         get_settings.cache_clear()
@@ -208,16 +241,22 @@ def test_the_widget_reads_the_conseillers_messages_of_its_conversation(app, desk
     make_user(desk_engine, "coord@metz.fr", "coordinateur")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalar_one()
-        hold = holds.take_over(session, sender, user)
-        holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
-    seen = held_messages(sender, 0)
+        hold = holds.take_over(session, sender, user, hours=24, sms=SmsConfig.of(get_settings()))
+        holds.conseiller_writes(
+            session, hold, user, "Bonjour, je regarde votre question.", sms=SmsConfig.of(get_settings())
+        )
+    seen = held_messages(sender, 0, 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))
     assert seen["held"] is True and seen["by"] == "Un conseiller"
     assert [m["text"] for m in seen["messages"]] == [
         holder_text("Un conseiller"),
         "Bonjour, je regarde votre question.",
     ]
-    assert held_messages(sender, seen["last"])["messages"] == []
-    assert held_messages("web:00000000-0000-4000-8000-000000000000", 0) == {
+    assert (
+        held_messages(sender, seen["last"], 24, engine=desk_engine, sms=SmsConfig.of(get_settings()))["messages"] == []
+    )
+    assert held_messages(
+        "web:00000000-0000-4000-8000-000000000000", 0, 24, engine=desk_engine, sms=SmsConfig.of(get_settings())
+    ) == {
         "held": False,
         "by": None,
         "messages": [],
@@ -234,7 +273,7 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
 
     make_booked_ticket(desk_engine)
     take(app, desk_engine)
-    asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi", settings=get_settings()))
+    asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi", settings=get_settings(), engine=desk_engine))
     with session_scope(desk_engine) as session:
         held = export_for_phone(session, RESIDENT_PHONE)["held_conversations"]
         assert held[0]["held_by"] == "Nadia"
@@ -249,8 +288,8 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
     other = sms_conversation_id("+33612340000")
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalars().first()
-        hold = holds.take_over(session, other, user)
-        holds.hand_back(session, hold, user)
+        hold = holds.take_over(session, other, user, hours=24, sms=SmsConfig.of(get_settings()))
+        holds.hand_back(session, hold, user, sms=SmsConfig.of(get_settings()))
     later = datetime.now(timezone.utc) + timedelta(days=get_settings().retention_conversation_days + 1)
     with session_scope(desk_engine) as session:
         report = purge(session, now=later, policy=RetentionPolicy.of(get_settings()))

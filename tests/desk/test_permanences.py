@@ -12,6 +12,7 @@ from bot.db import session_scope
 from bot.places.models import Absence, Permanence
 from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket, TicketStatus
+from tests.booking.helpers import WINDOW
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, login, make_booked_ticket, make_user, post_form
 
 
@@ -30,7 +31,7 @@ def permanence_id(engine) -> int:
 def slots_of(engine, pid: int):
     with session_scope(engine) as session:
         place_id = session.get(Permanence, pid).place_id
-        return [s for s in next_slots(session, place_ids=[place_id], limit=50) if s.permanence_id == pid]
+        return [s for s in next_slots(session, place_ids=[place_id], limit=50, window=WINDOW) if s.permanence_id == pid]
 
 
 def assert_cancelled_and_texted(engine, ticket_id: int, appointment_id: int):

@@ -309,6 +309,20 @@ def test_creating_a_prescripteur_needs_a_structure(db_engine):
         assert user.structure == "France Services Borny" and user.is_prescripteur and not user.is_coordinateur
 
 
+def test_the_configured_booking_max_future_appointments_holds_for_a_prescripteur(desk, monkeypatch):
+    """BOOKING_MAX_FUTURE_APPOINTMENTS=1, read by the desk's app factory: a second appointment for
+    the same person is refused (the default, 2, would let it through)."""
+    _app, _engine, _edge = desk
+    monkeypatch.setenv("BOOKING_MAX_FUTURE_APPOINTMENTS", "1")
+    app = create_app(reload_settings())
+    app.config["TESTING"] = True
+    client = logged_in(app)
+    assert book(client)[0].status_code in (200, 302)
+    response, _key = book(client, choice=1)
+    text = html.unescape(response.get_data(as_text=True))
+    assert "Cette personne a déjà 1 rendez-vous prévus." in text
+
+
 def test_a_slot_taken_meanwhile_is_refused_kindly(desk):
     app, engine, edge = desk
     first, second = logged_in(app), logged_in(app, "as@departement57.fr")

@@ -21,6 +21,7 @@ from bot.places.models import Permanence, Place
 from bot.residents import resident_for_phone
 from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent, TicketStatus
+from tests.booking.helpers import WINDOW
 from tests.handoff.conftest import run, texts, tracker
 
 PHONE = "+33612345001"
@@ -32,7 +33,9 @@ def place_of(session, slug: str) -> Place:
 
 def individual_slot(session, slug: str, exclude=()):
     place = place_of(session, slug)
-    return next_slots(session, place_ids=[place.id], kind="individuel", limit=1, exclude=tuple(exclude))[0]
+    return next_slots(session, place_ids=[place.id], kind="individuel", limit=1, exclude=tuple(exclude), window=WINDOW)[
+        0
+    ]
 
 
 def choose(sender: str, offered: list[dict], slots: dict | None = None) -> tuple[dict, CollectingDispatcher]:

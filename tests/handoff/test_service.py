@@ -18,7 +18,8 @@ from bot.db import make_engine, session_scope
 from bot.handoff.seats import seats_taken
 from bot.texts.booking import confirmation_text, duration_text, offer_text, slot_line
 from bot.tickets.models import CancelledBy, EventKind, TicketEvent, TicketStatus
-from tests.booking.helpers import make_place, make_resident
+from bot.triage.routing import orientation_of
+from tests.booking.helpers import ROUTES, WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 REQUEST = handoff.HandoffRequest(
@@ -28,6 +29,7 @@ REQUEST = handoff.HandoffRequest(
     first_name="Marie",
     bot_answers=["faq_email/spams"],
     transcript="Assistant : Quel appareil ?\nVous : 2",
+    orientation=None,
 )
 
 
@@ -36,7 +38,9 @@ def test_a_ticket_is_opened_with_its_draft_report_and_follows_its_appointment(db
         place, permanence = make_place(s, schedule="Tu 14:00-17:00", slot_minutes=45)
         other, _ = make_place(s, schedule="We 14:00-17:00", slug="autre")
         resident = make_resident(s)
-        appointment = handoff.book(s, resident, next_slots(s, now=NOW, place_ids=[place.id], limit=1)[0], now=NOW)
+        appointment = handoff.book(
+            s, resident, next_slots(s, now=NOW, place_ids=[place.id], limit=1, window=WINDOW)[0], now=NOW, limit=2
+        )
         ticket = handoff.open_ticket(s, resident, REQUEST, appointment)
         assert resident.first_name == "Marie" and ticket.status == TicketStatus.NOUVEAU
         assert ticket.place_id == place.id and ticket.activity_report == {
@@ -53,9 +57,10 @@ def test_a_ticket_is_opened_with_its_draft_report_and_follows_its_appointment(db
         new = handoff.move(
             s,
             appointment,
-            next_slots(s, now=NOW, place_ids=[other.id], limit=1)[0],
+            next_slots(s, now=NOW, place_ids=[other.id], limit=1, window=WINDOW)[0],
             by=CancelledBy.SERVICE,
             actor="nadia",
+            limit=2,
         )
         assert ticket.appointment_id == new.id and ticket.place_id == other.id
         assert ticket.activity_report["lieu"] == other.nom and ticket.status == TicketStatus.CONFIRME
@@ -73,7 +78,10 @@ def test_a_call_back_is_help_at_a_distance_and_a_route_proposes_its_structure(db
     with session_scope(db_engine) as s:
         resident = make_resident(s)
         request = handoff.HandoffRequest(
-            triage={"has_email": "non", "has_login": "non"}, thematique="argent_impots", route="aidants_connect"
+            triage={"has_email": "non", "has_login": "non"},
+            thematique="argent_impots",
+            route="aidants_connect",
+            orientation=orientation_of("aidants_connect", ROUTES),
         )
         report = handoff.open_ticket(s, resident, request).activity_report
     assert report["type_lieu"] == "a_distance" and report["lieu"] is None
@@ -88,8 +96,8 @@ def test_cancelling_names_who_cancelled_frees_the_seat_and_closes_the_ticket_onc
     with session_scope(db_engine) as s:
         _, permanence = make_place(s, schedule="Tu 14:00-15:00")
         resident = make_resident(s)
-        slot = next_slots(s, now=NOW, limit=1)[0]
-        appointment = handoff.book(s, resident, slot, now=NOW)
+        slot = next_slots(s, now=NOW, limit=1, window=WINDOW)[0]
+        appointment = handoff.book(s, resident, slot, now=NOW, limit=2)
         ticket = handoff.open_ticket(s, resident, REQUEST, appointment)
         handoff.cancel(s, appointment, by=by, actor="x", reason="fermeture")
         handoff.cancel(s, appointment, by=by, actor="x", reason="fermeture")  # idempotent
@@ -102,7 +110,9 @@ def test_cancelling_names_who_cancelled_frees_the_seat_and_closes_the_ticket_onc
 def test_a_status_outside_the_enums_never_reaches_the_database(db_engine):
     with session_scope(db_engine) as s:
         make_place(s, schedule="Tu 14:00-15:00")
-        appointment = handoff.book(s, make_resident(s), next_slots(s, now=NOW, limit=1)[0], now=NOW)
+        appointment = handoff.book(
+            s, make_resident(s), next_slots(s, now=NOW, limit=1, window=WINDOW)[0], now=NOW, limit=2
+        )
         s.flush()
         appointment.status = "cancelled"  # the old value
         with pytest.raises(sa.exc.StatementError):
@@ -113,13 +123,13 @@ def test_a_status_outside_the_enums_never_reaches_the_database(db_engine):
 def test_one_person_gets_one_seat_of_a_workshop_session(any_db):
     with session_scope(any_db) as s:
         place, permanence = make_place(s, schedule="Th 14:00-15:30", slot_minutes=90, capacity=8, kind="atelier")
-        slot = next_slots(s, now=NOW, kind="atelier", place_ids=[place.id], limit=1)[0]
+        slot = next_slots(s, now=NOW, kind="atelier", place_ids=[place.id], limit=1, window=WINDOW)[0]
         resident = make_resident(s)
-        handoff.book(s, resident, slot, now=NOW)
+        handoff.book(s, resident, slot, now=NOW, limit=2)
         with pytest.raises(handoff.AlreadyBooked):
-            handoff.book(s, resident, slot, now=NOW)
+            handoff.book(s, resident, slot, now=NOW, limit=2)
         assert seats_taken(s, permanence.id, slot.start) == 1
-        handoff.book(s, make_resident(s, "+33611110001"), slot, now=NOW)  # someone else: yes
+        handoff.book(s, make_resident(s, "+33611110001"), slot, now=NOW, limit=2)  # someone else: yes
         assert seats_taken(s, permanence.id, slot.start) == 2
         resident_id, start = resident.id, slot.start
     # The database itself refuses it, whatever the code does.
@@ -142,7 +152,7 @@ def test_a_workshop_is_offered_and_confirmed_with_its_title_length_and_group(db_
     with session_scope(db_engine) as s:
         place, permanence = make_place(s, schedule="Th 14:00-15:30", slot_minutes=90, capacity=8, kind="atelier")
         permanence.title = "Atelier : bien utiliser son smartphone"
-        slot = next_slots(s, now=NOW, kind="atelier", limit=1)[0]
+        slot = next_slots(s, now=NOW, kind="atelier", limit=1, window=WINDOW)[0]
         line = slot_line(1, slot, place, permanence)
         assert line == "1. jeudi 10 décembre à 14 h, Mairie de quartier test, en groupe"
         assert offer_text([line], permanence).startswith(

@@ -24,6 +24,7 @@ from bot.reminders import ReminderPolicy, send_due_reminders
 from bot.residents import resident_for_phone
 from bot.settings import ROOT, get_settings
 from bot.sms.models import OutboundMessage
+from bot.sms.outbound import SmsConfig
 from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
 from tests.handoff.test_actions_in_process import PHONE, book_by_sms, individual_slot
@@ -134,8 +135,8 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointment_id)).scalar_one()
         for action in ("confirme", "vu", "absent", "confirme"):
             ticket_actions.change_status(s, ticket, action, "nadia")
-        ticket_actions.reschedule(s, ticket, "nadia", second)
-        ticket_actions.text_resident(s, ticket, "nadia", "Bonjour")
+        ticket_actions.reschedule(s, ticket, "nadia", second, limit=2, sms=SmsConfig.of(get_settings()))
+        ticket_actions.text_resident(s, ticket, "nadia", "Bonjour", sms=SmsConfig.of(get_settings()))
         ticket_actions.record_outcome(
             s, ticket, "nadia", {"duree": "30", "autonomie": "autonome"}, ["email"], ["telephone"]
         )
@@ -148,10 +149,23 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
     later = book_by_sms(city_db, sender, third.as_dict())
     with session_scope(city_db) as s:
         start = s.get(Appointment, later).start
-        send_due_reminders(s, now=start - timedelta(hours=24), policy=ReminderPolicy.of(get_settings()))
+        send_due_reminders(
+            s,
+            now=start - timedelta(hours=24),
+            policy=ReminderPolicy.of(get_settings()),
+            sms=SmsConfig.of(get_settings()),
+        )
         place = s.execute(select(Place).where(Place.slug == "mairie-borny")).scalar_one()
         day = start.astimezone(timezone.utc).date()
-        permanence_admin.add_closure(s, place, day - timedelta(days=1), day + timedelta(days=1), "travaux", "coord")
+        permanence_admin.add_closure(
+            s,
+            place,
+            day - timedelta(days=1),
+            day + timedelta(days=1),
+            "travaux",
+            "coord",
+            sms=SmsConfig.of(get_settings()),
+        )
     with session_scope(city_db) as s:
         elsewhere = individual_slot(s, "mediatheque-verlaine").as_dict()
     book_by_sms(city_db, sender, elsewhere)

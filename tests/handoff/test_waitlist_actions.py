@@ -21,10 +21,13 @@ from bot.booking.timeutil import as_utc
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
 from bot.residents import resident_for_conversation, resident_for_phone
+from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from bot.texts import waitlist as texts
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from bot.waitlist.replies import answer_sms
+from tests.booking.helpers import ROUTES, WINDOW
 from tests.handoff.conftest import run, tracker
 from tests.handoff.conftest import texts as said
 from tests.handoff.test_actions_in_process import book_by_sms, individual_slot
@@ -86,15 +89,31 @@ def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, 
     declined = CollectingDispatcher()
     run(ActionDeclineWaitlist().run(declined, tracker(sender), {}))
     assert said(declined) == texts.declined_text()
-    assert answer_sms(PHONE, "OUI", max_appointments=2) is None  # no offer waiting: OUI goes to Rasa
+    assert (
+        answer_sms(
+            PHONE, "OUI", max_appointments=2, routes_file=ROUTES, engine=city_db, sms=SmsConfig.of(get_settings())
+        )
+        is None
+    )  # no offer waiting: OUI goes to Rasa
 
     run(ActionCancelAppointment().run(CollectingDispatcher(), tracker(other), {}))  # the earlier seat frees
     with session_scope(city_db) as s:
         run_ = service.offer_freed_seats(
-            s, offer_minutes=120, batch=3, quiet_start=parse_hhmm("23:59"), quiet_end=parse_hhmm("00:00")
+            s,
+            offer_minutes=120,
+            batch=3,
+            quiet_start=parse_hhmm("23:59"),
+            quiet_end=parse_hhmm("00:00"),
+            window=WINDOW,
+            sms=SmsConfig.of(get_settings()),
         )
         assert run_.offered == 1
-    assert answer_sms(PHONE, "OUI", max_appointments=2).outcome == "taken"
+    assert (
+        answer_sms(
+            PHONE, "OUI", max_appointments=2, routes_file=ROUTES, engine=city_db, sms=SmsConfig.of(get_settings())
+        ).outcome
+        == "taken"
+    )
     with session_scope(city_db) as s:
         booked = (
             s.execute(

@@ -19,6 +19,8 @@ from bot.desk.places_loader import load_places
 from bot.places.file import read_places_file
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings
+from bot.sms.outbound import SmsConfig
+from tests.booking.helpers import WINDOW
 
 
 def city():
@@ -31,14 +33,18 @@ def place(slug):
 
 def test_no_slot_is_ever_offered_at_jean_mace(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         jean_mace = session.execute(select(Place).where(Place.slug == "mediatheque-jean-mace")).scalar_one()
         for start in (datetime(2026, 12, 1, 7, tzinfo=timezone.utc), datetime(2027, 6, 1, 7, tzinfo=timezone.utc)):
             for kind in ("individuel", "atelier"):
-                assert next_slots(session, now=start, place_ids=[jean_mace.id], kind=kind, limit=50) == []
-                everywhere = next_slots(session, now=start, kind=kind, limit=200)
+                assert (
+                    next_slots(session, now=start, place_ids=[jean_mace.id], kind=kind, limit=50, window=WINDOW) == []
+                )
+                everywhere = next_slots(session, now=start, kind=kind, limit=200, window=WINDOW)
                 assert all(s.place_id != jean_mace.id for s in everywhere)
-        assert next_slots(session, now=datetime(2026, 12, 1, 7, tzinfo=timezone.utc), limit=3), "other places stay open"
+        assert next_slots(session, now=datetime(2026, 12, 1, 7, tzinfo=timezone.utc), limit=3, window=WINDOW), (
+            "other places stay open"
+        )
 
 
 def test_verlaines_permanences_sit_inside_its_opening_hours():

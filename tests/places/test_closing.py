@@ -16,8 +16,10 @@ from bot.desk.permanence_admin import close_permanence_until, close_place_until,
 from bot.desk.places_loader import load_places
 from bot.handoff import book
 from bot.places.models import Permanence, Place
+from bot.settings import get_settings
 from bot.sms.models import OutboundMessage
-from tests.booking.helpers import make_place, make_resident
+from bot.sms.outbound import SmsConfig
+from tests.booking.helpers import WINDOW, make_place, make_resident
 
 # The closures act on appointments still ahead of the real clock: NOW is next week's Tuesday.
 _today = datetime.now(timezone.utc).replace(hour=8, minute=0, second=0, microsecond=0)
@@ -27,8 +29,8 @@ CLI_CLOSED_TO = (NOW + timedelta(days=60)).date()
 
 
 def booked(session, place, number="+33612345678"):
-    slot = next_slots(session, now=NOW, place_ids=[place.id], limit=1)[0]
-    return book(session, make_resident(session, number), slot)
+    slot = next_slots(session, now=NOW, place_ids=[place.id], limit=1, window=WINDOW)[0]
+    return book(session, make_resident(session, number), slot, limit=2)
 
 
 def test_a_place_closed_until_a_date_offers_no_slot_until_then_and_texts_who_was_booked(db_engine):
@@ -37,15 +39,20 @@ def test_a_place_closed_until_a_date_offers_no_slot_until_then_and_texts_who_was
         appointment = booked(session, place)
         first_day = local(appointment.start).date()
         until = first_day + timedelta(days=14)
-        report = close_place_until(session, place, until, "Travaux", actor="coordination")
+        report = close_place_until(
+            session, place, until, "Travaux", actor="coordination", sms=SmsConfig.of(get_settings())
+        )
         assert (report.cancelled, report.texted) == (1, 1)
         assert session.get(Appointment, appointment.id).status == "revoked"
         sms = session.execute(select(OutboundMessage)).scalar_one()
         assert sms.purpose == "desk" and "est annulé" in sms.body
-        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=10)
+        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=10, window=WINDOW)
         assert slots and all(local(s.start).date() > until for s in slots)
         reopen(place)
-        assert local(next_slots(session, now=NOW, place_ids=[place.id], limit=1)[0].start).date() == first_day
+        assert (
+            local(next_slots(session, now=NOW, place_ids=[place.id], limit=1, window=WINDOW)[0].start).date()
+            == first_day
+        )
 
 
 def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_engine):
@@ -64,9 +71,11 @@ def test_a_permanence_closed_until_a_date_leaves_the_other_permanences_open(db_e
         session.flush()
         appointment = booked(session, place)
         assert appointment.permanence_id == permanence.id
-        report = close_permanence_until(session, permanence, CLOSED_TO, None, actor="coordination")
+        report = close_permanence_until(
+            session, permanence, CLOSED_TO, None, actor="coordination", sms=SmsConfig.of(get_settings())
+        )
         assert report.cancelled == 1 and session.get(Appointment, appointment.id).status == "revoked"
-        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=20)
+        slots = next_slots(session, now=NOW, place_ids=[place.id], limit=20, window=WINDOW)
         assert {s.permanence_id for s in slots if local(s.start).date() <= CLOSED_TO} == {other.id}
         assert any(s.permanence_id == permanence.id for s in slots)  # after the 15th again
 
@@ -90,18 +99,20 @@ def test_a_closure_written_in_the_places_file_reaches_a_database_loaded_before(d
     path = tmp_path / "city.yml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with session_scope(db_engine) as session:
-        load_places(session, path)
+        load_places(session, path, sms=SmsConfig.of(get_settings()))
         place = session.execute(select(Place)).scalar_one()
         appointment = booked(session, place)
     data["places"][0].update(closed_until="2030-01-01", closed_reason="Reconstruction", checked="2026-12-01")
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with session_scope(db_engine) as session:
-        load_places(session, path)  # without --update: the desk's edits stay, the closure does not wait
+        load_places(
+            session, path, sms=SmsConfig.of(get_settings())
+        )  # without --update: the desk's edits stay, the closure does not wait
         place = session.execute(select(Place)).scalar_one()
         assert place.closed_until == date(2030, 1, 1) and place.checked_on == date(2026, 12, 1)
         assert session.get(Appointment, appointment.id).status == "revoked"
-        assert next_slots(session, now=NOW, place_ids=[place.id]) == []
-        load_places(session, path)  # twice: nothing more
+        assert next_slots(session, now=NOW, place_ids=[place.id], window=WINDOW) == []
+        load_places(session, path, sms=SmsConfig.of(get_settings()))  # twice: nothing more
         assert len(session.execute(select(OutboundMessage)).scalars().all()) == 1
 
 
@@ -138,7 +149,7 @@ def test_the_command_closes_a_place_until_a_date_and_reopens_it(tmp_path):
     with session_scope(engine) as session:
         place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
         assert (place.closed_until, place.closed_reason) == (CLI_CLOSED_TO, "Travaux")
-        assert next_slots(session, now=NOW, place_ids=[place.id]) == []
+        assert next_slots(session, now=NOW, place_ids=[place.id], window=WINDOW) == []
     assert run("close", "ccas-metz", "--reopen").returncode == 0
     with session_scope(engine) as session:
         place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()

@@ -10,6 +10,8 @@ from bot.db import session_scope
 from bot.desk.places_loader import load_places
 from bot.places.importer import import_national_file, refresh_places, write_places_file
 from bot.places.lookup import find_places
+from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 
 CSV = (
     "id,nom,commune,code_postal,adresse,complement_adresse,latitude,longitude,telephone,horaires,"
@@ -66,7 +68,7 @@ def test_json_file_imports_and_the_result_loads_into_the_database(tmp_path, db_e
     assert "TO CHECK BY THE CITY" in out.read_text(encoding="utf-8")
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["places"][0]["services"] == ["Navigation sur internet"]
     with session_scope(db_engine) as session:
-        counts = load_places(session, out)
+        counts = load_places(session, out, sms=SmsConfig.of(get_settings()))
         assert counts["places"] == 1
         assert [p.nom for p in find_places(session, "j'habite 57000")] == ["Médiathèque du Sablon"]
 
@@ -105,7 +107,7 @@ def test_a_refresh_from_the_national_file_updates_public_fields_and_leaves_the_p
     national = tmp_path / "lieux.csv"
     national.write_text(CSV, encoding="utf-8")
     with session_scope(db_engine) as session:
-        load_places(session, city)
+        load_places(session, city, sms=SmsConfig.of(get_settings()))
         session.execute(select(Permanence)).scalar_one().schedule = "We 09:00-12:00"  # edited in the desk
         counts = refresh_places(session, national, commune="Metz")
         assert counts == {"refreshed": 1, "unchanged": 0, "not_in_database": 1}

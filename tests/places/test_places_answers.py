@@ -10,6 +10,7 @@ from bot.desk.places_loader import load_places
 from bot.places.hours_text import french_hours
 from bot.places.models import Place
 from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 
 
 def test_opening_hours_are_written_in_short_french():
@@ -22,7 +23,7 @@ def test_opening_hours_are_written_in_short_french():
 
 def test_the_place_named_in_the_message_is_given_with_address_and_hours(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
     with session_scope(db_engine) as session:
         answer = places_hours_answer(session, "horaires mairie de Bellecroix svp")
     assert answer.startswith("Mairie de quartier de Bellecroix : 13 rue de Toulouse, 57070 Metz.")
@@ -33,7 +34,7 @@ def test_the_place_named_in_the_message_is_given_with_address_and_hours(db_engin
 
 def test_a_quarter_with_two_places_names_the_other_one_too(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         answer = places_hours_answer(session, "la permanence de bellecroix ou vallieres ?")
     assert answer.startswith("Mairie de quartier de Bellecroix") and "Mairie de quartier de Vallières" in answer
     assert fits_sms(answer)
@@ -41,7 +42,7 @@ def test_a_quarter_with_two_places_names_the_other_one_too(db_engine):
 
 def test_borny_is_the_pole_des_lauriers_and_a_closed_place_is_not_offered_near_you(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         answer = places_hours_answer(session, "j'habite a borny ou est la permanence")
     assert answer.startswith("Mairie de quartier de Borny : Pôle des Lauriers, 3 bis rue d'Anjou, 57070 Metz.")
     assert "Jean-Macé" not in answer
@@ -50,7 +51,7 @@ def test_borny_is_the_pole_des_lauriers_and_a_closed_place_is_not_offered_near_y
 
 def test_a_closed_place_says_it_is_closed(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         answer = places_hours_answer(session, "la médiathèque jean macé est ouverte ?")
         listed = places_hours_answer(session, "vous êtes ouverts quand ?")
     assert answer.startswith("Médiathèque Jean-Macé (Borny) :") and "Fermé en ce moment" in answer
@@ -60,7 +61,7 @@ def test_a_closed_place_says_it_is_closed(db_engine):
 
 def test_no_place_named_lists_the_places_briefly(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         answer = places_hours_answer(session, "vous êtes ouverts quand ?")
     assert answer.startswith("Les conseillers numériques vous reçoivent : CCAS de Metz, ")
     assert "quartier" in answer and "RDV" in answer
@@ -69,7 +70,7 @@ def test_no_place_named_lists_the_places_briefly(db_engine):
 
 def test_the_answer_follows_the_database(db_engine):
     with session_scope(db_engine) as session:
-        load_places(session, get_settings().places_file)
+        load_places(session, get_settings().places_file, sms=SmsConfig.of(get_settings()))
         place = session.execute(select(Place).where(Place.slug == "ccas-metz")).scalar_one()
         place.horaires = "Mo-Th 09:00-12:00"
     with session_scope(db_engine) as session:

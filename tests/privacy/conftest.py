@@ -18,9 +18,9 @@ from bot.booking.slots import Slot
 from bot.db import make_engine
 from bot.handoff import book
 from bot.residents import resident_for_phone
-from bot.settings import ROOT, reload_settings
+from bot.settings import ROOT, get_settings, reload_settings
 from bot.sms.models import InboundMessage
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from tests.booking.helpers import make_place
 from tests.conftest import migrated
 from tests.handoff.builders import create_ticket
@@ -106,7 +106,7 @@ def person(session, place, permanence, phone: str, first_name: str, secret_word:
     """A resident of `phone` with a future appointment, its ticket, SMS in and out."""
     resident = resident_for_phone(session, phone)
     resident.first_name = first_name
-    appointment = book(session, resident, future_slot(permanence, days))
+    appointment = book(session, resident, future_slot(permanence, days), limit=2)
     ticket = create_ticket(
         session,
         resident_id=resident.id,
@@ -137,6 +137,7 @@ def person(session, place, permanence, phone: str, first_name: str, secret_word:
         purpose="confirmation",
         ticket_id=ticket.id,
         appointment_id=appointment.id,
+        sms=SmsConfig.of(get_settings()),
     )
     session.add(InboundMessage(message_sid="SM" + phone[1:] + secret_word, from_hash=resident.phone_hash))
     session.flush()

@@ -19,7 +19,8 @@ from bot.conversations.models import ConversationMessage
 from bot.db import make_engine, session_scope
 from bot.desk.accounts import create_user
 from bot.residents import sms_conversation_id
-from bot.settings import reload_settings
+from bot.settings import get_settings, reload_settings
+from bot.sms.outbound import SmsConfig
 from tests.conftest import REDIS_TEST_URL, load_city_places
 from tests.sms.live import WEBHOOK, inbound_params, new_sms, post, sms_to
 from tests.support.live_bot import free_port, start_live_bot
@@ -80,7 +81,7 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
 
     with session_scope(engine) as session:
         user = create_user(session, email="coord.hold@metz.fr", password="mot-de-passe-de-test", role="coordinateur")
-        holds.take_over(session, conversation, user)
+        holds.take_over(session, conversation, user, hours=24, sms=SmsConfig.of(get_settings()))
         user_id = user.id
     before = len(sms_to(bot, PHONE))
     sms(a, "bonjour, vous êtes là ?")
@@ -110,7 +111,9 @@ def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance
     with session_scope(engine) as session:
         from bot.staff.models import User
 
-        holds.hand_back(session, holds.hold_row(session, conversation), session.get(User, user_id))
+        holds.hand_back(
+            session, holds.hold_row(session, conversation), session.get(User, user_id), sms=SmsConfig.of(get_settings())
+        )
     before = len(sms_to(bot, PHONE))
     sms(b, "je n'arrive pas à envoyer un mail avec une pièce jointe")
     answers = new_sms(bot, PHONE, before)

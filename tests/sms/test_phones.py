@@ -20,13 +20,13 @@ from bot.phones import to_e164
     ],
 )
 def test_french_ways_of_writing_a_mobile(raw):
-    assert to_e164(raw) == "+33612345678"
+    assert to_e164(raw, "FR") == "+33612345678"
 
 
 def test_foreign_number_keeps_its_country():
-    assert to_e164("+32 470 12 34 56") == "+32470123456"
+    assert to_e164("+32 470 12 34 56", "FR") == "+32470123456"
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "123", "bonjour", "06 12", "+33 1"])
 def test_not_a_number(raw):
-    assert to_e164(raw) is None
+    assert to_e164(raw, "FR") is None

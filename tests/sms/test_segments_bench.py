@@ -14,10 +14,11 @@ import pytest
 
 from bot.settings import ROOT
 from bot.sms.bench import cost, every_sms_text, summarise
+from tests.booking.helpers import ROUTES
 
 
 def test_the_benchmark_lists_every_kind_of_text():
-    names = [e.name for e in every_sms_text()]
+    names = [e.name for e in every_sms_text(routes_file=ROUTES)]
     assert "utter_greet" in names and "utter_ask_materiel" in names
     assert any(n.startswith("utter_faq_email/") for n in names)
     assert any(n.startswith("booking.confirmation") for n in names)
@@ -27,12 +28,12 @@ def test_the_benchmark_lists_every_kind_of_text():
 
 
 def test_with_folding_every_text_is_gsm7():
-    not_gsm = [e.name for e in every_sms_text() if cost(e, fold=True).encoding != "GSM-7"]
+    not_gsm = [e.name for e in every_sms_text(routes_file=ROUTES) if cost(e, fold=True).encoding != "GSM-7"]
     assert not_gsm == [], f"texts that stay UCS-2 even with folding: {not_gsm}"
 
 
 def test_with_folding_the_median_text_is_at_most_two_segments():
-    entries = every_sms_text()
+    entries = every_sms_text(routes_file=ROUTES)
     summary = summarise(entries, fold=True)
     over = sorted(e.name for e in entries if cost(e, fold=True).count > 2)
     assert summary.median_segments <= 2, (

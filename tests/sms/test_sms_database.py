@@ -18,11 +18,11 @@ from bot.settings import get_settings
 from bot.sms import choices
 from bot.sms.models import InboundMessage, OutboundMessage, PendingChoices
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
-from bot.sms.outbound import send_sms
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.sms.rate_limit import check_rate
 from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
-from tests.booking.helpers import make_place, make_resident
+from tests.booking.helpers import WINDOW, make_place, make_resident
 from tests.handoff.builders import create_ticket
 from tests.support.twilio_edge import RecordingHttpClient
 
@@ -39,7 +39,13 @@ def test_transient_twilio_errors_are_retried_and_the_status_recorded(sms_env):
     flaky = RecordingHttpClient(fail_first=2)
     with session_scope(engine) as s:
         message = send_sms(
-            s, to_e164=PHONE, body="Bonjour « test »", purpose="reply", http_client=flaky, sleep=no_sleep
+            s,
+            to_e164=PHONE,
+            body="Bonjour « test »",
+            purpose="reply",
+            http_client=flaky,
+            sleep=no_sleep,
+            sms=SmsConfig.of(get_settings()),
         )
         assert message.status == "queued" and message.twilio_sid.startswith("SM")
         assert message.body == 'Bonjour " test "' and message.encoding == "GSM-7"
@@ -50,7 +56,15 @@ def test_transient_twilio_errors_are_retried_and_the_status_recorded(sms_env):
 
     down = RecordingHttpClient(fail_first=10)
     with session_scope(engine) as s:
-        message = send_sms(s, to_e164=PHONE, body="x", purpose="reply", http_client=down, sleep=no_sleep)
+        message = send_sms(
+            s,
+            to_e164=PHONE,
+            body="x",
+            purpose="reply",
+            http_client=down,
+            sleep=no_sleep,
+            sms=SmsConfig.of(get_settings()),
+        )
         assert message.status == "failed" and message.twilio_sid is None
     assert len(down.requests) == 4  # one try and three retries
 
@@ -60,21 +74,31 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
     with session_scope(engine) as s:
         make_place(s)
         resident = make_resident(s, PHONE)
-        slots = next_slots(s, now=NOW, limit=4)  # Tuesdays 14, 15, 16 h, then a week later
+        slots = next_slots(s, now=NOW, limit=4, window=WINDOW)  # Tuesdays 14, 15, 16 h, then a week later
         first, second = slots[0], slots[-1]
         assert as_utc(second.start) - as_utc(first.start) > timedelta(days=6)
-        a1 = book(s, resident, first, now=NOW)
-        a2 = book(s, resident, second, now=NOW)
+        a1 = book(s, resident, first, now=NOW, limit=2)
+        a2 = book(s, resident, second, now=NOW, limit=2)
         opt_out(s, PHONE)
         starts = [as_utc(a1.start), as_utc(a2.start)]
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[0] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
+        send_due_reminders(
+            s,
+            now=starts[0] - timedelta(hours=1),
+            policy=ReminderPolicy.of(get_settings()),
+            sms=SmsConfig.of(get_settings()),
+        )
     assert [r for r in client.requests if r["data"].get("To") == PHONE] == []
     with session_scope(engine) as s:
         assert s.execute(select(OutboundMessage)).first() is None  # nothing recorded as sent either
         opt_in(s, PHONE)
     with session_scope(engine) as s:
-        send_due_reminders(s, now=starts[1] - timedelta(hours=1), policy=ReminderPolicy.of(get_settings()))
+        send_due_reminders(
+            s,
+            now=starts[1] - timedelta(hours=1),
+            policy=ReminderPolicy.of(get_settings()),
+            sms=SmsConfig.of(get_settings()),
+        )
     sent = [r["data"] for r in client.requests if r["data"].get("To") == PHONE]
     assert len(sent) == 1 and sent[0]["Body"].startswith("Rappel")
 
@@ -140,8 +164,15 @@ def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
             bot_answers=[],
             transcript_excerpt="",
         )
-        reminder = send_sms(s, to_e164=PHONE, body="Rappel : rendez-vous", purpose="reminder", ticket_id=ticket.id)
-        answer = send_sms(s, to_e164=PHONE, body="Bonjour", purpose="reply")
+        reminder = send_sms(
+            s,
+            to_e164=PHONE,
+            body="Rappel : rendez-vous",
+            purpose="reminder",
+            ticket_id=ticket.id,
+            sms=SmsConfig.of(get_settings()),
+        )
+        answer = send_sms(s, to_e164=PHONE, body="Bonjour", purpose="reply", sms=SmsConfig.of(get_settings()))
         ids = ticket.id, reminder.twilio_sid, answer.twilio_sid
     ticket_id, reminder_sid, answer_sid = ids
     with session_scope(engine) as s:
@@ -196,7 +227,7 @@ def test_from_a_messaging_service_or_to_the_local_outbox(sms_env, monkeypatch):
     monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "1" * 32)
     reload_settings()
     with session_scope(engine) as s:
-        send_sms(s, to_e164=PHONE, body="Bonjour", purpose="reply")
+        send_sms(s, to_e164=PHONE, body="Bonjour", purpose="reply", sms=SmsConfig.of(get_settings()))
     data = client.requests[-1]["data"]
     assert data["MessagingServiceSid"] == "MG" + "1" * 32 and "From" not in data
 
@@ -204,7 +235,7 @@ def test_from_a_messaging_service_or_to_the_local_outbox(sms_env, monkeypatch):
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
     reload_settings()
     with session_scope(engine) as s:
-        message = send_sms(s, to_e164=PHONE, body="Sans Twilio", purpose="reply")
+        message = send_sms(s, to_e164=PHONE, body="Sans Twilio", purpose="reply", sms=SmsConfig.of(get_settings()))
         assert message.status == "outbox" and message.body == "Sans Twilio"
     assert len(client.requests) == 1  # nothing went to the network
 
@@ -217,10 +248,10 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     params = FormParams(
         {"MessageSid": ["SMunsub"], "From": [PHONE], "Body": ["UNSUBSCRIBE"], "OptOutType": ["STOP"], "NumMedia": ["0"]}
     )
-    assert take_in(params, get_settings()).outcome == "stop"
+    assert take_in(params, get_settings(), engine=engine).outcome == "stop"
     with session_scope(engine) as s:
         assert is_opted_out(s, PHONE)
-    assert take_in(params, get_settings()).outcome == "duplicate"
+    assert take_in(params, get_settings(), engine=engine).outcome == "duplicate"
     again = FormParams({"MessageSid": ["SMq"], "From": [PHONE], "Body": ["une question"], "NumMedia": ["0"]})
-    assert take_in(again, get_settings()).outcome == "opted_out"
+    assert take_in(again, get_settings(), engine=engine).outcome == "opted_out"
     assert len(client.requests) == 1  # only the STOP confirmation

@@ -23,6 +23,7 @@ from bot.sms.models import InboundMessage, OptOut, OutboundMessage
 from bot.texts import sms as texts
 from bot.texts.privacy import secret_warning
 from bot.tickets.models import Ticket, TicketEvent
+from tests.booking.helpers import WINDOW
 from tests.sms.live import (
     STATUS,
     WEBHOOK,
@@ -245,9 +246,9 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
     assert say(bot, phone, "bonjour") == []
     with session_scope(engine) as s:
         slot = offer_slots(
-            s, thematique=None, neighbourhood="Borny", preferred=None, now=start + timedelta(days=3)
+            s, thematique=None, neighbourhood="Borny", preferred=None, now=start + timedelta(days=3), window=WINDOW
         ).slots[0]
-        second = book(s, s.get(Resident, resident_id), slot, now=start + timedelta(days=3))
+        second = book(s, s.get(Resident, resident_id), slot, now=start + timedelta(days=3), limit=2)
         second_start = as_utc(second.start)
     bot.run_cli("reminders", "--now", (second_start - timedelta(hours=24)).isoformat())
     assert len([m for m in sms_to(bot, phone) if m.startswith("Rappel")]) == 1  # only the one before STOP

@@ -12,6 +12,7 @@ import ast
 from bot.settings import ROOT
 from bot.sms.bench import every_sms_text
 from bot.texts import sms_catalogue, spoken
+from tests.booking.helpers import ROUTES
 
 
 def old_parser_texts() -> set[str]:
@@ -25,14 +26,14 @@ def old_parser_texts() -> set[str]:
 
 
 def test_the_bench_lists_every_sms_text_of_the_catalogue_and_no_spoken_one():
-    entries = {e.name: e.text for e in every_sms_text()}
+    entries = {e.name: e.text for e in every_sms_text(routes_file=ROUTES)}
     for name, text in sms_catalogue().items():
         assert entries.get(name) == text, name
     assert not spoken() & entries.keys()
 
 
 def test_the_bench_sees_f_strings_the_desk_cancellation_and_notifications_the_old_parser_missed():
-    entries = {e.name: e.text for e in every_sms_text()}
+    entries = {e.name: e.text for e in every_sms_text(routes_file=ROUTES)}
     missed = old_parser_texts()
     for name in (
         "booking.already_booked",  # an f-string in actions/booking.py

@@ -14,6 +14,7 @@ from bot.triage.answers import (
     parse_yes_no,
 )
 from bot.triage.routing import choose_route, estimate_autonomie
+from tests.booking.helpers import ROUTES
 
 
 @pytest.mark.parametrize(
@@ -107,10 +108,11 @@ def test_autonomie_estimate():
 
 def test_routes_come_from_the_city_configuration():
     assert (
-        choose_route({"thematique": "argent_impots", "has_email": "non", "has_login": "non"}).route == "aidants_connect"
+        choose_route({"thematique": "argent_impots", "has_email": "non", "has_login": "non"}, path=ROUTES).route
+        == "aidants_connect"
     )
-    no_device = choose_route({"thematique": "email", "materiel": "aucun", "has_email": "oui"})
+    no_device = choose_route({"thematique": "email", "materiel": "aucun", "has_email": "oui"}, path=ROUTES)
     assert no_device.route == "partenaire_materiel" and no_device.book == "individuel"
-    workshop = choose_route({"thematique": "securite_numerique", "has_email": "oui", "has_login": "oui"})
+    workshop = choose_route({"thematique": "securite_numerique", "has_email": "oui", "has_login": "oui"}, path=ROUTES)
     assert workshop.route == "atelier" and workshop.book == "atelier"
-    assert choose_route({"thematique": "email", "materiel": "telephone"}).route == "rendez_vous"
+    assert choose_route({"thematique": "email", "materiel": "telephone"}, path=ROUTES).route == "rendez_vous"

@@ -13,7 +13,8 @@ from bot.residents import resident_for_conversation, resident_for_phone
 from bot.voice.transfer import TransferPolicy, hand_off, in_permanence, next_opening, when_text
 
 PARIS = ZoneInfo("Europe/Paris")
-ACCUEIL = TransferPolicy(place="accueil")  # VOICE_TRANSFER_PLACE=accueil, as the voice channel passes it
+# VOICE_TRANSFER_PLACE=accueil, TIMEZONE and SMS_DEFAULT_REGION, as the voice channel passes them
+ACCUEIL = TransferPolicy(place="accueil", timezone="Europe/Paris", region="FR")
 
 
 def at(*args) -> datetime:
@@ -57,17 +58,20 @@ def test_permanence_hours_closures_and_public_holidays(place):
     engine, place_id = place
     with session_scope(engine) as session:
         p = session.get(Place, place_id)
-        assert in_permanence(session, p, at(2026, 12, 4, 10, 0))  # a Friday morning
-        assert not in_permanence(session, p, at(2026, 12, 4, 13, 0))
-        assert not in_permanence(session, p, at(2026, 12, 25, 10, 0))  # Christmas, a Friday
-        assert next_opening(session, p, at(2026, 12, 4, 13, 0))[0] == at(2026, 12, 11, 9, 0)
+        assert in_permanence(session, p, at(2026, 12, 4, 10, 0), city_tz="Europe/Paris")  # a Friday morning
+        assert not in_permanence(session, p, at(2026, 12, 4, 13, 0), city_tz="Europe/Paris")
+        assert not in_permanence(session, p, at(2026, 12, 25, 10, 0), city_tz="Europe/Paris")  # Christmas, a Friday
+        assert next_opening(session, p, at(2026, 12, 4, 13, 0), city_tz="Europe/Paris")[0] == at(2026, 12, 11, 9, 0)
         # 25 December and 1 January are Fridays and public holidays: the next one is 8 January.
-        assert next_opening(session, p, at(2026, 12, 19, 12, 0))[0] == at(2027, 1, 8, 9, 0)
+        assert next_opening(session, p, at(2026, 12, 19, 12, 0), city_tz="Europe/Paris")[0] == at(2027, 1, 8, 9, 0)
         session.add(Closure(place_id=place_id, start_date=date(2026, 12, 11), end_date=date(2026, 12, 11)))
         session.flush()
-        assert not in_permanence(session, p, at(2026, 12, 11, 10, 0))
-        assert next_opening(session, p, at(2026, 12, 4, 13, 0))[0] == at(2026, 12, 18, 9, 0)
-        assert when_text(session, p, at(2026, 12, 4, 13, 0)) == "à partir de vendredi 18 décembre à 9 h"
+        assert not in_permanence(session, p, at(2026, 12, 11, 10, 0), city_tz="Europe/Paris")
+        assert next_opening(session, p, at(2026, 12, 4, 13, 0), city_tz="Europe/Paris")[0] == at(2026, 12, 18, 9, 0)
+        assert (
+            when_text(session, p, at(2026, 12, 4, 13, 0), city_tz="Europe/Paris")
+            == "à partir de vendredi 18 décembre à 9 h"
+        )
 
 
 def test_transfer_during_the_permanence_else_one_call_back_ticket(place):

@@ -22,25 +22,28 @@ from bot.data_rights.export import export_for_phone
 from bot.data_rights.retention import RetentionPolicy, purge
 from bot.db import session_scope
 from bot.reminders import parse_hhmm
-from bot.settings import get_settings
+from bot.settings import get_settings, reload_settings
 from bot.sms.opt_out import opt_out
+from bot.sms.outbound import SmsConfig
 from bot.sms.signature import FormParams
 from bot.texts import waitlist as texts
 from bot.tickets.models import CancelledBy, EventKind, Ticket, TicketEvent
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
-from tests.booking.helpers import make_place, make_resident
+from tests.booking.helpers import ROUTES, WINDOW, make_place, make_resident
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
 PHONES = ["+33611111111", "+33622222222", "+33633333333", "+33644444444", "+33655555555"]
-REQUEST = handoff.HandoffRequest(triage={"materiel": "telephone"}, thematique="email", route="rendez_vous")
-JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_end=parse_hhmm("09:00"))
+REQUEST = handoff.HandoffRequest(
+    triage={"materiel": "telephone"}, thematique="email", route="rendez_vous", orientation=None
+)
+JOB = dict(offer_minutes=120, batch=3, quiet_start=parse_hhmm("20:00"), quiet_end=parse_hhmm("09:00"), window=WINDOW)
 
 
 def run_job(engine, now=NOW):
     with session_scope(engine) as s:
-        return service.offer_freed_seats(s, now=now, **JOB)
+        return service.offer_freed_seats(s, now=now, sms=SmsConfig.of(get_settings()), **JOB)
 
 
 def offers_sent(client) -> dict[str, str]:
@@ -56,12 +59,12 @@ def city(engine):
     Tuesdays and wait for earlier; E has no appointment and waits for one before Dec 29."""
     with session_scope(engine) as s:
         place, permanence = make_place(s, schedule="Tu 14:00-15:00", capacity=1, slot_minutes=60)
-        slots = next_slots(s, now=NOW, place_ids=[place.id], limit=4)
+        slots = next_slots(s, now=NOW, place_ids=[place.id], limit=4, window=WINDOW)
         assert [as_utc(x.start).day for x in slots] == [8, 15, 22, 29]
         ids = {}
         for phone, slot in zip(PHONES, slots):
             resident = make_resident(s, phone)
-            appointment = handoff.book(s, resident, slot, now=NOW)
+            appointment = handoff.book(s, resident, slot, now=NOW, limit=2)
             handoff.open_ticket(s, resident, REQUEST, appointment)
             ids[phone] = appointment.id
         for phone in PHONES[1:4]:
@@ -112,9 +115,25 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
     assert sent[PHONES[1]] == texts.offer_text("mardi 8 décembre à 14 h", "Mairie de quartier test", 2)
     assert run_job(engine).offered == 0  # idempotent: nothing texted twice
 
-    first = answer_sms(PHONES[2], "Oui", max_appointments=2, now=NOW + timedelta(minutes=5))
+    first = answer_sms(
+        PHONES[2],
+        "Oui",
+        max_appointments=2,
+        now=NOW + timedelta(minutes=5),
+        routes_file=ROUTES,
+        engine=engine,
+        sms=SmsConfig.of(get_settings()),
+    )
     assert first.outcome == "taken"
-    late = answer_sms(PHONES[1], "OUI", max_appointments=2, now=NOW + timedelta(minutes=6))
+    late = answer_sms(
+        PHONES[1],
+        "OUI",
+        max_appointments=2,
+        now=NOW + timedelta(minutes=6),
+        routes_file=ROUTES,
+        engine=engine,
+        sms=SmsConfig.of(get_settings()),
+    )
     assert late.outcome == "missed"
     assert bodies_to(client, PHONES[1])[-1] == "Ce créneau a déjà été pris. Vous restez sur la liste."
     assert "Rendez-vous confirmé : mardi 8 décembre à 14 h" in bodies_to(client, PHONES[2])[-1]
@@ -159,7 +178,15 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
 
     def say_yes(phone):
         barrier.wait()
-        results[phone] = answer_sms(phone, "OUI", max_appointments=2, now=NOW + timedelta(minutes=1)).outcome
+        results[phone] = answer_sms(
+            phone,
+            "OUI",
+            max_appointments=2,
+            now=NOW + timedelta(minutes=1),
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
+        ).outcome
 
     threads = [threading.Thread(target=say_yes, args=(phone,)) for phone in PHONES[1:4]]
     for thread in threads:
@@ -211,10 +238,32 @@ def test_an_unanswered_offer_expires_and_the_next_resident_gets_the_seat(wl_db):
     run_job(engine)
     assert PHONES[4] not in offers_sent(client)
     later = NOW + timedelta(minutes=121)
-    assert answer_sms(PHONES[1], "OUI", max_appointments=2, now=later) is None  # expired: OUI goes to Rasa as before
+    assert (
+        answer_sms(
+            PHONES[1],
+            "OUI",
+            max_appointments=2,
+            now=later,
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
+        )
+        is None
+    )  # expired: OUI goes to Rasa as before
     run = run_job(engine, later)
     assert run.offers_expired == 3 and PHONES[4] in offers_sent(client)
-    assert answer_sms(PHONES[4], "oui", max_appointments=2, now=later + timedelta(minutes=1)).outcome == "taken"
+    assert (
+        answer_sms(
+            PHONES[4],
+            "oui",
+            max_appointments=2,
+            now=later + timedelta(minutes=1),
+            routes_file=ROUTES,
+            engine=engine,
+            sms=SmsConfig.of(get_settings()),
+        ).outcome
+        == "taken"
+    )
     with session_scope(engine) as s:
         resident = make_resident(s, PHONES[4])
         appointments = (
@@ -284,6 +333,52 @@ def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
             ).scalar_one()
             == 1
         )
+
+
+def test_the_configured_booking_max_future_appointments_holds_for_a_freed_seat(wl_db, monkeypatch):
+    """BOOKING_MAX_FUTURE_APPOINTMENTS=1, read by the SMS channel: E, who already holds an appointment
+    elsewhere, cannot take a freed seat with OUI (the default, 2, would let them)."""
+    from bot.sms_channel import TwilioSmsInput
+
+    engine, client = wl_db
+    _place_id, ids = city(engine)
+    with session_scope(engine) as s:
+        other, _permanence = make_place(s, schedule="We 14:00-15:00", slug="autre", aliases=("autre",))
+        slot = next_slots(s, now=NOW, place_ids=[other.id], limit=1, window=WINDOW)[0]
+        handoff.book(s, make_resident(s, PHONES[4]), slot, now=NOW, limit=2)
+    cancel(engine, ids[PHONES[0]])
+    with session_scope(engine) as s:
+        assert (
+            service.offer_freed_seats(s, now=NOW, sms=SmsConfig.of(get_settings()), **{**JOB, "batch": 4}).offered == 4
+        )  # E too
+    monkeypatch.setenv("BOOKING_MAX_FUTURE_APPOINTMENTS", "1")
+    reload_settings()
+    to_rasa = []
+
+    async def on_new_message(message):
+        to_rasa.append(message.text)
+
+    oui = FormParams(
+        {
+            "MessageSid": ["SM" + "e" * 32],
+            "From": [PHONES[4]],
+            "To": ["+33700000000"],
+            "Body": ["OUI"],
+            "NumMedia": ["0"],
+            "AccountSid": ["AC" + "0" * 32],
+        }
+    )
+    asyncio.run(TwilioSmsInput().handle(oui, on_new_message))
+    assert to_rasa == []
+    assert bodies_to(client, PHONES[4])[-1] == texts.too_many_text(1)
+    with session_scope(engine) as s:
+        resident = make_resident(s, PHONES[4])
+        booked = s.execute(
+            select(func.count())
+            .select_from(Appointment)
+            .where(Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.BOOKED)
+        ).scalar_one()
+        assert booked == 1
 
 
 def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitlist(wl_db):

@@ -16,6 +16,8 @@ from bot.conversations import hold as holds
 from bot.conversations.models import ConversationMessage
 from bot.db import make_engine, session_scope
 from bot.desk.accounts import create_user
+from bot.settings import get_settings
+from bot.sms.outbound import SmsConfig
 from bot.staff.models import User
 from bot.texts.holds import resumed_text
 from tests.web.widget_driver import bot_messages, launcher, textbox, type_and_send
@@ -45,8 +47,10 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
 
     with session_scope(engine) as session:
         user = session.get(User, user_id)
-        hold = holds.take_over(session, sender, user)
-        holds.conseiller_writes(session, hold, user, "Bonjour, je regarde votre question.")
+        hold = holds.take_over(session, sender, user, hours=24, sms=SmsConfig.of(get_settings()))
+        holds.conseiller_writes(
+            session, hold, user, "Bonjour, je regarde votre question.", sms=SmsConfig.of(get_settings())
+        )
         hold_id = hold.id
     holder = page.locator(".aidenum-holder")
     expect(holder).to_contain_text("Camille vous répond", timeout=POLL_TIMEOUT_MS)
@@ -70,7 +74,13 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
     assert texts == ["Merci, je vous attends"]
     with session_scope(engine) as session:
         user = session.get(User, user_id)
-        holds.conseiller_writes(session, holds.hold_row(session, sender), user, "Voici la marche à suivre.")
+        holds.conseiller_writes(
+            session,
+            holds.hold_row(session, sender),
+            user,
+            "Voici la marche à suivre.",
+            sms=SmsConfig.of(get_settings()),
+        )
     expect(bot_messages(page).last).to_contain_text("Voici la marche à suivre.", timeout=POLL_TIMEOUT_MS)
     # No answer of the assistant in between: the conseiller's message, and the away notice when
     # Camille's permanence is closed now ("un conseiller vous répondra mercredi... à 9 h").
@@ -80,7 +90,9 @@ def test_the_widget_shows_who_answers_and_the_conseillers_message(page, web_url,
 
     # Handed back: the widget says so, and the assistant answers the next message.
     with session_scope(engine) as session:
-        holds.hand_back(session, holds.hold_row(session, sender), session.get(User, user_id))
+        holds.hand_back(
+            session, holds.hold_row(session, sender), session.get(User, user_id), sms=SmsConfig.of(get_settings())
+        )
     expect(bot_messages(page).last).to_contain_text(resumed_text(), timeout=POLL_TIMEOUT_MS)
     expect(holder).to_be_hidden()
     assert "Bonjour" in type_and_send(page, "Bonjour")

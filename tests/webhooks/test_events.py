@@ -18,6 +18,7 @@ from bot.residents import resident_for_phone
 from bot.settings import get_settings
 from bot.tickets.models import CancelledBy, Ticket
 from bot.webhooks.models import WebhookEvent
+from tests.booking.helpers import WINDOW
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, make_booked_ticket
 
 # The contract, written out again here on purpose: a new key must be a decision.
@@ -73,7 +74,7 @@ def last_id(engine) -> int:
 
 
 def other_slot(session, appointment: Appointment):
-    slots = next_slots(session, place_ids=[appointment.place_id], limit=20)
+    slots = next_slots(session, place_ids=[appointment.place_id], limit=20, window=WINDOW)
     return [s for s in slots if s.permanence_id == appointment.permanence_id and s.start != appointment.start][0]
 
 
@@ -103,7 +104,7 @@ def test_move_cancel_seen_noshow_and_close_each_emit_their_event(desk_engine):
     mark = last_id(desk_engine)
     with session_scope(desk_engine) as session:
         old = session.get(Appointment, appointment_id)
-        new = handoff.move(session, old, other_slot(session, old), by=CancelledBy.RESIDENT, actor="resident")
+        new = handoff.move(session, old, other_slot(session, old), by=CancelledBy.RESIDENT, actor="resident", limit=2)
         new_id = new.id
     assert kinds(desk_engine, mark) == ["appointment.moved"]  # not a "booked" as well
     moved = payloads(desk_engine)[-1]
@@ -136,12 +137,12 @@ def test_an_event_exists_only_if_its_change_was_committed(desk_engine):
         permanence = first_permanence(session)
         slot = [
             s
-            for s in next_slots(session, place_ids=[permanence.place_id], limit=20)
+            for s in next_slots(session, place_ids=[permanence.place_id], limit=20, window=WINDOW)
             if s.permanence_id == permanence.id
         ][0]
     with pytest.raises(RuntimeError):
         with session_scope(desk_engine) as session:
-            handoff.book(session, resident_for_phone(session, RESIDENT_PHONE), slot)
+            handoff.book(session, resident_for_phone(session, RESIDENT_PHONE), slot, limit=2)
             raise RuntimeError("the booking's transaction fails after the booking")
     assert kinds(desk_engine) == []
     with session_scope(desk_engine) as session:
@@ -152,12 +153,17 @@ def test_a_move_to_a_taken_slot_leaves_no_moved_event(desk_engine):
     _ticket_id, appointment_id = make_booked_ticket(desk_engine)
     with session_scope(desk_engine) as session:
         slot = other_slot(session, session.get(Appointment, appointment_id))
-        handoff.book(session, resident_for_phone(session, "+33612340001"), slot)  # someone takes it first
+        handoff.book(session, resident_for_phone(session, "+33612340001"), slot, limit=2)  # someone takes it first
     mark = last_id(desk_engine)
     with session_scope(desk_engine) as session:
         with pytest.raises(handoff.SlotTaken):
             handoff.move(
-                session, session.get(Appointment, appointment_id), slot, by=CancelledBy.RESIDENT, actor="resident"
+                session,
+                session.get(Appointment, appointment_id),
+                slot,
+                by=CancelledBy.RESIDENT,
+                actor="resident",
+                limit=2,
             )
     assert kinds(desk_engine, mark) == []
 

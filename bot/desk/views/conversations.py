@@ -21,6 +21,7 @@ from bot.desk.scope import can_see_conversation, can_see_ticket, visible_place_i
 from bot.desk.views import log
 from bot.privacy.conversations import EVENTS, events_table_exists
 from bot.privacy.redaction import redact
+from bot.sms.outbound import SmsConfig
 from bot.tickets.models import Ticket
 
 bp = Blueprint("conversations", __name__)
@@ -43,7 +44,9 @@ def _held_rows(filter_name: str) -> list[dict]:
     rows = []
     hours = desk_settings().human_hold_hours
     for hold in session.execute(select_active()).scalars():
-        if holds.active_hold(session, hold.conversation_id, hours=hours) is None:  # past its time: ended now
+        if (
+            holds.active_hold(session, hold.conversation_id, hours=hours, sms=SmsConfig.of(desk_settings())) is None
+        ):  # past its time: ended now
             continue
         if not can_see_conversation(session, current_user, hold.conversation_id):
             continue
@@ -165,7 +168,9 @@ def show():
     conversation_id = request.args.get("id", "")
     _visible(conversation_id)
     session = db()
-    hold = holds.active_hold(session, conversation_id, hours=desk_settings().human_hold_hours)
+    hold = holds.active_hold(
+        session, conversation_id, hours=desk_settings().human_hold_hours, sms=SmsConfig.of(desk_settings())
+    )
     row = hold or holds.hold_row(session, conversation_id)
     messages = list(
         reversed(
@@ -219,6 +224,7 @@ def take():
             ticket=ticket,
             ip=client_ip(),
             hours=desk_settings().human_hold_hours,
+            sms=SmsConfig.of(desk_settings()),
         )
     except holds.AlreadyHeld:
         session.rollback()
@@ -252,12 +258,17 @@ def write(hold_id: int):
         flash(f"Le message est trop long ({len(text)} caractères, {holds.MAX_TEXT} au plus).", "error")
         return _back(hold.conversation_id)
     session = db()
-    if holds.active_hold(session, hold.conversation_id, hours=desk_settings().human_hold_hours) is None:
+    if (
+        holds.active_hold(
+            session, hold.conversation_id, hours=desk_settings().human_hold_hours, sms=SmsConfig.of(desk_settings())
+        )
+        is None
+    ):
         session.commit()
         flash("La conversation est revenue à l'assistant. Reprenez-la pour écrire.", "error")
         return _back(hold.conversation_id)
     try:
-        holds.conseiller_writes(session, hold, current_user, text, ip=client_ip())
+        holds.conseiller_writes(session, hold, current_user, text, ip=client_ip(), sms=SmsConfig.of(desk_settings()))
     except holds.NotHeld:
         session.rollback()
         flash("Vous ne suivez pas cette conversation.", "error")
@@ -278,7 +289,7 @@ def hand_back(hold_id: int):
     if not hold.active or (hold.user_id != current_user.id and not current_user.is_coordinateur):
         flash("Vous ne suivez pas cette conversation.", "error")
         return _back(hold.conversation_id)
-    holds.hand_back(session, hold, current_user, ip=client_ip())
+    holds.hand_back(session, hold, current_user, ip=client_ip(), sms=SmsConfig.of(desk_settings()))
     session.commit()
     flash("L'assistant reprend la conversation. La personne est prévenue.")
     return _back(hold.conversation_id)

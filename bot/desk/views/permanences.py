@@ -23,6 +23,7 @@ from bot.desk.permanence_admin import (
 from bot.desk.scope import can_manage_absences_of, visible_place_ids
 from bot.desk.views import actor, log, require_coordinateur
 from bot.places.models import Absence, Closure, Conseiller, Permanence, Place
+from bot.sms.outbound import SmsConfig
 
 bp = Blueprint("permanences", __name__)
 
@@ -118,7 +119,9 @@ def cancel_day(permanence_id: int):
     permanence = _permanence(permanence_id)
     try:
         day = _date("jour")
-        _absence, report = cancel_permanence_day(db(), permanence, day, actor(), request.form.get("motif"))
+        _absence, report = cancel_permanence_day(
+            db(), permanence, day, actor(), request.form.get("motif"), sms=SmsConfig.of(desk_settings())
+        )
     except ScheduleError as error:
         db().rollback()
         flash(str(error), "error")
@@ -133,7 +136,7 @@ def cancel_day(permanence_id: int):
 def stop(permanence_id: int):
     require_coordinateur()
     permanence = _permanence(permanence_id)
-    report = deactivate_permanence(db(), permanence, actor())
+    report = deactivate_permanence(db(), permanence, actor(), sms=SmsConfig.of(desk_settings()))
     log("change", "permanence", permanence.id, {"active": False, "appointments": report.cancelled})
     db().commit()
     flash(f"Permanence arrêtée. {_report_text(report)}", "info")
@@ -158,7 +161,9 @@ def add_place_closure(place_id: int):
     try:
         start = _date("debut")
         end = _date("fin") if request.form.get("fin") else start
-        closure, report = add_closure(db(), place, start, end, request.form.get("motif"), actor())
+        closure, report = add_closure(
+            db(), place, start, end, request.form.get("motif"), actor(), sms=SmsConfig.of(desk_settings())
+        )
     except ScheduleError as error:
         db().rollback()
         flash(str(error), "error")
@@ -194,7 +199,9 @@ def add_conseiller_absence():
             if request.form.get("fin")
             else _moment("debut", "fin_heure", time(23, 59))
         )
-        absence, report = add_absence(db(), conseiller, start, end, request.form.get("motif"), actor())
+        absence, report = add_absence(
+            db(), conseiller, start, end, request.form.get("motif"), actor(), sms=SmsConfig.of(desk_settings())
+        )
     except ScheduleError as error:
         db().rollback()
         flash(str(error), "error")

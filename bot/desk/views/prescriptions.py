@@ -16,18 +16,20 @@ from sqlalchemy import select
 
 from bot import handoff
 from bot.booking.offer import offer_slots
+from bot.booking.slots import BookingWindow
 from bot.coop import THEMATIQUES
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.prescription_form import MAX_NOTE, PrescriptionForm, read_form
 from bot.desk.scope import tickets_query
 from bot.desk.views import actor, log
 from bot.handoff.report import HandoffRequest
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, resident_for_phone
+from bot.sms.outbound import SmsConfig
 from bot.texts.booking import slot_line
 from bot.tickets.models import Ticket
 from bot.triage.questions import triage_questions
-from bot.triage.routing import choose_route
+from bot.triage.routing import Route, choose_route
 
 bp = Blueprint("prescriptions", __name__)
 OFFER_SIZE = 6
@@ -61,7 +63,7 @@ def _offer(form: PrescriptionForm, exclude: list[str]):
     """The slots the assistant would offer for this triage: its route's kind (a workshop, or an
     appointment when no workshop is free), near the place or neighbourhood, at the preferred time,
     relaxed step by step (bot/booking/offer.py)."""
-    route = choose_route(form.triage)
+    route = choose_route(form.triage, desk_settings().routes_file)
     kinds = ["atelier", "individuel"] if route.book == "atelier" else ["individuel"]
     for kind in kinds:
         offer = offer_slots(
@@ -73,6 +75,7 @@ def _offer(form: PrescriptionForm, exclude: list[str]):
             exclude=exclude,
             place_ids=[form.place_id] if form.place_id else None,
             size=OFFER_SIZE,
+            window=BookingWindow.of(desk_settings()),
         )
         if offer.slots:
             break
@@ -158,16 +161,30 @@ def new():
             "Ce créneau n'est plus libre. Choisissez-en un autre." if chosen else "Choisissez un créneau."
         )
         return _page(form, offer, excluded, status=409 if chosen else 400)
-    return _book(form, slot, route.route, offer, excluded)
+    return _book(form, slot, route, offer, excluded)
 
 
-def _book(form: PrescriptionForm, slot, route: str, offer, excluded: list[str]):
+def _book(form: PrescriptionForm, slot, route: Route, offer, excluded: list[str]):
     session = db()
     resident = resident_for_phone(session, form.phone)
-    request_ = HandoffRequest(triage=form.triage, thematique=form.thematique, route=route, first_name=form.first_name)
+    request_ = HandoffRequest(
+        triage=form.triage,
+        thematique=form.thematique,
+        route=route.route,
+        orientation=route.structure_de_redirection,
+        first_name=form.first_name,
+    )
     prescriber = handoff.Prescriber(current_user.id, current_user.structure or "", actor())
     try:
-        done = handoff.book_for_resident(session, resident, slot, request_, prescriber)
+        done = handoff.book_for_resident(
+            session,
+            resident,
+            slot,
+            request_,
+            prescriber,
+            limit=desk_settings().booking_max_future_appointments,
+            sms=SmsConfig.of(desk_settings()),
+        )
     except (handoff.SlotTaken, handoff.TooManyAppointments) as error:
         session.rollback()
         if isinstance(error, handoff.TooManyAppointments):

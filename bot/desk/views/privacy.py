@@ -9,7 +9,7 @@ import json
 from flask import Blueprint, Response, flash, render_template, request
 
 from bot.data_rights.export import export_for_phone
-from bot.desk import db
+from bot.desk import db, desk_settings
 from bot.desk.views import log, require_coordinateur
 from bot.phones import to_e164
 from bot.privacy.hashing import phone_hash
@@ -21,7 +21,7 @@ bp = Blueprint("privacy", __name__)
 def access_request():
     require_coordinateur()
     if request.method == "POST":
-        e164 = to_e164(request.form.get("telephone", ""))
+        e164 = to_e164(request.form.get("telephone", ""), desk_settings().sms_default_region)
         if e164 is None:
             flash("Ce numéro de téléphone n'est pas valide.", "error")
             return render_template("privacy.html", title="Données personnelles", available=True), 400

@@ -29,6 +29,7 @@ from bot.handoff import SlotTaken, TooManyAppointments
 from bot.places.models import Permanence, Place
 from bot.residents import Resident
 from bot.sms.models import OutboundMessage
+from bot.sms.outbound import SmsConfig
 from bot.texts.desk import MAX_FREE_TEXT, TEMPLATE_TITLES, template_text
 from bot.tickets.models import Ticket
 
@@ -160,7 +161,9 @@ def sms(ticket_id: int):
             flash(f"Le message est trop long ({len(body)} caractères, {MAX_FREE_TEXT} au plus).", "error")
             return redirect(url_for("tickets.show", ticket_id=ticket.id))
     try:
-        message = text_resident(db(), ticket, actor(), body, template=template or "libre")
+        message = text_resident(
+            db(), ticket, actor(), body, template=template or "libre", sms=SmsConfig.of(desk_settings())
+        )
     except NoPhone:
         flash("Cette personne n'a pas donné de numéro de téléphone.", "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
@@ -197,6 +200,7 @@ def move(ticket_id: int):
                 slot,
                 notify=request.form.get("prevenir") == "1",
                 limit=desk_settings().booking_max_future_appointments,
+                sms=SmsConfig.of(desk_settings()),
             )
         except (SlotTaken, TooManyAppointments):
             session.rollback()
