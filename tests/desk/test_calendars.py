@@ -239,3 +239,21 @@ def _with(settings, **changes):
     from dataclasses import replace
 
     return replace(settings, **changes)
+
+
+def test_the_etag_ignores_the_time_the_feed_was_made_but_not_the_appointments():
+    from bot.desk.views.calendars import feed_etag
+
+    def feed(stamp: str, start: str) -> bytes:
+        return (
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:appointment-1@aide\r\n"
+            f"DTSTAMP:{stamp}\r\nDTSTART:{start}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+
+    # Two requests a second apart, same agenda: the same ETag, so a polling client gets 304.
+    assert feed_etag(feed("20261201T100000Z", "20261203T090000")) == feed_etag(
+        feed("20261201T100001Z", "20261203T090000")
+    )
+    assert feed_etag(feed("20261201T100000Z", "20261203T090000")) != feed_etag(
+        feed("20261201T100000Z", "20261203T100000")
+    )

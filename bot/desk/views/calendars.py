@@ -5,6 +5,7 @@ and the feed itself, served without login to whoever holds the secret URL."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -81,6 +82,16 @@ def revoke():
     return redirect(url_for("calendar.index"))
 
 
+# DTSTAMP is the time the feed was made (METHOD:PUBLISH, RFC 5545 3.8.7.2): it changes every
+# second and says nothing of the appointments, so the ETag leaves it out. A client polling an
+# unchanged agenda gets 304 instead of the whole feed.
+DTSTAMP_LINE = re.compile(rb"^DTSTAMP:[^\r\n]*\r?\n", re.MULTILINE)
+
+
+def feed_etag(body: bytes) -> str:
+    return hashlib.sha256(DTSTAMP_LINE.sub(b"", body)).hexdigest()[:32]
+
+
 @bp.route("/calendrier/<token>.ics")
 def feed(token: str):
     session = db()
@@ -91,7 +102,7 @@ def feed(token: str):
     body = build_feed(
         session, found, public_url=settings.desk_public_url, include_names=settings.ics_include_resident_names
     )
-    etag = hashlib.sha256(body).hexdigest()[:32]
+    etag = feed_etag(body)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="aide-numerique.ics"'
