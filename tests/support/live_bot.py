@@ -137,6 +137,10 @@ def start_live_bot(model_path: Path, database_url: str, log_dir: Path, extra_env
         **{name: os.environ.get(name) or value for name, value in TEST_SECRETS.items()},
         # No model pulling unless a test asks for it (bot/rasa_model_swap.py).
         "MODEL_SERVER_URL": "",
+        # The tests read the replies once the webhook has answered; on a loaded machine a first
+        # turn can outlast production's 10 s (the replies go out through the API either way).
+        # Under tests.sms.live.post's 60 s.
+        "SMS_WEBHOOK_TIMEOUT_SECONDS": "50",
         **(extra_env or {}),
     }
     log_dir.mkdir(parents=True, exist_ok=True)
