@@ -14,14 +14,15 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import action_engine
+from actions.context import action_engine, action_settings
 from bot.data_rights.erasure import ERASED_VALUE, ERASURE_SLOT, erase_conversation
 from bot.db import session_scope
 from bot.logging_setup import install_log_redaction
 from bot.triage.answers import plain
 
 log = logging.getLogger(__name__)
-install_log_redaction()  # the action server's logs, whatever started it
+# The action server's logs, whatever started it.
+install_log_redaction(action_settings().hash_key, action_settings().sms_default_region)
 
 # Erasing cannot be undone: only a clear yes in words confirms (not "1", not "oui mais non").
 CONFIRM_WORDS = (

@@ -202,5 +202,5 @@ class ValidateTriageForm(FormValidationAction):
             resident.phone_e164 = e164
             from bot.privacy.hashing import phone_hash
 
-            resident.phone_hash = phone_hash(e164)
+            resident.phone_hash = phone_hash(e164, action_settings().hash_key)
         return {"contact_phone": KNOWN}

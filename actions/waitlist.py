@@ -82,6 +82,7 @@ class ActionJoinWaitlist(Action):
                 route=tracker.get_slot("route"),
                 triage=triage_of(tracker),
                 now=now,
+                hash_key=settings.hash_key,
             )
             until = waitlist.until_text(entry, settings.timezone)
         dispatcher.utter_message(text=texts.joined_text(until))

@@ -1,9 +1,10 @@
 """Logs never hold a plain phone number or a secret someone wrote.
 
-`install_log_redaction()` makes every log record of the process pass through
+`install_log_redaction(key, region)` makes every log record of the process pass through
 `scrub`: phone numbers (E.164 and French formats) become `tel#<keyed hash>`
 (the same keyed hash as bot.privacy.hashing.phone_hash, so one person can be
-followed across log lines without their number), and card numbers, IBANs,
+followed across log lines without their number; `key` is HASH_KEY, `region` SMS_DEFAULT_REGION
+for a number written without its country code), and card numbers, IBANs,
 passwords... are masked (bot/privacy/redaction.py).
 
 It works at the source, through the logging record factory, so it covers
@@ -20,7 +21,6 @@ import re
 
 from bot.privacy.hashing import phone_hash
 from bot.privacy.redaction import redact
-from bot.settings import get_settings
 
 PHONE = re.compile(
     r"(?<![\w+])(?:"
@@ -33,26 +33,25 @@ PHONE = re.compile(
 _installed = False
 
 
-def _phone_token(match: re.Match) -> str:
+def mask_phones(text: str, key: str, region: str) -> str:
     from bot.phones import to_e164
 
-    raw = match.group(0)
-    e164 = to_e164(raw, get_settings().sms_default_region) or "+" + re.sub(r"\D", "", raw)
-    return "tel#" + phone_hash(e164)[:12]
+    def token(match: re.Match) -> str:
+        raw = match.group(0)
+        e164 = to_e164(raw, region) or "+" + re.sub(r"\D", "", raw)
+        return "tel#" + phone_hash(e164, key)[:12]
+
+    return PHONE.sub(token, text)
 
 
-def mask_phones(text: str) -> str:
-    return PHONE.sub(_phone_token, text)
-
-
-def scrub(text: str) -> str:
+def scrub(text: str, key: str, region: str) -> str:
     """A log line with secrets masked and phone numbers replaced by their keyed hash."""
     if not text:
         return text
-    return mask_phones(redact(text))
+    return mask_phones(redact(text), key, region)
 
 
-def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
+def scrub_record(record: logging.LogRecord, key: str, region: str) -> logging.LogRecord:
     """Format the message now, scrubbed; same for the traceback, if any."""
     if getattr(record, "_scrubbed", False):
         return record
@@ -60,13 +59,13 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a broken format string: keep what can be kept
         message = f"{record.msg} {record.args}"
-    record.msg, record.args = scrub(message), ()
+    record.msg, record.args = scrub(message, key, region), ()
     if record.exc_info and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)
     if record.exc_text:
-        record.exc_text = scrub(record.exc_text)
+        record.exc_text = scrub(record.exc_text, key, region)
     if record.stack_info:
-        record.stack_info = scrub(record.stack_info)
+        record.stack_info = scrub(record.stack_info, key, region)
     record._scrubbed = True
     return record
 
@@ -74,22 +73,27 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
 class RedactingFilter(logging.Filter):
     """The same scrubbing as a handler filter, for handlers made elsewhere."""
 
+    def __init__(self, key: str, region: str) -> None:
+        super().__init__()
+        self.key, self.region = key, region
+
     def filter(self, record: logging.LogRecord) -> bool:
-        scrub_record(record)
+        scrub_record(record, self.key, self.region)
         return True
 
 
-def install_log_redaction() -> None:
-    """Scrub every log record created in this process from now on (idempotent)."""
+def install_log_redaction(key: str, region: str) -> None:
+    """Scrub every log record created in this process from now on (idempotent: the first call's
+    `key`, HASH_KEY, and `region`, SMS_DEFAULT_REGION, stay)."""
     global _installed
     if _installed:
         return
     previous = logging.getLogRecordFactory()
 
     def factory(*args, **kwargs) -> logging.LogRecord:
-        return scrub_record(previous(*args, **kwargs))
+        return scrub_record(previous(*args, **kwargs), key, region)
 
     logging.setLogRecordFactory(factory)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactingFilter())
+        handler.addFilter(RedactingFilter(key, region))
     _installed = True

@@ -49,8 +49,9 @@ class SettingsTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain=None, host=None, event_broker=None, **kwargs: Any) -> None:
         # Rasa has configured its logging by now: mask phone numbers and secrets in it.
-        install_log_redaction()
-        url = get_settings().database_url
+        settings = get_settings()
+        install_log_redaction(settings.hash_key, settings.sms_default_region)
+        url = settings.database_url
         ensure_sqlite_folder(url)
         # SQLTrackerStore takes a complete URL through `host`.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

@@ -117,7 +117,7 @@ def send_due_reminders(
         resident = session.get(Resident, appointment.resident_id)
         if resident is None or not resident.phone_e164:
             continue
-        if is_opted_out(session, resident.phone_e164):
+        if is_opted_out(session, resident.phone_e164, sms.hash_key):
             run.held += 1  # not claimed: after START, a later run sends it
             continue
         if not claim(session, appointment.id, now):

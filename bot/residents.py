@@ -27,20 +27,21 @@ class Resident(Base):
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
-def sms_conversation_id(e164: str) -> str:
-    return "sms:" + phone_hash(e164)
+def sms_conversation_id(e164: str, key: str) -> str:
+    """`key`: HASH_KEY."""
+    return "sms:" + phone_hash(e164, key)
 
 
-def resident_for_phone(session: Session, e164: str) -> Resident:
-    """The resident texting from this number, created on first contact."""
-    conversation_id = sms_conversation_id(e164)
+def resident_for_phone(session: Session, e164: str, key: str) -> Resident:
+    """The resident texting from this number, created on first contact (`key`: HASH_KEY)."""
+    conversation_id = sms_conversation_id(e164, key)
     resident = session.execute(select(Resident).where(Resident.conversation_id == conversation_id)).scalar_one_or_none()
     if resident is None:
         resident = Resident(
             conversation_id=conversation_id,
             channel="sms",
             phone_e164=e164,
-            phone_hash=phone_hash(e164),
+            phone_hash=phone_hash(e164, key),
         )
         session.add(resident)
         session.flush()

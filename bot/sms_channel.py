@@ -97,10 +97,11 @@ class TwilioSmsInput(InputChannel):
         settings = get_settings()
         engine = engine_for(settings.database_url)
         intake = await asyncio.to_thread(take_in, params, settings, engine=engine)
-        if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and intake.conversation_id:
+        conversation_id = intake.conversation_id(settings.hash_key)
+        if intake.outcome in routing.SMS_KEYWORD_OUTCOMES and conversation_id:
             await asyncio.to_thread(
                 routing.note_keyword,
-                intake.conversation_id,
+                conversation_id,
                 intake.outcome,
                 params.first("Body"),  # a held conversation: the conseiller sees it
                 settings.human_hold_hours,
@@ -123,7 +124,7 @@ class TwilioSmsInput(InputChannel):
             return intake
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
         held = await routing.route(
-            intake.conversation_id, intake.text, agent, intake.written, settings=settings, engine=engine
+            conversation_id, intake.text, agent, intake.written, settings=settings, engine=engine
         )
         if not held.to_bot:
             await asyncio.to_thread(mark, intake.message_sid, "held", engine=engine)
@@ -134,7 +135,7 @@ class TwilioSmsInput(InputChannel):
                 UserMessage(
                     intake.text,
                     collector,
-                    intake.conversation_id,
+                    conversation_id,
                     input_channel=CHANNEL_NAME,
                     message_id=intake.message_sid,
                 )
@@ -154,7 +155,7 @@ class TwilioSmsInput(InputChannel):
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(
                 routing.note_answers,
-                intake.conversation_id,
+                conversation_id,
                 [m.get("text") or "" for m in collector.messages if m.get("text")],
                 settings.human_hold_hours,
                 engine=engine,

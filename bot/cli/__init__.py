@@ -60,7 +60,9 @@ def main(argv: list[str]) -> int:
     quiet_third_party_deprecations()
     # No plain phone number or secret in any log of any command (bot/logging_setup.py).
     from bot.logging_setup import install_log_redaction
+    from bot.settings import get_settings
 
-    install_log_redaction()
+    settings = get_settings()
+    install_log_redaction(settings.hash_key, settings.sms_default_region)
     module = importlib.import_module(COMMANDS[command])
     return int(module.main(rest) or 0)

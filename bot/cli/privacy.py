@@ -35,7 +35,8 @@ def main(argv: list[str]) -> int:
     report = commands.add_parser("report", help="precision and recall of the redaction")
     report.add_argument("--corpus", help="a YAML corpus (default: tests/privacy/redaction_corpus.yml)")
     args = parser.parse_args(argv)
-    install_log_redaction()
+    settings = get_settings()
+    install_log_redaction(settings.hash_key, settings.sms_default_region)
 
     if args.command == "report":
         from bot.privacy.report import DEFAULT_CORPUS, format_report, load_corpus, mistakes
@@ -48,13 +49,13 @@ def main(argv: list[str]) -> int:
         from bot.data_rights.export import export_for_phone
 
         with session_scope(command_engine()) as session:
-            data = export_for_phone(session, e164)
+            data = export_for_phone(session, e164, settings.hash_key)
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     from bot.data_rights.erasure import erase_phone
 
     with session_scope(command_engine()) as session:
-        result = erase_phone(session, e164)
+        result = erase_phone(session, e164, settings.hash_key)
     print("erased: " + ", ".join(f"{key}={value}" for key, value in result.as_dict().items()))
     return 0

@@ -24,5 +24,6 @@ def purge_once(now) -> str:
 def main(argv: list[str]) -> int:
     require_safe_settings()
     args = job_parser("python -m bot purge").parse_args(argv)
-    install_log_redaction()
+    settings = get_settings()
+    install_log_redaction(settings.hash_key, settings.sms_default_region)
     return run_job(args, purge_once)

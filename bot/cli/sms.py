@@ -93,7 +93,7 @@ def last_outbound_id(e164: str) -> int:
         ids = (
             session.execute(
                 select(OutboundMessage.id)
-                .where(OutboundMessage.to_hash == phone_hash(e164))
+                .where(OutboundMessage.to_hash == phone_hash(e164, get_settings().hash_key))
                 .order_by(OutboundMessage.id.desc())
                 .limit(1)
             )
@@ -108,7 +108,9 @@ def replies_since(e164: str, after_id: int) -> list[OutboundMessage]:
         return list(
             session.execute(
                 select(OutboundMessage)
-                .where(OutboundMessage.to_hash == phone_hash(e164), OutboundMessage.id > after_id)
+                .where(
+                    OutboundMessage.to_hash == phone_hash(e164, get_settings().hash_key), OutboundMessage.id > after_id
+                )
                 .order_by(OutboundMessage.id)
             ).scalars()
         )

@@ -64,13 +64,14 @@ class ErasureReport:
         return asdict(self)
 
 
-def residents_for_phone(session: Session, e164: str) -> list[Resident]:
-    """Every resident row of this number: its SMS conversation and web ones where it was given."""
-    hashed = phone_hash(e164)
+def residents_for_phone(session: Session, e164: str, key: str) -> list[Resident]:
+    """Every resident row of this number: its SMS conversation and web ones where it was given
+    (`key`: HASH_KEY)."""
+    hashed = phone_hash(e164, key)
     return list(
         session.execute(
             sa.select(Resident)
-            .where(sa.or_(Resident.conversation_id == sms_conversation_id(e164), Resident.phone_hash == hashed))
+            .where(sa.or_(Resident.conversation_id == sms_conversation_id(e164, key), Resident.phone_hash == hashed))
             .order_by(Resident.id)
         ).scalars()
     )
@@ -91,14 +92,14 @@ def residents_for_conversation(session: Session, conversation_id: str) -> list[R
     return [resident, *same_phone]
 
 
-def erase_phone(session: Session, e164: str, now: datetime | None = None) -> ErasureReport:
-    """Erase everything held about this phone number (CLI, desk)."""
+def erase_phone(session: Session, e164: str, key: str, now: datetime | None = None) -> ErasureReport:
+    """Erase everything held about this phone number (CLI, desk; `key`: HASH_KEY)."""
     return erase_residents(
         session,
-        residents_for_phone(session, e164),
+        residents_for_phone(session, e164, key),
         now=now,
-        conversation_ids=[sms_conversation_id(e164)],
-        hashes=[phone_hash(e164)],
+        conversation_ids=[sms_conversation_id(e164, key)],
+        hashes=[phone_hash(e164, key)],
     )
 
 

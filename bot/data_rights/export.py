@@ -36,12 +36,12 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_for_phone(session: Session, e164: str) -> dict:
-    """Everything held about `e164` (E.164), JSON-serialisable."""
-    hashed = phone_hash(e164)
-    residents = residents_for_phone(session, e164)
+def export_for_phone(session: Session, e164: str, key: str) -> dict:
+    """Everything held about `e164` (E.164), JSON-serialisable (`key`: HASH_KEY)."""
+    hashed = phone_hash(e164, key)
+    residents = residents_for_phone(session, e164, key)
     resident_ids = [r.id for r in residents] or [-1]
-    conversation_ids = sorted({sms_conversation_id(e164), *(r.conversation_id for r in residents)})
+    conversation_ids = sorted({sms_conversation_id(e164, key), *(r.conversation_id for r in residents)})
 
     places = {p.id: p.nom for p in session.execute(sa.select(Place)).scalars()}
     appointments = (

@@ -19,7 +19,7 @@ requests at once for one account: five are checked, fifteen are refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -118,14 +118,15 @@ def _failures_since(session: Session, since: datetime, **where) -> int:
 @dataclass(frozen=True)
 class LoginLimit:
     """At most `max_failures` failed logins per account in `window_minutes` (DESK_LOGIN_MAX_FAILURES,
-    DESK_LOGIN_WINDOW_MINUTES: the desk's app factory passes them)."""
+    DESK_LOGIN_WINDOW_MINUTES, and HASH_KEY: the desk's app factory passes them)."""
 
     max_failures: int
     window_minutes: int
+    hash_key: str = field(repr=False)  # HASH_KEY: the login locks are named by keyed hashes
 
     @classmethod
     def of(cls, settings: Settings) -> LoginLimit:
-        return cls(settings.desk_login_max_failures, settings.desk_login_window_minutes)
+        return cls(settings.desk_login_max_failures, settings.desk_login_window_minutes, settings.hash_key)
 
 
 def login_blocked(session: Session, email: str, ip: str, now: datetime | None = None, *, limit: LoginLimit) -> bool:
@@ -157,8 +158,8 @@ def begin_attempt(
     now = now or datetime.now(timezone.utc)
     session.commit()  # start from a fresh transaction: the locks come first
     try:
-        _lock(session, keyed_hash("login-account:" + email), now)
-        _lock(session, keyed_hash("login-address:" + ip), now)
+        _lock(session, keyed_hash("login-account:" + email, limit.hash_key), now)
+        _lock(session, keyed_hash("login-address:" + ip, limit.hash_key), now)
         if login_blocked(session, email, ip, now, limit=limit):
             session.commit()
             return None

@@ -53,9 +53,9 @@ class Intake:
     text: str | None = None  # what the assistant reads (only when outcome == "converse")
     written: str | None = None  # the masked text as written (a reply "2" not mapped): for a held conversation
 
-    @property
-    def conversation_id(self) -> str | None:
-        return sms_conversation_id(self.e164) if self.e164 else None
+    def conversation_id(self, key: str) -> str | None:
+        """The Rasa conversation of the sender (`key`: HASH_KEY)."""
+        return sms_conversation_id(self.e164, key) if self.e164 else None
 
 
 def _num_media(params: FormParams) -> int:
@@ -88,11 +88,11 @@ def reply(e164: str, body: str, purpose: str = "reply", *, engine: Engine, sms: 
         send_sms(session, sms=sms, to_e164=e164, body=body, purpose=purpose)
 
 
-def _notice_already_sent(session, e164: str) -> bool:
+def _notice_already_sent(session, e164: str, key: str) -> bool:
     return (
         session.execute(
             select(OutboundMessage.id)
-            .where(OutboundMessage.to_hash == phone_hash(e164), OutboundMessage.purpose == "notice")
+            .where(OutboundMessage.to_hash == phone_hash(e164, key), OutboundMessage.purpose == "notice")
             .limit(1)
         ).first()
         is not None
@@ -104,13 +104,14 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
     limit from `settings`, read by the channel)."""
     s = settings
     sms = SmsConfig.of(settings)
+    key = s.hash_key
     sid = params.first("MessageSid") or params.first("SmsMessageSid")
     raw_from = params.first("From")
     body = clean_text(params.first("Body"))  # NUL, controls, invalid Unicode: never read nor stored
     if not sid:
         return Intake("no_sid")
     e164 = to_e164(raw_from, s.sms_default_region)
-    from_hash = phone_hash(e164) if e164 else keyed_hash("raw-sender:" + raw_from)
+    from_hash = phone_hash(e164, key) if e164 else keyed_hash("raw-sender:" + raw_from, key)
     if not _record(sid, from_hash, engine=engine):
         log.info("sms %s from %s already received: ignored", sid, from_hash[:12])
         return Intake("duplicate", sid)
@@ -122,27 +123,27 @@ def take_in(params: FormParams, settings: Settings, *, engine: Engine) -> Intake
 
     if keyword == STOP:
         with session_scope(engine) as session:
-            already = is_opted_out(session, e164)
+            already = is_opted_out(session, e164, key)
         if not already:
             reply(
                 e164, texts.stop_confirmation(s.service_name), engine=engine, sms=sms
             )  # the last SMS this number gets
         with session_scope(engine) as session:
-            opt_out(session, e164, source="sms")
+            opt_out(session, e164, key, source="sms")
         mark(sid, "stop", engine=engine)
         log.info("sms opt-out from %s", from_hash[:12])
         return Intake("stop", sid, e164)
 
     with session_scope(engine) as session:
         if keyword == START:
-            opt_in(session, e164)
+            opt_in(session, e164, key)
             opted_out = False
         else:
-            opted_out = is_opted_out(session, e164)
+            opted_out = is_opted_out(session, e164, key)
         rate = check_rate(session, from_hash, limit=s.sms_rate_limit_per_hour)
         if not opted_out:
-            resident_for_phone(session, e164)
-        needs_notice = not _notice_already_sent(session, e164)
+            resident_for_phone(session, e164, key)
+        needs_notice = not _notice_already_sent(session, e164, key)
     if opted_out:
         mark(sid, "opted_out", engine=engine)  # nothing is read or sent until START
         return Intake("opted_out", sid, e164)
@@ -206,7 +207,7 @@ def send_replies(intake: Intake, messages: list[dict], *, engine: Engine, sms: S
             if item.choices:
                 last_choices = item.choices
         with session_scope(engine) as session:
-            choices.remember(session, phone_hash(intake.e164), last_choices)
+            choices.remember(session, phone_hash(intake.e164, sms.hash_key), last_choices)
     for item in rendered:
         reply(intake.e164, item.text, engine=engine, sms=sms)
     mark(intake.message_sid, "answered", engine=engine)

@@ -10,7 +10,7 @@ The Twilio client takes a `twilio.http.HttpClient`: production uses the
 library's own; tests pass a recording one. That is the only seam.
 
 How this deployment sends (the TWILIO_* settings, PUBLIC_URL for the status callback,
-SMS_FOLD_ACCENTS) is an `SmsConfig`, built once at the entry point (`SmsConfig.of(settings)`) and
+SMS_FOLD_ACCENTS, HASH_KEY) is an `SmsConfig`, built once at the entry point (`SmsConfig.of(settings)`) and
 passed down to whatever sends.
 """
 
@@ -53,7 +53,7 @@ def set_default_http_client(client: HttpClient | None) -> None:
 @dataclass(frozen=True)
 class SmsConfig:
     """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER, TWILIO_MESSAGING_SERVICE_SID,
-    TWILIO_HTTP_CLIENT, PUBLIC_URL and SMS_FOLD_ACCENTS, read at the entry point."""
+    TWILIO_HTTP_CLIENT, PUBLIC_URL, SMS_FOLD_ACCENTS and HASH_KEY, read at the entry point."""
 
     account_sid: str
     auth_token: str
@@ -62,6 +62,7 @@ class SmsConfig:
     http_client: str  # module:Class, or empty: the library's own
     public_url: str
     fold_accents: bool
+    hash_key: str  # HASH_KEY: the outbox and the logs name a number by its keyed hash
 
     @classmethod
     def of(cls, settings: Settings) -> SmsConfig:
@@ -73,6 +74,7 @@ class SmsConfig:
             settings.twilio_http_client,
             settings.public_url,
             settings.sms_fold_accents,
+            settings.hash_key,
         )
 
     @property
@@ -145,13 +147,13 @@ def send_sms(
     sleep: Callable[[float], None] = time.sleep,
 ) -> OutboundMessage | None:
     """Send (or put in the outbox) one SMS as `sms` says; None when the number opted out."""
-    if is_opted_out(session, to_e164):
-        log.info("sms not sent to %s: opted out", phone_hash(to_e164)[:12])
+    if is_opted_out(session, to_e164, sms.hash_key):
+        log.info("sms not sent to %s: opted out", phone_hash(to_e164, sms.hash_key)[:12])
         return None
     text = normalise(body, sms.fold_accents)
     segments = count_segments(text)
     message = OutboundMessage(
-        to_hash=phone_hash(to_e164),
+        to_hash=phone_hash(to_e164, sms.hash_key),
         to_e164=to_e164,
         body=text,
         purpose=purpose,

@@ -53,7 +53,7 @@ def auth_token(settings: Settings) -> str | None:
         return settings.twilio_auth_token
     if settings.production or is_default_secret(settings.hash_key):
         return None
-    return keyed_hash("twilio-local-webhook-token", key=settings.hash_key)
+    return keyed_hash("twilio-local-webhook-token", settings.hash_key)
 
 
 def public_url_for(public_url: str, path: str, query_string: str = "") -> str:

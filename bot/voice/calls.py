@@ -10,7 +10,7 @@ Functions block (database): the channel runs them in worker threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
@@ -31,20 +31,21 @@ class Caller:
     conversation_id: str
     key: str  # the keyed hash the numbered choices are remembered under
     e164: str | None  # the caller's own number (None: hidden)
+    hash_key: str = field(repr=False)  # HASH_KEY, to find the resident of the number
 
 
-def caller_of(call_sid: str, raw_from: str, region: str) -> Caller:
-    """`region`: SMS_DEFAULT_REGION, for a number without its country code."""
+def caller_of(call_sid: str, raw_from: str, region: str, hash_key: str) -> Caller:
+    """`region`: SMS_DEFAULT_REGION, for a number without its country code; `hash_key`: HASH_KEY."""
     e164 = None if is_hidden(raw_from) else to_e164(raw_from, region)
     if e164 is not None:
-        return Caller(sms_conversation_id(e164), phone_hash(e164), e164)
-    hashed = keyed_hash("call:" + call_sid)
-    return Caller("voice:" + hashed, hashed, None)
+        return Caller(sms_conversation_id(e164, hash_key), phone_hash(e164, hash_key), e164, hash_key)
+    hashed = keyed_hash("call:" + call_sid, hash_key)
+    return Caller("voice:" + hashed, hashed, None, hash_key)
 
 
 def resident_of(session, caller: Caller) -> Resident:
     return (
-        resident_for_phone(session, caller.e164)
+        resident_for_phone(session, caller.e164, caller.hash_key)
         if caller.e164
         else resident_for_conversation(session, caller.conversation_id)
     )
@@ -56,7 +57,7 @@ def sms_target(session, caller: Caller) -> str | None:
         select(Resident).where(Resident.conversation_id == caller.conversation_id)
     ).scalar_one_or_none()
     number = caller.e164 or (resident.phone_e164 if resident else None)
-    if not number or not is_mobile(number) or is_opted_out(session, number):
+    if not number or not is_mobile(number) or is_opted_out(session, number, caller.hash_key):
         return None
     return number
 

@@ -398,7 +398,7 @@ class TwilioVoiceInput(InputChannel):
 
             with session_scope(engine()) as session:
                 resident = calls.resident_of(session, caller)
-                resident.phone_e164, resident.phone_hash = e164, phone_hash(e164)
+                resident.phone_e164, resident.phone_hash = e164, phone_hash(e164, caller.hash_key)
 
         await asyncio.to_thread(work)
         return await self.handoff(request, caller, state)
@@ -406,7 +406,9 @@ class TwilioVoiceInput(InputChannel):
     # --- one turn ---------------------------------------------------------------------
     async def turn(self, request, on_new_message, fields: Fields) -> Reply:
         settings = get_settings()
-        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+        caller = calls.caller_of(
+            fields.call_sid, fields.raw_from, get_settings().sms_default_region, get_settings().hash_key
+        )
         silent = not fields.speech and not fields.digits
         state = await asyncio.to_thread(calls.begin_turn, fields.call_sid, caller, silent=silent, engine=engine())
         help_sms = texts.help_sms(settings.service_name, voice_number(settings))
@@ -506,7 +508,9 @@ class TwilioVoiceInput(InputChannel):
         return answer
 
     async def greet(self, request, fields: Fields) -> Reply:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+        caller = calls.caller_of(
+            fields.call_sid, fields.raw_from, get_settings().sms_default_region, get_settings().hash_key
+        )
         first, sms_to = await asyncio.to_thread(calls.open_call, fields.call_sid, caller, engine=engine())
         settings = get_settings()
         says = (
@@ -542,7 +546,9 @@ class TwilioVoiceInput(InputChannel):
         return None
 
     async def save(self, fields: Fields, answer: Reply) -> None:
-        caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+        caller = calls.caller_of(
+            fields.call_sid, fields.raw_from, get_settings().sms_default_region, get_settings().hash_key
+        )
         prompt = " ".join(answer.says[-2:]) if answer.says else None
         await asyncio.to_thread(
             calls.save_turn,
@@ -608,7 +614,9 @@ class TwilioVoiceInput(InputChannel):
                 return xml(twiml(Reply([texts.goodbye()], listen=False)))
 
             async def callback() -> Reply:
-                caller = calls.caller_of(fields.call_sid, fields.raw_from, get_settings().sms_default_region)
+                caller = calls.caller_of(
+                    fields.call_sid, fields.raw_from, get_settings().sms_default_region, get_settings().hash_key
+                )
                 state = await asyncio.to_thread(
                     calls.begin_turn, fields.call_sid, caller, silent=False, engine=engine()
                 )

@@ -36,7 +36,7 @@ def answer_sms(
         return None
     with session_scope(engine) as session:
         now = as_utc(now or service.now_utc())
-        offer = service.pending_offer(session, e164, now)
+        offer = service.pending_offer(session, e164, now, sms.hash_key)
         if offer is None:
             return None
         answer = service.take(session, offer, now, max_appointments=max_appointments, routes_file=routes_file, sms=sms)

@@ -77,15 +77,17 @@ def join(
     route: str | None = None,
     triage: dict | None = None,
     now: datetime | None = None,
+    hash_key: str,
 ) -> WaitlistEntry:
-    """Put the resident on the list (one active entry each: a new one replaces the old)."""
+    """Put the resident on the list (one active entry each: a new one replaces the old; `hash_key`:
+    HASH_KEY, for a resident whose number has no hash yet)."""
     now = as_utc(now or now_utc())
     expires = as_utc(current.start) if current is not None else now + timedelta(days=days)
     for old in active_entries(session, resident_ids=[resident.id]):
         _end(old, EntryStatus.REMOVED, now, "replaced")
     entry = WaitlistEntry(
         resident_id=resident.id,
-        phone_hash=resident.phone_hash or phone_hash(resident.phone_e164),
+        phone_hash=resident.phone_hash or phone_hash(resident.phone_e164, hash_key),
         place_ids=sorted(set(place_ids)),
         thematique=thematique,
         kind=kind or "individuel",
@@ -245,7 +247,7 @@ def offer_freed_seats(
         resident = session.get(Resident, entry.resident_id)
         if resident is None or not resident.phone_e164:
             continue
-        if is_opted_out(session, resident.phone_e164):
+        if is_opted_out(session, resident.phone_e164, sms.hash_key):
             run.held += 1
             continue
         offered_before = {
@@ -309,14 +311,15 @@ def is_yes(text: str) -> bool:
     return plain(text) in YES_WORDS
 
 
-def pending_offer(session: Session, e164: str, now: datetime) -> WaitlistOffer | None:
-    """The latest offer texted to this number that still waits for its OUI (locked until commit)."""
+def pending_offer(session: Session, e164: str, now: datetime, key: str) -> WaitlistOffer | None:
+    """The latest offer texted to this number that still waits for its OUI (locked until commit;
+    `key`: HASH_KEY)."""
     return (
         session.execute(
             sa.select(WaitlistOffer)
             .join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
             .where(
-                WaitlistEntry.phone_hash == phone_hash(e164),
+                WaitlistEntry.phone_hash == phone_hash(e164, key),
                 WaitlistEntry.status == EntryStatus.ACTIVE,
                 WaitlistOffer.status == OfferStatus.PENDING,
                 WaitlistOffer.expires_at > now,

@@ -27,6 +27,9 @@ from bot.tickets.models import Ticket
 from tests.answers.test_answers_conversations import domain_responses, response_name
 from tests.sms.live import new_sms, sms_to
 from tests.sms.live import text as text_sms
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 CLOSE_CALLS = [
     "mail",
@@ -129,8 +132,8 @@ def first_sms(bot, kind: str, messages: list[str]):
     for message in messages:
         phone = new_phone()
         replies = sms_say(bot, phone, message)
-        decision = stored_decision(bot, sms_conversation_id(phone))
-        if fits(bot, sms_conversation_id(phone), decision, kind):
+        decision = stored_decision(bot, sms_conversation_id(phone, HASH_KEY))
+        if fits(bot, sms_conversation_id(phone, HASH_KEY), decision, kind):
             return phone, replies, decision
     raise AssertionError(f"none of {messages} got the outcome {kind!r} by SMS: add a message that does")
 

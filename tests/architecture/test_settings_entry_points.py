@@ -4,9 +4,6 @@ and components Rasa builds itself. Everything else takes what it needs as argume
 small dataclass such as bot.booking.slots.BookingWindow), so that it can be called and tested
 without the environment.
 
-A module still listed in NOT_YET_PASSED_IN must leave the list once it no longer reads the settings
-(the test says so): the list only shrinks.
-
 Nor does a module outside the entry points read `bot.settings.DEFAULTS`: a default taken from there
 (a module constant, a keyword default) would hide the city's configured value, or an entry point
 that forgot to pass it. A domain function's parameter has no such default: it is required.
@@ -41,11 +38,6 @@ ENTRY_POINTS = {
 # Owned by the agent "texts" (the catalogue of texts sent to residents) while it reworks them.
 OWNED_BY_TEXTS: set[str] = set()  # the catalogue bot/texts/ takes every value as an argument (tests/texts/)
 
-# Still reading the settings deep inside; each needs its values passed in from its entry points.
-NOT_YET_PASSED_IN = {
-    "bot/privacy/hashing.py",  # keyed_hash's default key: HASH_KEY
-}
-
 
 def matches(relative: str, patterns: set[str]) -> bool:
     return any(relative == p or (p.endswith("/*") and relative.startswith(p[:-1])) for p in patterns)
@@ -72,18 +64,12 @@ def readers(root: Path) -> dict[str, list[int]]:
 
 
 def test_only_the_entry_points_read_the_settings():
-    allowed = ENTRY_POINTS | OWNED_BY_TEXTS | NOT_YET_PASSED_IN
+    allowed = ENTRY_POINTS | OWNED_BY_TEXTS
     offenders = {module: lines for module, lines in readers(ROOT).items() if not matches(module, allowed)}
     assert offenders == {}, (
         "get_settings() outside the entry points (pass the values in from the CLI command, the channel, "
         f"the app factory or the action's run): {offenders}"
     )
-
-
-def test_the_list_of_modules_not_yet_passed_in_only_shrinks():
-    still = set(readers(ROOT))
-    done = sorted(module for module in NOT_YET_PASSED_IN if module not in still)
-    assert done == [], f"these no longer read the settings: remove them from NOT_YET_PASSED_IN: {done}"
 
 
 def defaults_readers(root: Path) -> dict[str, list[int]]:

@@ -6,6 +6,9 @@ from bot.booking.slots import BookingWindow
 from bot.places.models import Conseiller, Permanence, Place
 from bot.residents import resident_for_phone
 from bot.settings import ROOT
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 # The booking window of the settings' defaults (BOOKING_MIN_NOTICE_HOURS=2, BOOKING_HORIZON_DAYS=28,
 # TIMEZONE=Europe/Paris), as an entry point would pass it.
@@ -58,4 +61,4 @@ def make_place(
 
 
 def make_resident(session, number="+33612345678"):
-    return resident_for_phone(session, number)
+    return resident_for_phone(session, number, HASH_KEY)

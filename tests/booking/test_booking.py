@@ -16,6 +16,9 @@ from bot.handoff.seats import seats_taken
 from bot.residents import resident_for_phone
 from bot.tickets.models import CancelledBy
 from tests.booking.helpers import WINDOW, make_place, make_resident
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 
@@ -25,7 +28,7 @@ def race(engine, attempts: int) -> tuple[int, int]:
     with session_scope(engine) as s:
         make_place(s, schedule="Tu 14:00-15:00", capacity=1)
         slot = next_slots(s, now=NOW, limit=1, window=WINDOW)[0]
-        resident_ids = [resident_for_phone(s, f"+3361234{i:04d}").id for i in range(attempts)]
+        resident_ids = [resident_for_phone(s, f"+3361234{i:04d}", HASH_KEY).id for i in range(attempts)]
     barrier = threading.Barrier(attempts)
     results: list[str] = []
     lock = threading.Lock()
@@ -70,9 +73,9 @@ def test_a_workshop_takes_as_many_people_as_its_capacity(db_engine):
         make_place(s, schedule="Th 14:00-15:30", slot_minutes=90, capacity=3, kind="atelier")
         slot = next_slots(s, now=NOW, kind="atelier", limit=1, window=WINDOW)[0]
         for i in range(3):
-            book(s, resident_for_phone(s, f"+3361111000{i}"), slot, now=NOW, limit=2)
+            book(s, resident_for_phone(s, f"+3361111000{i}", HASH_KEY), slot, now=NOW, limit=2)
         with pytest.raises(SlotTaken):
-            book(s, resident_for_phone(s, "+33611110009"), slot, now=NOW, limit=2)
+            book(s, resident_for_phone(s, "+33611110009", HASH_KEY), slot, now=NOW, limit=2)
         assert seats_taken(s, slot.permanence_id, slot.start) == 3
 
 
@@ -85,7 +88,7 @@ def test_cancelling_frees_the_slot_at_once(db_engine):
         cancel(s, appointment, by=CancelledBy.RESIDENT, actor="resident")
         assert appointment.status == AppointmentStatus.EXCUSED
         assert next_slots(s, now=NOW, limit=1, window=WINDOW)[0].start == slot.start
-        book(s, resident_for_phone(s, "+33699999999"), slot, now=NOW, limit=2)
+        book(s, resident_for_phone(s, "+33699999999", HASH_KEY), slot, now=NOW, limit=2)
 
 
 def test_a_resident_holds_at_most_the_configured_number_of_appointments(db_engine):
@@ -117,7 +120,7 @@ def test_moving_to_a_slot_taken_meanwhile_keeps_the_old_appointment(db_engine):
         resident = make_resident(s)
         first, second, _ = next_slots(s, now=NOW, limit=3, window=WINDOW)
         old = book(s, resident, first, now=NOW, limit=2)
-        book(s, resident_for_phone(s, "+33699999998"), second, now=NOW, limit=2)
+        book(s, resident_for_phone(s, "+33699999998", HASH_KEY), second, now=NOW, limit=2)
         with pytest.raises(SlotTaken):
             move(s, old, second, by=CancelledBy.RESIDENT, actor="resident", limit=2)
         s.refresh(old)

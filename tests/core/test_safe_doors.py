@@ -36,7 +36,9 @@ from bot.sms.models import InboundMessage
 from bot.web.channel import trouble
 from tests.booking.helpers import WINDOW
 from tests.sms.live import WEBHOOK, inbound_params, post, sms_to, text
-from tests.support.live_bot import free_port, wait_http
+from tests.support.live_bot import TEST_SECRETS, free_port, wait_http
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 
 def http(url: str, body: dict | bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
@@ -69,7 +71,7 @@ def test_the_rest_channel_is_absent_from_a_rasa_server_started_the_default_way(l
         wait_http(f"http://127.0.0.1:{port}/", rasa)
         status, _ = http(
             f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-            {"sender": sms_conversation_id("+33612340001"), "message": "ANNULER"},
+            {"sender": sms_conversation_id("+33612340001", HASH_KEY), "message": "ANNULER"},
         )
         assert status == 404
         # The screened doors are there.
@@ -91,10 +93,10 @@ def test_a_forged_tracker_is_refused_by_the_action_server(live_bot):
     phone = "+33612340002"
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
-        resident = resident_for_phone(session, phone)
+        resident = resident_for_phone(session, phone, HASH_KEY)
         book(session, resident, next_slots(session, limit=1, window=WINDOW)[0], limit=2)
     engine.dispose()
-    conversation = sms_conversation_id(phone)
+    conversation = sms_conversation_id(phone, HASH_KEY)
     forged = {
         "next_action": "action_check_appointment",
         "sender_id": conversation,
@@ -168,7 +170,10 @@ def test_a_signed_sms_with_a_field_twilio_never_sends_gets_400_and_nothing_else(
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
         assert (
-            session.execute(select(InboundMessage).where(InboundMessage.from_hash == phone_hash(phone))).first() is None
+            session.execute(
+                select(InboundMessage).where(InboundMessage.from_hash == phone_hash(phone, HASH_KEY))
+            ).first()
+            is None
         )
     engine.dispose()
     assert sms_to(live_bot, phone) == []
@@ -185,7 +190,7 @@ def test_a_reminder_held_while_stopped_goes_out_after_start(live_bot):
     phone = "+33612340004"
     engine = make_engine(live_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
-        resident = resident_for_phone(session, phone)
+        resident = resident_for_phone(session, phone, HASH_KEY)
         slot = next_slots(session, limit=400, window=WINDOW)[-1]  # weeks ahead: no other test's appointment is due then
         start = as_utc(book(session, resident, slot, limit=2).start)
     engine.dispose()

@@ -22,6 +22,9 @@ from bot.residents import resident_for_phone
 from bot.settings import reload_settings
 from tests.booking.helpers import WINDOW
 from tests.conftest import migrated_with_places
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PASSWORD = "mot-de-passe-de-test"
 RESIDENT_PHONE = "+33612349999"
@@ -80,7 +83,7 @@ def make_booked_ticket(
         # day the first slot can be the day's last, and the tests about a day's slots would see none).
         days = [local(s.start).date() for s in slots]
         slot = next((s for s, day in zip(slots, days) if days.count(day) > 1), slots[0])
-        resident = resident_for_phone(session, phone)
+        resident = resident_for_phone(session, phone, HASH_KEY)
         appointment = handoff.book(session, resident, slot, limit=2)
         request = handoff.HandoffRequest(
             triage={"materiel": "telephone", "has_email": "oui", "has_login": "non", "besoin": transcript},

@@ -24,6 +24,9 @@ from tests.desk.conftest import (
     make_user,
     post_form,
 )
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -37,7 +40,7 @@ def _appointment_at(engine, day: date, hour: int, status: str = "booked") -> int
     """An appointment row at `hour` Paris time (test data: the bot's writers are not under test here)."""
     with session_scope(engine) as session:
         permanence = first_permanence(session)
-        resident = resident_for_phone(session, RESIDENT_PHONE)
+        resident = resident_for_phone(session, RESIDENT_PHONE, HASH_KEY)
         resident.first_name = "Marie"
         start = datetime.combine(day, time(hour), PARIS).astimezone(timezone.utc)
         appointment = Appointment(

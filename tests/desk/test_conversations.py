@@ -21,8 +21,11 @@ from bot.staff.models import AuditEntry, User
 from bot.texts.holds import away_text, holder_text, resumed_text
 from bot.tickets.models import Ticket, TicketEvent
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
+from tests.support.live_bot import TEST_SECRETS
 
-CONVERSATION = sms_conversation_id(RESIDENT_PHONE)
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
+
+CONVERSATION = sms_conversation_id(RESIDENT_PHONE, HASH_KEY)
 
 
 def logged_in(app, engine, email, role="conseiller", slug=None):
@@ -275,17 +278,17 @@ def test_export_erasure_and_retention_cover_held_conversations(app, desk_engine)
     take(app, desk_engine)
     asyncio.run(routing.route(CONVERSATION, "je suis disponible jeudi", settings=get_settings(), engine=desk_engine))
     with session_scope(desk_engine) as session:
-        held = export_for_phone(session, RESIDENT_PHONE)["held_conversations"]
+        held = export_for_phone(session, RESIDENT_PHONE, HASH_KEY)["held_conversations"]
         assert held[0]["held_by"] == "Nadia"
         assert "je suis disponible jeudi" in [m["text"] for m in held[0]["messages"]]
-        erase_phone(session, RESIDENT_PHONE)
+        erase_phone(session, RESIDENT_PHONE, HASH_KEY)
     with session_scope(desk_engine) as session:
         assert session.execute(select(ConversationMessage)).first() is None
         assert session.execute(select(ConversationHold)).first() is None
 
     # Retention: a hold's messages older than RETENTION_CONVERSATION_DAYS go, then the ended hold.
     make_booked_ticket(desk_engine, phone="+33612340000")
-    other = sms_conversation_id("+33612340000")
+    other = sms_conversation_id("+33612340000", HASH_KEY)
     with session_scope(desk_engine) as session:
         user = session.execute(select(User)).scalars().first()
         hold = holds.take_over(session, other, user, hours=24, sms=SmsConfig.of(get_settings()))

@@ -12,8 +12,13 @@ from bot.desk.notify import claim
 from bot.staff.models import TicketNotification
 from tests.conftest import load_city_places
 from tests.desk.conftest import make_booked_ticket
+from tests.support.live_bot import TEST_SECRETS
 
-LIMIT = LoginLimit(max_failures=5, window_minutes=15)  # DESK_LOGIN_MAX_FAILURES, DESK_LOGIN_WINDOW_MINUTES
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
+
+LIMIT = LoginLimit(
+    max_failures=5, window_minutes=15, hash_key=HASH_KEY
+)  # DESK_LOGIN_MAX_FAILURES, DESK_LOGIN_WINDOW_MINUTES
 
 
 @pytest.mark.postgres

@@ -36,7 +36,10 @@ from bot.tickets.models import Ticket, TicketEvent
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
 from tests.handoff.conftest import run, tracker
+from tests.support.live_bot import TEST_SECRETS
 from tests.support.twilio_edge import RecordingHttpClient
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PHONE, PHONE_TYPED = "+33612340077", "06 12 34 00 77"
 FORM = {
@@ -136,7 +139,7 @@ def test_a_prescripteur_booking_texts_the_resident_the_assistants_confirmation_a
         appointment, resident = s.get(Appointment, ticket.appointment_id), s.get(Resident, ticket.resident_id)
         assert f"{appointment.permanence_id}@" in key and appointment.status == AppointmentStatus.BOOKED
         # The resident of their number: the conversation an SMS from them continues.
-        assert resident.conversation_id == sms_conversation_id(PHONE) and resident.first_name == "Josiane"
+        assert resident.conversation_id == sms_conversation_id(PHONE, HASH_KEY) and resident.first_name == "Josiane"
         assert ticket.prescriber_user_id == user.id and ticket.prescriber_structure == "CCAS de Metz"
         prescribed = [e for e in ticket.events if e.kind == "prescribed"]
         assert len(prescribed) == 1 and prescribed[0].detail == {"user_id": user.id, "structure": "CCAS de Metz"}
@@ -175,7 +178,9 @@ def test_the_resident_cancels_with_annuler_and_the_prescripteurs_list_shows_it(d
     client = logged_in(app)
     assert book(client)[0].status_code == 302
     dispatcher = CollectingDispatcher()
-    run(ActionCancelAppointment().run(dispatcher, tracker(sms_conversation_id(PHONE)), {}))  # "ANNULER" by SMS
+    run(
+        ActionCancelAppointment().run(dispatcher, tracker(sms_conversation_id(PHONE, HASH_KEY)), {})
+    )  # "ANNULER" by SMS
     assert "annulé" in dispatcher.messages[0]["text"]
     with session_scope(engine) as s:
         ticket = s.execute(select(Ticket)).scalar_one()
@@ -187,7 +192,7 @@ def test_the_resident_cancels_with_annuler_and_the_prescripteurs_list_shows_it(d
 def test_a_stopped_number_gets_no_sms_and_the_prescripteur_is_told_to_tell_the_person(desk):
     app, engine, edge = desk
     with session_scope(engine) as s:
-        opt_out(s, PHONE)
+        opt_out(s, PHONE, HASH_KEY)
     client = logged_in(app)
     response, _key = book(client)
     assert response.status_code == 302 and edge.requests == []
@@ -406,11 +411,11 @@ def test_the_right_of_access_names_who_booked_and_erasure_forgets_the_note(desk)
     app, engine, _edge = desk
     assert book(logged_in(app))[0].status_code == 302
     with session_scope(engine) as s:
-        exported = export_for_phone(s, PHONE)["tickets"]
+        exported = export_for_phone(s, PHONE, HASH_KEY)["tickets"]
         assert len(exported) == 1 and exported[0]["prescribed_by"] == "CCAS de Metz"
         assert exported[0]["triage"]["besoin"].startswith("Elle ne reçoit plus ses mails")
     with session_scope(engine) as s:
-        assert erase_phone(s, PHONE).appointments_cancelled == 1
+        assert erase_phone(s, PHONE, HASH_KEY).appointments_cancelled == 1
     with session_scope(engine) as s:
         ticket = s.execute(select(Ticket)).scalar_one()
         assert "besoin" not in ticket.triage and "accessibility" not in ticket.triage

@@ -12,6 +12,9 @@ from bot.sms.models import OutboundMessage
 from bot.sms.opt_out import opt_out
 from bot.tickets.models import Ticket, TicketEvent, TicketStatus
 from tests.desk.conftest import RESIDENT_PHONE, login, make_booked_ticket, make_user, post_form
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 
 def logged_in(app, engine, email="coord@metz.fr", role="coordinateur", slug=None):
@@ -141,7 +144,7 @@ def test_texting_the_resident_with_a_template_and_free_text_goes_through_send_sm
 def test_a_resident_who_said_stop_gets_no_sms_from_the_desk(app, desk_engine):
     ticket_id, _ = make_booked_ticket(desk_engine)
     with session_scope(desk_engine) as session:
-        opt_out(session, RESIDENT_PHONE)
+        opt_out(session, RESIDENT_PHONE, HASH_KEY)
     client = logged_in(app, desk_engine)
     response = post_form(client, f"/tickets/{ticket_id}", f"/tickets/{ticket_id}/sms", {"texte": "Bonjour"})
     assert "STOP" in client.get(response.headers["Location"]).get_data(as_text=True)

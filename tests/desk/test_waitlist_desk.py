@@ -14,12 +14,15 @@ from bot.staff.models import AuditEntry
 from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from tests.desk.conftest import conseiller_of, first_permanence, login, make_user, post_form
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 
 def _entry(engine, phone: str, place_slug: str, first_name: str) -> int:
     with session_scope(engine) as session:
         place = session.execute(select(Place).where(Place.slug == place_slug)).scalar_one()
-        resident = resident_for_phone(session, phone)
+        resident = resident_for_phone(session, phone, HASH_KEY)
         resident.first_name = first_name
         now = datetime.now(timezone.utc)
         return service.join(
@@ -31,6 +34,7 @@ def _entry(engine, phone: str, place_slug: str, first_name: str) -> int:
             before=now + timedelta(days=10),
             days=14,
             now=now,
+            hash_key=HASH_KEY,
         ).id
 
 

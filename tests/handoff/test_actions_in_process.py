@@ -23,6 +23,9 @@ from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket, TicketEvent, TicketStatus
 from tests.booking.helpers import WINDOW
 from tests.handoff.conftest import run, texts, tracker
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PHONE = "+33612345001"
 
@@ -66,7 +69,7 @@ def book_by_sms(engine, sender: str, slot_dict: dict, triage: dict | None = None
 
 def test_moving_by_sms_to_another_place_takes_the_ticket_and_its_report_there(city_db, write_guard):
     with session_scope(city_db) as s:
-        sender = resident_for_phone(s, PHONE).conversation_id
+        sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         borny, verlaine = place_of(s, "mairie-borny"), place_of(s, "mediatheque-verlaine")
         first = individual_slot(s, "mairie-borny").as_dict()
         second = individual_slot(s, "mediatheque-verlaine").as_dict()
@@ -116,7 +119,7 @@ def test_moving_by_sms_to_another_place_takes_the_ticket_and_its_report_there(ci
 
 def test_an_sms_resident_gets_the_confirmation_by_sms_and_a_web_one_in_the_conversation_too(city_db):
     with session_scope(city_db) as s:
-        sender = resident_for_phone(s, PHONE).conversation_id
+        sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         slot = individual_slot(s, "mairie-borny").as_dict()
     result, _ = choose(sender, [slot])
     dispatcher = CollectingDispatcher()

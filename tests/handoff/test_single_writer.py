@@ -28,6 +28,9 @@ from bot.sms.outbound import SmsConfig
 from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
 from tests.handoff.test_actions_in_process import PHONE, book_by_sms, individual_slot
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 MODELS = {model.__name__: model for model in (Appointment, SlotSeat, Ticket, TicketEvent)}
 TABLES = {model.__tablename__ for model in MODELS.values()}
@@ -112,7 +115,7 @@ def test_the_guard_names_a_writer_outside_the_handoff_core(city_db, write_guard)
     namespace: dict = {}
     exec(code, namespace)
     with session_scope(city_db) as s:
-        sender = resident_for_phone(s, PHONE).conversation_id
+        sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         slot = individual_slot(s, "mairie-borny").as_dict()
     appointment_id = book_by_sms(city_db, sender, slot)
     assert write_guard.outside == []
@@ -126,7 +129,7 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
     """The desk, the permanence administration, the SMS status callback, the reminders,
     erasure and retention, each run once: every write is made inside bot/handoff/."""
     with session_scope(city_db) as s:
-        sender = resident_for_phone(s, PHONE).conversation_id
+        sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         first = individual_slot(s, "mairie-borny")
         second = individual_slot(s, "mairie-borny", exclude=[first.key()])
         third = individual_slot(s, "mairie-borny", exclude=[first.key(), second.key()])
@@ -170,7 +173,7 @@ def test_every_other_writer_goes_through_the_handoff_core(city_db, write_guard):
         elsewhere = individual_slot(s, "mediatheque-verlaine").as_dict()
     book_by_sms(city_db, sender, elsewhere)
     with session_scope(city_db) as s:
-        assert erase_phone(s, PHONE).appointments_cancelled == 1
+        assert erase_phone(s, PHONE, HASH_KEY).appointments_cancelled == 1
         purge(s, now=datetime.now(timezone.utc) + timedelta(days=4000), policy=RetentionPolicy.of(get_settings()))
     kinds = {what for _path, what in write_guard.writes}
     assert {

@@ -31,6 +31,9 @@ from tests.booking.helpers import ROUTES, WINDOW
 from tests.handoff.conftest import run, tracker
 from tests.handoff.conftest import texts as said
 from tests.handoff.test_actions_in_process import book_by_sms, individual_slot
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PHONE = "+33612345077"
 
@@ -43,7 +46,7 @@ def validate(sender: str, text: str, slots: dict) -> tuple[dict, CollectingDispa
 
 def test_plus_tot_by_sms_asks_the_waitlist_question_the_widget_without_number_gets_other_slots(city_db):
     with session_scope(city_db) as s:
-        sms_sender = resident_for_phone(s, PHONE).conversation_id
+        sms_sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         offered = [individual_slot(s, "mairie-borny").as_dict()]
         resident_for_conversation(s, "web:0000")
     shown = {"offered_slots": offered, "shown_slots": [f"{offered[0]['permanence_id']}@{offered[0]['start']}"]}
@@ -62,8 +65,8 @@ def test_plus_tot_by_sms_asks_the_waitlist_question_the_widget_without_number_ge
 
 def test_yes_while_moving_lists_the_appointment_and_oui_later_moves_it(city_db, write_guard):
     with session_scope(city_db) as s:
-        other = resident_for_phone(s, "+33612345078").conversation_id
-        sender = resident_for_phone(s, PHONE).conversation_id
+        other = resident_for_phone(s, "+33612345078", HASH_KEY).conversation_id
+        sender = resident_for_phone(s, PHONE, HASH_KEY).conversation_id
         earliest = individual_slot(s, "mairie-borny")
         second = individual_slot(s, "mairie-borny", exclude=[earliest.key()])
     other_id = book_by_sms(city_db, other, earliest.as_dict())

@@ -24,6 +24,9 @@ from bot.sms.outbound import SmsConfig, send_sms
 from tests.booking.helpers import make_place
 from tests.conftest import migrated
 from tests.handoff.builders import create_ticket
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 
 def shows_digits(text: str, digits: str) -> bool:
@@ -104,7 +107,7 @@ def future_slot(permanence, days: int) -> Slot:
 
 def person(session, place, permanence, phone: str, first_name: str, secret_word: str, days: int = 7):
     """A resident of `phone` with a future appointment, its ticket, SMS in and out."""
-    resident = resident_for_phone(session, phone)
+    resident = resident_for_phone(session, phone, HASH_KEY)
     resident.first_name = first_name
     appointment = book(session, resident, future_slot(permanence, days), limit=2)
     ticket = create_ticket(

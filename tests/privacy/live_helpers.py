@@ -14,7 +14,9 @@ from bot.db import make_engine, session_scope
 from bot.privacy.hashing import phone_hash
 from bot.sms.models import InboundMessage, OutboundMessage
 from bot.sms.signature import HEADER, sign
-from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+from tests.support.live_bot import PUBLIC_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
 
@@ -27,7 +29,7 @@ def last_outbound_id(engine, e164: str) -> int:
     with session_scope(engine) as s:
         return (
             s.execute(
-                sa.select(sa.func.max(OutboundMessage.id)).where(OutboundMessage.to_hash == phone_hash(e164))
+                sa.select(sa.func.max(OutboundMessage.id)).where(OutboundMessage.to_hash == phone_hash(e164, HASH_KEY))
             ).scalar()
             or 0
         )
@@ -73,7 +75,7 @@ def sms(bot, from_e164: str, body: str) -> str:
             s.execute(
                 sa.select(OutboundMessage.body)
                 .where(
-                    OutboundMessage.to_hash == phone_hash(from_e164),
+                    OutboundMessage.to_hash == phone_hash(from_e164, HASH_KEY),
                     OutboundMessage.id > before,
                 )
                 .order_by(OutboundMessage.id)

@@ -18,6 +18,9 @@ from bot.sms.opt_out import is_opted_out, opt_out
 from bot.tickets.models import Ticket, TicketStatus
 from bot.web.deliveries import WebDelivery
 from tests.privacy.conftest import person, save
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 ALICE, BOB = "+33612345678", "+33698765432"
 
@@ -42,9 +45,9 @@ def build_two_residents(engine, store, place, permanence):
         person(session, place, permanence, BOB, "Bernard", "xylophone", days=8)
         # Alice also used the web widget and gave her number there.
         web = resident_for_conversation(session, "web:alice-browser")
-        web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE)
-        opt_out(session, ALICE)
-        session.add(PendingChoices(phone_hash=phone_hash(ALICE), choices={"1": "oui"}))  # bot/sms/choices.py
+        web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE, HASH_KEY)
+        opt_out(session, ALICE, HASH_KEY)
+        session.add(PendingChoices(phone_hash=phone_hash(ALICE, HASH_KEY), choices={"1": "oui"}))  # bot/sms/choices.py
         # The widget's last answer, kept for its retries (bot/web/deliveries.py).
         session.add(
             WebDelivery(
@@ -54,16 +57,16 @@ def build_two_residents(engine, store, place, permanence):
             )
         )
         ids = alice.id, alice_rdv.id, alice_ticket.id
-    save(store, sms_conversation_id(ALICE), ["bonjour je suis Alice zebulon"])
+    save(store, sms_conversation_id(ALICE, HASH_KEY), ["bonjour je suis Alice zebulon"])
     save(store, "web:alice-browser", ["mon numéro 06 12 34 56 78 zebulon"])
-    save(store, sms_conversation_id(BOB), ["bonjour je suis Bernard xylophone"])
+    save(store, sms_conversation_id(BOB, HASH_KEY), ["bonjour je suis Bernard xylophone"])
     return ids
 
 
 def test_export_holds_everything_about_a_number_as_json(privacy_db, tracker_store, place_and_permanence):
     build_two_residents(privacy_db, tracker_store, *place_and_permanence)
     with session_scope(privacy_db) as session:
-        data = export_for_phone(session, ALICE)
+        data = export_for_phone(session, ALICE, HASH_KEY)
     json.dumps(data)  # JSON-serialisable
     text = json.dumps(data, ensure_ascii=False)
     assert data["phone"] == ALICE and len(data["residents"]) == 2
@@ -83,22 +86,29 @@ def test_erasure_removes_everything_linked_to_a_number_and_nothing_else(
 ):
     alice_id, rdv_id, ticket_id = build_two_residents(privacy_db, tracker_store, *place_and_permanence)
     with session_scope(privacy_db) as session:
-        bob_before = stripped(export_for_phone(session, BOB))
+        bob_before = stripped(export_for_phone(session, BOB, HASH_KEY))
     before = database_text(privacy_db)
     assert "zebulon" in before and "Alice" in before
 
     with session_scope(privacy_db) as session:
-        report = erase_phone(session, ALICE)
+        report = erase_phone(session, ALICE, HASH_KEY)
     assert report.residents == 2 and report.tickets == 1 and report.appointments_cancelled == 1
     assert report.sms_sent == 1 and report.sms_received == 1 and report.conversation_events > 0
 
     after = database_text(privacy_db)
-    for trace in ("zebulon", "Alice", ALICE, "06 12 34 56 78", sms_conversation_id(ALICE), "web:alice-browser"):
+    for trace in (
+        "zebulon",
+        "Alice",
+        ALICE,
+        "06 12 34 56 78",
+        sms_conversation_id(ALICE, HASH_KEY),
+        "web:alice-browser",
+    ):
         assert trace not in after, trace
     # The keyed hash of the number stays in the opt-out list only.
-    assert after.count(phone_hash(ALICE)) == 1
+    assert after.count(phone_hash(ALICE, HASH_KEY)) == 1
     with session_scope(privacy_db) as session:
-        assert is_opted_out(session, ALICE)
+        assert is_opted_out(session, ALICE, HASH_KEY)
         # Her future appointment is cancelled and the slot free again.
         assert session.get(Appointment, rdv_id).status == AppointmentStatus.EXCUSED
         assert session.execute(sa.select(SlotSeat).where(SlotSeat.appointment_id == rdv_id)).first() is None
@@ -108,16 +118,16 @@ def test_erasure_removes_everything_linked_to_a_number_and_nothing_else(
         assert ticket.triage == {"thematique": "email", "materiel": "telephone", "has_email": "oui"}
         assert ticket.activity_report["thematiques"] == ["email"] and "notes" not in ticket.activity_report
         assert ticket.transcript_excerpt is None
-        alice_export = export_for_phone(session, ALICE)
+        alice_export = export_for_phone(session, ALICE, HASH_KEY)
         assert alice_export["residents"] == [] and alice_export["tickets"] == [] and alice_export["sms_sent"] == []
         assert all(c["messages"] == [] for c in alice_export["conversations"])
         # Bob is untouched.
-        assert stripped(export_for_phone(session, BOB)) == bob_before
+        assert stripped(export_for_phone(session, BOB, HASH_KEY)) == bob_before
     assert "xylophone" in after and "Bernard" in after
 
     # Idempotent: nothing left to erase.
     with session_scope(privacy_db) as session:
-        again = erase_phone(session, ALICE)
+        again = erase_phone(session, ALICE, HASH_KEY)
     assert again.as_dict() == {key: 0 for key in again.as_dict()}
 
 

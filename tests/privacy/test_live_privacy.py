@@ -17,6 +17,9 @@ from bot.sms.models import OutboundMessage
 from bot.tickets.models import Ticket, TicketStatus
 from tests.privacy.conftest import shows_digits
 from tests.privacy.live_helpers import engine_of, sms, stored_events
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 CARD = "4970 1012 3456 7893"
 CARD_DIGITS = CARD.replace(" ", "")
@@ -60,11 +63,11 @@ def test_a_card_number_sent_by_sms_is_absent_from_the_tracker_store_and_the_tick
     sms(live_bot, phone, "bonjour")
     confirmation = book_by_sms(live_bot, phone, f"ma carte {CARD} est refusée sur le site des impots")
     assert "Rendez-vous confirm" in confirmation
-    conversation = stored_events(live_bot, sms_conversation_id(phone))
+    conversation = stored_events(live_bot, sms_conversation_id(phone, HASH_KEY))
     assert "est refusée sur le site" in conversation  # the message was stored, masked
     assert CARD not in conversation and CARD_DIGITS not in conversation and not shows_digits(conversation, "7893")
     engine = engine_of(live_bot)
-    ticket = ticket_of(engine, sms_conversation_id(phone))
+    ticket = ticket_of(engine, sms_conversation_id(phone, HASH_KEY))
     everything = json.dumps([ticket.triage, ticket.transcript_excerpt, ticket.activity_report], ensure_ascii=False)
     assert "refusée sur le site" in everything and "[masqué]" in everything
     assert not shows_digits(everything, "7893")
@@ -91,7 +94,7 @@ def test_supprimer_mes_donnees_by_sms_asks_then_erases_everything_of_that_person
     assert "Rendez-vous confirm" in book_by_sms(live_bot, phone, "envoyer un mail a ma fille zebulon")
     with session_scope(engine) as s:
         resident = s.execute(
-            sa.select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+            sa.select(Resident).where(Resident.conversation_id == sms_conversation_id(phone, HASH_KEY))
         ).scalar_one()
         appointment = s.execute(sa.select(Appointment).where(Appointment.resident_id == resident.id)).scalar_one()
         resident_id, appointment_id = resident.id, appointment.id
@@ -99,14 +102,14 @@ def test_supprimer_mes_donnees_by_sms_asks_then_erases_everything_of_that_person
     # Any answer but yes keeps everything.
     assert "OUI pour confirmer" in sms(live_bot, phone, "SUPPRIMER MES DONNEES")
     assert "je n'efface rien" in sms(live_bot, phone, "non")
-    assert "zebulon" in stored_events(live_bot, sms_conversation_id(phone))
+    assert "zebulon" in stored_events(live_bot, sms_conversation_id(phone, HASH_KEY))
 
     assert "OUI pour confirmer" in sms(live_bot, phone, "je veux que vous effaciez tout")
     done = sms(live_bot, phone, "OUI")
     assert "sont effaces" in done or "sont effacés" in done, done
 
-    assert stored_events(live_bot, sms_conversation_id(phone)) == ""
-    assert "bonjour" in stored_events(live_bot, sms_conversation_id(other))
+    assert stored_events(live_bot, sms_conversation_id(phone, HASH_KEY)) == ""
+    assert "bonjour" in stored_events(live_bot, sms_conversation_id(other, HASH_KEY))
     with session_scope(engine) as s:
         resident = s.get(Resident, resident_id)
         assert resident.phone_e164 is None and resident.first_name is None
@@ -171,7 +174,7 @@ def test_even_at_debug_the_logs_show_a_phone_number_only_as_its_keyed_hash(debug
     sms(debug_bot, "+33611223305", "bonjour, mon code de confirmation est 482913")
     logs = "\n".join(path.read_text(errors="replace") for path in sorted(debug_bot.log_dir.glob("*.log")))
     # Rasa logged the message (DEBUG), scrubbed: the number as its keyed hash, the card masked.
-    assert "tel#" + phone_hash("+33612349977")[:12] in logs
+    assert "tel#" + phone_hash("+33612349977", HASH_KEY)[:12] in logs
     assert "ma carte [masqué] est bloqu" in logs
     digits_only = re.sub(r"[ .\-]", "", logs)
     assert "0612349977" not in digits_only and "612349977" not in digits_only

@@ -13,6 +13,9 @@ from bot.data_rights.export import export_for_phone
 from bot.db import session_scope
 from bot.settings import ROOT
 from tests.privacy.conftest import person
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PHONE = "+33612345678"
 
@@ -39,7 +42,7 @@ def test_export_then_erase_from_the_command_line(privacy_db, place_and_permanenc
     assert erased.returncode == 0, erased.stderr[-2000:]
     assert "erased: residents=1" in erased.stdout and "tickets=1" in erased.stdout
     with session_scope(privacy_db) as session:
-        after = export_for_phone(session, PHONE)
+        after = export_for_phone(session, PHONE, HASH_KEY)
     assert after["residents"] == [] and after["tickets"] == []
 
     refused = run(privacy_db, "export", "not a number")

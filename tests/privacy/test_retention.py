@@ -20,6 +20,9 @@ from bot.staff.models import AuditEntry, LoginAttempt
 from bot.tickets.models import Ticket
 from bot.web.deliveries import KEEP, WebDelivery
 from tests.privacy.conftest import person, save
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 OLD, RECENT = "+33611111111", "+33622222222"
 
@@ -78,7 +81,7 @@ def test_purge_anonymises_old_tickets_sms_and_residents_and_keeps_recent_ones(pr
     with session_scope(privacy_db) as session:
         old, old_ticket = session.get(Resident, old_ids[0]), session.get(Ticket, old_ids[1])
         assert old.phone_e164 is None and old.first_name is None and old.phone_hash is None
-        assert old.conversation_id != sms_conversation_id(OLD)
+        assert old.conversation_id != sms_conversation_id(OLD, HASH_KEY)
         assert old_ticket.transcript_excerpt is None and "besoin" not in old_ticket.triage
         assert old_ticket.thematique == "email" and old_ticket.status == "nouveau"
         assert old_ticket.activity_report == {

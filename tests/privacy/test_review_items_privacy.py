@@ -17,6 +17,9 @@ from bot.review.capture import capture
 from bot.review.counters import count_feedback, count_outcome
 from bot.review.models import AnswerFeedbackCount, ReviewItem, TurnOutcomeCount
 from bot.settings import get_settings
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 ALICE, BOB = "+33612345678", "+33698765432"
 
@@ -28,13 +31,13 @@ def conversations_with_items(engine) -> list[str]:
 
 def build(engine) -> None:
     with session_scope(engine) as session:
-        resident_for_phone(session, ALICE)
-        resident_for_phone(session, BOB)
+        resident_for_phone(session, ALICE, HASH_KEY)
+        resident_for_phone(session, BOB, HASH_KEY)
         web = resident_for_conversation(session, "web:alice-browser")  # Alice gave her number in the widget
-        web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE)
+        web.phone_e164, web.phone_hash = ALICE, phone_hash(ALICE, HASH_KEY)
         capture(
             session,
-            conversation_id=sms_conversation_id(ALICE),
+            conversation_id=sms_conversation_id(ALICE, HASH_KEY),
             reason="declined",
             text="comment avoir zebulon sur mon téléphone",
             context="Bonjour !",
@@ -46,7 +49,7 @@ def build(engine) -> None:
             text="ma boite zebulon",
             answered_with="faq_email/spams",
         )
-        capture(session, conversation_id=sms_conversation_id(BOB), reason="fallback", text="xylophone")
+        capture(session, conversation_id=sms_conversation_id(BOB, HASH_KEY), reason="fallback", text="xylophone")
         count_outcome(session, "decline")
         count_feedback(session, "faq_email/spams", "no")
 
@@ -54,7 +57,7 @@ def build(engine) -> None:
 def test_the_access_export_includes_the_review_items(privacy_db):
     build(privacy_db)
     with session_scope(privacy_db) as session:
-        data = export_for_phone(session, ALICE)
+        data = export_for_phone(session, ALICE, HASH_KEY)
     json.dumps(data)
     assert sorted(i["text"] for i in data["review_items"]) == [
         "comment avoir zebulon sur mon téléphone",
@@ -67,13 +70,13 @@ def test_the_access_export_includes_the_review_items(privacy_db):
 def test_erasure_removes_the_residents_review_items_and_keeps_the_others_and_the_counters(privacy_db):
     build(privacy_db)
     with session_scope(privacy_db) as session:
-        report = erase_phone(session, ALICE)
+        report = erase_phone(session, ALICE, HASH_KEY)
     assert report.review_items == 2
-    assert conversations_with_items(privacy_db) == [sms_conversation_id(BOB)]
+    assert conversations_with_items(privacy_db) == [sms_conversation_id(BOB, HASH_KEY)]
     with session_scope(privacy_db) as session:
         assert session.execute(sa.select(TurnOutcomeCount.count)).scalar_one() == 1  # nothing of a person
         assert session.execute(sa.select(AnswerFeedbackCount.no)).scalar_one() == 1
-        report = erase_conversation(session, sms_conversation_id(BOB))
+        report = erase_conversation(session, sms_conversation_id(BOB, HASH_KEY))
     assert report.review_items == 1 and conversations_with_items(privacy_db) == []
 
 

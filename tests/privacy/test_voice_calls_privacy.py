@@ -14,6 +14,9 @@ from bot.privacy.hashing import keyed_hash, phone_hash
 from bot.residents import resident_for_conversation, resident_for_phone, sms_conversation_id
 from bot.settings import get_settings
 from bot.voice.models import VoiceCall
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 ALICE, BOB = "+33612345678", "+33698765432"
 
@@ -23,12 +26,12 @@ def calls(session) -> list[VoiceCall]:
 
 
 def add_call(session, e164: str | None, sid: str, started: datetime | None = None) -> None:
-    conversation = sms_conversation_id(e164) if e164 else "voice:" + keyed_hash("call:" + sid)
+    conversation = sms_conversation_id(e164, HASH_KEY) if e164 else "voice:" + keyed_hash("call:" + sid, HASH_KEY)
     session.add(
         VoiceCall(
             call_sid=sid,
             conversation_id=conversation,
-            caller_hash=phone_hash(e164) if e164 else None,
+            caller_hash=phone_hash(e164, HASH_KEY) if e164 else None,
             turns=4,
             silences=0,
             misunderstood=0,
@@ -42,23 +45,23 @@ def add_call(session, e164: str | None, sid: str, started: datetime | None = Non
 
 def test_export_lists_the_calls_and_erasure_removes_them(privacy_db):
     with session_scope(privacy_db) as session:
-        resident_for_phone(session, ALICE)
-        resident_for_phone(session, BOB)
+        resident_for_phone(session, ALICE, HASH_KEY)
+        resident_for_phone(session, BOB, HASH_KEY)
         add_call(session, ALICE, "CA" + "a" * 32)
         add_call(session, BOB, "CA" + "b" * 32)
     with session_scope(privacy_db) as session:
-        data = export_for_phone(session, ALICE)
+        data = export_for_phone(session, ALICE, HASH_KEY)
         assert [(c["turns"], c["duration_seconds"], c["status"]) for c in data["voice_calls"]] == [(4, 65, "completed")]
-        report = erase_phone(session, ALICE)
+        report = erase_phone(session, ALICE, HASH_KEY)
         assert report.voice_calls == 1
     with session_scope(privacy_db) as session:
-        assert [c.caller_hash for c in calls(session)] == [phone_hash(BOB)]
-        assert export_for_phone(session, ALICE)["voice_calls"] == []
+        assert [c.caller_hash for c in calls(session)] == [phone_hash(BOB, HASH_KEY)]
+        assert export_for_phone(session, ALICE, HASH_KEY)["voice_calls"] == []
 
 
 def test_a_hidden_callers_erasure_by_voice_removes_their_call(privacy_db):
     sid = "CA" + "c" * 32
-    conversation = "voice:" + keyed_hash("call:" + sid)
+    conversation = "voice:" + keyed_hash("call:" + sid, HASH_KEY)
     with session_scope(privacy_db) as session:
         resident_for_conversation(session, conversation)
         add_call(session, None, sid)
@@ -75,5 +78,5 @@ def test_retention_purges_old_call_state(privacy_db):
     with session_scope(privacy_db) as session:
         assert purge(session, now=now, policy=RetentionPolicy.of(get_settings())).voice_calls_deleted == 1
     with session_scope(privacy_db) as session:
-        assert [c.caller_hash for c in calls(session)] == [phone_hash(BOB)]
+        assert [c.caller_hash for c in calls(session)] == [phone_hash(BOB, HASH_KEY)]
         assert purge(session, now=now, policy=RetentionPolicy.of(get_settings())).voice_calls_deleted == 0

@@ -18,6 +18,9 @@ from bot.review.models import AnswerFeedbackCount, ReviewItem
 from tests.answers.test_answer_outcomes_live import ANSWERED_WITH_OTHERS, first_sms, first_web, folded, sms_say, web_say
 from tests.answers.test_answers_conversations import response_name
 from tests.conftest import load_city_places
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 pytestmark = pytest.mark.model
 
@@ -72,13 +75,13 @@ def test_sms_2_is_no_and_1_is_yes(feedback_bot):
     assert next_question[-1].startswith(folded("Votre question porte peut-être sur :")) or next_question[-1] == folded(
         "Je n'ai pas d'autre réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
     )
-    [item] = review_items(feedback_bot, sms_conversation_id(phone))
+    [item] = review_items(feedback_bot, sms_conversation_id(phone, HASH_KEY))
     assert item.reason == "feedback_no" and item.channel == "sms" and item.answered_with == decision.answer
 
     other, replies, decision = first_sms(feedback_bot, "answer", ANSWERED_WITH_OTHERS)
     assert "1. Oui\n2. Non" in replies[-1]
     assert sms_say(feedback_bot, other, "1")[-1].startswith("Merci")
-    assert review_items(feedback_bot, sms_conversation_id(other)) == []
+    assert review_items(feedback_bot, sms_conversation_id(other, HASH_KEY)) == []
     engine = make_engine(feedback_bot.env["DATABASE_URL"])
     with session_scope(engine) as session:
         rows = session.execute(sa.select(AnswerFeedbackCount)).scalars().all()

@@ -23,7 +23,9 @@ from bot.settings import get_settings, reload_settings
 from bot.sms.outbound import SmsConfig
 from tests.conftest import REDIS_TEST_URL, load_city_places
 from tests.sms.live import WEBHOOK, inbound_params, new_sms, post, sms_to
-from tests.support.live_bot import free_port, start_live_bot
+from tests.support.live_bot import TEST_SECRETS, free_port, start_live_bot
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.model]
 PHONE = "+33612345001"
@@ -75,7 +77,7 @@ def user_texts(engine, conversation_id):
 def test_a_held_sms_conversation_reaches_the_desk_not_the_bot_on_either_instance(two_instances):
     bot, a, b = two_instances
     engine = make_engine(bot.env["DATABASE_URL"])
-    conversation = sms_conversation_id(PHONE)
+    conversation = sms_conversation_id(PHONE, HASH_KEY)
     sms(a, "je veux un rendez-vous")
     assert any("questions courtes" in t for t in sms_to(bot, PHONE))
 

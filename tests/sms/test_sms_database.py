@@ -24,7 +24,10 @@ from bot.sms.status import apply_status
 from bot.tickets.models import Ticket, TicketEvent
 from tests.booking.helpers import WINDOW, make_place, make_resident
 from tests.handoff.builders import create_ticket
+from tests.support.live_bot import TEST_SECRETS
 from tests.support.twilio_edge import RecordingHttpClient
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PHONE = "+33612345678"
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # a Tuesday morning
@@ -79,7 +82,7 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
         assert as_utc(second.start) - as_utc(first.start) > timedelta(days=6)
         a1 = book(s, resident, first, now=NOW, limit=2)
         a2 = book(s, resident, second, now=NOW, limit=2)
-        opt_out(s, PHONE)
+        opt_out(s, PHONE, HASH_KEY)
         starts = [as_utc(a1.start), as_utc(a2.start)]
     with session_scope(engine) as s:
         send_due_reminders(
@@ -91,7 +94,7 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
     assert [r for r in client.requests if r["data"].get("To") == PHONE] == []
     with session_scope(engine) as s:
         assert s.execute(select(OutboundMessage)).first() is None  # nothing recorded as sent either
-        opt_in(s, PHONE)
+        opt_in(s, PHONE, HASH_KEY)
     with session_scope(engine) as s:
         send_due_reminders(
             s,
@@ -106,14 +109,14 @@ def test_stop_means_no_reminder_and_start_brings_them_back(sms_env):
 def test_opt_out_list_is_in_the_database_and_holds_no_number(sms_env):
     engine, _ = sms_env
     with session_scope(engine) as s:
-        opt_out(s, PHONE)
-        opt_out(s, PHONE)  # twice: still one row
+        opt_out(s, PHONE, HASH_KEY)
+        opt_out(s, PHONE, HASH_KEY)  # twice: still one row
     with session_scope(engine) as s:  # a new session, as after a restart
-        assert is_opted_out(s, PHONE)
+        assert is_opted_out(s, PHONE, HASH_KEY)
         from bot.sms.models import OptOut
 
         rows = s.execute(select(OptOut)).scalars().all()
-        assert len(rows) == 1 and rows[0].phone_hash == phone_hash(PHONE) and PHONE not in rows[0].phone_hash
+        assert len(rows) == 1 and rows[0].phone_hash == phone_hash(PHONE, HASH_KEY) and PHONE not in rows[0].phone_hash
 
 
 def test_buttons_become_numbered_choices_and_numbers_map_back(sms_env):
@@ -124,7 +127,7 @@ def test_buttons_become_numbered_choices_and_numbers_map_back(sms_env):
     ]
     rendered = choices.render("Que voulez-vous ?", buttons)
     assert rendered.text == "Que voulez-vous ?\n1. Un rendez-vous\n2. Une question\nRépondez avec le numéro."
-    key = phone_hash(PHONE)
+    key = phone_hash(PHONE, HASH_KEY)
     with session_scope(engine) as s:
         choices.remember(s, key, rendered.choices)
     with session_scope(engine) as s:
@@ -133,7 +136,7 @@ def test_buttons_become_numbered_choices_and_numbers_map_back(sms_env):
         assert choices.resolve(s, key, "3") == "3"  # not a choice offered
         assert choices.resolve(s, key, "2 fois") == "2 fois"
         assert choices.resolve(s, key, "2", now=datetime.now(timezone.utc) + timedelta(hours=5)) == "2"
-        assert choices.resolve(s, phone_hash("+33699999999"), "2") == "2"
+        assert choices.resolve(s, phone_hash("+33699999999", HASH_KEY), "2") == "2"
         choices.remember(s, key, {})  # a reply without buttons forgets them
     with session_scope(engine) as s:
         assert choices.resolve(s, key, "2") == "2"
@@ -199,7 +202,7 @@ def test_status_callbacks_update_the_record_and_flag_a_failed_reminder(sms_env):
 
 def test_rate_limit_is_counted_in_the_database_per_number(sms_env, monkeypatch):
     engine, _ = sms_env
-    key, other = phone_hash(PHONE), phone_hash("+33698765432")
+    key, other = phone_hash(PHONE, HASH_KEY), phone_hash("+33698765432", HASH_KEY)
     now = datetime.now(timezone.utc)
     with session_scope(engine) as s:
         s.add(InboundMessage(message_sid="SMold", from_hash=key, received_at=now - timedelta(hours=2)))
@@ -250,7 +253,7 @@ def test_twilio_advanced_opt_out_keywords_are_honoured_too(sms_env):
     )
     assert take_in(params, get_settings(), engine=engine).outcome == "stop"
     with session_scope(engine) as s:
-        assert is_opted_out(s, PHONE)
+        assert is_opted_out(s, PHONE, HASH_KEY)
     assert take_in(params, get_settings(), engine=engine).outcome == "duplicate"
     again = FormParams({"MessageSid": ["SMq"], "From": [PHONE], "Body": ["une question"], "NumMedia": ["0"]})
     assert take_in(again, get_settings(), engine=engine).outcome == "opted_out"

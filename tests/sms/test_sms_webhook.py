@@ -35,6 +35,9 @@ from tests.sms.live import (
     text,
     twilio_signature,
 )
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
@@ -80,8 +83,8 @@ def test_forged_or_unsigned_requests_get_403_and_change_nothing(live_bot):
         assert (
             s.execute(select(InboundMessage).where(InboundMessage.message_sid == params["MessageSid"])).first() is None
         )
-        assert s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).first() is None
-        assert s.execute(select(OptOut).where(OptOut.phone_hash == phone_hash(phone))).first() is None
+        assert s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone, HASH_KEY))).first() is None
+        assert s.execute(select(OptOut).where(OptOut.phone_hash == phone_hash(phone, HASH_KEY))).first() is None
     engine.dispose()
     assert sms_to(bot, phone) == []
 
@@ -102,11 +105,15 @@ def test_first_sms_gets_the_notice_first_and_the_conversation_is_keyed_by_a_hash
     assert again and not any("SUPPRIMER MES DONNEES" in m for m in again)
     engine = engine_of(bot)
     with session_scope(engine) as s:
-        resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).scalar_one()
-        assert resident.conversation_id == sms_conversation_id(phone) and phone not in resident.conversation_id
+        resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone, HASH_KEY))).scalar_one()
+        assert (
+            resident.conversation_id == sms_conversation_id(phone, HASH_KEY) and phone not in resident.conversation_id
+        )
         records = (
             s.execute(
-                select(OutboundMessage).where(OutboundMessage.to_hash == phone_hash(phone)).order_by(OutboundMessage.id)
+                select(OutboundMessage)
+                .where(OutboundMessage.to_hash == phone_hash(phone, HASH_KEY))
+                .order_by(OutboundMessage.id)
             )
             .scalars()
             .all()
@@ -114,7 +121,7 @@ def test_first_sms_gets_the_notice_first_and_the_conversation_is_keyed_by_a_hash
         assert [r.purpose for r in records][:2] == ["notice", "reply"]
         assert all(r.twilio_sid and r.status == "queued" and r.encoding == "GSM-7" for r in records)
         # Rasa's conversation is keyed by the hash; the number appears in none of its events.
-        conversation = sms_conversation_id(phone)
+        conversation = sms_conversation_id(phone, HASH_KEY)
         assert s.execute(text_sql("SELECT count(*) FROM events WHERE sender_id = :c"), {"c": conversation}).scalar() > 0
         assert (
             s.execute(
@@ -162,7 +169,9 @@ def test_rate_limit_answers_once_then_stays_silent(live_bot):
     engine = engine_of(bot)
     with session_scope(engine) as s:  # 29 more messages this hour (30 in all: the limit)
         for i in range(29):
-            s.add(InboundMessage(message_sid=f"SMflood{i}{uuid.uuid4().hex[:8]}", from_hash=phone_hash(phone)))
+            s.add(
+                InboundMessage(message_sid=f"SMflood{i}{uuid.uuid4().hex[:8]}", from_hash=phone_hash(phone, HASH_KEY))
+            )
     engine.dispose()
     over = say(bot, phone, "bonjour")
     assert over == [sms(texts.rate_limited_text(get_settings().city_contact_phone))]
@@ -200,7 +209,7 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
 
     engine = engine_of(bot)
     with session_scope(engine) as s:
-        resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).scalar_one()
+        resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone, HASH_KEY))).scalar_one()
         appointments = s.execute(select(Appointment).where(Appointment.resident_id == resident.id)).scalars().all()
         assert len(appointments) == 1
         ticket = s.execute(select(Ticket).where(Ticket.appointment_id == appointments[0].id)).scalar_one()
@@ -257,7 +266,7 @@ def test_sms_booking_duplicate_delivery_status_callbacks_stop_and_start(live_bot
     assert start_again == [sms(texts.start_confirmation())]
     assert say(bot, phone, "bonjour")
     with session_scope(engine) as s:
-        assert s.execute(select(OptOut).where(OptOut.phone_hash == phone_hash(phone))).first() is None
+        assert s.execute(select(OptOut).where(OptOut.phone_hash == phone_hash(phone, HASH_KEY))).first() is None
     engine.dispose()
 
 

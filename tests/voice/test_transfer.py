@@ -11,6 +11,9 @@ from bot.db import session_scope
 from bot.places.models import Closure, Conseiller, Permanence, Place
 from bot.residents import resident_for_conversation, resident_for_phone
 from bot.voice.transfer import TransferPolicy, hand_off, in_permanence, next_opening, when_text
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 PARIS = ZoneInfo("Europe/Paris")
 # VOICE_TRANSFER_PLACE=accueil, TIMEZONE and SMS_DEFAULT_REGION, as the voice channel passes them
@@ -77,7 +80,7 @@ def test_permanence_hours_closures_and_public_holidays(place):
 def test_transfer_during_the_permanence_else_one_call_back_ticket(place):
     engine, place_id = place
     with session_scope(engine) as session:
-        resident = resident_for_phone(session, "+33612345678")
+        resident = resident_for_phone(session, "+33612345678", HASH_KEY)
         assert (
             hand_off(session, resident, ["parler à quelqu'un"], now=at(2026, 12, 4, 10, 0), policy=ACCUEIL).number
             == "+33387000001"

@@ -20,10 +20,12 @@ from bot.tickets.models import Ticket
 from bot.triage.answers import plain
 from bot.voice.models import VoiceCall
 from tests.sms.live import new_sms, post, sms_to, text, twilio_signature
-from tests.support.live_bot import PUBLIC_URL
+from tests.support.live_bot import PUBLIC_URL, TEST_SECRETS
 from tests.support.twilio_edge import recorded
 from tests.voice.conftest import MAX_TURNS, TRANSFER_NUMBER, TRANSFER_PLACE
 from tests.voice.live import GATHER, INCOMING, STATUS, Call, Twiml, call_params, new_call_sid
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 URL_READ = re.compile(r"https?://|www\.|\.fr\b|\.com\b|\.gouv\b", re.IGNORECASE)
 
@@ -66,12 +68,12 @@ def test_a_call_is_greeted_in_french_with_the_notice_and_hints(voice_bot):
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         rows = (
-            s.execute(select(VoiceCall).where(VoiceCall.conversation_id == sms_conversation_id(number(1))))
+            s.execute(select(VoiceCall).where(VoiceCall.conversation_id == sms_conversation_id(number(1), HASH_KEY)))
             .scalars()
             .all()
         )
         assert len(rows) == 2 and {r.status for r in rows} == {"completed", "in-progress"}
-        assert all(r.caller_hash == phone_hash(number(1)) for r in rows)
+        assert all(r.caller_hash == phone_hash(number(1), HASH_KEY) for r in rows)
         assert next(r for r in rows if r.status == "completed").duration_seconds == 12
     engine.dispose()
 
@@ -99,7 +101,7 @@ def test_forged_or_unsigned_requests_get_403_and_bad_fields_400(voice_bot):
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         assert s.execute(select(VoiceCall).where(VoiceCall.call_sid == sid)).first() is None
-        assert s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).first() is None
+        assert s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone, HASH_KEY))).first() is None
     engine.dispose()
     bad = [
         call_params("CA123", phone),
@@ -130,7 +132,7 @@ def test_a_question_is_answered_aloud_and_its_links_come_by_sms(voice_bot):
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         purposes = (
-            s.execute(select(OutboundMessage.purpose).where(OutboundMessage.to_hash == phone_hash(phone)))
+            s.execute(select(OutboundMessage.purpose).where(OutboundMessage.to_hash == phone_hash(phone, HASH_KEY)))
             .scalars()
             .all()
         )
@@ -192,7 +194,7 @@ def test_a_complete_booking_by_voice_then_cancelled_by_sms(voice_bot):
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         resident = s.execute(
-            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone, HASH_KEY))
         ).scalar_one()
         appointment = s.execute(select(Appointment).where(Appointment.resident_id == resident.id)).scalar_one()
         assert appointment.status == "booked"
@@ -234,7 +236,7 @@ def test_a_low_confidence_slot_choice_or_cancellation_is_confirmed_before_acting
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         resident = s.execute(
-            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone))
+            select(Resident).where(Resident.conversation_id == sms_conversation_id(phone, HASH_KEY))
         ).scalar_one()
         appointment_id = s.execute(select(Appointment.id).where(Appointment.resident_id == resident.id)).scalar_one()
     unsure = check(call.say("annuler mon rendez-vous", confidence=0.31))
@@ -307,7 +309,9 @@ def test_a_person_is_asked_for_during_the_permanence_the_call_is_transferred(voi
     assert "Personne n'a pu répondre" in missed.said and "rappeler" in missed.said
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
-        resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(number(9)))).scalar_one()
+        resident = s.execute(
+            select(Resident).where(Resident.phone_hash == phone_hash(number(9), HASH_KEY))
+        ).scalar_one()
         tickets = s.execute(select(Ticket).where(Ticket.resident_id == resident.id)).scalars().all()
         assert [t.route for t in tickets] == ["rappel"]
     engine.dispose()
@@ -324,7 +328,9 @@ def test_outside_the_permanence_a_call_back_ticket_and_when_someone_will_call(vo
         assert "Un conseiller va vous rappeler au zéro six, vingt" in answer.said and "à partir de" in answer.said
         engine = engine_of(voice_bot)
         with session_scope(engine) as s:
-            resident = s.execute(select(Resident).where(Resident.phone_hash == phone_hash(phone))).scalar_one()
+            resident = s.execute(
+                select(Resident).where(Resident.phone_hash == phone_hash(phone, HASH_KEY))
+            ).scalar_one()
             tickets = s.execute(select(Ticket).where(Ticket.resident_id == resident.id)).scalars().all()
             assert [(t.route, t.status, t.appointment_id) for t in tickets] == [("rappel", "nouveau", None)]
             assert "parler" in tickets[0].transcript_excerpt
@@ -396,7 +402,9 @@ def test_what_the_recognizer_heard_is_screened_like_an_sms(voice_bot):
     engine = engine_of(voice_bot)
     with session_scope(engine) as s:
         events = (
-            s.execute(text_sql("SELECT data FROM events WHERE sender_id = :c"), {"c": sms_conversation_id(phone)})
+            s.execute(
+                text_sql("SELECT data FROM events WHERE sender_id = :c"), {"c": sms_conversation_id(phone, HASH_KEY)}
+            )
             .scalars()
             .all()
         )

@@ -32,6 +32,9 @@ from bot.waitlist import service
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bot.waitlist.replies import answer_sms
 from tests.booking.helpers import ROUTES, WINDOW, make_place, make_resident
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 in Metz
 PHONES = ["+33611111111", "+33622222222", "+33633333333", "+33644444444", "+33655555555"]
@@ -81,6 +84,7 @@ def city(engine):
                 current=current,
                 route="rendez_vous",
                 now=NOW,
+                hash_key=HASH_KEY,
             )
         late = make_resident(s, PHONES[4])
         service.join(
@@ -94,6 +98,7 @@ def city(engine):
             triage={"materiel": "ordinateur"},
             route="rendez_vous",
             now=NOW,
+            hash_key=HASH_KEY,
         )
         return place.id, ids
 
@@ -158,9 +163,9 @@ def test_a_cancellation_offers_the_seat_to_the_first_three_and_one_oui_takes_it(
         assert EventKind.MOVED in kinds
     from bot.privacy.hashing import phone_hash
 
-    assert statuses[phone_hash(PHONES[2])] == EntryStatus.SERVED  # the winner leaves the list
-    assert statuses[phone_hash(PHONES[1])] == EntryStatus.ACTIVE  # the others stay
-    assert statuses[phone_hash(PHONES[3])] == EntryStatus.ACTIVE
+    assert statuses[phone_hash(PHONES[2], HASH_KEY)] == EntryStatus.SERVED  # the winner leaves the list
+    assert statuses[phone_hash(PHONES[1], HASH_KEY)] == EntryStatus.ACTIVE  # the others stay
+    assert statuses[phone_hash(PHONES[3], HASH_KEY)] == EntryStatus.ACTIVE
     # The winner's old seat (Dec 22) is free now: the next run offers it to D (before Dec 29) and E.
     client.requests.clear()
     assert set(offers_sent(client)) == set()
@@ -225,7 +230,7 @@ def test_quiet_hours_hold_offers_and_stop_skips_the_number(wl_db):
     run = run_job(engine, evening)
     assert run.offered == 0 and run.held >= 1 and offers_sent(client) == {}
     with session_scope(engine) as s:
-        opt_out(s, PHONES[1])
+        opt_out(s, PHONES[1], HASH_KEY)
     run = run_job(engine)
     assert set(offers_sent(client)) == {PHONES[2], PHONES[3], PHONES[4]}  # B said STOP: the next one instead
     assert run.held == 1
@@ -290,9 +295,9 @@ def test_entries_expire_at_their_appointment_or_after_waitlist_days(wl_db):
         by_phone = {e.phone_hash: e for e in s.execute(select(WaitlistEntry)).scalars()}
         from bot.privacy.hashing import phone_hash
 
-        assert by_phone[phone_hash(PHONES[1])].status == EntryStatus.EXPIRED
-        assert by_phone[phone_hash(PHONES[4])].status == EntryStatus.EXPIRED
-        assert by_phone[phone_hash(PHONES[2])].status == EntryStatus.ACTIVE  # Dec 22 is still ahead
+        assert by_phone[phone_hash(PHONES[1], HASH_KEY)].status == EntryStatus.EXPIRED
+        assert by_phone[phone_hash(PHONES[4], HASH_KEY)].status == EntryStatus.EXPIRED
+        assert by_phone[phone_hash(PHONES[2], HASH_KEY)].status == EntryStatus.ACTIVE  # Dec 22 is still ahead
     cancel(engine, ids[PHONES[2]])  # C cancels: an entry without its appointment ends
     assert run_job(engine, NOW + timedelta(days=15, minutes=1)).expired == 1
 
@@ -387,16 +392,16 @@ def test_the_desk_removes_an_entry_and_erasure_retention_export_cover_the_waitli
     cancel(engine, ids[PHONES[0]])
     run_job(engine)
     with session_scope(engine) as s:
-        exported = export_for_phone(s, PHONES[1])["waitlist"]
+        exported = export_for_phone(s, PHONES[1], HASH_KEY)["waitlist"]
         assert exported and exported[0]["offers"][0]["status"] == "pending"
         assert "phone" not in exported[0]
         entry = s.get(WaitlistEntry, 2)  # C's
         service.remove(s, entry, "Camille", now=NOW)
     with session_scope(engine) as s:
         assert s.get(WaitlistEntry, 2).status == EntryStatus.REMOVED
-        report = erase_phone(s, PHONES[1], now=NOW)
+        report = erase_phone(s, PHONES[1], HASH_KEY, now=NOW)
         assert report.waitlist_entries == 1
-        assert export_for_phone(s, PHONES[1])["waitlist"] == []
+        assert export_for_phone(s, PHONES[1], HASH_KEY)["waitlist"] == []
     with session_scope(engine) as s:
         assert (
             purge(s, now=NOW + timedelta(days=1), policy=RetentionPolicy.of(get_settings())).waitlist_entries_deleted

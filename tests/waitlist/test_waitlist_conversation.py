@@ -18,6 +18,9 @@ from bot.privacy.hashing import phone_hash
 from bot.texts import waitlist as texts
 from bot.waitlist.models import EntryStatus, WaitlistEntry
 from tests.conftest import load_city_places
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 pytestmark = pytest.mark.model
 
@@ -54,7 +57,11 @@ def triage_to_offer(bot, sender: str, mobile: str) -> str:
 def entries_of(bot, e164: str) -> list[WaitlistEntry]:
     engine = make_engine(bot.env["DATABASE_URL"])
     with session_scope(engine) as s:
-        rows = s.execute(select(WaitlistEntry).where(WaitlistEntry.phone_hash == phone_hash(e164))).scalars().all()
+        rows = (
+            s.execute(select(WaitlistEntry).where(WaitlistEntry.phone_hash == phone_hash(e164, HASH_KEY)))
+            .scalars()
+            .all()
+        )
         s.expunge_all()
     engine.dispose()
     return rows

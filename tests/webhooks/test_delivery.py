@@ -21,7 +21,10 @@ from bot.webhooks.delivery import BACKOFF, MAX_ATTEMPTS, deliver_due, redeliver
 from bot.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from bot.webhooks.urls import RefusedURL, check_url
 from tests.desk.conftest import make_booked_ticket
+from tests.support.live_bot import TEST_SECRETS
 from tests.webhooks.conftest import KEY
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 ALL = [
     "appointment.booked",
@@ -244,10 +247,10 @@ def test_the_access_export_names_the_events_sent_about_the_person_and_to_whom(de
     make_booked_ticket(desk_engine, phone="+33612340000")  # someone else's
     run(desk_engine, datetime.now(timezone.utc))
     with session_scope(desk_engine) as session:
-        sent = export_for_phone(session, RESIDENT_PHONE)["webhooks_sent"]
+        sent = export_for_phone(session, RESIDENT_PHONE, HASH_KEY)["webhooks_sent"]
     assert [(s["type"], s["sent_to"], s["status"]) for s in sent] == [
         ("appointment.booked", "Agenda de la Ville", "delivered")
     ]
     assert sent[0]["payload"]["appointment_id"] == appointment_id
     with session_scope(desk_engine) as session:
-        assert export_for_phone(session, "+33699999999")["webhooks_sent"] == []
+        assert export_for_phone(session, "+33699999999", HASH_KEY)["webhooks_sent"] == []

@@ -20,6 +20,9 @@ from bot.tickets.models import CancelledBy, Ticket
 from bot.webhooks.models import WebhookEvent
 from tests.booking.helpers import WINDOW
 from tests.desk.conftest import RESIDENT_PHONE, first_permanence, make_booked_ticket
+from tests.support.live_bot import TEST_SECRETS
+
+HASH_KEY = TEST_SECRETS["HASH_KEY"]
 
 # The contract, written out again here on purpose: a new key must be a decision.
 ALLOWED = {
@@ -142,7 +145,7 @@ def test_an_event_exists_only_if_its_change_was_committed(desk_engine):
         ][0]
     with pytest.raises(RuntimeError):
         with session_scope(desk_engine) as session:
-            handoff.book(session, resident_for_phone(session, RESIDENT_PHONE), slot, limit=2)
+            handoff.book(session, resident_for_phone(session, RESIDENT_PHONE, HASH_KEY), slot, limit=2)
             raise RuntimeError("the booking's transaction fails after the booking")
     assert kinds(desk_engine) == []
     with session_scope(desk_engine) as session:
@@ -153,7 +156,9 @@ def test_a_move_to_a_taken_slot_leaves_no_moved_event(desk_engine):
     _ticket_id, appointment_id = make_booked_ticket(desk_engine)
     with session_scope(desk_engine) as session:
         slot = other_slot(session, session.get(Appointment, appointment_id))
-        handoff.book(session, resident_for_phone(session, "+33612340001"), slot, limit=2)  # someone takes it first
+        handoff.book(
+            session, resident_for_phone(session, "+33612340001", HASH_KEY), slot, limit=2
+        )  # someone takes it first
     mark = last_id(desk_engine)
     with session_scope(desk_engine) as session:
         with pytest.raises(handoff.SlotTaken):
@@ -198,7 +203,7 @@ def test_an_erasure_tells_the_receivers_of_the_cancellation_and_leaves_nothing_p
     _ticket_id, appointment_id = make_booked_ticket(desk_engine)
     mark = last_id(desk_engine)
     with session_scope(desk_engine) as session:
-        assert erase_phone(session, RESIDENT_PHONE).appointments_cancelled == 1
+        assert erase_phone(session, RESIDENT_PHONE, HASH_KEY).appointments_cancelled == 1
     assert kinds(desk_engine, mark) == ["appointment.cancelled", "ticket.closed"]
     for payload in payloads(desk_engine):
         text = json.dumps(payload, ensure_ascii=False)

@@ -166,7 +166,7 @@ def new():
 
 def _book(form: PrescriptionForm, slot, route: Route, offer, excluded: list[str]):
     session = db()
-    resident = resident_for_phone(session, form.phone)
+    resident = resident_for_phone(session, form.phone, desk_settings().hash_key)
     request_ = HandoffRequest(
         triage=form.triage,
         thematique=form.thematique,

@@ -25,8 +25,9 @@ def access_request():
         if e164 is None:
             flash("Ce numéro de téléphone n'est pas valide.", "error")
             return render_template("privacy.html", title="Données personnelles", available=True), 400
-        data = export_for_phone(db(), e164)
-        log("export", "personal_data", phone_hash(e164)[:12])
+        key = desk_settings().hash_key
+        data = export_for_phone(db(), e164, key)
+        log("export", "personal_data", phone_hash(e164, key)[:12])
         db().commit()
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
         return Response(
