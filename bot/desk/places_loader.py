@@ -25,24 +25,15 @@ from sqlalchemy.orm import Session
 
 from bot.desk.permanence_admin import close_permanence_until, close_place_until, reopen
 from bot.places.file import read_places_file
+from bot.places.importer import LIST_FIELDS as NATIONAL_LIST_FIELDS
+from bot.places.importer import PUBLIC_SCALAR_FIELDS
 from bot.places.models import Closure, Conseiller, Permanence, Place
 from bot.sms.outbound import SmsConfig
 
-PLACE_FIELDS = (
-    "nom",
-    "adresse",
-    "code_postal",
-    "commune",
-    "latitude",
-    "longitude",
-    "telephone",
-    "horaires",
-    "prise_rdv",
-    "accessibilite",
-    "id_national",
-)
+# The national file's public fields (bot/places/importer.py), plus what the city's file adds.
+PLACE_FIELDS = (*PUBLIC_SCALAR_FIELDS, "id_national")
 FILE_ACTOR = "fichier des lieux"
-LIST_FIELDS = ("services", "modalites_acces", "modalites_accompagnement", "aliases")
+LIST_FIELDS = (*NATIONAL_LIST_FIELDS, "aliases")
 
 
 def _upsert(session: Session, model, slug: str, update: bool, **values):

@@ -141,7 +141,7 @@ def write_places_file(data: dict, out: Path) -> None:
 
 # Public fields of a place that the national file may refresh (never permanences, aliases,
 # closures or the checked date: the city owns them).
-PUBLIC_FIELDS = (
+PUBLIC_SCALAR_FIELDS = (
     "nom",
     "adresse",
     "code_postal",
@@ -152,8 +152,8 @@ PUBLIC_FIELDS = (
     "horaires",
     "prise_rdv",
     "accessibilite",
-    *LIST_FIELDS,
 )
+PUBLIC_FIELDS = (*PUBLIC_SCALAR_FIELDS, *LIST_FIELDS)
 
 
 def refresh_places(
