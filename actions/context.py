@@ -30,26 +30,30 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def _last_help_question(tracker: Tracker) -> tuple[str, dict] | None:
-    """(intent, user event) of the latest help question the bot understood."""
+    """(intent, user event) of the latest help question the bot understood, or the latest it
+    had no answer for (`no_answer`: the conseiller is offered, and the triage still knows its topic)."""
+    from bot.classification import QUESTIONS_WITHOUT_AN_ANSWER
+
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-        if name.startswith("faq_") or name == "urgence":
+        if name.startswith("faq_") or name == "urgence" or name in QUESTIONS_WITHOUT_AN_ANSWER:
             return name, event
     return None
 
 
 def last_faq_thematique(tracker: Tracker) -> tuple[str | None, str | None]:
-    """The thematique and text of the latest help question the bot understood."""
-    from bot.classification import thematique_of
+    """The thematique and text of the latest help question (the classification contract's
+    thematique: a question without an answer has the one the NLU gave it)."""
+    from bot.classification import classify_parse
 
     found = _last_help_question(tracker)
     if found is None:
         return None, None
     name, event = found
     try:
-        return thematique_of(name), event.get("text")
+        return classify_parse(event.get("parse_data") or {}).thematique, event.get("text")
     except KeyError:
         return None, event.get("text")
 

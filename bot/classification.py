@@ -130,7 +130,8 @@ REQUESTS_FOR_A_PERSON = ("rendez_vous", "humain")
 
 
 # A help question the catalogue has no answer for (`no_answer`) still has a topic, which the
-# activity report and the conseiller's ticket need: the closest help intent's, however small.
+# activity report and the conseiller's ticket need: the answer classifier's `question_topic`
+# (bot/nlu/question_topic.py), else the closest help intent's, however small.
 QUESTIONS_WITHOUT_AN_ANSWER = ("no_answer",)
 
 
@@ -175,6 +176,8 @@ def classify_parse(parse: dict) -> Classification:
     if name == "nlu_fallback" or not name:
         return Classification("nlu_fallback", confidence, "hors_sujet", None)
     result = classify_intent(name, confidence)
+    if name in QUESTIONS_WITHOUT_AN_ANSWER and parse.get("question_topic") in THEMATIQUES:
+        return Classification(result.intent, result.confidence, result.request, str(parse["question_topic"]))
     if result.thematique is None and (result.request in REQUESTS_FOR_A_PERSON or name in QUESTIONS_WITHOUT_AN_ANSWER):
         topic = topic_named(parse, at=0.0 if name in QUESTIONS_WITHOUT_AN_ANSWER else TOPIC_OF_REQUEST_AT)
         if topic:

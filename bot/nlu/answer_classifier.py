@@ -18,7 +18,9 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
   candidates); `negated` (bot/nlu/negation.py: the devices, e-mail and logins the message
   says are missing), and `"negated": true` on the `appareil` entities among them;
   `request_topic` on a request for a person (bot/nlu/request_topic.py): the help intent it
-  is about ("un rendez-vous pour mes mails": `faq_email`), or null.
+  is about ("un rendez-vous pour mes mails": `faq_email`), or null; `question_topic` on a
+  question without an answer (`no_answer`): its thematique, from a second linear model trained
+  on thematiques (bot/nlu/question_topic.py).
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
@@ -63,13 +65,16 @@ from bot.nlu.calibration import DEFAULT_TEMPERATURE, fit_temperature, probabilit
 from bot.nlu.decision import DECISION_KEY, decide_ranking
 from bot.nlu.features import Token, Vocabulary, feature_names
 from bot.nlu.negation import negated_flags, negated_mentions
+from bot.nlu.question_topic import QUESTIONS_WITHOUT_AN_ANSWER, topic_labels
 from bot.nlu.request_topic import PERSON_REQUESTS, learn_request_words, request_topic
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "answers.npz"
+TOPIC_MODEL_FILE = "topics.npz"  # the thematique model of questions without an answer (bot/nlu/question_topic.py)
 META_FILE = "answers.json"
 NEGATED_KEY = "negated"
 REQUEST_TOPIC_KEY = "request_topic"  # the help intent a request for a person is about (bot/nlu/request_topic.py)
+QUESTION_TOPIC_KEY = "question_topic"  # the thematique of a question without an answer (bot/nlu/question_topic.py)
 
 
 def base_of(label: str) -> str:
@@ -159,6 +164,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             "bot.nlu.calibration",
             "bot.nlu.text",
             "bot.nlu.request_topic",
+            "bot.nlu.question_topic",
         )
 
     @staticmethod
@@ -179,6 +185,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         vocabulary: Vocabulary | None = None,
         model: JointModel | None = None,
         request_words: set[str] | None = None,
+        topics: JointModel | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -186,6 +193,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         self.vocabulary = vocabulary
         self.model = model
         self.request_words = request_words or set()
+        self.topics = topics
 
     @classmethod
     def create(
@@ -215,9 +223,12 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         features = self.vocabulary.transform(documents)
         temperature = self._cross_validated_temperature(examples, features, labels)
         self.model = JointModel.fit(features, labels, self.config["C"], temperature, self.config["prune"])
+        self.topics = self._fit_topics(examples, features, labels)
         with self._model_storage.write_to(self._resource) as folder:
             self.vocabulary.save(folder)
             self.model.save(folder / MODEL_FILE)
+            if self.topics is not None:
+                self.topics.save(folder / TOPIC_MODEL_FILE)
             (folder / META_FILE).write_text(
                 json.dumps({"temperature": temperature, "request_words": sorted(self.request_words)})
             )
@@ -228,6 +239,19 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             temperature,
         )
         return self._resource
+
+    def _fit_topics(self, examples: List[Message], features: csr_matrix, labels: list[str]) -> JointModel | None:
+        """The thematique model (bot/nlu/question_topic.py), or None when no question without an
+        answer declares its thematique."""
+        declared = [((e.get("metadata") or {}).get("intent") or {}).get("thematique") for e in examples]
+        groups, _ = origin_groups([e.get(TEXT) for e in examples], labels)
+        topics = topic_labels(labels, declared, groups)
+        rows = [i for i, t in enumerate(topics) if t]
+        if not any(label in QUESTIONS_WITHOUT_AN_ANSWER and topics[i] for i, label in enumerate(labels)):
+            return None
+        return JointModel.fit(
+            features[rows], [topics[i] for i in rows], self.config["C"], DEFAULT_TEMPERATURE, self.config["prune"]
+        )
 
     def _cross_validated_temperature(self, examples: List[Message], features: csr_matrix, labels: list[str]) -> float:
         """Fit T on scores of examples each fold's model never saw (nor their typo copies)."""
@@ -261,6 +285,9 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             if base_of(ranking[0][0]) in PERSON_REQUESTS:
                 topic = request_topic(self.model, self.vocabulary, tokens, text, self.request_words)
                 message.set(REQUEST_TOPIC_KEY, topic, add_to_output=True)
+            elif base_of(ranking[0][0]) in QUESTIONS_WITHOUT_AN_ANSWER and self.topics is not None:
+                features = self.vocabulary.transform([feature_names(tokens, text)])
+                message.set(QUESTION_TOPIC_KEY, self.topics.ranking(features)[0][0], add_to_output=True)
             self._write_negations(message, tokens)
         return messages
 
@@ -318,11 +345,12 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             with model_storage.read_from(resource) as folder:
                 vocabulary = Vocabulary.load(folder)
                 model = JointModel.load(folder / MODEL_FILE)
+                topics = JointModel.load(folder / TOPIC_MODEL_FILE) if (folder / TOPIC_MODEL_FILE).exists() else None
                 meta = json.loads((folder / META_FILE).read_text()) if (folder / META_FILE).exists() else {}
         except (ValueError, OSError):
             log.warning("AnswerClassifier: the model holds no trained classifier")
-            vocabulary, model, meta = None, None, {}
-        return cls(config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()))
+            vocabulary, model, meta, topics = None, None, {}, None
+        return cls(config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()), topics)
 
 
 def origin_groups(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:

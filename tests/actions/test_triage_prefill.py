@@ -144,6 +144,17 @@ def test_the_caf_message_then_rdv_records_no_computer_and_no_email(actions_db):
     assert slots["thematique"] == "social_sante" and slots["besoin"] == CAF
 
 
+BOX = "ma box internet ne capte plus depuis l'orage, comment je la remets en marche"
+
+
+def test_a_question_without_an_answer_then_rdv_keeps_its_topic_and_its_words(actions_db):
+    # The NLU had no answer for it but named its thematique (bot/nlu/question_topic.py).
+    question = user(BOX, "no_answer", ranking=[("no_answer", 0.8), ("faq_email", 0.1)])
+    question["parse_data"]["question_topic"] = "navigation_sur_internet"
+    slots = start_triage(question, user("je veux un rendez-vous", "book_appointment"))
+    assert slots["thematique"] == "navigation_sur_internet" and slots["besoin"] == BOX
+
+
 def test_an_appointment_for_a_need_is_not_asked_the_need_again(actions_db):
     request = user(
         PHONE_NEED,
