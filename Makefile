@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup setup-desk train validate run shell test check lint format pytest story-test clean browser-deps eval bench deploy-check
+.PHONY: setup setup-desk train validate run shell test check check-durations lint format pytest story-test clean browser-deps eval bench deploy-check
 
 ## setup: create .venv with Python 3.10 (Rasa, actions, tests) and .venv-desk with Python 3.12 or
 ## 3.11 (desk, web page, jobs), each with its dependencies installed in one pip pass.
@@ -93,20 +93,31 @@ test: lint validate $(MODEL) $(DESK_INSTALLED) browser-deps
 
 ## check: what to run while working, in under a minute: the lint, then the in-process tests (no live
 ## server, no browser, no trained model, no child process: the markers of pytest.ini) in CHECK_JOBS shares side
-## by side (tests/conftest.py, --shard); each share's output is in var/check-N.log. `make test` runs them all.
-CHECK_TIER := not live and not browser and not model and not processes
+## by side (--shard, tests/support/shards.py: whole files, dealt by tests/durations.json); each share's output
+## is in var/check-N.log. `make test` runs them all.
+CHECK_TIER := not live and not browser and not postgres and not model and not processes
 CHECK_JOBS ?= 2
 # The tests' databases in memory when the machine has /dev/shm: SQLite's disk syncs cost more than the tests.
 CHECK_TMP ?= $(shell if [ -d /dev/shm ] && [ -w /dev/shm ]; then echo /dev/shm; else echo var; fi)
+# Compiled modules kept between runs, in var/pycache (pytest's rewritten tests too), even where the
+# environment says PYTHONDONTWRITEBYTECODE: compiling the tests and bot/ again costs 8 s a share.
+CHECK_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache
 check: lint $(DESK_INSTALLED)
 	@mkdir -p var; tmp=$$(mktemp -d $(CHECK_TMP)/aidenum-check.XXXXXX); pids=; \
 	for i in $$(seq 1 $(CHECK_JOBS)); do \
-	  TMPDIR=$$tmp $(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)" --shard $$i/$(CHECK_JOBS) \
+	  TMPDIR=$$tmp $(CHECK_ENV) $(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)" --shard $$i/$(CHECK_JOBS) \
 	    --basetemp $$tmp/$$i > var/check-$$i.log 2>&1 & pids="$$pids $$!"; \
 	done; \
 	status=0; i=0; for pid in $$pids; do \
 	  i=$$((i + 1)); if wait $$pid; then tail -n 1 var/check-$$i.log; else status=1; cat var/check-$$i.log; fi; \
 	done; rm -rf $$tmp; exit $$status
+
+## check-durations: time each test file of `make check` in one process, into tests/durations.json,
+## which deals the files to the shares (commit it when files were added or grew).
+check-durations: $(DESK_INSTALLED)
+	@mkdir -p var; tmp=$$(mktemp -d $(CHECK_TMP)/aidenum-check.XXXXXX); \
+	TMPDIR=$$tmp $(CHECK_ENV) $(PY) -m pytest -q -p no:cacheprovider -m "$(CHECK_TIER)" \
+	  --record-durations tests/durations.json --basetemp $$tmp/1; status=$$?; rm -rf $$tmp; exit $$status
 
 ## lint: ruff's lint and its formatter's check (ruff.toml).
 lint: $(INSTALLED)

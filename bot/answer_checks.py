@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-import yaml
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 CHECKS_FILE = ROOT / "data" / "answers" / "checks.yml"
 DOMAIN_DIR = ROOT / "bot" / "domain"
@@ -45,7 +45,7 @@ class DueItem:
 
 
 def read_checks(path: Path = CHECKS_FILE) -> dict[str, AnswerCheck]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     checks = {}
     for key, entry in (data.get("answers") or {}).items():
         entry = entry or {}
@@ -60,7 +60,7 @@ def response_names(domain_dir: Path = DOMAIN_DIR) -> list[str]:
     """Every response of the domain, in file order: each text a resident can get."""
     names = []
     for path in sorted(Path(domain_dir).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         names += list((data.get("responses") or {}).keys())
     return names
 

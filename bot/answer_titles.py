@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 TITLES_FILE = ROOT / "data" / "answers" / "titles.yml"
 MAX_TITLE_LENGTH = 40
@@ -21,7 +20,7 @@ MAX_TITLE_LENGTH = 40
 @lru_cache(maxsize=1)
 def titles() -> dict[str, str]:
     """Answer key (`faq_email/spams`) -> its title."""
-    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
+    data = load_yaml(TITLES_FILE.read_text(encoding="utf-8")) or {}
     return {str(key): str(title) for key, title in (data.get("titles") or {}).items()}
 
 

@@ -4,22 +4,24 @@ markers (README, "Tests"), put on each test from the fixtures it uses."""
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot import migrate
 from bot.db import make_engine
 from bot.settings import get_settings
 from bot.sms.outbound import SmsConfig
 from tests.support.live_bot import TEST_SECRETS
+from tests.support.shards import DurationRecorder, Shard
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The tests' own secrets, never the defaults nor a developer's `.env`: live servers started with
@@ -66,8 +68,14 @@ def pytest_addoption(parser):
         "--shard",
         default=None,
         metavar="I/N",
-        help="run only the I-th of N shares of the selected tests, whole files each "
-        "(`make check` runs the shares side by side, one per core)",
+        help="run only the I-th of N shares of the test files, dealt by tests/durations.json "
+        "(`make check` runs the shares side by side, one per core; tests/support/shards.py)",
+    )
+    parser.addoption(
+        "--record-durations",
+        default=None,
+        metavar="FILE",
+        help="write each test file's seconds to FILE, for --shard to deal by (`make check-durations`)",
     )
 
 
@@ -78,10 +86,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(tier)
 
 
+DURATIONS = Path(__file__).resolve().parent / "durations.json"
+
+
 def pytest_configure(config):
+    rootdir = Path(str(config.rootpath))
     if config.getoption("--shard"):
-        config.pluginmanager.register(Shard(config.getoption("--shard")), "shard")
+        config.pluginmanager.register(Shard(config.getoption("--shard"), rootdir, DURATIONS), "shard")
+    if config.getoption("--record-durations"):
+        recorder = DurationRecorder(Path(config.getoption("--record-durations")), rootdir)
+        config.pluginmanager.register(recorder, "record-durations")
     config.pluginmanager.register(ChildProcessGuard(), "child-process-guard")
+
+
+def pytest_collection_finish(session):
+    # What collection imported (Rasa, TensorFlow, SQLAlchemy's models...) lives until the end:
+    # out of the garbage collector's sight, its collections during the tests cost nothing.
+    gc.collect()
+    gc.freeze()
 
 
 # The tiers a test may start child processes in: those `make check` leaves out (Makefile,
@@ -100,22 +122,24 @@ def is_product_process(program: str) -> bool:
 
 class ChildProcessGuard:
     """Fails a test that starts one of the product's processes (a Python interpreter, gunicorn,
-    Chromium...: subprocess.Popen, which run() and check_output() use too) without a marker of
-    SPAWNING_TIERS, so `make check` never runs one by accident."""
+    Chromium...) without a marker of SPAWNING_TIERS, so `make check` never runs one by accident.
+    It watches `_posixsubprocess.fork_exec`, which subprocess (run, check_output, Popen) and
+    multiprocessing's "spawn" and "forkserver" both start their programs with."""
 
     def __init__(self) -> None:
+        import _posixsubprocess
+
         self.allowed = True
         self.started: list[str] = []
-        guard, original = self, subprocess.Popen.__init__
+        guard, original = self, _posixsubprocess.fork_exec
 
-        def watched(popen, *args, **kwargs):
-            command = args[0] if args else kwargs.get("args")
-            words = [str(w) for w in command] if isinstance(command, (list, tuple)) else str(command).split()
+        def watched(args, *rest, **kwargs):
+            words = [w.decode(errors="replace") if isinstance(w, bytes) else str(w) for w in args or ()]
             if not guard.allowed and words and is_product_process(words[0]):
                 guard.started.append(" ".join(words))
-            original(popen, *args, **kwargs)
+            return original(args, *rest, **kwargs)
 
-        subprocess.Popen.__init__ = watched
+        _posixsubprocess.fork_exec = watched
 
     def _watch(self, item):
         self.allowed = bool(SPAWNING_TIERS & {mark.name for mark in item.iter_markers()})
@@ -138,33 +162,11 @@ class ChildProcessGuard:
         yield from self._watch(item)
 
 
-class Shard:
-    """`--shard I/N`: after `-m` has chosen, keep the files dealt to share I (1..N), the largest
-    file first to the share with the fewest tests, so each share gets about as many."""
-
-    def __init__(self, value: str):
-        index, count = value.split("/")
-        self.index, self.count = int(index), int(count)
-        if not 1 <= self.index <= self.count:
-            raise pytest.UsageError(f"--shard {value}: I must be between 1 and N")
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, config, items):
-        files: dict[str, list] = {}
-        for item in items:
-            files.setdefault(item.nodeid.split("::")[0], []).append(item)
-        shares = [[] for _ in range(self.count)]
-        for name in sorted(files, key=lambda name: (-len(files[name]), name)):
-            min(shares, key=len).extend(files[name])
-        kept = {id(item) for item in shares[self.index - 1]}
-        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
-        items[:] = [item for item in items if id(item) in kept]
-
-
 _SQLITE_TEMPLATES: dict[object, Path] = {}  # SQLite databases built once in this session, copied by tests
 
 
-def _template(key, build) -> Path:
+def sqlite_template(key, build) -> Path:
+    """A SQLite database built once in this session by `build(url)`, for tests to copy (`copy_sqlite`)."""
     if key not in _SQLITE_TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="aidenum-schema-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -173,7 +175,7 @@ def _template(key, build) -> Path:
     return _SQLITE_TEMPLATES[key]
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
     try:
@@ -188,31 +190,100 @@ def _new_sqlite_file(url: str) -> Path | None:
     return path if path is not None and not path.exists() else None
 
 
+_POSTGRES_TEMPLATES: dict[object, str] = {}  # PostgreSQL databases built once in this session, copied by tests
+_FRESH_POSTGRES: set[str] = set()  # the databases postgres_url made, while nothing has been built in them
+
+
+def _postgres_admin():
+    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+
+
+# The tests' own connections do not wait for the disk at each commit (PostgreSQL's
+# synchronous_commit, for this connection only): a test database needs no durability, and its
+# transactions, locks and isolation are the same.
+NO_DISK_WAIT = "options=-c%20synchronous_commit%3Doff"
+
+
+def _postgres_url_of(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name + "?" + NO_DISK_WAIT
+
+
+def _drop_postgres(name: str) -> None:
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _postgres_template(key, build) -> str:
+    if key not in _POSTGRES_TEMPLATES:
+        name = f"aidenum_template_{uuid.uuid4().hex[:10]}"
+        admin = _postgres_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        atexit.register(_drop_postgres, name)
+        build(_postgres_url_of(name))
+        _POSTGRES_TEMPLATES[key] = name
+    return _POSTGRES_TEMPLATES[key]
+
+
+def _fresh_postgres_database(url: str) -> str | None:
+    """The name of the database at `url` when postgres_url made it and it still holds no table."""
+    name = make_url(url).database if url.startswith("postgresql") else None
+    if name not in _FRESH_POSTGRES:
+        return None
+    engine = create_engine(url, future=True)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+    finally:
+        engine.dispose()
+    _FRESH_POSTGRES.discard(name)
+    return name if tables == 0 else None
+
+
+def _copy_postgres(template: str, name: str) -> None:
+    """Make `name` again as a copy of `template` (CREATE DATABASE ... TEMPLATE: a file copy)."""
+    _drop_postgres(name)
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+
+
 def migrated(url: str) -> None:
     """Bring the database at `url` to the newest schema with the Alembic migrations. A new SQLite
-    file gets a copy of the one database they built in this session (each run costs about 0.7 s
-    of disk syncs, paid by hundreds of tests); anything else is migrated."""
+    file, or a new PostgreSQL database of postgres_url, gets a copy of the one database they built
+    in this session (each run costs about 0.7 s on SQLite, 1 s on PostgreSQL, paid by hundreds of
+    tests); anything else is migrated."""
     path = _new_sqlite_file(url)
-    if path is None:
-        migrate.upgrade(url)
+    if path is not None:
+        copy_sqlite(sqlite_template("schema", migrate.upgrade), path)
+    elif (name := _fresh_postgres_database(url)) is not None:
+        _copy_postgres(_postgres_template("schema", migrate.upgrade), name)
     else:
-        _copy_sqlite(_template("schema", migrate.upgrade), path)
+        migrate.upgrade(url)
 
 
 def migrated_with_places(url: str) -> None:
-    """`migrated`, then the city's places loaded (`load_city_places`): for a new SQLite file, a
-    copy of one database built so in this session."""
-    path = _new_sqlite_file(url)
-    if path is None:
-        migrated(url)
-        load_city_places(url)
-        return
+    """`migrated`, then the city's places loaded (`load_city_places`): for a new SQLite file or a
+    new PostgreSQL database of postgres_url, a copy of one database built so in this session."""
 
     def build(template_url: str) -> None:
         migrated(template_url)
         load_city_places(template_url)
 
-    _copy_sqlite(_template(("places", str(get_settings().places_file)), build), path)
+    key = ("places", str(get_settings().places_file))
+    path = _new_sqlite_file(url)
+    if path is not None:
+        copy_sqlite(sqlite_template(key, build), path)
+    elif (name := _fresh_postgres_database(url)) is not None:
+        _copy_postgres(_postgres_template(key, build), name)
+    else:
+        migrated(url)
+        load_city_places(url)
 
 
 def fresh_schema(url: str):
@@ -238,18 +309,14 @@ def db_engine(sqlite_url):
 def postgres_url():
     """A fresh, real PostgreSQL database, dropped afterwards."""
     name = f"aidenum_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    admin = _postgres_admin()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
+    _FRESH_POSTGRES.add(name)
+    yield _postgres_url_of(name)
+    _FRESH_POSTGRES.discard(name)
+    _drop_postgres(name)
 
 
 @pytest.fixture

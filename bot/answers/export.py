@@ -29,6 +29,7 @@ from bot.answers.models import Answer, AnswerReference
 from bot.answers.references import REFERENCES_FILE, file_entries, normalised
 from bot.answers.seed import CHECKS_RELATIVE, read_checks
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 KEY_LINE = re.compile(r"^  (?P<key>[^\s#][^:]*|\"[^\"]+\"):\s*(?:#.*)?$")
 TEXT_LINE = re.compile(r"^(?P<prefix>\s*(?:- )?text:\s*)(?P<value>.*?)\s*$")
@@ -92,7 +93,7 @@ def _blocks(lines: list[str]) -> dict[str, tuple[int, int]]:
         if match:
             if current is not None:
                 blocks[current] = (start, index)
-            current = yaml.safe_load(match.group("key")) if match.group("key").startswith('"') else match.group("key")
+            current = load_yaml(match.group("key")) if match.group("key").startswith('"') else match.group("key")
             start = index + 1
     if current is not None:
         blocks[current] = (start, len(lines))
@@ -130,7 +131,7 @@ def _rewrite_texts(lines: list[str], first: int, end: int, old: list[dict], new:
             if not match:
                 continue
             try:
-                parsed = yaml.safe_load("x: " + match.group("value"))
+                parsed = load_yaml("x: " + match.group("value"))
             except yaml.YAMLError:
                 return False
             if parsed != {"x": before.get("text")}:
@@ -148,7 +149,7 @@ def _rewrite_texts(lines: list[str], first: int, end: int, old: list[dict], new:
 def write_responses(path: Path, wanted: dict[str, list[dict]]) -> list[str]:
     """Bring the responses of one domain file to `wanted`; the names of those changed."""
     original = path.read_text(encoding="utf-8")
-    current = (yaml.safe_load(original) or {}).get("responses") or {}
+    current = (load_yaml(original) or {}).get("responses") or {}
     changed = [key for key, variations in wanted.items() if key in current and current[key] != variations]
     if not changed:
         return []
@@ -162,7 +163,7 @@ def write_responses(path: Path, wanted: dict[str, list[dict]]) -> list[str]:
             continue
         lines[first:end] = [line + "\n" for line in emit(new, 4)]
     text = "".join(lines)
-    check = (yaml.safe_load(text) or {}).get("responses") or {}
+    check = (load_yaml(text) or {}).get("responses") or {}
     for key, variations in wanted.items():
         if key in current and check.get(key) != variations:
             raise ExportError(f"{path.name}: {key} would not read back as the database holds it; nothing written")

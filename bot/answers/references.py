@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 REFERENCES_FILE = ROOT / "data" / "references.yml"
 
@@ -92,7 +92,7 @@ def file_entries(path: Path | None = None) -> list[dict]:
     path = path or REFERENCES_FILE
     if not path.exists():
         return []
-    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("references") or [])
+    return list((load_yaml(path.read_text(encoding="utf-8")) or {}).get("references") or [])
 
 
 def known_references(session: Session | None = None, path: Path | None = None) -> Known:

@@ -24,13 +24,13 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.answers.models import Answer, AnswerVersion, PlaceReview
 from bot.answers.store import bump, record, state
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 CHECKS_RELATIVE = Path("data") / "answers" / "checks.yml"
 CHECKS_FILE = ROOT / CHECKS_RELATIVE
@@ -58,7 +58,7 @@ def repository_answers(root: Path | None = None) -> dict[str, tuple[str, list[di
     root = root or ROOT
     found = {}
     for path in sorted((root / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             found[name] = (str(path.relative_to(root)), list(variations or []))
     return found
@@ -69,7 +69,7 @@ def slot_names(root: Path | None = None) -> frozenset:
     """The domain's slots: the {placeholders} Rasa can fill in an answer."""
     names = set()
     for path in sorted(((root or ROOT) / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         names |= set((data.get("slots") or {}).keys())
     return frozenset(names)
 
@@ -91,7 +91,7 @@ def read_checks(path: Path | None = None) -> dict[str, dict]:
     path = path or CHECKS_FILE
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     if isinstance(data.get("answers"), dict):
         data = data["answers"]
     checks = {}
@@ -180,7 +180,7 @@ def seed_place_reviews(session: Session, places_file: Path) -> int:
     """One review row per place of the places file, its `checked` date taken when the file has one."""
     if not places_file.exists():
         return 0
-    data = yaml.safe_load(places_file.read_text(encoding="utf-8")) or {}
+    data = load_yaml(places_file.read_text(encoding="utf-8")) or {}
     reviews = {r.place_slug: r for r in session.execute(select(PlaceReview)).scalars()}
     added = 0
     for place in data.get("places") or []:

@@ -16,9 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.classification import base_intent, request_of, thematique_of
+from bot.yaml_files import load_yaml
 
 # "[iphone](appareil)" -> "iphone": entity annotations are not part of the text.
 ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
@@ -40,7 +39,7 @@ def strip_entities(text: str) -> str:
 
 def read_nlu_file(path: Path, keep_entities: bool = False) -> list[Example]:
     """The examples of one Rasa NLU YAML file (intents only)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     examples = []
     for block in data.get("nlu") or []:
         intent = block.get("intent")
@@ -282,7 +281,7 @@ class Labelled:
 
 def read_blind(path: Path) -> list[Labelled]:
     """The blind set: `messages:` list of {text, answers, request, intent?, thematique, styles}."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     return [
         Labelled(
             text=str(m["text"]),
@@ -312,7 +311,7 @@ def labelled_from_examples(examples: list[Example]) -> list[Labelled]:
 
 def read_labelled(path: Path) -> list[Labelled]:
     """Either format, told apart by its top-level key."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     return read_blind(path) if "messages" in data else labelled_from_examples(read_nlu_file(path))
 
 

@@ -15,6 +15,7 @@ Pure functions over the classifier's arrays; no Rasa import.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from bot.nlu.calibration import probabilities
 from bot.nlu.features import Token, feature_names
@@ -28,9 +29,17 @@ TOPIC_SCORE = -0.6  # the SVM's one-vs-rest score of the best help answer
 
 
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.fr.stop_words import STOP_WORDS
+    """spaCy's French stop words, read from their own file: importing them as
+    `spacy.lang.fr.stop_words` would import `spacy.lang.fr` first, which compiles the 1.4-million-
+    character pattern bot/nlu/french.py caches (6 s at every start, before its cache is used)."""
+    import importlib.util
 
-    return frozenset(normalise(w) for w in STOP_WORDS)
+    spacy_spec = importlib.util.find_spec("spacy")  # finds the package, does not import it
+    folder = Path(next(iter(spacy_spec.submodule_search_locations)))
+    spec = importlib.util.spec_from_file_location("_spacy_fr_stop_words", folder / "lang" / "fr" / "stop_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(normalise(w) for w in module.STOP_WORDS)
 
 
 STOP_WORDS = _stop_words()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from bot.yaml_files import load_yaml
 
 
 def read_places_file(path: Path) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return load_yaml(Path(path).read_text(encoding="utf-8"))

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.privacy.redaction import KINDS, redact, secret_kinds
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 DEFAULT_CORPUS = ROOT / "tests" / "privacy" / "redaction_corpus.yml"
 
@@ -37,7 +36,7 @@ class Score:
 
 
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[dict]:
-    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    entries = load_yaml(Path(path).read_text(encoding="utf-8")) or []
     for entry in entries:
         unknown = set(entry["kinds"]) - set(KINDS)
         if unknown:

@@ -25,12 +25,11 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.settings import ROOT
 from bot.sms.choices import render
 from bot.sms.encoding import Segments, count_segments, normalise
 from bot.texts import MAX_SEGMENTS, sms_catalogue
+from bot.yaml_files import load_yaml
 
 CHANNEL = "twilio_sms"
 SAMPLE_SLOTS = {"first_name": "Marie-Christine", "neighbourhood": "Borny"}
@@ -49,7 +48,7 @@ def _fill(text: str) -> str:
 def domain_entries(domain_dir: Path | None = None) -> list[Entry]:
     entries = []
     for path in sorted((domain_dir or ROOT / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             variations = variations or []
             for_sms = [v for v in variations if v.get("channel") == CHANNEL]
@@ -64,7 +63,7 @@ def domain_entries(domain_dir: Path | None = None) -> list[Entry]:
 
 
 def route_entries(routes_file: Path) -> list[Entry]:
-    data = yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}
+    data = load_yaml(routes_file.read_text(encoding="utf-8")) or {}
     rules = [*(data.get("routes") or []), data.get("default") or {}]
     return [Entry(f"route.{r.get('route')}", r["message"]) for r in rules if r.get("message")]
 

@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from bot.triage.answers import parse_accessibility, parse_materiel, parse_preferred_time, parse_yes_no
+from bot.yaml_files import load_yaml
 
 DOMAIN_FILE = Path(__file__).resolve().parents[1] / "domain" / "booking.yml"
 
@@ -38,7 +37,7 @@ class Question:
 
 @lru_cache(maxsize=2)
 def triage_questions(path: Path = DOMAIN_FILE) -> tuple[Question, ...]:
-    responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    responses = (load_yaml(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
     questions = []
     for slot in PARSERS:
         variant = (responses.get(f"utter_ask_{slot}") or [{}])[0]

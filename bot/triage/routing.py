@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.coop import ADMINISTRATIVE_THEMATIQUES, StructureDeRedirection, estimate_autonomie
 from bot.triage.answers import SKIPPED
+from bot.yaml_files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def _route(rule: dict) -> Route:
 
 @lru_cache(maxsize=4)
 def load_rules(path: str) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return load_yaml(Path(path).read_text(encoding="utf-8"))
 
 
 def _matches(when: dict, facts: dict) -> bool:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.settings import ROOT
 from bot.voice.spoken import is_speakable, speak
+from bot.yaml_files import load_yaml
 
 DOMAIN_DIR = ROOT / "bot" / "domain"
 
@@ -23,7 +22,7 @@ def domain_responses(folder: Path = DOMAIN_DIR) -> list[tuple[str, dict]]:
     """(response name, variation) for every variation of every response of the domain."""
     found = []
     for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             for variation in variations or []:
                 if variation.get("channel") not in (None, "twilio_voice"):

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.answers.references import EMAIL, URL  # one definition of what a link is
+from bot.yaml_files import load_yaml
 
 SPOKEN_FILE = Path(__file__).with_name("spoken.yml")
 MAX_SPOKEN_CHARS = 600  # about 40 seconds of speech: beyond it, write an override
@@ -184,7 +183,7 @@ class Spoken:
 
 @lru_cache(maxsize=1)
 def overrides() -> dict[str, str]:
-    data = yaml.safe_load(SPOKEN_FILE.read_text(encoding="utf-8")) or {}
+    data = load_yaml(SPOKEN_FILE.read_text(encoding="utf-8")) or {}
     return {str(k): str(v).strip() for k, v in (data.get("responses") or {}).items()}
 
 

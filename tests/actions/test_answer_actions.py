@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -20,6 +19,7 @@ from bot.nlu.decision import DECISION_KEY
 from bot.settings import ROOT
 from bot.sms.choices import render
 from bot.sms.encoding import count_segments, normalise
+from bot.yaml_files import load_yaml
 
 SPAMS, FULL, PASSWORD = "faq_email/spams", "faq_email/boite_pleine", "faq_email/mot_de_passe_oublie"
 
@@ -104,7 +104,7 @@ def test_no_fitting_answer_is_said_plainly_with_a_conseiller():
     messages, slots = run(ActionAnswer(), message("faq_email", decision("decline", None)))
     assert [m["response"] for m in messages] == ["utter_no_answer"]
     assert slots["answer_candidates"] == []
-    domain = yaml.safe_load((ROOT / "bot" / "domain" / "answers.yml").read_text(encoding="utf-8"))
+    domain = load_yaml((ROOT / "bot" / "domain" / "answers.yml").read_text(encoding="utf-8"))
     assert domain["responses"]["utter_no_answer"][0]["text"] == (
         "Je n'ai pas de réponse à cette question. Un conseiller peut vous aider : écrivez RDV."
     )
@@ -144,7 +144,7 @@ def test_a_plain_no_is_not_my_question_but_no_thanks_is_a_polite_close():
 def domain_answer_keys() -> set[str]:
     keys = set()
     for path in (ROOT / "bot" / "domain").glob("*.yml"):
-        for name in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}:
+        for name in (load_yaml(path.read_text(encoding="utf-8")) or {}).get("responses") or {}:
             if name.startswith("utter_") and "/" in name:
                 keys.add(name[len("utter_") :])
     return keys
@@ -159,7 +159,7 @@ def test_every_answer_has_a_short_title_and_every_title_an_answer():
 def test_the_clarifying_question_fits_two_sms_with_the_longest_titles():
     longest = sorted(titles(), key=lambda k: len(titles()[k]), reverse=True)[:3]
     messages, _ = run(ActionAnswer(), message("faq_email", decision("clarify", longest[0], *longest)))
-    intro = yaml.safe_load((ROOT / "bot" / "domain" / "answers.yml").read_text(encoding="utf-8"))
+    intro = load_yaml((ROOT / "bot" / "domain" / "answers.yml").read_text(encoding="utf-8"))
     text = intro["responses"]["utter_clarify"][0]["text"]
     rendered = render(text, messages[0]["buttons"])
     assert rendered.text.splitlines()[1].startswith("1. ") and "4. Autre chose" in rendered.text

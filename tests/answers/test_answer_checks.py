@@ -10,13 +10,13 @@ the most sent (Rasa's recorded bot messages) or most booked first.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -28,6 +28,7 @@ from bot.desk.places_loader import load_places
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings, reload_settings
 from bot.sms.outbound import SmsConfig
+from bot.yaml_files import load_yaml
 from tests.answers.test_references import REFERENCES, digits, domain_texts, extract, url_key
 from tests.conftest import migrated
 
@@ -37,7 +38,7 @@ TODAY = date(2026, 12, 1)
 def reference_values() -> dict[str, str]:
     """Reference value -> kind, with URLs and phones also under their normalised form."""
     values = {}
-    for entry in yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))["references"]:
+    for entry in load_yaml(REFERENCES.read_text(encoding="utf-8"))["references"]:
         value = str(entry["value"])
         values[value] = entry["kind"]
         values[url_key(value) if entry["kind"] == "url" else digits(value) if entry["kind"] == "phone" else value] = (
@@ -88,13 +89,19 @@ def test_checked_dates_are_past_days_and_the_fixed_facts_are_dated_with_their_fa
         assert checks[key].checked >= TODAY
 
 
+@functools.cache
+def the_domain() -> Domain:
+    """The assistant's domain, read once (3 s: every answer file)."""
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
 def store_bot_messages(url: str, sent: dict[str, int], at: datetime, monkeypatch) -> None:
     """Bot messages recorded by the product's own tracker store, as Rasa writes them."""
     from bot.rasa_stores import SettingsTrackerStore
 
     monkeypatch.setenv("DATABASE_URL", url)
     reload_settings()
-    store = SettingsTrackerStore(domain=Domain.load(str(ROOT / "bot" / "domain")))
+    store = SettingsTrackerStore(domain=the_domain())
     tracker = DialogueStateTracker("sms:test", [])
     ts = at.timestamp()
     for name, count in sent.items():

@@ -13,19 +13,19 @@ from __future__ import annotations
 import uuid
 from functools import lru_cache
 
-import yaml
 from sqlalchemy import select
 
 from bot.db import make_engine, session_scope
 from bot.settings import ROOT
 from bot.tickets.models import Ticket
+from bot.yaml_files import load_yaml
 
 
 @lru_cache(maxsize=1)
 def domain_responses() -> dict[str, list[str]]:
     responses = {}
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variants in (data.get("responses") or {}).items():
             responses[name] = [v.get("text") or "" for v in variants]
     return responses

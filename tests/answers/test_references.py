@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 
 import pytest
-import yaml
 
 from bot.answers.references import FORMAT_SAMPLES, digits, extract, url_key
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 REFERENCES = ROOT / "data" / "references.yml"
 
@@ -30,7 +30,7 @@ MESSAGE_MODULES = [
 
 
 def load_references() -> tuple[set[str], set[str]]:
-    data = yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))
+    data = load_yaml(REFERENCES.read_text(encoding="utf-8"))
     urls, phones = set(), set()
     for entry in data["references"]:
         if entry["kind"] == "phone":
@@ -43,7 +43,7 @@ def load_references() -> tuple[set[str], set[str]]:
 def domain_texts() -> list[tuple[str, str]]:
     texts = []
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variants in (data.get("responses") or {}).items():
             for variant in variants or []:
                 pieces = [variant.get("text") or ""]
@@ -55,7 +55,7 @@ def domain_texts() -> list[tuple[str, str]]:
 def route_texts() -> list[tuple[str, str]]:
     texts = []
     for path in sorted((ROOT / "data" / "routes").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for rule in [*(data.get("routes") or []), data.get("default") or {}]:
             if rule.get("message"):
                 texts.append((f"{path.name}:{rule.get('route')}", rule["message"]))
@@ -110,7 +110,7 @@ def test_the_extractors_find_urls_and_french_phone_numbers(text, urls, phones):
 
 
 def test_the_reference_file_entries_are_complete():
-    data = yaml.safe_load(REFERENCES.read_text(encoding="utf-8"))
+    data = load_yaml(REFERENCES.read_text(encoding="utf-8"))
     assert data["references"], "no reference at all"
     for entry in data["references"]:
         missing = [k for k in ("value", "kind", "what", "source") if not str(entry.get(k) or "").strip()]

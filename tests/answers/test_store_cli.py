@@ -8,7 +8,6 @@ nothing changed, and only the edited line when a text changed.
 from __future__ import annotations
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.answers import store
@@ -16,6 +15,7 @@ from bot.answers.models import Answer, AnswerRevision, AnswerVersion
 from bot.answers.seed import seed
 from bot.cli import answers as cli
 from bot.db import session_scope
+from bot.yaml_files import load_yaml
 from tests.answers.conftest import snapshot
 
 KEY = "utter_ask_human"
@@ -137,9 +137,9 @@ def test_export_of_an_edit_changes_only_that_line_and_a_new_reference_is_appende
     assert len(old_lines) == len(new_lines)
     differing = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
     assert len(differing) == 1 and "0 800 123 456" in differing[0][1]
-    data = yaml.safe_load(after["bot/domain/core.yml"])
+    data = load_yaml(after["bot/domain/core.yml"])
     assert data["responses"][KEY] == [{"text": new}]
-    references = yaml.safe_load(after["data/references.yml"])["references"]
+    references = load_yaml(after["data/references.yml"])["references"]
     assert references[-1] == {
         "value": "0 800 123 456",
         "kind": "phone",
@@ -164,11 +164,11 @@ def test_export_rewrites_a_block_whose_buttons_changed_and_nothing_else(seeded_e
     assert run("export", "--root", str(checkout)) == 0
     after = snapshot(checkout)
     assert {n for n in after if after[n] != before[n]} == {"bot/domain/booking.yml"}
-    data = yaml.safe_load(after["bot/domain/booking.yml"])
+    data = load_yaml(after["bot/domain/booking.yml"])
     assert data["responses"][key] == variations
     assert (
         data["responses"]["utter_ask_has_login"]
-        == yaml.safe_load(before["bot/domain/booking.yml"])["responses"]["utter_ask_has_login"]
+        == load_yaml(before["bot/domain/booking.yml"])["responses"]["utter_ask_has_login"]
     )
 
 
@@ -232,7 +232,7 @@ def test_checks_file_seeds_sources_and_dates_and_a_later_check_is_exported_into_
     with session_scope(seeded_engine) as session:
         store.mark_checked(session, "utter_goodbye", "camille", on=date(2026, 12, 1))
     assert run("export", "--root", str(checkout)) == 0
-    data = yaml.safe_load(checks.read_text(encoding="utf-8"))
+    data = load_yaml(checks.read_text(encoding="utf-8"))
     assert data["utter_goodbye"] == {"sources": [], "checked": date(2026, 12, 1)}
     assert data["utter_faq_email/spams"]["checked"] == date(2026, 11, 30)
     assert checks.read_text(encoding="utf-8").startswith("# Sources and checked dates of the answers.\n")
@@ -244,4 +244,4 @@ def test_the_block_writer_reads_back_as_every_response_of_the_repository():
 
     for key, (_file, variations) in repository_answers().items():
         block = "responses:\n  x:\n" + "\n".join(emit(variations, 4)) + "\n"
-        assert yaml.safe_load(block)["responses"]["x"] == variations, key
+        assert load_yaml(block)["responses"]["x"] == variations, key

@@ -15,7 +15,7 @@ def test_an_unmarked_test_that_starts_a_child_process_fails_and_a_marked_one_pas
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makepyfile(
         test_spawn="""
-import subprocess, sys
+import multiprocessing, subprocess, sys
 import pytest
 
 def test_unmarked():
@@ -25,6 +25,11 @@ def test_unmarked():
 def test_marked():
     subprocess.run([sys.executable, "-c", "pass"], check=True)
 
+def test_unmarked_multiprocessing_spawn():
+    process = multiprocessing.get_context("spawn").Process(target=print)
+    process.start()
+    process.join(60)
+
 def test_in_process():
     assert True
 
@@ -33,5 +38,6 @@ def test_a_library_helper_is_not_a_product_process():
 """
     )
     result = pytester.runpytest_subprocess("-p", "tests.conftest", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines(["*test_unmarked*", "*starts a child process*not marked*"])
+    result.assert_outcomes(passed=3, failed=2)
+    result.stdout.fnmatch_lines(["*test_unmarked *", "*starts a child process*not marked*"])
+    result.stdout.fnmatch_lines(["*test_unmarked_multiprocessing_spawn*", "*starts a child process*not marked*"])

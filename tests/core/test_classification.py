@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.classification import (
     REQUESTS,
@@ -16,12 +15,13 @@ from bot.classification import (
     thematique_of,
 )
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 
 
 def domain_intents() -> list[str]:
     intents = []
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        data = yaml.safe_load(Path(path).read_text()) or {}
+        data = load_yaml(Path(path).read_text()) or {}
         for intent in data.get("intents") or []:
             intents.append(intent if isinstance(intent, str) else next(iter(intent)))
     return intents

@@ -4,11 +4,10 @@ routes' structures de redirection are Coop values."""
 
 from __future__ import annotations
 
-import yaml
-
 from bot import classification, coop
 from bot.settings import get_settings
 from bot.triage import routing
+from bot.yaml_files import load_yaml
 from tests.booking.helpers import ROUTES
 
 
@@ -53,7 +52,7 @@ def test_the_activity_report_enums_hold_the_coops_stored_values():
 
 
 def test_every_route_orients_to_a_coop_structure_de_redirection():
-    rules = yaml.safe_load(get_settings().routes_file.read_text(encoding="utf-8"))
+    rules = load_yaml(get_settings().routes_file.read_text(encoding="utf-8"))
     for rule in [*rules["routes"], rules["default"]]:
         value = rule.get("structure_de_redirection")
         assert value is None or value in coop.StructureDeRedirection.values(), rule["route"]

@@ -11,13 +11,14 @@ import yaml
 
 from bot.cli import COMMANDS
 from bot.settings import DEFAULTS, ROOT
+from bot.yaml_files import load_yaml
 
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 
 
 def compose() -> dict:
-    return yaml.safe_load((DEPLOY / "compose.yml").read_text())
+    return load_yaml((DEPLOY / "compose.yml").read_text())
 
 
 def k8s_documents() -> list[dict]:
@@ -108,7 +109,7 @@ def test_settings_named_by_the_deployment_exist():
 def test_no_socketio_channel_nor_affinity():
     """The widget and Twilio use REST webhooks (README, "Why REST and not socket.io"):
     no socket.io channel in Rasa, no /socket.io route, no sticky sessions anywhere."""
-    credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text())
+    credentials = load_yaml((ROOT / "bot" / "credentials.yml").read_text())
     assert "socketio" not in credentials and "rest" not in credentials
     assert "bot.rest_channel.OptionalRestInput" in credentials  # off unless RASA_REST_CHANNEL=true
     assert "bot.web.channel.WebInput" in credentials
@@ -142,7 +143,7 @@ def test_kubernetes_probes_autoscaler_and_jobs():
     assert docs[("CronJob", "reminders")]["spec"]["schedule"] == "*/5 * * * *"
     assert docs[("CronJob", "purge")]["spec"]["schedule"].endswith("* * *")
     assert ("Job", "migrate") in docs
-    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    kustomization = load_yaml((K8S / "kustomization.yaml").read_text())
     listed = set(kustomization["resources"])
     assert listed == {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
 

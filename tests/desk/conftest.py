@@ -30,16 +30,26 @@ PASSWORD = "mot-de-passe-de-test"
 RESIDENT_PHONE = "+33612349999"
 
 
+def use_cheap_passwords(monkeypatch) -> None:
+    """Argon2id at its cheapest cost (argon2.profiles.CHEAPEST, made for tests): each login
+    otherwise costs 0.4 s of CPU; the hashes are still argon2id, checked for real."""
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a real password, only for timing"))
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch):
+    """Every desk test (the prescripteurs' accounts too) hashes at the cheapest cost."""
+    use_cheap_passwords(monkeypatch)
+
+
 @pytest.fixture
 def desk_env(monkeypatch, sqlite_url):
     """Settings for a desk on a fresh database (cookies over plain http for the test client)."""
     migrated_with_places(sqlite_url)
     engine = make_engine(sqlite_url)
-    # Argon2id at its cheapest cost (argon2.profiles.CHEAPEST, made for tests): each login
-    # otherwise costs 0.4 s of CPU; the hashes are still argon2id, checked for real.
-    cheap = PasswordHasher.from_parameters(CHEAPEST)
-    monkeypatch.setattr(accounts, "_hasher", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a real password, only for timing"))
+    use_cheap_passwords(monkeypatch)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("DESK_COOKIE_SECURE", "false")
     for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMTP_HOST"):

@@ -12,13 +12,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pytest
-import yaml
 
 from bot.classification import REQUEST_OF_INTENT, THEMATIQUES
 from bot.nlu.evaluation import read_nlu_file, read_nlu_folder, training_counts
 from bot.nlu.near_copy import CopyIndex, heldout_texts, near_copy, squash
 from bot.settings import ROOT
 from bot.sms.encoding import count_segments, normalise
+from bot.yaml_files import load_yaml
 
 DOMAIN = ROOT / "bot" / "domain"
 NLU = ROOT / "data" / "nlu"
@@ -44,7 +44,7 @@ IN_CONVERSATION_ONLY = {
 
 @lru_cache(maxsize=1)
 def domain_files() -> list[dict]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in sorted(DOMAIN.glob("*.yml"))]
+    return [load_yaml(p.read_text(encoding="utf-8")) or {} for p in sorted(DOMAIN.glob("*.yml"))]
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +67,7 @@ def rules_intent_to_actions() -> dict[str, set[str]]:
     """intent -> actions that a rule runs right after it."""
     mapping: dict[str, set[str]] = {}
     for path in sorted(RULES.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for rule in data.get("rules") or []:
             steps = rule.get("steps") or []
             for step, following in zip(steps, steps[1:]):

@@ -15,6 +15,7 @@ import pytest
 from bot.classification import classify_parse
 from bot.cli.eval import BLIND, GIBBERISH, HELDOUT, NOISE_SEEDS, noisy_figures
 from bot.nlu.evaluation import decide_all, noisy, read_labelled
+from bot.yaml_files import load_yaml
 
 pytestmark = pytest.mark.model
 
@@ -120,9 +121,8 @@ def test_old_the_noisy_copy_loses_at_most_three_points_of_thematique(figures):
 
 
 def fallback_threshold() -> float:
-    import yaml
 
     from bot.settings import ROOT
 
-    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text())
+    config = load_yaml((ROOT / "bot" / "config.yml").read_text())
     return next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import yaml
 from opening_hours import OpeningHours, State
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from bot.places.file import read_places_file
 from bot.places.models import Place
 from bot.settings import ROOT, get_settings
 from bot.sms.outbound import SmsConfig
+from bot.yaml_files import load_yaml
 from tests.booking.helpers import WINDOW
 
 
@@ -70,7 +70,7 @@ def test_borny_is_at_the_pole_des_lauriers_and_lagora_is_listed():
 def test_every_checked_place_cites_facts_of_the_references_file():
     facts = {
         e["value"]
-        for e in yaml.safe_load((ROOT / "data" / "references.yml").read_text(encoding="utf-8"))["references"]
+        for e in load_yaml((ROOT / "data" / "references.yml").read_text(encoding="utf-8"))["references"]
         if e["kind"] == "fact"
     }
     for entry in city()["places"]:
@@ -81,7 +81,7 @@ def test_every_checked_place_cites_facts_of_the_references_file():
 
 
 def test_the_neighbourhood_example_names_places_that_exist():
-    domain = yaml.safe_load((ROOT / "bot" / "domain" / "booking.yml").read_text(encoding="utf-8"))
+    domain = load_yaml((ROOT / "bot" / "domain" / "booking.yml").read_text(encoding="utf-8"))
     question = domain["responses"]["utter_ask_neighbourhood"][0]["text"]
     example = question.split("Par exemple :", 1)[1]
     aliases = {a for p in city()["places"] for a in p.get("aliases") or []}

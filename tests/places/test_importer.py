@@ -12,6 +12,7 @@ from bot.places.importer import import_national_file, refresh_places, write_plac
 from bot.places.lookup import find_places
 from bot.settings import get_settings
 from bot.sms.outbound import SmsConfig
+from bot.yaml_files import load_yaml
 
 CSV = (
     "id,nom,commune,code_postal,adresse,complement_adresse,latitude,longitude,telephone,horaires,"
@@ -66,7 +67,7 @@ def test_json_file_imports_and_the_result_loads_into_the_database(tmp_path, db_e
     out = tmp_path / "metz-import.yml"
     write_places_file(import_national_file(source, code_postal="57000"), out)
     assert "TO CHECK BY THE CITY" in out.read_text(encoding="utf-8")
-    assert yaml.safe_load(out.read_text(encoding="utf-8"))["places"][0]["services"] == ["Navigation sur internet"]
+    assert load_yaml(out.read_text(encoding="utf-8"))["places"][0]["services"] == ["Navigation sur internet"]
     with session_scope(db_engine) as session:
         counts = load_places(session, out, sms=SmsConfig.of(get_settings()))
         assert counts["places"] == 1

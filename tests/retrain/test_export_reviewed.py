@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from bot.db import session_factory
 from bot.nlu.evaluation import read_blind, read_nlu_file, read_nlu_folder
@@ -15,6 +14,7 @@ from bot.nlu.near_copy import BLIND
 from bot.nlu.reviewed import HEADER, examples_for_retrain, export_reviewed
 from bot.review.models import ReviewItem, ReviewLabel
 from bot.settings import ROOT
+from bot.yaml_files import load_yaml
 from tests.retrain.helpers import labelled_item
 
 FULL = "les courriels des autres narrivent plus chez moi car plus de place"
@@ -48,7 +48,7 @@ def test_labels_are_written_one_file_per_topic_appended_without_duplicates(sessi
     email = nlu / "reviewed_faq_email.yml"
     assert email.read_text(encoding="utf-8").startswith(HEADER)
     assert "examples from the review inbox, labelled in the desk" in email.read_text(encoding="utf-8").lower()
-    assert yaml.safe_load(email.read_text(encoding="utf-8"))["version"] == "3.1"
+    assert load_yaml(email.read_text(encoding="utf-8"))["version"] == "3.1"
     assert [(e.intent, e.text) for e in read_nlu_file(email)] == [
         ("faq_email/boite_pleine", FULL),
         ("faq_email/boite_pleine", "ma messagerie refuse tout nouveau courrier depuis hier"),

@@ -61,6 +61,7 @@ def _request(url: str, queue) -> None:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.processes  # six spawned interpreters
 def test_concurrent_retrain_requests_from_several_processes_are_refused_but_one(database, sqlite_url, postgres_url):
     url = sqlite_url if database == "sqlite" else postgres_url
     fresh_schema(url).dispose()
