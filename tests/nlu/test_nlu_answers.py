@@ -113,6 +113,24 @@ def test_the_decision_answers_asks_or_declines():
     assert greeting.kind == DECLINE
 
 
+def test_one_likely_answer_alone_is_asked_about_not_declined():
+    # "Votre question porte sur : 1. ... 2. Autre chose": no second answer is close, but this one
+    # holds CLARIFY_MASS by itself.
+    alone = decide_ranking([("faq_email/spams", 0.6), ("no_answer", 0.3), ("faq_logement/apl", 0.02)])
+    assert (alone.kind, [k for k, _ in alone.candidates]) == (CLARIFY, ["faq_email/spams"])
+    weak = decide_ranking([("faq_email/spams", 0.3), ("no_answer", 0.25), ("faq_logement/apl", 0.02)])
+    assert weak.kind == DECLINE
+
+
+def test_no_answer_declines_when_sure_and_asks_between_close_answers_when_not():
+    sure = decide_ranking([("no_answer", 0.85), ("faq_email/spams", 0.1), ("faq_email/bloquer", 0.05)])
+    assert sure.kind == DECLINE
+    unsure = decide_ranking([("no_answer", 0.45), ("faq_email/spams", 0.3), ("faq_email/bloquer", 0.2)])
+    assert unsure.kind == CLARIFY and [k for k, _ in unsure.candidates] == ["faq_email/spams", "faq_email/bloquer"]
+    out_of_scope = decide_ranking([("out_of_scope", 0.45), ("faq_email/spams", 0.3), ("faq_email/bloquer", 0.2)])
+    assert out_of_scope.kind == DECLINE  # not a digital question: nothing to ask about
+
+
 def test_the_parse_carries_the_pipelines_decision():
     stored = Decision(CLARIFY, "faq_email/spams", (("faq_email/spams", 0.4), ("faq_email/bloquer", 0.3)))
     assert decide({"answer_decision": stored.as_dict()}) == stored
