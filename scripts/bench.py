@@ -617,7 +617,7 @@ def bench_sms(replies: list[str], table: Table) -> None:
             "SMS segments per reply seen in the runs",
             f"mean {statistics.mean(counts):.2f}, max {max(counts)} ({len(counts)} distinct replies)",
         )
-    s = summarise(every_sms_text(), fold)
+    s = summarise(every_sms_text(get_settings().routes_file), fold)
     table.add(
         "SMS segments, every text the bot can send",
         f"median {s.median_segments:g}, max {s.max_segments}, {s.gsm_share:.0%} GSM-7 ({s.count} texts)",

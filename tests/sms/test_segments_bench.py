@@ -51,3 +51,19 @@ def test_the_benchmark_command_prints_both_modes():
     assert result.returncode == 0, result.stderr
     assert "folding on : " in result.stdout and "folding off: " in result.stdout
     assert "utter_greet" in result.stdout and "GSM-7" in result.stdout
+
+
+def test_the_bench_scripts_sms_figures_run(capsys):
+    """`make bench` ends with these rows (scripts/bench.py, bench_sms): they must not crash after
+    the minutes of load before them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    table = bench.Table()
+    bench.bench_sms(["Bonjour, je suis l'assistant numérique de la Ville de Metz."], table)
+    assert [row[0] for row in table.rows] == [
+        "SMS segments per reply seen in the runs",
+        "SMS segments, every text the bot can send",
+    ]
