@@ -280,13 +280,13 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         for message in messages:
             tokens = tokens_of(message)
             text = message.get(TEXT) or ""
-            ranking = self.model.ranking(self.vocabulary.transform([feature_names(tokens, text)]))
+            features = self.vocabulary.transform([feature_names(tokens, text)])
+            ranking = self.model.ranking(features)
             self._write(message, ranking)
             if base_of(ranking[0][0]) in PERSON_REQUESTS:
                 topic = request_topic(self.model, self.vocabulary, tokens, text, self.request_words)
                 message.set(REQUEST_TOPIC_KEY, topic, add_to_output=True)
             elif base_of(ranking[0][0]) in QUESTIONS_WITHOUT_AN_ANSWER and self.topics is not None:
-                features = self.vocabulary.transform([feature_names(tokens, text)])
                 message.set(QUESTION_TOPIC_KEY, self.topics.ranking(features)[0][0], add_to_output=True)
             self._write_negations(message, tokens)
         return messages
