@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -109,9 +110,18 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
             assert not errors, errors
             browser.close()
         before = len(sms_to(bot, phone))
-        text(bot, phone, "je veux parler à une personne")
+        answer = text(bot, phone, "je veux parler à une personne")
+        # The webhook answers once the replies are sent, or at its deadline with the replies to follow.
+        assert answer.status == 200, (answer, (bot.log_dir / "rasa.log").read_text()[-4000:])
+        deadline = time.monotonic() + 60
         replies = new_sms(bot, phone, before)  # a first SMS also brings the privacy notice
-        assert any(NEW in reply for reply in replies) and not any(OLD in reply for reply in replies), replies
+        while not any(NEW in reply for reply in replies) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            replies = new_sms(bot, phone, before)
+        assert any(NEW in reply for reply in replies) and not any(OLD in reply for reply in replies), (
+            replies,
+            (bot.log_dir / "rasa.log").read_text()[-4000:],
+        )
     finally:
         desk.terminate()
         desk.wait(timeout=20)
