@@ -129,10 +129,17 @@ TOPIC_OF_REQUEST_AT = 0.2
 REQUESTS_FOR_A_PERSON = ("rendez_vous", "humain")
 
 
-# A help question the catalogue has no answer for (`no_answer`) still has a topic, which the
-# activity report and the conseiller's ticket need: the answer classifier's `question_topic`
-# (bot/nlu/question_topic.py), else the closest help intent's, however small.
+# A help question has the thematique the answer classifier writes as `question_topic`
+# (bot/nlu/question_topic.py): the answer's when it answers, else the most probable one. A help
+# question the catalogue has no answer for (`no_answer`) still has a topic, which the activity
+# report and the conseiller's ticket need: without `question_topic` (an older model), the closest
+# help intent's, however small.
 QUESTIONS_WITHOUT_AN_ANSWER = ("no_answer",)
+
+
+def is_help_intent(intent: str) -> bool:
+    """A help question: an answer's intent (`faq_email`, `urgence`) or one without an answer."""
+    return intent.startswith(FAQ_PREFIX) or intent in THEMATIQUE_OF_INTENT or intent in QUESTIONS_WITHOUT_AN_ANSWER
 
 
 def topic_named(parse: dict, at: float = TOPIC_OF_REQUEST_AT) -> str | None:
@@ -176,7 +183,7 @@ def classify_parse(parse: dict) -> Classification:
     if name == "nlu_fallback" or not name:
         return Classification("nlu_fallback", confidence, "hors_sujet", None)
     result = classify_intent(name, confidence)
-    if name in QUESTIONS_WITHOUT_AN_ANSWER and parse.get("question_topic") in THEMATIQUES:
+    if is_help_intent(name) and parse.get("question_topic") in THEMATIQUES:
         return Classification(result.intent, result.confidence, result.request, str(parse["question_topic"]))
     if result.thematique is None and (result.request in REQUESTS_FOR_A_PERSON or name in QUESTIONS_WITHOUT_AN_ANSWER):
         topic = topic_named(parse, at=0.0 if name in QUESTIONS_WITHOUT_AN_ANSWER else TOPIC_OF_REQUEST_AT)

@@ -384,7 +384,7 @@ def bench_live(model_path: Path, rate: float, seconds: float, workers: int, tabl
         try:
             bot.say(f"bench-{uuid.uuid4()}", "bonjour")
             table.add(
-                "Cold start to first answer (Rasa + action server)", f"{time.perf_counter() - start:.1f} s", "≤ 20 s"
+                "Cold start to first answer (Rasa + action server)", f"{time.perf_counter() - start:.1f} s", "≤ 10 s"
             )
             rasa = bot.processes[1]
             table.add(

@@ -251,6 +251,11 @@ class Vocabulary:
         idf = np.array([math.log((1 + total) / (1 + df[name])) + 1 for name in names])
         return cls(index, idf)
 
+    def known_share(self, tokens: list[Token]) -> float:
+        """The share of a message's words (with a letter) that training saw as words; 1 without words."""
+        words = [t.word for t in tokens if any(c.isalpha() for c in t.word)]
+        return sum(f"w:{w}" in self.index for w in words) / len(words) if words else 1.0
+
     def transform(self, documents: list[list[str]]) -> csr_matrix:
         data, indices, indptr = [], [], [0]
         for features in documents:

@@ -5,8 +5,9 @@ spreads its probability over the labels, and one of them may pass the fallback t
 This guard keeps the normalised words of the training data (out-of-scope examples left out); when fewer than
 `min_known_share` of a message's words are among them, it sets the intent's confidence to
 0 so that the FallbackClassifier after it asks to rephrase (then offers a conseiller), and
-the answer classifier's decision becomes `decline` (its candidates and ranking stay): a
-message of unknown words gets no clarifying question between answers it cannot be about.
+the answer classifier's decision becomes `decline` (its candidates and ranking stay, their
+intents' confidences at 0 too): a message of unknown words gets no clarifying question between
+answers it cannot be about.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -28,6 +29,7 @@ from bot.nlu import source_fingerprint
 from bot.nlu.decision import DECISION_KEY, DECLINE
 
 WORDS_FILE = "known_words.json"
+MIN_KNOWN_SHARE = 0.34  # below it, a message is of words never seen (bot/config.yml sets the same)
 
 
 def words_of(message: Message) -> list[str]:
@@ -48,7 +50,7 @@ class UnknownWordsGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_known_share": 0.34}
+        return {"min_known_share": MIN_KNOWN_SHARE}
 
     def __init__(
         self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, known: set[str] | None = None
@@ -89,6 +91,12 @@ class UnknownWordsGuard(GraphComponent):
                 continue
             if sum(w in self.known for w in words) / len(words) < self.config["min_known_share"]:
                 message.set(INTENT, {**intent, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                # No confidence in any intent either: the contract's best guess (bot/classification.py)
+                # keeps its order, not a probability spread over words it never saw.
+                ranking = message.get(INTENT_RANKING_KEY)
+                if ranking:
+                    zeroed = [{**r, PREDICTED_CONFIDENCE_KEY: 0.0} for r in ranking]
+                    message.set(INTENT_RANKING_KEY, zeroed, add_to_output=True)
                 decision = message.get(DECISION_KEY)
                 if isinstance(decision, dict):  # no clarifying question between answers it cannot be about
                     message.set(DECISION_KEY, {**decision, "decision": DECLINE, "answer": None}, add_to_output=True)

@@ -57,11 +57,12 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 that hold (measured after the fourth round of data) ---
-TARGET_CLARIFIED = 0.15  # measured 11.0 % of all messages (10.2 % after the third round)
-TARGET_UNANSWERABLE = 0.80  # measured 89.1 % (87.5 %)
-TARGET_PRECISION = 0.95  # measured 97.2 % (96.8 %)
-TARGET_REACHED = 0.93  # measured 96.2 % (95.3 %)
+# --- Blind set: targets of issue #15 that hold (measured after the sixth round of data) ---
+TARGET_CLARIFIED = 0.15  # measured 10.0 % of all messages (11.0 % after the fourth round)
+TARGET_UNANSWERABLE = 0.80  # measured 89.1 % (89.1 %)
+TARGET_PRECISION = 0.95  # measured 97.3 % (97.2 %)
+TARGET_REACHED = 0.93  # measured 96.7 % (96.2 %)
+TARGET_REQUEST = 0.97  # measured 97.5 % (96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
 
 
 def test_blind_clarifying_questions_stay_rare(figures):
@@ -82,14 +83,15 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # --- Blind set: targets not met yet; the measured level is the floor ---------------------
 # Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
 # never lower one to let a change through.
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.90  # measured 90.8 % (88.7 % after the third round)
-TARGET_REQUEST, FLOOR_REQUEST = 0.97, 0.96  # measured 96.8 % (97.7 % before no_answer kept digital questions only)
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91  # measured 91.9 % (90.8 % after the fourth round)
 
 
-def test_blind_thematique_and_request(figures):
-    blind = figures["blind"]
-    assert blind["thematique_accuracy"] >= FLOOR_THEMATIQUE, blind
-    assert blind["request_accuracy"] >= FLOOR_REQUEST, blind
+def test_blind_thematique(figures):
+    assert figures["blind"]["thematique_accuracy"] >= FLOOR_THEMATIQUE, figures["blind"]
+
+
+def test_blind_request(figures):
+    assert figures["blind"]["request_accuracy"] >= TARGET_REQUEST, figures["blind"]
 
 
 # --- Old set: the targets of the first French-understanding issue ------------------------
@@ -111,9 +113,9 @@ def test_old_most_help_questions_get_the_answer_they_need(figures):
 def test_old_the_noisy_copy_keeps_its_level(figures):
     old, seed_13 = figures["old"], figures["old_noisy"]
     assert old["request_accuracy"] - seed_13["request_accuracy"] <= 0.03, (old, seed_13)
-    # 94.8 % before issue #15; 94.5 % (one message less, 291 of 308) after its fourth round of data,
-    # which raised the blind set's thematique by 2.1 points; seeds 1-10 of this copy: 95.2 % on average.
-    assert seed_13["thematique_accuracy"] >= 0.94, seed_13
+    # 94.8 % before issue #15; 94.5 % after its fourth round of data (the floor was lowered to 0.94
+    # then); 96.4 % after the sixth, with the thematique of a help question summed over its answers.
+    assert seed_13["thematique_accuracy"] >= 0.95, seed_13
 
 
 # 3.3 points lost before the second round of data (98.1 % clean, 94.8 % noisy); 1.3 now.

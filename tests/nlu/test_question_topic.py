@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.classification import classify_parse
 from bot.coop import THEMATIQUES
-from bot.nlu.question_topic import topic_labels
+from bot.nlu.question_topic import help_thematique, thematique_mass, topic_labels
 from bot.settings import ROOT
 from bot.yaml_files import load_yaml
 
@@ -49,3 +49,30 @@ def test_every_block_of_questions_without_an_answer_declares_a_coop_thematique()
                 thematique = (block.get("metadata") or {}).get("thematique")
                 assert thematique in THEMATIQUES, f"{path.name}: a no_answer block without a Coop thematique"
     assert blocks >= len(THEMATIQUES)
+
+
+def test_three_close_answers_of_one_topic_beat_a_single_better_one_of_another():
+    ranking = [
+        ("faq_email/spams", 0.30),
+        ("faq_securite_numerique/arnaque_sms", 0.25),
+        ("urgence/carte_bancaire", 0.20),  # an urgence is a securite_numerique question
+        ("no_answer", 0.20),
+        ("greet", 0.05),
+    ]
+    topics = [("securite_numerique", 0.5), ("email", 0.5)]
+    mass = dict(thematique_mass(ranking, topics))
+    assert abs(mass["securite_numerique"] - 0.55) < 1e-9 and abs(mass["email"] - 0.40) < 1e-9
+    assert help_thematique(ranking, topics, answer=None) == "securite_numerique"
+    # An answer given: its thematique, so that what is sent and what is recorded agree.
+    assert help_thematique(ranking, topics, answer="faq_email/spams") == "email"
+
+
+def test_the_contract_reads_the_thematique_of_any_help_question():
+    parse = {
+        "intent": {"name": "faq_email", "confidence": 0.4},
+        "intent_ranking": [{"name": "faq_email", "confidence": 0.4}],
+        "question_topic": "securite_numerique",
+    }
+    assert classify_parse(parse).thematique == "securite_numerique"
+    del parse["question_topic"]  # an older model: the intent's
+    assert classify_parse(parse).thematique == "email"
