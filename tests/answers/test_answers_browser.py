@@ -120,6 +120,7 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
             replies = new_sms(bot, phone, before)
         assert any(NEW in reply for reply in replies) and not any(OLD in reply for reply in replies), (
             replies,
+            answer.body,  # TwiML: a technical-problem message here means the webhook itself failed
             (bot.log_dir / "rasa.log").read_text()[-4000:],
         )
     finally:
