@@ -17,7 +17,7 @@ from bot.answers.seed import seed
 from bot.db import make_engine, session_scope
 from bot.settings import ROOT
 from tests.desk.test_desk_browser import CHROMIUM_ARGS, PASSWORD
-from tests.sms.live import new_sms, sms_to, text
+from tests.sms.live import fresh_mobile, new_sms, sms_to, text
 from tests.support.live_bot import free_port, wait_http
 
 KEY = "utter_ask_human"
@@ -32,7 +32,7 @@ def test_a_coordinateur_fixes_a_phone_number_in_a_real_browser_and_the_next_sms_
     with session_scope(engine) as session:
         seed(session)
         version = store.get(session, KEY).version
-    phone = f"+336{uuid.uuid4().int % 10**8:08d}"
+    phone = fresh_mobile()
     port = free_port()
     env = {
         **bot.env,

@@ -25,7 +25,7 @@ from bot.desk import create_app
 from bot.settings import reload_settings
 from tests.conftest import REDIS_TEST_URL, load_city_places
 from tests.desk.conftest import csrf_token, login, make_user
-from tests.sms.live import new_sms, sms_to, text
+from tests.sms.live import fresh_mobile, new_sms, sms_to, text
 from tests.support.live_bot import free_port, start_live_bot
 
 pytestmark = [pytest.mark.model, pytest.mark.live]
@@ -92,7 +92,7 @@ def test_a_coordinateur_fixes_a_phone_number_in_the_desk_and_the_next_sms_carrie
     url = live_bot.env["DATABASE_URL"]
     engine = make_engine(url)
     key = "utter_ask_human"
-    phone = f"+336{uuid.uuid4().int % 10**8:08d}"
+    phone = fresh_mobile()
     with session_scope(engine) as session:
         seed(session)
         old = session.execute(select(Answer).where(Answer.key == key)).scalar_one().variations[0]["text"]

@@ -4,11 +4,11 @@ calls signed as Twilio signs them, TwiML parsed, SMS captured at the Twilio HTTP
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy import text as text_sql
 
+from bot.answers.places import today_at
 from bot.booking.models import Appointment
 from bot.booking.slots import is_public_holiday
 from bot.db import make_engine, session_scope
@@ -284,10 +284,10 @@ def _set_closure(bot, closed: bool) -> bool:
     with session_scope(engine) as s:
         place = s.execute(select(Place).where(Place.slug == TRANSFER_PLACE)).scalar_one()
         s.execute(delete(Closure).where(Closure.place_id == place.id))
-        today = datetime.now(timezone.utc).date()
+        today = today_at(place)  # the place's date, as the line sees it (from 23:00 UTC, Paris is a day ahead)
         if closed:
             s.add(Closure(place_id=place.id, start_date=today, end_date=today, reason="test"))
-        holiday = is_public_holiday(place, today) or is_public_holiday(place, date.today())
+        holiday = is_public_holiday(place, today)
     engine.dispose()
     return not holiday
 
