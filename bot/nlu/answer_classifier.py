@@ -78,8 +78,8 @@ TOPIC_MODEL_FILE = "topics.npz"  # the thematique model of questions without an 
 META_FILE = "answers.json"
 NEGATED_KEY = "negated"
 REQUEST_TOPIC_KEY = "request_topic"  # the help intent a request for a person is about (bot/nlu/request_topic.py)
-TRAINING_THREADS = 2  # the fits run side by side (the design card's 2 cores)
 QUESTION_TOPIC_KEY = "question_topic"  # the most probable thematique of a help question (bot/nlu/question_topic.py)
+TRAINING_THREADS = 2  # the fits run side by side (the design card's 2 cores)
 
 
 def base_of(label: str) -> str:
@@ -324,9 +324,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
                 topic = request_topic(self.model, self.vocabulary, tokens, text, self.request_words)
                 message.set(REQUEST_TOPIC_KEY, topic, add_to_output=True)
             elif is_help_label(ranking[0][0]):
-                topics = self.topics.ranking(features) if self.topics is not None else None
                 decision = message.get(DECISION_KEY) or {}
                 given = decision.get("answer") if decision.get("decision") == ANSWER else None
+                # An answer given has its own thematique: the thematique model runs only without one.
+                topics = self.topics.ranking(features) if self.topics is not None and not given else None
                 message.set(QUESTION_TOPIC_KEY, help_thematique(ranking, topics, given), add_to_output=True)
             self._write_negations(message, tokens)
         return messages

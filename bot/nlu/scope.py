@@ -15,12 +15,15 @@ still sums to one; the decision (bot/nlu/decision.py) then treats it as any `no_
 
 from __future__ import annotations
 
+from bot.nlu.decision import is_answer_key
+
 OUT_OF_SCOPE = "out_of_scope"
 NO_ANSWER = "no_answer"
 
 
 def is_help_label(label: str) -> bool:
-    return label.startswith("faq_") or label.startswith("urgence") or label == NO_ANSWER
+    """An answer key (bot/nlu/decision.py) or a digital question without an answer."""
+    return is_answer_key(label) or label == NO_ANSWER
 
 
 def help_mass(ranking: list[tuple[str, float]]) -> float:
@@ -39,7 +42,6 @@ def scoped(
     out_of_scope = ranking[0][1]
     if help_mass(ranking) <= out_of_scope or not any(label == NO_ANSWER for label, _ in ranking):
         return ranking
-    rest = [(label, p) for label, p in ranking[1:]]
-    no_answer = next(p for label, p in rest if label == NO_ANSWER)
-    rest = [(label, p) for label, p in rest if label != NO_ANSWER]
+    no_answer = next(p for label, p in ranking if label == NO_ANSWER)
+    rest = [(label, p) for label, p in ranking[1:] if label != NO_ANSWER]
     return [(NO_ANSWER, no_answer + out_of_scope)] + rest + [(OUT_OF_SCOPE, 0.0)]
