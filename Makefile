@@ -16,7 +16,7 @@ FIND_DESK_PYTHON := sh scripts/find-python.sh 3.12 3.11
 MODEL := models/current.tar.gz
 RASA_DATA := --domain bot/domain --data data/nlu data/stories data/rules
 # Our NLU components' code too (bot/nlu/): Rasa's cache then retrains only what it changed.
-TRAINING_INPUTS := bot/config.yml $(wildcard bot/nlu/*.py) $(shell find bot/domain data/nlu data/stories data/rules -name '*.yml' 2>/dev/null)
+TRAINING_INPUTS := bot/config.yml $(wildcard bot/nlu/*.py) $(shell find bot/domain data/nlu data/topics data/stories data/rules -name '*.yml' 2>/dev/null)
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1

@@ -1,12 +1,16 @@
 """`python -m bot eval`: NLU figures on the held-out sets and on their noisy copies.
 
-Two held-out sets, never given to `rasa train` (tests/nlu/test_nlu_data.py fails if one of
-their messages is copied into data/nlu/):
+Two held-out sets and two dev sets, never given to `rasa train` (tests/nlu/test_nlu_data.py
+fails if one of their messages is copied into data/nlu/):
 
 - tests/nlu/blind.yml, the blind set: written by someone who never read data/nlu/,
   before the training examples it judges; each message with every answer that fits it
   (none: no answer in the catalogue), its request, thematique and style tags;
-- tests/nlu/heldout.yml, the older set (one label per message).
+- tests/nlu/heldout.yml, the older set (one label per message);
+- two dev sets written blind too, tests/nlu/dev_no_answer.yml (questions without an answer
+  in the catalogue) and tests/nlu/dev_answerable.yml (hard questions it answers), on which
+  the thematique of a question not answered at once was chosen: their figures guide
+  choices, the targets are the blind set's.
 
 The model is loaded once; every message goes through the classification contract
 (bot.classification) and the decision (bot.nlu.decision: answer, clarify, decline).
@@ -44,6 +48,12 @@ from bot.settings import ROOT, get_settings
 
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+DEV_NO_ANSWER = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
+DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
+DEV_SETS = (
+    ("Dev set, questions without an answer (choices made on it)", DEV_NO_ANSWER),
+    ("Dev set, hard questions with an answer (choices made on it)", DEV_ANSWERABLE),
+)
 TRAINING = ROOT / "data" / "nlu"
 MIN_EXAMPLES = 40
 # Not French, not words: what the fallback (rephrase, then a conseiller) should catch.
@@ -248,6 +258,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--model", help="path of the trained model (default: MODEL_PATH)")
     parser.add_argument("--blind", default=str(BLIND), help="the blind set (messages: ...); skipped if absent")
     parser.add_argument("--heldout", default=str(HELDOUT), help="the old held-out set (Rasa NLU YAML)")
+    parser.add_argument("--no-dev", action="store_true", help="skip the two dev sets")
     parser.add_argument("--training-data", default=str(TRAINING), help="folder of the training NLU data")
     parser.add_argument("--seed", type=int, default=13, help="seed of the typos of the noisy copy")
     parser.add_argument(
@@ -267,6 +278,8 @@ def main(argv: list[str]) -> int:
     if Path(args.blind).exists():
         sets.append(("Blind set", read_labelled(Path(args.blind))))
     sets.append(("Old held-out set", read_labelled(Path(args.heldout))))
+    if not args.no_dev:
+        sets += [(title, read_labelled(path)) for title, path in DEV_SETS if path.exists()]
 
     from bot.nlu.model import TrainedModel
 

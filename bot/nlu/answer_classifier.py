@@ -19,9 +19,9 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
   says are missing), and `"negated": true` on the `appareil` entities among them;
   `request_topic` on a request for a person (bot/nlu/request_topic.py): the help intent it
   is about ("un rendez-vous pour mes mails": `faq_email`), or null; `question_topic` on a
-  help question (an answer key or `no_answer` first): its most probable thematique, the sum of
-  its answers' probabilities by thematique, with `no_answer`'s shared out by a second linear
-  model trained on thematiques (bot/nlu/question_topic.py).
+  help question (an answer key or `no_answer` first): the given answer's thematique, else the
+  best of a second linear model trained on thematiques, weighed by the lexicon of each
+  thematique's domain (bot/nlu/question_topic.py, bot/nlu/topic_lexicon.py).
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
@@ -70,6 +70,7 @@ from bot.nlu.negation import negated_flags, negated_mentions
 from bot.nlu.question_topic import QUESTIONS_WITHOUT_AN_ANSWER, help_thematique, topic_labels
 from bot.nlu.request_topic import PERSON_REQUESTS, learn_request_words, request_topic
 from bot.nlu.scope import is_help_label, scoped
+from bot.nlu.topic_lexicon import LEXICON_FILE, TopicLexicon, spacy_words
 from bot.nlu.unknown_words import MIN_KNOWN_SHARE
 
 log = logging.getLogger(__name__)
@@ -171,14 +172,18 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         # Not bot/nlu/decision.py nor bot/nlu/scope.py: they apply at parse time, nothing
         # trained depends on them.
-        return source_fingerprint(
-            __name__,
-            "bot.nlu.features",
-            "bot.nlu.negation",
-            "bot.nlu.calibration",
-            "bot.nlu.text",
-            "bot.nlu.request_topic",
-            "bot.nlu.question_topic",
+        return (
+            source_fingerprint(
+                __name__,
+                "bot.nlu.features",
+                "bot.nlu.negation",
+                "bot.nlu.calibration",
+                "bot.nlu.text",
+                "bot.nlu.request_topic",
+                "bot.nlu.question_topic",
+                "bot.nlu.topic_lexicon",
+            )
+            + hashlib.sha256(LEXICON_FILE.read_bytes() if LEXICON_FILE.exists() else b"").hexdigest()
         )
 
     @staticmethod
@@ -200,6 +205,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         model: JointModel | None = None,
         request_words: set[str] | None = None,
         topics: JointModel | None = None,
+        lexicon: TopicLexicon | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -208,6 +214,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         self.model = model
         self.request_words = request_words or set()
         self.topics = topics
+        self.lexicon = lexicon or TopicLexicon({})
 
     @classmethod
     def create(
@@ -233,6 +240,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         documents = [feature_names(t, e.get(TEXT)) for t, e in zip(tokens, examples)]
         labels = [self.label_of(e) for e in examples]
         self.request_words = learn_request_words([[t.word for t in ts] for ts in tokens], labels)
+        self.lexicon = TopicLexicon.from_file(spacy_words()) if LEXICON_FILE.exists() else TopicLexicon({})
         self.vocabulary = Vocabulary.fit(documents)
         features = self.vocabulary.transform(documents)
         # Five independent fits (the model, the thematique model, the three folds of the
@@ -250,7 +258,13 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
             if self.topics is not None:
                 self.topics.save(folder / TOPIC_MODEL_FILE)
             (folder / META_FILE).write_text(
-                json.dumps({"temperature": temperature, "request_words": sorted(self.request_words)})
+                json.dumps(
+                    {
+                        "temperature": temperature,
+                        "request_words": sorted(self.request_words),
+                        "topic_lexicon": self.lexicon.to_json(),
+                    }
+                )
             )
         log.info(
             "AnswerClassifier: %d labels, %d features, temperature %.2f",
@@ -328,7 +342,8 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
                 given = decision.get("answer") if decision.get("decision") == ANSWER else None
                 # An answer given has its own thematique: the thematique model runs only without one.
                 topics = self.topics.ranking(features) if self.topics is not None and not given else None
-                message.set(QUESTION_TOPIC_KEY, help_thematique(ranking, topics, given), add_to_output=True)
+                hits = self.lexicon.hits([t.word for t in tokens]) if topics else set()
+                message.set(QUESTION_TOPIC_KEY, help_thematique(ranking, topics, given, hits), add_to_output=True)
             self._write_negations(message, tokens)
         return messages
 
@@ -391,7 +406,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         except (ValueError, OSError):
             log.warning("AnswerClassifier: the model holds no trained classifier")
             vocabulary, model, meta, topics = None, None, {}, None
-        return cls(config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()), topics)
+        lexicon = TopicLexicon.from_json(meta.get("topic_lexicon") or [])
+        return cls(
+            config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()), topics, lexicon
+        )
 
 
 def origin_groups(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:

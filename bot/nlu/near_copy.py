@@ -1,7 +1,7 @@
 """Is a message a copy, or nearly, of a held-out one? (the one check, shared by the data tests and the export)
 
-The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) judge the model only while
-none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds
+The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) and the dev set
+(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml) judge the model only while none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds
 one of them, and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """
@@ -16,6 +16,7 @@ from bot.settings import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
+DEV_SETS = (ROOT / "tests" / "nlu" / "dev_no_answer.yml", ROOT / "tests" / "nlu" / "dev_answerable.yml")
 
 
 def squash(text: str) -> str:
@@ -28,11 +29,12 @@ def near_copy(words: set[str], other: set[str]) -> bool:
     return len(words) >= 5 and len(words & other) / len(words | other) >= 0.8
 
 
-def heldout_texts(heldout: Path = HELDOUT, blind: Path = BLIND) -> list[str]:
-    """Every message of the two held-out sets (the blind one when it exists)."""
+def heldout_texts(heldout: Path = HELDOUT, blind: Path = BLIND, dev: tuple[Path, ...] = DEV_SETS) -> list[str]:
+    """Every message of the two held-out sets and of the dev sets (those that exist)."""
     texts = [e.text for e in read_nlu_file(heldout)]
-    if Path(blind).exists():
-        texts += [m.text for m in read_blind(blind)]
+    for labelled in (blind, *dev):
+        if Path(labelled).exists():
+            texts += [m.text for m in read_blind(labelled)]
     return texts
 
 

@@ -25,6 +25,8 @@ NLU = ROOT / "data" / "nlu"
 RULES = ROOT / "data" / "rules"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
+DEV = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
+DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
 # Overlaps that existed before the blind set's training data was written (the file says why).
 PREEXISTING = ROOT / "tests" / "nlu" / "preexisting_overlaps.txt"
 MIN_EXAMPLES = 40
@@ -137,11 +139,31 @@ def test_the_blind_set_is_large_and_labelled():
     assert all(m.text and m.request and m.styles for m in messages)
 
 
+def test_the_dev_set_holds_questions_without_an_answer_over_every_thematique():
+    from bot.nlu.evaluation import read_blind
+
+    messages = read_blind(DEV)
+    assert len(messages) >= 300
+    assert all(not m.answers and m.request == "question" and m.styles for m in messages)
+    assert {m.thematique for m in messages} == set(THEMATIQUES)
+
+
+def test_the_answerable_dev_set_covers_every_answer():
+    from bot.nlu.evaluation import read_blind
+
+    messages = read_blind(DEV_ANSWERABLE)
+    assert len(messages) >= 300 and all(m.answers and m.thematique and m.styles for m in messages)
+    faq_answers = {name[len("utter_") :] for name in responses() if name.startswith("utter_faq_") and "/" in name}
+    assert {key for m in messages for key in m.answers} == faq_answers
+
+
 def test_the_heldout_sets_are_never_trained_on():
     training = CopyIndex([e.text for e in read_nlu_folder(NLU)])
     leaked, near = [], []
     allowed = {line for line in PREEXISTING.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    for text in heldout_texts(HELDOUT, BLIND):
+    texts = heldout_texts(HELDOUT, BLIND, (DEV, DEV_ANSWERABLE))
+    assert len(texts) > len(heldout_texts(HELDOUT, BLIND, dev=())) + 600  # the dev sets are checked too
+    for text in texts:
         squashed = squash(text)
         if squashed in allowed:
             continue

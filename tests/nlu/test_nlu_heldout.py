@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bot.classification import classify_parse
-from bot.cli.eval import BLIND, GIBBERISH, HELDOUT, NOISE_SEEDS, noisy_figures
+from bot.cli.eval import BLIND, DEV_ANSWERABLE, DEV_NO_ANSWER, GIBBERISH, HELDOUT, NOISE_SEEDS, noisy_figures
 from bot.nlu.evaluation import decide_all, noisy, read_labelled
 from bot.yaml_files import load_yaml
 
@@ -33,6 +33,8 @@ def figures(model_path):
             "blind_seeds": noisy_figures(model, blind, NOISE_SEEDS),
             "old": decide_all(model, old)[0].figures(),
             "old_noisy": decide_all(model, old, lambda text: noisy(text, 13))[0].figures(),
+            "dev": decide_all(model, read_labelled(DEV_NO_ANSWER))[0].figures(),
+            "dev_answerable": decide_all(model, read_labelled(DEV_ANSWERABLE))[0].figures(),
             "gibberish": [classify_parse(model.parse(text)) for text in GIBBERISH],
         }
     finally:
@@ -83,7 +85,9 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # --- Blind set: targets not met yet; the measured level is the floor ---------------------
 # Measured on 2026-12-01 (README, "NLU figures"). Raise a floor when the model improves;
 # never lower one to let a change through.
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91  # measured 91.9 % (90.8 % after the fourth round)
+# Measured 91.6 % on 2026-12-02 with the thematique model weighed by the domains' words, chosen on
+# the dev set below and the old set (91.9 % before, with the answers' sum; 90.8 % after the fourth round).
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91
 
 
 def test_blind_thematique(figures):
@@ -92,6 +96,28 @@ def test_blind_thematique(figures):
 
 def test_blind_request(figures):
     assert figures["blind"]["request_accuracy"] >= TARGET_REQUEST, figures["blind"]
+
+
+# --- Dev sets: where the thematique of a question not answered at once was chosen ---------
+# Written blind on 2026-12-02. tests/nlu/dev_no_answer.yml: its thematique was 51.6 % with the
+# answers' sum, 54.1 % with the thematique model alone, 58.7 % weighed by data/topics/lexicon.yml.
+# tests/nlu/dev_answerable.yml (hard messages): 82.5 % with the sum, 84.3 % weighed; right answer
+# at once 66.1 %, reached 85.7 %, precision 93.7 % (README, "NLU figures"). Floors, as above.
+
+
+def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
+    dev = figures["dev"]
+    assert dev["unanswerable"] >= 300 and dev["answerable"] == 0
+    assert dev["thematique_accuracy"] >= 0.57, dev
+    assert dev["unanswerable_declined_or_clarified"] >= 0.85, dev
+
+
+def test_dev_hard_questions_with_an_answer_keep_their_level(figures):
+    dev = figures["dev_answerable"]
+    assert dev["answerable"] >= 350
+    assert dev["thematique_accuracy"] >= 0.83, dev
+    assert dev["reached_after_one_question"] >= 0.84, dev
+    assert dev["precision_of_answers"] >= 0.92, dev
 
 
 # --- Old set: the targets of the first French-understanding issue ------------------------

@@ -90,3 +90,19 @@ def test_a_request_for_a_person_names_the_topic_it_is_about_and_no_other(model, 
 def test_a_greeting_asks_nothing(model):
     parse = model.parse("bonjour")
     assert decide(parse).kind == DECLINE and classify_parse(parse).request == "salutation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not answered at once; the thematique model alone (bot/nlu/question_topic.py) names
+        # securite_numerique and maintenance_de_materiel: "edf" and "bailleur" are housing words
+        # of data/topics/lexicon.yml.
+        "ou je trouve le numero de mon contrat edf",
+        "le bailleur augmente les charges, c'est normal ?",
+    ],
+)
+def test_a_question_not_answered_at_once_takes_the_thematique_its_domain_words_name(model, text):
+    parse = model.parse(text)
+    assert decide(parse).kind != ANSWER, parse["intent"]
+    assert classify_parse(parse).thematique == "logement", parse.get("question_topic")

@@ -51,7 +51,7 @@ def test_every_block_of_questions_without_an_answer_declares_a_coop_thematique()
     assert blocks >= len(THEMATIQUES)
 
 
-def test_three_close_answers_of_one_topic_beat_a_single_better_one_of_another():
+def test_without_a_thematique_model_three_close_answers_of_one_topic_beat_a_single_better_one():
     ranking = [
         ("faq_email/spams", 0.30),
         ("faq_securite_numerique/arnaque_sms", 0.25),
@@ -62,7 +62,10 @@ def test_three_close_answers_of_one_topic_beat_a_single_better_one_of_another():
     topics = [("securite_numerique", 0.5), ("email", 0.5)]
     mass = dict(thematique_mass(ranking, topics))
     assert abs(mass["securite_numerique"] - 0.55) < 1e-9 and abs(mass["email"] - 0.40) < 1e-9
-    assert help_thematique(ranking, topics, answer=None) == "securite_numerique"
+    # A model without a thematique model (no `no_answer` block declares one): the answers' sum.
+    assert help_thematique(ranking, None, answer=None) == "securite_numerique"
+    # With one, its best (weighed by the lexicon: bot/nlu/topic_lexicon.py), not the answers' sum.
+    assert help_thematique(ranking, [("email", 0.6), ("securite_numerique", 0.4)], answer=None) == "email"
     # An answer given: its thematique, so that what is sent and what is recorded agree.
     assert help_thematique(ranking, topics, answer="faq_email/spams") == "email"
 
