@@ -44,12 +44,9 @@ from bot.nlu.evaluation import (
     read_nlu_folder,
     training_counts,
 )
+from bot.nlu.near_copy import BLIND, DEV_ANSWERABLE, DEV_NO_ANSWER, HELDOUT
 from bot.settings import ROOT, get_settings
 
-BLIND = ROOT / "tests" / "nlu" / "blind.yml"
-HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
-DEV_NO_ANSWER = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
-DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
 DEV_SETS = (
     ("Dev set, questions without an answer (choices made on it)", DEV_NO_ANSWER),
     ("Dev set, hard questions with an answer (choices made on it)", DEV_ANSWERABLE),

@@ -1,8 +1,8 @@
 """Is a message a copy, or nearly, of a held-out one? (the one check, shared by the data tests and the export)
 
-The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) and the dev set
-(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml) judge the model only while none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds
-one of them, and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
+The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) and the dev sets
+(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml) judge the model only while none of
+their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """
 
@@ -16,7 +16,9 @@ from bot.settings import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
-DEV_SETS = (ROOT / "tests" / "nlu" / "dev_no_answer.yml", ROOT / "tests" / "nlu" / "dev_answerable.yml")
+DEV_NO_ANSWER = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
+DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
+DEV_SETS = (DEV_NO_ANSWER, DEV_ANSWERABLE)
 
 
 def squash(text: str) -> str:

@@ -15,7 +15,16 @@ import pytest
 
 from bot.classification import REQUEST_OF_INTENT, THEMATIQUES
 from bot.nlu.evaluation import read_nlu_file, read_nlu_folder, training_counts
-from bot.nlu.near_copy import CopyIndex, heldout_texts, near_copy, squash
+from bot.nlu.near_copy import (
+    BLIND,
+    DEV_ANSWERABLE,
+    DEV_NO_ANSWER,
+    HELDOUT,
+    CopyIndex,
+    heldout_texts,
+    near_copy,
+    squash,
+)
 from bot.settings import ROOT
 from bot.sms.encoding import count_segments, normalise
 from bot.yaml_files import load_yaml
@@ -23,10 +32,6 @@ from bot.yaml_files import load_yaml
 DOMAIN = ROOT / "bot" / "domain"
 NLU = ROOT / "data" / "nlu"
 RULES = ROOT / "data" / "rules"
-HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
-BLIND = ROOT / "tests" / "nlu" / "blind.yml"
-DEV = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
-DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
 # Overlaps that existed before the blind set's training data was written (the file says why).
 PREEXISTING = ROOT / "tests" / "nlu" / "preexisting_overlaps.txt"
 MIN_EXAMPLES = 40
@@ -142,7 +147,7 @@ def test_the_blind_set_is_large_and_labelled():
 def test_the_dev_set_holds_questions_without_an_answer_over_every_thematique():
     from bot.nlu.evaluation import read_blind
 
-    messages = read_blind(DEV)
+    messages = read_blind(DEV_NO_ANSWER)
     assert len(messages) >= 300
     assert all(not m.answers and m.request == "question" and m.styles for m in messages)
     assert {m.thematique for m in messages} == set(THEMATIQUES)
@@ -161,7 +166,7 @@ def test_the_heldout_sets_are_never_trained_on():
     training = CopyIndex([e.text for e in read_nlu_folder(NLU)])
     leaked, near = [], []
     allowed = {line for line in PREEXISTING.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    texts = heldout_texts(HELDOUT, BLIND, (DEV, DEV_ANSWERABLE))
+    texts = heldout_texts(HELDOUT, BLIND, (DEV_NO_ANSWER, DEV_ANSWERABLE))
     assert len(texts) > len(heldout_texts(HELDOUT, BLIND, dev=())) + 600  # the dev sets are checked too
     for text in texts:
         squashed = squash(text)
