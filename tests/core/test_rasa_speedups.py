@@ -1,4 +1,5 @@
-"""The action server's responses are checked as Rasa checks them, with a validator compiled once."""
+"""The action server's responses are checked as Rasa checks them, with a validator compiled once; the NLU
+files are read once per process."""
 
 from __future__ import annotations
 
@@ -49,3 +50,59 @@ def test_the_schema_is_checked_once_not_at_every_response(installed, monkeypatch
     for _ in range(3):
         action._validate_action_result(RESPONSES[0])
     assert calls == []
+
+
+# --- the NLU files read once per process -----------------------------------------------------
+
+NLU = """version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - bonjour
+    - salut
+"""
+
+
+@pytest.fixture
+def counted_loads(monkeypatch):
+    """The loader installed over a counting copy of Rasa's own."""
+    from rasa.shared.importers import utils as importer_utils
+
+    original = getattr(importer_utils.training_data_from_paths, "original", importer_utils.training_data_from_paths)
+    calls = []
+
+    def counting(paths, language):
+        calls.append(tuple(paths))
+        return original(paths, language)
+
+    monkeypatch.setattr(importer_utils, "training_data_from_paths", counting)
+    monkeypatch.setattr(rasa_speedups, "_TRAINING_DATA", {})
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    rasa_speedups.install()
+    return calls
+
+
+def importer_of(folder):
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    return TrainingDataImporter.load_from_dict({"language": "fr"}, None, None, [str(folder)])
+
+
+def test_each_nlu_file_is_read_once_and_every_importer_gets_its_own_copy(tmp_path, counted_loads):
+    (tmp_path / "nlu.yml").write_text(NLU, encoding="utf-8")
+    first = importer_of(tmp_path).get_nlu_data()
+    second = importer_of(tmp_path).get_nlu_data()
+    assert len(counted_loads) == 1
+    assert sorted(m.get("text") for m in first.intent_examples) == ["bonjour", "salut"]
+    first.intent_examples[0].set("text", "changed")
+    assert sorted(m.get("text") for m in second.intent_examples) == ["bonjour", "salut"]
+
+
+def test_a_changed_file_is_read_again(tmp_path, counted_loads):
+    path = tmp_path / "nlu.yml"
+    path.write_text(NLU, encoding="utf-8")
+    importer_of(tmp_path).get_nlu_data()
+    path.write_text(NLU + "    - coucou\n", encoding="utf-8")
+    again = importer_of(tmp_path).get_nlu_data()
+    assert len(counted_loads) == 2
+    assert "coucou" in {m.get("text") for m in again.intent_examples}
