@@ -21,7 +21,9 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
   is about ("un rendez-vous pour mes mails": `faq_email`), or null; `question_topic` on a
   help question (an answer key or `no_answer` first): the given answer's thematique, else the
   best of a second linear model trained on thematiques, weighed by the lexicon of each
-  thematique's domain (bot/nlu/question_topic.py, bot/nlu/topic_lexicon.py).
+  thematique's domain (bot/nlu/question_topic.py, bot/nlu/topic_lexicon.py). Examples whose
+  block says `topic_only: true` (questions without an answer written to teach their topic)
+  train that thematique model only, never the answer model.
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
@@ -239,17 +241,29 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         tokens = [tokens_of(e) for e in examples]
         documents = [feature_names(t, e.get(TEXT)) for t, e in zip(tokens, examples)]
         labels = [self.label_of(e) for e in examples]
-        self.request_words = learn_request_words([[t.word for t in ts] for ts in tokens], labels)
+        groups, originals = origin_groups([e.get(TEXT) for e in examples], labels)
+        # Examples that teach the thematique model only (`topic_only: true` in their block's
+        # metadata; a typo copy follows its original) stay out of the answer model.
+        answers = ~topic_only_rows(examples, groups, labels)
+        answer_labels = [label for label, keep in zip(labels, answers) if keep]
+        self.request_words = learn_request_words(
+            [[t.word for t in ts] for ts, keep in zip(tokens, answers) if keep], answer_labels
+        )
         self.lexicon = TopicLexicon.from_file(spacy_words()) if LEXICON_FILE.exists() else TopicLexicon({})
         self.vocabulary = Vocabulary.fit(documents)
         features = self.vocabulary.transform(documents)
         # Five independent fits (the model, the thematique model, the three folds of the
         # temperature) on two threads: liblinear leaves the GIL while it solves.
-        groups, originals = origin_groups([e.get(TEXT) for e in examples], labels)
         with ThreadPoolExecutor(max_workers=TRAINING_THREADS) as pool:
-            fitted = pool.submit(JointModel.fit_scores, features, labels, self.config["C"])
+            fitted = pool.submit(JointModel.fit_scores, features[answers], answer_labels, self.config["C"])
             topics = self._fit_topics(examples, features, labels, groups, pool)
-            temperature = self._cross_validated_temperature(features, labels, groups, originals, pool)
+            temperature = self._cross_validated_temperature(
+                features[answers],
+                answer_labels,
+                [g for g, keep in zip(groups, answers) if keep],
+                originals[answers],
+                pool,
+            )
             self.model = JointModel.of(fitted.result(), temperature, self.config["prune"])
             self.topics = topics.result() if topics is not None else None
         with self._model_storage.write_to(self._resource) as folder:
@@ -284,7 +298,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
     ) -> Future | None:
         """The thematique model (bot/nlu/question_topic.py) being fitted, or None when no question
         without an answer declares its thematique."""
-        declared = [((e.get("metadata") or {}).get("intent") or {}).get("thematique") for e in examples]
+        declared = [intent_metadata(e).get("thematique") for e in examples]
         topics = topic_labels(labels, declared, groups)
         rows = [i for i, t in enumerate(topics) if t]
         if not any(label in QUESTIONS_WITHOUT_AN_ANSWER and topics[i] for i, label in enumerate(labels)):
@@ -410,6 +424,20 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         return cls(
             config, model_storage, resource, vocabulary, model, set(meta.get("request_words") or ()), topics, lexicon
         )
+
+
+def intent_metadata(example: Message) -> dict:
+    """The metadata of the example's intent block in the training data."""
+    return (example.get("metadata") or {}).get("intent") or {}
+
+
+def topic_only_rows(examples: List[Message], groups: list[str], labels: list[str]) -> np.ndarray:
+    """Whether each example teaches the thematique model only: its block says `topic_only: true`,
+    or it is a typo copy (same group and label) of such an example."""
+    flagged = {
+        (g, label) for e, g, label in zip(examples, groups, labels) if intent_metadata(e).get("topic_only") is True
+    }
+    return np.array([(g, label) in flagged for g, label in zip(groups, labels)], dtype=bool)
 
 
 def origin_groups(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:

@@ -79,3 +79,73 @@ def test_the_contract_reads_the_thematique_of_any_help_question():
     assert classify_parse(parse).thematique == "securite_numerique"
     del parse["question_topic"]  # an older model: the intent's
     assert classify_parse(parse).thematique == "email"
+
+
+def test_examples_marked_topic_only_teach_the_thematique_model_and_not_the_answer_model(tmp_path):
+    """`topic_only: true` in a block's metadata (and a typo copy of such an example, which
+    `python -m bot augment` writes without metadata) keeps the example out of the answer
+    model: questions without an answer teach their topic without making answerable hard
+    questions declined."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.answer_classifier import AnswerClassifier, topic_only_rows
+    from bot.nlu.evaluation import AUGMENT_SEED, noisy
+
+    def message(text, intent, key=None, metadata=None):
+        data = {TEXT: text, INTENT: intent}
+        if key:
+            data[INTENT_RESPONSE_KEY] = key
+        if metadata:
+            data["metadata"] = {"intent": metadata}
+        m = Message(data=data)
+        tokens, start = [], 0
+        for word in text.split():
+            tokens.append(Token(word, start, lemma=word))
+            start += len(word) + 1
+        m.set(TOKENS_NAMES[TEXT], tokens)
+        return m
+
+    only = {"thematique": "logement", "topic_only": True}
+    topic_only_text = "ou trouver le diagnostic energetique de mon appartement en ligne"
+    copy = noisy(topic_only_text, seed=AUGMENT_SEED, rate=0.15)
+    assert copy != topic_only_text
+    examples = (
+        [message(f"ma boite mail est pleine {i}", "faq_email", "faq_email/boite_pleine") for i in range(6)]
+        + [message(f"je recois des spams tous les jours {i}", "faq_email", "faq_email/spams") for i in range(6)]
+        + [message(f"mon fils veut une console de jeux {i}", "greet") for i in range(4)]
+        + [message(topic_only_text, "no_answer", metadata=only), message(copy, "no_answer")]
+        + [message(f"un bail numerique signe a distance {i}", "no_answer", metadata=only) for i in range(3)]
+    )
+    labels = [AnswerClassifier.label_of(e) for e in examples]
+    groups = (
+        [e.get(TEXT) for e in examples[:-5]] + [topic_only_text, topic_only_text] + [e.get(TEXT) for e in examples[-3:]]
+    )
+    assert list(topic_only_rows(examples, groups, labels)) == [False] * 16 + [True] * 5
+    # A same text under another label is not flagged by its neighbour's metadata.
+    assert not topic_only_rows([examples[0], examples[16]], [topic_only_text] * 2, ["faq_email/spams", "no_answer"])[0]
+
+    classifier = AnswerClassifier.create(
+        {"cv_folds": 0}, LocalModelStorage(tmp_path), Resource("answers"), execution_context=None
+    )
+    classifier.train(TrainingData(training_examples=examples))
+    # The only questions without an answer are topic-only: the answer model never learnt the label,
+    # the thematique model learnt their thematique beside the answers' own.
+    assert set(classifier.model.classes) == {"faq_email/boite_pleine", "faq_email/spams", "greet"}
+    assert set(classifier.topics.classes) == {"email", "logement"}
+
+
+def test_topic_only_is_a_flag_of_questions_without_an_answer_in_the_data():
+    flagged = 0
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in (load_yaml(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            metadata = block.get("metadata") or {}
+            if "topic_only" in metadata:
+                assert metadata["topic_only"] is True and block.get("intent") == "no_answer", path.name
+                flagged += 1
+    assert flagged >= len(THEMATIQUES)
