@@ -101,6 +101,7 @@ def test_blind_request(figures):
 # --- Dev sets: where the thematique of a question not answered at once was chosen ---------
 # Written blind on 2026-12-02. tests/nlu/dev_no_answer.yml: its thematique was 51.6 % with the
 # answers' sum, 54.1 % with the thematique model alone, 58.7 % weighed by data/topics/lexicon.yml.
+# 65.3 % with the 428 topic-only examples of data/nlu/styles7_no_answer.yml (2026-12-02, afternoon).
 # tests/nlu/dev_answerable.yml (hard messages): 82.5 % with the sum, 84.3 % weighed; right answer
 # at once 66.1 %, reached 85.7 %, precision 93.7 % (README, "NLU figures"). Floors, as above.
 
@@ -108,7 +109,7 @@ def test_blind_request(figures):
 def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
     dev = figures["dev"]
     assert dev["unanswerable"] >= 300 and dev["answerable"] == 0
-    assert dev["thematique_accuracy"] >= 0.57, dev
+    assert dev["thematique_accuracy"] >= 0.64, dev
     assert dev["unanswerable_declined_or_clarified"] >= 0.85, dev
 
 
