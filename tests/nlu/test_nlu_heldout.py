@@ -59,12 +59,13 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 that hold (measured after the sixth round of data) ---
-TARGET_CLARIFIED = 0.15  # measured 10.0 % of all messages (11.0 % after the fourth round)
-TARGET_UNANSWERABLE = 0.80  # measured 89.1 % (89.1 %)
-TARGET_PRECISION = 0.95  # measured 97.3 % (97.2 %)
-TARGET_REACHED = 0.93  # measured 96.7 % (96.2 %)
-TARGET_REQUEST = 0.97  # measured 97.5 % (96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
+# --- Blind set: targets of issue #15 that hold (measured after the ninth round of data) ---
+# (in brackets: after the sixth round, then the fourth)
+TARGET_CLARIFIED = 0.15  # measured 9.6 % of all messages (10.0 %; 11.0 %)
+TARGET_UNANSWERABLE = 0.80  # measured 87.5 % (89.1 %; 89.1 %)
+TARGET_PRECISION = 0.95  # measured 97.3 % (97.3 %; 97.2 %)
+TARGET_REACHED = 0.93  # measured 97.1 % (96.7 %; 96.2 %)
+TARGET_REQUEST = 0.97  # measured 97.2 % (97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
 
 
 def test_blind_clarifying_questions_stay_rare(figures):
@@ -87,6 +88,7 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # never lower one to let a change through.
 # Measured 91.6 % on 2026-12-02 with the thematique model weighed by the domains' words, chosen on
 # the dev set below and the old set (91.9 % before, with the answers' sum; 90.8 % after the fourth round).
+# 91.9 % after the eighth and ninth rounds of data (data/nlu/styles8_*.yml, styles9_*.yml).
 TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91
 
 
@@ -101,23 +103,25 @@ def test_blind_request(figures):
 # --- Dev sets: where the thematique of a question not answered at once was chosen ---------
 # Written blind on 2026-12-02. tests/nlu/dev_no_answer.yml: its thematique was 51.6 % with the
 # answers' sum, 54.1 % with the thematique model alone, 58.7 % weighed by data/topics/lexicon.yml.
-# 65.3 % with the 428 topic-only examples of data/nlu/styles7_no_answer.yml (2026-12-02, afternoon).
+# 65.3 % with the 428 topic-only examples of data/nlu/styles7_no_answer.yml (2026-12-02, afternoon);
+# 68.5 % with the eighth and ninth rounds (styles8_*.yml, styles9_*.yml; 2026-12-02, evening).
 # tests/nlu/dev_answerable.yml (hard messages): 82.5 % with the sum, 84.3 % weighed; right answer
-# at once 66.1 %, reached 85.7 %, precision 93.7 % (README, "NLU figures"). Floors, as above.
+# at once 66.1 %, reached 85.7 %, precision 93.7 %; after the eighth and ninth rounds 85.2 %, at
+# once 67.8 %, reached 86.0 %, precision 93.8 % (README, "NLU figures"). Floors, as above.
 
 
 def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
     dev = figures["dev"]
     assert dev["unanswerable"] >= 300 and dev["answerable"] == 0
-    assert dev["thematique_accuracy"] >= 0.64, dev
+    assert dev["thematique_accuracy"] >= 0.67, dev
     assert dev["unanswerable_declined_or_clarified"] >= 0.85, dev
 
 
 def test_dev_hard_questions_with_an_answer_keep_their_level(figures):
     dev = figures["dev_answerable"]
     assert dev["answerable"] >= 350
-    assert dev["thematique_accuracy"] >= 0.83, dev
-    assert dev["reached_after_one_question"] >= 0.84, dev
+    assert dev["thematique_accuracy"] >= 0.84, dev
+    assert dev["reached_after_one_question"] >= 0.85, dev
     assert dev["precision_of_answers"] >= 0.92, dev
 
 
