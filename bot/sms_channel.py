@@ -110,7 +110,7 @@ class TwilioSmsInput(InputChannel):
             )
         if intake.outcome != "converse":
             return intake
-        # OUI to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
+        # OUI or NON to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
         if await asyncio.to_thread(
             waitlist_replies.answer_sms,
             intake.e164,

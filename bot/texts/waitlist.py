@@ -1,5 +1,5 @@
 """The waitlist's texts to residents (bot/waitlist/): the question, the offer of a freed seat,
-and the answers to OUI. `when` is already written the French way ("mardi 8 décembre à 14 h")."""
+and the answers to OUI and NON. `when` is already written the French way ("mardi 8 décembre à 14 h")."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def offer_text(when: str, place: str, hours: int) -> str:
     return f"Un créneau s'est libéré : {when}, {place}. Répondez OUI pour le prendre.{valid}"
 
 
+def refused_text() -> str:
+    return "D'accord, je ne prends pas ce créneau pour vous. Vous restez sur la liste."
+
+
 def taken_by_other_text() -> str:
     return "Ce créneau a déjà été pris. Vous restez sur la liste."
 
@@ -42,6 +46,7 @@ EXAMPLES = {
     "joined": lambda: joined_text("mardi 15 décembre"),
     "declined": declined_text,
     "offer": lambda: offer_text("mercredi 9 décembre à 14 h 30", "Mairie de quartier de Borny", 2),
+    "refused": refused_text,
     "taken_by_other": taken_by_other_text,
     "too_many": lambda: too_many_text(2),
 }

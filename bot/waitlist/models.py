@@ -31,6 +31,7 @@ class OfferStatus(StrEnum):
     PENDING = "pending"  # texted, waiting for OUI
     TAKEN = "taken"  # the OUI won the seat
     MISSED = "missed"  # the OUI came after the seat was taken: still on the list
+    REFUSED = "refused"  # NON: not this slot; still on the list, the next residents get their chance
     EXPIRED = "expired"  # no answer in time: the next residents get their chance
 
 

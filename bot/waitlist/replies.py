@@ -1,9 +1,11 @@
-"""OUI to a freed seat, read before Rasa by the SMS channel (bot/sms_channel.py).
+"""OUI or NON to a freed seat, read before Rasa by the SMS channel (bot/sms_channel.py).
 
 When the number has an offer waiting (bot/waitlist/service.py), its OUI takes the
 seat whatever the state of the Rasa conversation (a triage half done, a form, a
-conseiller's hold): the channel does not call Rasa for it. Any other message, or a
-OUI with no offer waiting, goes on to Rasa as before. Blocking: the channel runs
+conseiller's hold): the channel does not call Rasa for it. Its NON ends the offer at
+once (the next residents on the list get the slot at the next run) and keeps the
+resident on the list. Any other message, or a OUI or NON with no offer waiting, goes
+on to Rasa as before. Blocking: the channel runs
 it in a worker thread.
 """
 
@@ -32,14 +34,20 @@ def answer_sms(
 ) -> service.Answer | None:
     """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
     `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, `routes_file`: ROUTES_FILE, passed by the SMS channel."""
-    if not service.is_yes(text):
+    yes, no = service.is_yes(text), service.is_no(text)
+    if not (yes or no):
         return None
     with session_scope(engine) as session:
         now = as_utc(now or service.now_utc())
         offer = service.pending_offer(session, e164, now, sms.hash_key)
         if offer is None:
             return None
-        answer = service.take(session, offer, now, max_appointments=max_appointments, routes_file=routes_file, sms=sms)
+        if no:
+            answer = service.refuse(session, offer, now)
+        else:
+            answer = service.take(
+                session, offer, now, max_appointments=max_appointments, routes_file=routes_file, sms=sms
+            )
     if answer.reply:
         with session_scope(engine) as session:
             send_sms(session, sms=sms, to_e164=e164, body=answer.reply, purpose="waitlist_reply")

@@ -49,6 +49,21 @@ from bot.triage.routing import orientation_of
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
 YES_WORDS = frozenset({"OUI", "OUI MERCI", "OK", "D ACCORD", "DACCORD", "JE PRENDS", "OUI JE PRENDS", "O"})
+# The answers that turn an offer down (whole message, accents and punctuation ignored).
+NO_WORDS = frozenset(
+    {
+        "NON",
+        "NON MERCI",
+        "N",
+        "NAN",
+        "NON CA NE M ARRANGE PAS",
+        "CA NE M ARRANGE PAS",
+        "JE NE PEUX PAS",
+        "JE PEUX PAS",
+        "PAS DISPO",
+        "PAS POSSIBLE",
+    }
+)
 
 
 def now_utc() -> datetime:
@@ -311,6 +326,10 @@ def is_yes(text: str) -> bool:
     return plain(text) in YES_WORDS
 
 
+def is_no(text: str) -> bool:
+    return plain(text) in NO_WORDS
+
+
 def pending_offer(session: Session, e164: str, now: datetime, key: str) -> WaitlistOffer | None:
     """The latest offer texted to this number that still waits for its OUI (locked until commit;
     `key`: HASH_KEY)."""
@@ -335,7 +354,7 @@ def pending_offer(session: Session, e164: str, now: datetime, key: str) -> Waitl
 
 @dataclass(frozen=True)
 class Answer:
-    outcome: str  # taken, missed, too_many
+    outcome: str  # taken, missed, too_many, refused
     reply: str | None  # the text to send back (None: the confirmation SMS already went out)
     appointment_id: int | None = None
 
@@ -384,6 +403,15 @@ def take(
     _end(entry, EntryStatus.SERVED, now, "resident")
     confirmation = confirm_booking(session, appointment, resident, None, sms=sms)
     return Answer("taken", None if confirmation.sms_sent else confirmation.text, appointment.id)
+
+
+def refuse(session: Session, offer: WaitlistOffer, now: datetime) -> Answer:
+    """The resident said NON to `offer`: it ends now, so the next run offers the slot to the next
+    residents without waiting for its expiry; the entry stays on the list (and is never offered
+    this slot again). The caller commits."""
+    offer.answered_at = now
+    offer.status = OfferStatus.REFUSED
+    return Answer("refused", texts.refused_text())
 
 
 # --- the desk ---------------------------------------------------------------------------------

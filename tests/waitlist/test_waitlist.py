@@ -222,6 +222,34 @@ def test_exactly_one_concurrent_oui_wins_on_postgresql(pg_wl_db):
             assert bodies_to(client, phone)[-1] == texts.taken_by_other_text()
 
 
+def test_non_turns_the_offer_down_keeps_the_resident_listed_and_frees_the_slot_for_the_next(wl_db):
+    engine, client = wl_db
+    _place_id, ids = city(engine)
+    cancel(engine, ids[PHONES[0]])
+    assert run_job(engine).offered == 3 and PHONES[4] not in offers_sent(client)
+    reply = dict(max_appointments=2, routes_file=ROUTES, engine=engine, sms=SmsConfig.of(get_settings()))
+    answer = answer_sms(PHONES[3], "Non merci.", now=NOW + timedelta(minutes=3), **reply)
+    assert answer is not None and answer.outcome == "refused"  # answered here, not by Rasa
+    assert bodies_to(client, PHONES[3])[-1] == texts.refused_text()
+    with session_scope(engine) as s:
+        resident = make_resident(s, PHONES[3])
+        entry = s.execute(select(WaitlistEntry).where(WaitlistEntry.resident_id == resident.id)).scalar_one()
+        assert entry.status == EntryStatus.ACTIVE  # still on the list
+        offer = s.execute(select(WaitlistOffer).where(WaitlistOffer.entry_id == entry.id)).scalar_one()
+        assert offer.status == OfferStatus.REFUSED and offer.answered_at is not None
+        kept = s.get(Appointment, ids[PHONES[3]])
+        assert kept.status == AppointmentStatus.BOOKED  # NON keeps the appointment it had
+    # A second NON has no offer waiting: it goes to Rasa as before.
+    assert answer_sms(PHONES[3], "NON", now=NOW + timedelta(minutes=4), **reply) is None
+    # The next run does not wait for the offer's two hours: E gets the slot D turned down; D is not
+    # offered it again.
+    client.requests.clear()
+    run = run_job(engine, NOW + timedelta(minutes=5))
+    assert run.offered == 1 and set(offers_sent(client)) == {PHONES[4]}
+    # And the slot is still E's to take.
+    assert answer_sms(PHONES[4], "oui", now=NOW + timedelta(minutes=6), **reply).outcome == "taken"
+
+
 def test_quiet_hours_hold_offers_and_stop_skips_the_number(wl_db):
     engine, client = wl_db
     _place_id, ids = city(engine)
