@@ -2,7 +2,8 @@
 
 The desk's ticket page offers the templates (bot/desk/views/tickets.py);
 cancelling a permanence, a closure or an absence sends cancellation_by_desk_text
-(bot/desk/permanence_admin.py). A conseiller's own text is at most MAX_FREE_TEXT.
+(bot/desk/permanence_admin.py); a partner who cancels a booking they made sends
+cancellation_by_prescriber_text (bot/desk/views/prescriptions.py). A conseiller's own text is at most MAX_FREE_TEXT.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def cancellation_by_desk_text(place, start) -> str:
     )
 
 
+def cancellation_by_prescriber_text(place, start, structure: str | None) -> str:
+    """The partner (prescripteur) who booked the appointment cancels it."""
+    who = f" par {structure}" if structure else ""
+    return (
+        f"Votre rendez-vous {french_datetime(start, place.timezone)}, {place.nom}, est annulé{who}. "
+        "Écrivez RDV pour en prendre un autre."
+    )
+
+
 EXAMPLES = {
     **{
         f"template[{name}]": (
@@ -68,4 +78,5 @@ EXAMPLES = {
         for name in TEMPLATE_TITLES
     },
     "cancellation_by_desk": lambda: cancellation_by_desk_text(sample.PLACE, sample.START),
+    "cancellation_by_prescriber": lambda: cancellation_by_prescriber_text(sample.PLACE, sample.START, "CCAS de Metz"),
 }

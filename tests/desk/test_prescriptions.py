@@ -32,6 +32,7 @@ from bot.sms.encoding import normalise
 from bot.sms.opt_out import opt_out
 from bot.staff.models import AuditEntry, User
 from bot.texts.booking import confirmation_text
+from bot.texts.desk import cancellation_by_prescriber_text
 from bot.tickets.models import Ticket, TicketEvent
 from tests.conftest import fresh_schema, load_city_places
 from tests.desk.conftest import PASSWORD, csrf_token, login, make_booked_ticket, make_user
@@ -187,6 +188,47 @@ def test_the_resident_cancels_with_annuler_and_the_prescripteurs_list_shows_it(d
         assert s.get(Appointment, ticket.appointment_id).status == AppointmentStatus.EXCUSED
         assert ticket.status == "clos"
     assert "Annulé par la personne" in client.get("/prescriptions").get_data(as_text=True)
+
+
+def test_a_prescripteur_cancels_a_booking_still_to_come_and_the_resident_is_told_by_sms(desk):
+    app, engine, edge = desk
+    client = logged_in(app)
+    assert book(client)[0].status_code == 302
+    with session_scope(engine) as s:
+        ticket = s.execute(select(Ticket)).scalar_one()
+        ticket_id, appointment = ticket.id, s.get(Appointment, ticket.appointment_id)
+        expected = cancellation_by_prescriber_text(
+            s.get(Place, appointment.place_id), appointment.start, "CCAS de Metz"
+        )
+    # Another partner cannot cancel it (not theirs: 404), and nothing changes.
+    other = logged_in(app, "as@departement57.fr")
+    token = csrf_token(other.get("/prescriptions/nouvelle").get_data(as_text=True))
+    assert other.post(f"/prescriptions/{ticket_id}/annuler", data={"csrf_token": token}).status_code == 404
+    listing = client.get("/prescriptions").get_data(as_text=True)
+    assert f"/prescriptions/{ticket_id}/annuler" in listing
+    edge.requests.clear()
+    response = client.post(f"/prescriptions/{ticket_id}/annuler", data={"csrf_token": csrf_token(listing)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/prescriptions")
+    with session_scope(engine) as s:
+        ticket = s.get(Ticket, ticket_id)
+        assert s.get(Appointment, ticket.appointment_id).status == AppointmentStatus.REVOKED  # the seat is free
+        assert ticket.status == "clos"
+        cancelled = [e for e in ticket.events if e.kind == "cancelled"]
+        assert len(cancelled) == 1 and cancelled[0].actor == "agent@ccas-metz.fr (CCAS de Metz)"
+        audit = s.execute(
+            select(AuditEntry).where(AuditEntry.target == "prescription", AuditEntry.action == "cancel")
+        ).scalar_one()
+        assert audit.target_id == str(ticket_id) and audit.detail["sms"] is True
+    sent = [r["data"] for r in edge.requests]
+    assert len(sent) == 1 and sent[0]["To"] == PHONE and sent[0]["Body"] == normalise(expected, True)
+    assert "CCAS de Metz" in expected and "RDV" in expected
+    listing = client.get("/prescriptions").get_data(as_text=True)
+    assert "Annulé par le service" in listing and "La personne est prévenue par SMS" in listing
+    assert f"/prescriptions/{ticket_id}/annuler" not in listing  # nothing left to cancel
+    # A second cancel (another tab): told kindly, no second SMS.
+    client.post(f"/prescriptions/{ticket_id}/annuler", data={"csrf_token": csrf_token(listing)})
+    assert "ne peut plus être annulé" in client.get("/prescriptions").get_data(as_text=True)
+    assert len(edge.requests) == 1
 
 
 def test_a_stopped_number_gets_no_sms_and_the_prescripteur_is_told_to_tell_the_person(desk):

@@ -1,8 +1,9 @@
 """Partners who book (prescripteurs): a CCAS or France Services agent, a social worker.
 
 A prescripteur books for a resident (their number, the need, the triage answers, a
-place or a neighbourhood, a free slot from the assistant's own slot search) and sees
-the bookings they made, and nothing else of the desk: every other page answers 403
+place or a neighbourhood, a free slot from the assistant's own slot search), sees
+the bookings they made and can cancel one still to come (the resident is told by
+SMS; the seat goes back to the booking and the waitlist), and nothing else of the desk: every other page answers 403
 (`_prescripteurs_stay_here`, one guard for the whole app), and bot/desk/scope.py
 shows them only their tickets. The booking itself is the handoff core's
 (`handoff.book_for_resident`); the resident gets the assistant's confirmation SMS.
@@ -10,13 +11,17 @@ shows them only their tickets. The booking itself is the handoff core's
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from bot import handoff
+from bot.booking.models import Appointment, AppointmentStatus
 from bot.booking.offer import offer_slots
 from bot.booking.slots import BookingWindow
+from bot.booking.timeutil import as_utc
 from bot.coop import THEMATIQUES
 from bot.desk import db, desk_settings
 from bot.desk.prescription_form import MAX_NOTE, PrescriptionForm, read_form
@@ -25,9 +30,10 @@ from bot.desk.views import actor, log
 from bot.handoff.report import HandoffRequest
 from bot.places.models import Permanence, Place
 from bot.residents import Resident, resident_for_phone
-from bot.sms.outbound import SmsConfig
+from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts.booking import slot_line
-from bot.tickets.models import Ticket
+from bot.texts.desk import cancellation_by_prescriber_text
+from bot.tickets.models import CancelledBy, Ticket
 from bot.triage.questions import triage_questions
 from bot.triage.routing import Route, choose_route
 
@@ -132,11 +138,64 @@ def index():
         ).scalars()
     }
     places = {p.id: p for p in session.execute(select(Place)).scalars()}
+    now = datetime.now(timezone.utc)
+    cancellable = {t.id for t in tickets if _still_to_come(t.appointment, now)}
     log("view", "prescriptions", None, {"count": len(tickets)})
     session.commit()
     return render_template(
-        "prescriptions.html", title="Mes réservations", tickets=tickets, residents=residents, places=places
+        "prescriptions.html",
+        title="Mes réservations",
+        tickets=tickets,
+        residents=residents,
+        places=places,
+        cancellable=cancellable,
     )
+
+
+def _still_to_come(appointment: Appointment | None, now: datetime) -> bool:
+    return (
+        appointment is not None and appointment.status == AppointmentStatus.BOOKED and as_utc(appointment.start) > now
+    )
+
+
+@bp.route("/prescriptions/<int:ticket_id>/annuler", methods=["POST"])
+def cancel(ticket_id: int):
+    """The partner cancels a booking they made, still to come: through the handoff core (the seat is
+    free at once, the ticket closed, its history says who), and the resident is told by SMS."""
+    _require_prescripteur()
+    session = db()
+    ticket = session.execute(tickets_query(session, current_user).where(Ticket.id == ticket_id)).scalar_one_or_none()
+    if ticket is None:  # not one of theirs
+        abort(404)
+    appointment = ticket.appointment
+    if not _still_to_come(appointment, datetime.now(timezone.utc)):
+        flash("Ce rendez-vous ne peut plus être annulé : il est passé ou déjà annulé.", "error")
+        return redirect(url_for("prescriptions.index"))
+    place = session.get(Place, appointment.place_id)
+    handoff.cancel(session, appointment, by=CancelledBy.SERVICE, actor=actor(), reason="prescripteur")
+    resident = session.get(Resident, ticket.resident_id) if ticket.resident_id else None
+    message = None
+    if resident is not None and resident.phone_e164:
+        message = send_sms(
+            session,
+            sms=SmsConfig.of(desk_settings()),
+            to_e164=resident.phone_e164,
+            body=cancellation_by_prescriber_text(place, appointment.start, ticket.prescriber_structure),
+            purpose="prescription",
+            ticket_id=ticket.id,
+            appointment_id=appointment.id,
+        )
+        handoff.record_sms(session, ticket, actor(), message, "annulation_prescripteur")
+    log("cancel", "prescription", ticket.id, {"appointment": appointment.id, "sms": message is not None})
+    session.commit()
+    if message is not None:
+        flash("Rendez-vous annulé. La personne est prévenue par SMS.", "info")
+    else:
+        flash(
+            "Rendez-vous annulé. Aucun SMS n'est parti (ce numéro a demandé STOP) : prévenez la personne vous-même.",
+            "error",
+        )
+    return redirect(url_for("prescriptions.index"))
 
 
 @bp.route("/prescriptions/nouvelle", methods=["GET", "POST"])
