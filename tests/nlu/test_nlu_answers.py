@@ -69,6 +69,27 @@ def test_the_sentence_that_asks_is_the_question_after_the_story():
     assert asking_sentence(one, "comment envoyer une photo") == list(range(len(one)))
 
 
+def asked(text: str) -> str:
+    toks = tokens(text)
+    return " ".join(toks[i].word for i in asking_sentence(toks, text))
+
+
+def test_of_two_questions_in_one_message_the_first_is_the_one_asked():
+    text = "comment je change ma photo de profil sur facebook ? et pour imprimer un billet de train, je fais comment ?"
+    assert asked(text).startswith("coment je change ma photo de profil")
+    # A third question does not move it either.
+    assert asked(text + " et la box ?").startswith("coment je change ma photo")
+
+
+def test_a_question_that_names_nothing_is_not_the_one_asked():
+    # "Vous allez bien ?" and "pouvez-vous m'aider ?" come first but ask nothing: the question is the last.
+    text = "Bonjour, vous allez bien ? Pouvez-vous m'aider ? Ma tablette ne se connecte plus au wifi depuis hier, pourquoi ?"
+    assert "wifi" in asked(text).split()
+    # Only questions that name nothing: the last of them, as before.
+    story = "Je n'arrive pas à envoyer une photo par mail. Comment faire ? Vous pouvez m'aider ?"
+    assert asked(story).startswith("vous pouvez")
+
+
 def test_a_negated_word_is_a_feature_of_its_own():
     text = "j'ai pas d'ordinateur"
     names = feature_names(tokens(text), text)

@@ -59,13 +59,14 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 that hold (measured after the ninth round of data) ---
-# (in brackets: after the sixth round, then the fourth)
-TARGET_CLARIFIED = 0.15  # measured 9.6 % of all messages (10.0 %; 11.0 %)
-TARGET_UNANSWERABLE = 0.80  # measured 87.5 % (89.1 %; 89.1 %)
-TARGET_PRECISION = 0.95  # measured 97.3 % (97.3 %; 97.2 %)
-TARGET_REACHED = 0.93  # measured 97.1 % (96.7 %; 96.2 %)
-TARGET_REQUEST = 0.97  # measured 97.2 % (97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
+# --- Blind set: targets of issue #15 that hold (measured with the first of two questions asked,
+# 2026-12-03; in brackets: after the ninth round of data, the sixth, then the fourth)
+TARGET_CLARIFIED = 0.15  # measured 9.3 % of all messages (9.6 %; 10.0 %; 11.0 %)
+TARGET_UNANSWERABLE = 0.80  # measured 85.9 % (87.5 %; 89.1 %; 89.1 %)
+TARGET_PRECISION = 0.95  # measured 97.3 % (97.3 %; 97.3 %; 97.2 %)
+TARGET_REACHED = 0.93  # measured 97.5 % (97.1 %; 96.7 %; 96.2 %)
+# measured 97.0 % (97.2 %; 97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
+TARGET_REQUEST = 0.97
 
 
 def test_blind_clarifying_questions_stay_rare(figures):
@@ -88,7 +89,8 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # never lower one to let a change through.
 # Measured 91.6 % on 2026-12-02 with the thematique model weighed by the domains' words, chosen on
 # the dev set below and the old set (91.9 % before, with the answers' sum; 90.8 % after the fourth round).
-# 91.9 % after the eighth and ninth rounds of data (data/nlu/styles8_*.yml, styles9_*.yml).
+# 91.9 % after the eighth and ninth rounds of data (data/nlu/styles8_*.yml, styles9_*.yml); 92.0 % with
+# the first of two questions in one message asked (bot/nlu/features.py, 2026-12-03).
 TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91
 
 
@@ -107,7 +109,8 @@ def test_blind_request(figures):
 # 68.5 % with the eighth and ninth rounds (styles8_*.yml, styles9_*.yml; 2026-12-02, evening).
 # tests/nlu/dev_answerable.yml (hard messages): 82.5 % with the sum, 84.3 % weighed; right answer
 # at once 66.1 %, reached 85.7 %, precision 93.7 %; after the eighth and ninth rounds 85.2 %, at
-# once 67.8 %, reached 86.0 %, precision 93.8 % (README, "NLU figures"). Floors, as above.
+# once 67.8 %, reached 86.0 %, precision 93.8 % (README, "NLU figures"); with the first of two
+# questions asked (2026-12-03) thematique 89.4 %, at once 67.5 %, reached 86.0 %. Floors, as above.
 
 
 def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
@@ -120,7 +123,7 @@ def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answe
 def test_dev_hard_questions_with_an_answer_keep_their_level(figures):
     dev = figures["dev_answerable"]
     assert dev["answerable"] >= 350
-    assert dev["thematique_accuracy"] >= 0.84, dev
+    assert dev["thematique_accuracy"] >= 0.88, dev
     assert dev["reached_after_one_question"] >= 0.85, dev
     assert dev["precision_of_answers"] >= 0.92, dev
 
