@@ -59,13 +59,13 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 that hold (measured with the first of two questions asked,
-# 2026-12-03; in brackets: after the ninth round of data, the sixth, then the fourth)
-TARGET_CLARIFIED = 0.15  # measured 9.3 % of all messages (9.6 %; 10.0 %; 11.0 %)
-TARGET_UNANSWERABLE = 0.80  # measured 85.9 % (87.5 %; 89.1 %; 89.1 %)
-TARGET_PRECISION = 0.95  # measured 97.3 % (97.3 %; 97.3 %; 97.2 %)
-TARGET_REACHED = 0.93  # measured 97.5 % (97.1 %; 96.7 %; 96.2 %)
-# measured 97.0 % (97.2 %; 97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
+# --- Blind set: targets of issue #15 that hold (measured after the tenth round of data, 2026-12-03;
+# in brackets: after the ninth round, the sixth, then the fourth)
+TARGET_CLARIFIED = 0.15  # measured 9.1 % of all messages (9.6 %; 10.0 %; 11.0 %)
+TARGET_UNANSWERABLE = 0.80  # measured 87.5 % (87.5 %; 89.1 %; 89.1 %)
+TARGET_PRECISION = 0.95  # measured 97.0 % (97.3 %; 97.3 %; 97.2 %)
+TARGET_REACHED = 0.93  # measured 97.4 % (97.1 %; 96.7 %; 96.2 %)
+# measured 97.2 % (97.2 %; 97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
 TARGET_REQUEST = 0.97
 
 
@@ -90,8 +90,9 @@ def test_blind_answers_given_are_mostly_right_and_most_questions_reach_their_ans
 # Measured 91.6 % on 2026-12-02 with the thematique model weighed by the domains' words, chosen on
 # the dev set below and the old set (91.9 % before, with the answers' sum; 90.8 % after the fourth round).
 # 91.9 % after the eighth and ninth rounds of data (data/nlu/styles8_*.yml, styles9_*.yml); 92.0 % with
-# the first of two questions in one message asked (bot/nlu/features.py, 2026-12-03).
-TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.91
+# the first of two questions in one message asked (bot/nlu/features.py, 2026-12-03); 92.4 % after the
+# tenth round (data/nlu/styles10_young_*.yml).
+TARGET_THEMATIQUE, FLOOR_THEMATIQUE = 0.95, 0.92
 
 
 def test_blind_thematique(figures):
@@ -110,13 +111,14 @@ def test_blind_request(figures):
 # tests/nlu/dev_answerable.yml (hard messages): 82.5 % with the sum, 84.3 % weighed; right answer
 # at once 66.1 %, reached 85.7 %, precision 93.7 %; after the eighth and ninth rounds 85.2 %, at
 # once 67.8 %, reached 86.0 %, precision 93.8 % (README, "NLU figures"); with the first of two
-# questions asked (2026-12-03) thematique 89.4 %, at once 67.5 %, reached 86.0 %. Floors, as above.
+# questions asked (2026-12-03) thematique 89.4 %, at once 67.5 %, reached 86.0 %; after the tenth
+# round 89.6 %, 68.3 %, 86.8 % and without an answer 70.0 %. Floors, as above.
 
 
 def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
     dev = figures["dev"]
     assert dev["unanswerable"] >= 300 and dev["answerable"] == 0
-    assert dev["thematique_accuracy"] >= 0.67, dev
+    assert dev["thematique_accuracy"] >= 0.69, dev
     assert dev["unanswerable_declined_or_clarified"] >= 0.85, dev
 
 
@@ -124,7 +126,7 @@ def test_dev_hard_questions_with_an_answer_keep_their_level(figures):
     dev = figures["dev_answerable"]
     assert dev["answerable"] >= 350
     assert dev["thematique_accuracy"] >= 0.88, dev
-    assert dev["reached_after_one_question"] >= 0.85, dev
+    assert dev["reached_after_one_question"] >= 0.86, dev
     assert dev["precision_of_answers"] >= 0.92, dev
 
 
