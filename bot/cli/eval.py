@@ -1,16 +1,17 @@
 """`python -m bot eval`: NLU figures on the held-out sets and on their noisy copies.
 
-Two held-out sets and two dev sets, never given to `rasa train` (tests/nlu/test_nlu_data.py
+Two held-out sets and three dev sets, never given to `rasa train` (tests/nlu/test_nlu_data.py
 fails if one of their messages is copied into data/nlu/):
 
 - tests/nlu/blind.yml, the blind set: written by someone who never read data/nlu/,
   before the training examples it judges; each message with every answer that fits it
   (none: no answer in the catalogue), its request, thematique and style tags;
 - tests/nlu/heldout.yml, the older set (one label per message);
-- two dev sets written blind too, tests/nlu/dev_no_answer.yml (questions without an answer
-  in the catalogue) and tests/nlu/dev_answerable.yml (hard questions it answers), on which
-  the thematique of a question not answered at once was chosen: their figures guide
-  choices, the targets are the blind set's.
+- three dev sets written blind too, tests/nlu/dev_no_answer.yml (questions without an answer
+  in the catalogue), tests/nlu/dev_answerable.yml (hard questions it answers), on which
+  the thematique of a question not answered at once was chosen, and tests/nlu/dev_scope.yml
+  (digital questions told as everyday life, and everyday messages that are not digital help:
+  is the scope right?): their figures guide choices, the targets are the blind set's.
 
 The model is loaded once; every message goes through the classification contract
 (bot.classification) and the decision (bot.nlu.decision: answer, clarify, decline).
@@ -44,12 +45,13 @@ from bot.nlu.evaluation import (
     read_nlu_folder,
     training_counts,
 )
-from bot.nlu.near_copy import BLIND, DEV_ANSWERABLE, DEV_NO_ANSWER, HELDOUT
+from bot.nlu.near_copy import BLIND, DEV_ANSWERABLE, DEV_NO_ANSWER, DEV_SCOPE, HELDOUT
 from bot.settings import ROOT, get_settings
 
 DEV_SETS = (
     ("Dev set, questions without an answer (choices made on it)", DEV_NO_ANSWER),
     ("Dev set, hard questions with an answer (choices made on it)", DEV_ANSWERABLE),
+    ("Dev set, everyday life: digital help or not (choices made on it)", DEV_SCOPE),
 )
 TRAINING = ROOT / "data" / "nlu"
 MIN_EXAMPLES = 40
@@ -255,7 +257,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--model", help="path of the trained model (default: MODEL_PATH)")
     parser.add_argument("--blind", default=str(BLIND), help="the blind set (messages: ...); skipped if absent")
     parser.add_argument("--heldout", default=str(HELDOUT), help="the old held-out set (Rasa NLU YAML)")
-    parser.add_argument("--no-dev", action="store_true", help="skip the two dev sets")
+    parser.add_argument("--no-dev", action="store_true", help="skip the three dev sets")
     parser.add_argument("--training-data", default=str(TRAINING), help="folder of the training NLU data")
     parser.add_argument("--seed", type=int, default=13, help="seed of the typos of the noisy copy")
     parser.add_argument(

@@ -1,7 +1,7 @@
 """Is a message a copy, or nearly, of a held-out one? (the one check, shared by the data tests and the export)
 
 The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) and the dev sets
-(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml) judge the model only while none of
+(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml, tests/nlu/dev_scope.yml) judge the model only while none of
 their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """
@@ -18,7 +18,8 @@ HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"
 DEV_NO_ANSWER = ROOT / "tests" / "nlu" / "dev_no_answer.yml"
 DEV_ANSWERABLE = ROOT / "tests" / "nlu" / "dev_answerable.yml"
-DEV_SETS = (DEV_NO_ANSWER, DEV_ANSWERABLE)
+DEV_SCOPE = ROOT / "tests" / "nlu" / "dev_scope.yml"
+DEV_SETS = (DEV_NO_ANSWER, DEV_ANSWERABLE, DEV_SCOPE)
 
 
 def squash(text: str) -> str:

@@ -19,6 +19,8 @@ from bot.nlu.near_copy import (
     BLIND,
     DEV_ANSWERABLE,
     DEV_NO_ANSWER,
+    DEV_SCOPE,
+    DEV_SETS,
     HELDOUT,
     CopyIndex,
     heldout_texts,
@@ -162,12 +164,26 @@ def test_the_answerable_dev_set_covers_every_answer():
     assert {key for m in messages for key in m.answers} == faq_answers
 
 
+def test_the_scope_dev_set_holds_help_questions_and_everyday_messages():
+    from bot.nlu.evaluation import read_blind
+
+    messages = read_blind(DEV_SCOPE)
+    help_questions = [m for m in messages if m.request in ("question", "urgence")]
+    everyday = [m for m in messages if m.request == "hors_sujet"]
+    assert len(help_questions) >= 200 and len(everyday) >= 100
+    assert len(help_questions) + len(everyday) == len(messages)
+    assert all(m.thematique in THEMATIQUES and m.styles for m in help_questions)
+    assert all(not m.answers and m.thematique is None for m in everyday)
+
+
 def test_the_heldout_sets_are_never_trained_on():
     training = CopyIndex([e.text for e in read_nlu_folder(NLU)])
     leaked, near = [], []
     allowed = {line for line in PREEXISTING.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    texts = heldout_texts(HELDOUT, BLIND, (DEV_NO_ANSWER, DEV_ANSWERABLE))
-    assert len(texts) > len(heldout_texts(HELDOUT, BLIND, dev=())) + 600  # the dev sets are checked too
+    texts = heldout_texts(HELDOUT, BLIND, DEV_SETS)
+    assert (
+        DEV_SCOPE in DEV_SETS and len(texts) > len(heldout_texts(HELDOUT, BLIND, dev=())) + 900
+    )  # the dev sets are checked too
     for text in texts:
         squashed = squash(text)
         if squashed in allowed:
