@@ -23,7 +23,9 @@ two errors compounded; scripts/answer_lab.py measures both (README, "NLU figures
   best of a second linear model trained on thematiques, weighed by the lexicon of each
   thematique's domain (bot/nlu/question_topic.py, bot/nlu/topic_lexicon.py). Examples whose
   block says `topic_only: true` (questions without an answer written to teach their topic)
-  train that thematique model only, never the answer model.
+  train that thematique model only, never the answer model; those whose block says
+  `answer_only: true` (answerable examples in hard styles, whose context names other topics)
+  train the answer model only.
 
 The model is stored as plain arrays and JSON (no pickle): loading takes milliseconds.
 """
@@ -243,8 +245,10 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         labels = [self.label_of(e) for e in examples]
         groups, originals = origin_groups([e.get(TEXT) for e in examples], labels)
         # Examples that teach the thematique model only (`topic_only: true` in their block's
-        # metadata; a typo copy follows its original) stay out of the answer model.
+        # metadata; a typo copy follows its original) stay out of the answer model, and those that
+        # teach the answer model only (`answer_only: true`) out of the thematique model.
         answers = ~topic_only_rows(examples, groups, labels)
+        topic_rows = ~flagged_rows(examples, groups, labels, "answer_only")
         answer_labels = [label for label, keep in zip(labels, answers) if keep]
         self.request_words = learn_request_words(
             [[t.word for t in ts] for ts, keep in zip(tokens, answers) if keep], answer_labels
@@ -256,7 +260,7 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         # temperature) on two threads: liblinear leaves the GIL while it solves.
         with ThreadPoolExecutor(max_workers=TRAINING_THREADS) as pool:
             fitted = pool.submit(JointModel.fit_scores, features[answers], answer_labels, self.config["C"])
-            topics = self._fit_topics(examples, features, labels, groups, pool)
+            topics = self._fit_topics(examples, features, labels, groups, topic_rows, pool)
             temperature = self._cross_validated_temperature(
                 features[answers],
                 answer_labels,
@@ -294,13 +298,14 @@ class AnswerClassifier(IntentClassifier, GraphComponent):
         features: csr_matrix,
         labels: list[str],
         groups: list[str],
+        taught: np.ndarray,
         pool: ThreadPoolExecutor,
     ) -> Future | None:
-        """The thematique model (bot/nlu/question_topic.py) being fitted, or None when no question
-        without an answer declares its thematique."""
+        """The thematique model (bot/nlu/question_topic.py) being fitted on the `taught` rows, or
+        None when no question without an answer declares its thematique."""
         declared = [intent_metadata(e).get("thematique") for e in examples]
         topics = topic_labels(labels, declared, groups)
-        rows = [i for i, t in enumerate(topics) if t]
+        rows = [i for i, t in enumerate(topics) if t and taught[i]]
         if not any(label in QUESTIONS_WITHOUT_AN_ANSWER and topics[i] for i, label in enumerate(labels)):
             return None
         C, prune = self.config["C"], self.config["prune"]
@@ -431,13 +436,16 @@ def intent_metadata(example: Message) -> dict:
     return (example.get("metadata") or {}).get("intent") or {}
 
 
-def topic_only_rows(examples: List[Message], groups: list[str], labels: list[str]) -> np.ndarray:
-    """Whether each example teaches the thematique model only: its block says `topic_only: true`,
-    or it is a typo copy (same group and label) of such an example."""
-    flagged = {
-        (g, label) for e, g, label in zip(examples, groups, labels) if intent_metadata(e).get("topic_only") is True
-    }
+def flagged_rows(examples: List[Message], groups: list[str], labels: list[str], flag: str) -> np.ndarray:
+    """Whether each example's block says `<flag>: true`, or it is a typo copy (same group and
+    label) of such an example."""
+    flagged = {(g, label) for e, g, label in zip(examples, groups, labels) if intent_metadata(e).get(flag) is True}
     return np.array([(g, label) in flagged for g, label in zip(groups, labels)], dtype=bool)
+
+
+def topic_only_rows(examples: List[Message], groups: list[str], labels: list[str]) -> np.ndarray:
+    """Whether each example teaches the thematique model only (`topic_only: true`)."""
+    return flagged_rows(examples, groups, labels, "topic_only")
 
 
 def origin_groups(texts: list[str], labels: list[str]) -> tuple[list[str], np.ndarray]:

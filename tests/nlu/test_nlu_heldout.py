@@ -60,13 +60,14 @@ def test_gibberish_and_other_languages_get_no_answer(figures):
         assert result.confidence < threshold or result.request not in ("question", "urgence"), (text, result)
 
 
-# --- Blind set: targets of issue #15 that hold (measured after the tenth round of data, 2026-12-03;
+# --- Blind set: targets of issue #15 that hold (measured after the eleventh round of data, 2026-12-03;
 # in brackets: after the ninth round, the sixth, then the fourth)
-TARGET_CLARIFIED = 0.15  # measured 9.1 % of all messages (9.6 %; 10.0 %; 11.0 %)
-TARGET_UNANSWERABLE = 0.80  # measured 87.5 % (87.5 %; 89.1 %; 89.1 %)
-TARGET_PRECISION = 0.95  # measured 97.0 % (97.3 %; 97.3 %; 97.2 %)
-TARGET_REACHED = 0.93  # measured 97.4 % (97.1 %; 96.7 %; 96.2 %)
-# measured 97.2 % (97.2 %; 97.5 %; 96.8 %: met since the scope is decided on the sums, bot/nlu/scope.py)
+TARGET_CLARIFIED = 0.15  # measured 8.4 % of all messages (9.6 %; 10.0 %; 11.0 %)
+TARGET_UNANSWERABLE = 0.80  # measured 85.9 % (87.5 %; 89.1 %; 89.1 %)
+TARGET_PRECISION = 0.95  # measured 96.9 % (97.3 %; 97.3 %; 97.2 %)
+TARGET_REACHED = 0.93  # measured 97.7 % (97.1 %; 96.7 %; 96.2 %)
+# measured 97.1 %, 876 of 902 (97.2 %; 97.5 %; 96.8 %: met since the scope is decided on the sums,
+# bot/nlu/scope.py)
 TARGET_REQUEST = 0.97
 
 
@@ -113,7 +114,8 @@ def test_blind_request(figures):
 # at once 66.1 %, reached 85.7 %, precision 93.7 %; after the eighth and ninth rounds 85.2 %, at
 # once 67.8 %, reached 86.0 %, precision 93.8 % (README, "NLU figures"); with the first of two
 # questions asked (2026-12-03) thematique 89.4 %, at once 67.5 %, reached 86.0 %; after the tenth
-# round 89.6 %, 68.3 %, 86.8 % and without an answer 70.0 %. Floors, as above.
+# round 89.6 %, 68.3 %, 86.8 % and without an answer 70.0 %; after the eleventh (answer_only) 89.4 %,
+# 69.5 %, 88.2 %, without an answer 70.0 %. Floors, as above.
 
 
 def test_dev_questions_without_an_answer_keep_their_thematique_and_are_not_answered(figures):
@@ -127,14 +129,14 @@ def test_dev_hard_questions_with_an_answer_keep_their_level(figures):
     dev = figures["dev_answerable"]
     assert dev["answerable"] >= 350
     assert dev["thematique_accuracy"] >= 0.88, dev
-    assert dev["reached_after_one_question"] >= 0.86, dev
+    assert dev["reached_after_one_question"] >= 0.87, dev
     assert dev["precision_of_answers"] >= 0.92, dev
 
 
 # tests/nlu/dev_scope.yml (written blind on 2026-12-03): 201 digital questions told as everyday life
 # and 100 everyday messages that are not digital help. Measured after the tenth round: request
 # 75.1 % (most errors: everyday messages taken for help questions), thematique 70.1 %, precision of
-# the answers given 83.7 %. Floors, as above.
+# the answers given 83.7 %; after the eleventh 74.8 %, 69.7 %, 83.5 %. Floors, as above.
 
 
 def test_dev_everyday_messages_keep_their_scope_and_thematique(figures):

@@ -120,7 +120,7 @@ def test_examples_marked_topic_only_teach_the_thematique_model_and_not_the_answe
         + [message(f"je recois des spams tous les jours {i}", "faq_email", "faq_email/spams") for i in range(6)]
         + [message(f"mon fils veut une console de jeux {i}", "greet") for i in range(4)]
         + [message(topic_only_text, "no_answer", metadata=only), message(copy, "no_answer")]
-        + [message(f"un bail numerique signe a distance {i}", "no_answer", metadata=only) for i in range(3)]
+        + [message("un bail numerique signe a distance", "no_answer", metadata=only) for i in range(3)]
     )
     labels = [AnswerClassifier.label_of(e) for e in examples]
     groups = (
@@ -138,6 +138,73 @@ def test_examples_marked_topic_only_teach_the_thematique_model_and_not_the_answe
     # the thematique model learnt their thematique beside the answers' own.
     assert set(classifier.model.classes) == {"faq_email/boite_pleine", "faq_email/spams", "greet"}
     assert set(classifier.topics.classes) == {"email", "logement"}
+
+
+def test_examples_marked_answer_only_teach_the_answer_model_and_not_the_thematique_model(tmp_path):
+    """`answer_only: true` (and a typo copy of such an example) keeps an answerable example out of
+    the thematique model: long stories and two questions in one teach the answer without teaching
+    their context's words to the thematique of questions that have no answer."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.answer_classifier import AnswerClassifier, flagged_rows
+
+    def message(text, intent, key=None, metadata=None):
+        data = {TEXT: text, INTENT: intent}
+        if key:
+            data[INTENT_RESPONSE_KEY] = key
+        if metadata:
+            data["metadata"] = {"intent": metadata}
+        m = Message(data=data)
+        tokens, start = [], 0
+        for word in text.split():
+            tokens.append(Token(word, start, lemma=word))
+            start += len(word) + 1
+        m.set(TOKENS_NAMES[TEXT], tokens)
+        return m
+
+    answer_only = {"answer_only": True}
+    examples = (
+        [message(f"ma boite mail est pleine {i}", "faq_email", "faq_email/boite_pleine") for i in range(6)]
+        + [
+            message(
+                f"ma demande de logement social en ligne {i}",
+                "faq_logement",
+                "faq_logement/logement_social",
+                answer_only,
+            )
+            for i in range(6)
+        ]
+        + [message("un bail numerique signe a distance", "no_answer", metadata={"thematique": "bureautique"})]
+    )
+    labels = [AnswerClassifier.label_of(e) for e in examples]
+    groups = [e.get(TEXT) for e in examples]
+    assert list(flagged_rows(examples, groups, labels, "answer_only")) == [False] * 6 + [True] * 6 + [False]
+
+    classifier = AnswerClassifier.create(
+        {"cv_folds": 0}, LocalModelStorage(tmp_path), Resource("answers"), execution_context=None
+    )
+    classifier.train(TrainingData(training_examples=examples))
+    # The answer model learnt the answer; the thematique model never saw its examples.
+    assert "faq_logement/logement_social" in set(classifier.model.classes)
+    assert set(classifier.topics.classes) == {"email", "bureautique"}
+
+
+def test_answer_only_is_a_flag_of_answers_in_the_data():
+    flagged = 0
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in (load_yaml(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            metadata = block.get("metadata") or {}
+            if "answer_only" in metadata:
+                assert metadata["answer_only"] is True and "/" in block.get("intent", ""), path.name
+                assert "topic_only" not in metadata, path.name
+                flagged += 1
+    assert flagged >= 100
 
 
 def test_topic_only_is_a_flag_of_questions_without_an_answer_in_the_data():
