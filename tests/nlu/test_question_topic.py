@@ -81,6 +81,27 @@ def test_the_contract_reads_the_thematique_of_any_help_question():
     assert classify_parse(parse).thematique == "email"
 
 
+def message(text, intent, key=None, metadata=None):
+    """A training example as the tokenizer leaves it: one token a word, its block's metadata."""
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    data = {TEXT: text, INTENT: intent}
+    if key:
+        data[INTENT_RESPONSE_KEY] = key
+    if metadata:
+        data["metadata"] = {"intent": metadata}
+    m = Message(data=data)
+    tokens, start = [], 0
+    for word in text.split():
+        tokens.append(Token(word, start, lemma=word))
+        start += len(word) + 1
+    m.set(TOKENS_NAMES[TEXT], tokens)
+    return m
+
+
 def test_examples_marked_topic_only_teach_the_thematique_model_and_not_the_answer_model(tmp_path):
     """`topic_only: true` in a block's metadata (and a typo copy of such an example, which
     `python -m bot augment` writes without metadata) keeps the example out of the answer
@@ -88,28 +109,11 @@ def test_examples_marked_topic_only_teach_the_thematique_model_and_not_the_answe
     questions declined."""
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
-    from rasa.nlu.constants import TOKENS_NAMES
-    from rasa.nlu.tokenizers.tokenizer import Token
-    from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.constants import TEXT
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     from bot.nlu.answer_classifier import AnswerClassifier, topic_only_rows
     from bot.nlu.evaluation import AUGMENT_SEED, noisy
-
-    def message(text, intent, key=None, metadata=None):
-        data = {TEXT: text, INTENT: intent}
-        if key:
-            data[INTENT_RESPONSE_KEY] = key
-        if metadata:
-            data["metadata"] = {"intent": metadata}
-        m = Message(data=data)
-        tokens, start = [], 0
-        for word in text.split():
-            tokens.append(Token(word, start, lemma=word))
-            start += len(word) + 1
-        m.set(TOKENS_NAMES[TEXT], tokens)
-        return m
 
     only = {"thematique": "logement", "topic_only": True}
     topic_only_text = "ou trouver le diagnostic energetique de mon appartement en ligne"
@@ -146,27 +150,10 @@ def test_examples_marked_answer_only_teach_the_answer_model_and_not_the_thematiq
     their context's words to the thematique of questions that have no answer."""
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
-    from rasa.nlu.constants import TOKENS_NAMES
-    from rasa.nlu.tokenizers.tokenizer import Token
-    from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.constants import TEXT
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     from bot.nlu.answer_classifier import AnswerClassifier, flagged_rows
-
-    def message(text, intent, key=None, metadata=None):
-        data = {TEXT: text, INTENT: intent}
-        if key:
-            data[INTENT_RESPONSE_KEY] = key
-        if metadata:
-            data["metadata"] = {"intent": metadata}
-        m = Message(data=data)
-        tokens, start = [], 0
-        for word in text.split():
-            tokens.append(Token(word, start, lemma=word))
-            start += len(word) + 1
-        m.set(TOKENS_NAMES[TEXT], tokens)
-        return m
 
     answer_only = {"answer_only": True}
     examples = (
@@ -195,24 +182,26 @@ def test_examples_marked_answer_only_teach_the_answer_model_and_not_the_thematiq
     assert set(classifier.topics.classes) == {"email", "bureautique"}
 
 
-def test_answer_only_is_a_flag_of_answers_in_the_data():
-    flagged = 0
+def blocks_flagged(flag: str) -> list[tuple[str, str, dict]]:
+    """(file, intent, metadata) of every NLU data block whose metadata names `flag`."""
+    found = []
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in (load_yaml(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
             metadata = block.get("metadata") or {}
-            if "answer_only" in metadata:
-                assert metadata["answer_only"] is True and "/" in block.get("intent", ""), path.name
-                assert "topic_only" not in metadata, path.name
-                flagged += 1
-    assert flagged >= 100
+            if flag in metadata:
+                found.append((path.name, block.get("intent") or "", metadata))
+    return found
+
+
+def test_answer_only_is_a_flag_of_answers_in_the_data():
+    flagged = blocks_flagged("answer_only")
+    for name, intent, metadata in flagged:
+        assert metadata["answer_only"] is True and "/" in intent and "topic_only" not in metadata, name
+    assert len(flagged) >= 100
 
 
 def test_topic_only_is_a_flag_of_questions_without_an_answer_in_the_data():
-    flagged = 0
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in (load_yaml(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            metadata = block.get("metadata") or {}
-            if "topic_only" in metadata:
-                assert metadata["topic_only"] is True and block.get("intent") == "no_answer", path.name
-                flagged += 1
-    assert flagged >= len(THEMATIQUES)
+    flagged = blocks_flagged("topic_only")
+    for name, intent, metadata in flagged:
+        assert metadata["topic_only"] is True and intent == "no_answer", name
+    assert len(flagged) >= len(THEMATIQUES)
