@@ -1,8 +1,8 @@
 """Is a message a copy, or nearly, of a held-out one? (the one check, shared by the data tests and the export)
 
 The held-out sets (tests/nlu/heldout.yml, tests/nlu/blind.yml) and the dev sets
-(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml, tests/nlu/dev_scope.yml) judge the model only while none of
-their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
+(tests/nlu/dev_no_answer.yml, tests/nlu/dev_answerable.yml, tests/nlu/dev_scope.yml) judge the
+model only while none of their messages is trained on: `tests/nlu/test_nlu_data.py` fails when data/nlu/ holds and `python -m bot nlu export-reviewed` refuses a reviewed message that would.
 Pure functions, no model.
 """
 
