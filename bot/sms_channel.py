@@ -111,7 +111,7 @@ class TwilioSmsInput(InputChannel):
         if intake.outcome != "converse":
             return intake
         # OUI or NON to a freed seat of the waitlist, whatever Rasa's state (bot/waitlist/replies.py).
-        if await asyncio.to_thread(
+        offer_answer = await asyncio.to_thread(
             waitlist_replies.answer_sms,
             intake.e164,
             intake.written or intake.text or "",
@@ -119,9 +119,12 @@ class TwilioSmsInput(InputChannel):
             routes_file=settings.routes_file,
             engine=engine,
             sms=SmsConfig.of(settings),
-        ):
+        )
+        if offer_answer and offer_answer.handled:
             await asyncio.to_thread(mark, intake.message_sid, "waitlist", engine=engine)
             return intake
+        # A bare OUI or NON to the assistant's newer question: after its replies, the seat's reminder.
+        after_replies = [{"text": offer_answer.reply}] if offer_answer else []
         # A conversation held by a conseiller goes to the desk, not to Rasa (bot/conversations/).
         held = await routing.route(
             conversation_id, intake.text, agent, intake.written, settings=settings, engine=engine
@@ -151,7 +154,9 @@ class TwilioSmsInput(InputChannel):
             )
             await asyncio.to_thread(mark, intake.message_sid, "error", engine=engine)
             return intake
-        await asyncio.to_thread(send_replies, intake, collector.messages, engine=engine, sms=SmsConfig.of(settings))
+        await asyncio.to_thread(
+            send_replies, intake, collector.messages + after_replies, engine=engine, sms=SmsConfig.of(settings)
+        )
         if held.hold_id is not None:  # a keyword of a held conversation: the conseiller sees the answer
             await asyncio.to_thread(
                 routing.note_answers,

@@ -32,7 +32,7 @@ from bot.settings import Settings
 from bot.sms import choices
 from bot.sms.inbound import edge_case
 from bot.sms.keywords import AIDE, CONTACT, START, STOP, keyword_of
-from bot.sms.models import InboundMessage, OutboundMessage
+from bot.sms.models import ANSWERED, InboundMessage, OutboundMessage
 from bot.sms.opt_out import is_opted_out, opt_in, opt_out
 from bot.sms.outbound import SmsConfig, send_sms
 from bot.sms.rate_limit import check_rate
@@ -210,5 +210,5 @@ def send_replies(intake: Intake, messages: list[dict], *, engine: Engine, sms: S
             choices.remember(session, phone_hash(intake.e164, sms.hash_key), last_choices)
     for item in rendered:
         reply(intake.e164, item.text, engine=engine, sms=sms)
-    mark(intake.message_sid, "answered", engine=engine)
+    mark(intake.message_sid, ANSWERED, engine=engine)
     return len(rendered)

@@ -27,6 +27,9 @@ class OutboundMessage(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
+ANSWERED = "answered"  # an inbound message's status once the assistant's replies went out
+
+
 class InboundMessage(Base):
     __tablename__ = "inbound_messages"
 

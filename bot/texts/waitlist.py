@@ -28,6 +28,11 @@ def offer_text(when: str, place: str, hours: int) -> str:
     return f"Un créneau s'est libéré : {when}, {place}. Répondez OUI pour le prendre.{valid}"
 
 
+def reminder_text(when: str, place: str) -> str:
+    """After the assistant's replies, when a bare OUI or NON answered its question, not the offer."""
+    return f"Le créneau du {when}, {place}, est encore libre pour vous. Pour le prendre, écrivez PLACE."
+
+
 def refused_text() -> str:
     return "D'accord, je ne prends pas ce créneau pour vous. Vous restez sur la liste."
 
@@ -46,6 +51,7 @@ EXAMPLES = {
     "joined": lambda: joined_text("mardi 15 décembre"),
     "declined": declined_text,
     "offer": lambda: offer_text("mercredi 9 décembre à 14 h 30", "Mairie de quartier de Borny", 2),
+    "reminder": lambda: reminder_text("mercredi 9 décembre à 14 h 30", "Mairie de quartier de Borny"),
     "refused": refused_text,
     "taken_by_other": taken_by_other_text,
     "too_many": lambda: too_many_text(2),

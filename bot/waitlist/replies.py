@@ -5,8 +5,13 @@ seat whatever the state of the Rasa conversation (a triage half done, a form, a
 conseiller's hold): the channel does not call Rasa for it. Its NON ends the offer at
 once (the next residents on the list get the slot at the next run) and keeps the
 resident on the list. Any other message, or a OUI or NON with no offer waiting, goes
-on to Rasa as before. Blocking: the channel runs
-it in a worker thread.
+on to Rasa as before.
+
+A resident who went on talking with the assistant after the offer was sent may say OUI or
+NON to its newer question ("Cette réponse vous aide ?"): then the bare OUI or NON is the
+assistant's (a DEFERRED answer), and the channel adds, after the assistant's replies, a
+line saying the seat still waits and that PLACE takes it. PLACE and "je prends" always mean
+the offer. Blocking: the channel runs it in a worker thread.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ def answer_sms(
     engine: Engine,
     sms: SmsConfig,
 ) -> service.Answer | None:
-    """The answer to an offer, already sent; None when the message is not one (Rasa reads it).
+    """The answer to an offer, already sent; None when the message is not one (Rasa reads it);
+    DEFERRED when a bare OUI or NON answers the assistant (Rasa reads it, `reply` follows).
     `max_appointments`: BOOKING_MAX_FUTURE_APPOINTMENTS, `routes_file`: ROUTES_FILE, passed by the SMS channel."""
     yes, no = service.is_yes(text), service.is_no(text)
     if not (yes or no):
@@ -42,6 +48,8 @@ def answer_sms(
         offer = service.pending_offer(session, e164, now, sms.hash_key)
         if offer is None:
             return None
+        if not service.is_take(text) and service.talked_since(session, e164, offer.sent_at, sms.hash_key):
+            return service.Answer(service.DEFERRED, service.reminder_of(session, offer))
         if no:
             answer = service.refuse(session, offer, now)
         else:

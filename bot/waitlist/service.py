@@ -42,13 +42,19 @@ from bot.places.models import Permanence, Place
 from bot.privacy.hashing import phone_hash
 from bot.reminders import in_quiet_hours
 from bot.residents import Resident
+from bot.sms.models import ANSWERED, InboundMessage
 from bot.sms.opt_out import is_opted_out
 from bot.sms.outbound import SmsConfig, send_sms
 from bot.texts import waitlist as texts
 from bot.triage.routing import orientation_of
 from bot.waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 
-YES_WORDS = frozenset({"OUI", "OUI MERCI", "OK", "D ACCORD", "DACCORD", "JE PRENDS", "OUI JE PRENDS", "O"})
+# The answers that can only mean the offer (whole message, accents and punctuation ignored): the
+# assistant never asks for them, so they take the seat even after the resident went on talking
+# with it (`talked_since`); PLACE is what the reminder asks for (texts.reminder_text).
+TAKE_WORDS = frozenset({"PLACE", "CRENEAU", "JE PRENDS", "OUI JE PRENDS", "JE PRENDS LA PLACE", "JE PRENDS LE CRENEAU"})
+# The answers that take the seat (whole message, accents and punctuation ignored).
+YES_WORDS = TAKE_WORDS | {"OUI", "OUI MERCI", "OK", "D ACCORD", "DACCORD", "O"}
 # The answers that turn an offer down (whole message, accents and punctuation ignored).
 NO_WORDS = frozenset(
     {
@@ -330,6 +336,36 @@ def is_no(text: str) -> bool:
     return plain(text) in NO_WORDS
 
 
+def is_take(text: str) -> bool:
+    """PLACE, "je prends": a yes that cannot answer anything but the offer."""
+    return plain(text) in TAKE_WORDS
+
+
+def talked_since(session: Session, e164: str, since: datetime, key: str) -> bool:
+    """Whether the assistant answered a message from this number after `since` (an offer's
+    sending; `key`: HASH_KEY). Then its last question ("Cette réponse vous aide ?") is newer than
+    the offer, and a bare OUI or NON answers that question, not the offer."""
+    return (
+        session.execute(
+            sa.select(InboundMessage.id)
+            .where(
+                InboundMessage.from_hash == phone_hash(e164, key),
+                InboundMessage.status == ANSWERED,
+                InboundMessage.received_at > as_utc(since),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def reminder_of(session: Session, offer: WaitlistOffer) -> str:
+    """The line that tells a resident who went on talking how to still take the seat."""
+    permanence = session.get(Permanence, offer.permanence_id)
+    place = session.get(Place, permanence.place_id)
+    return texts.reminder_text(french_datetime(offer.start, place.timezone), place.nom)
+
+
 def pending_offer(session: Session, e164: str, now: datetime, key: str) -> WaitlistOffer | None:
     """The latest offer texted to this number that still waits for its OUI (locked until commit;
     `key`: HASH_KEY)."""
@@ -352,11 +388,20 @@ def pending_offer(session: Session, e164: str, now: datetime, key: str) -> Waitl
     )
 
 
+DEFERRED = "deferred"
+
+
 @dataclass(frozen=True)
 class Answer:
-    outcome: str  # taken, missed, too_many, refused
+    outcome: str  # taken, missed, too_many, refused; or DEFERRED: the assistant reads the message
     reply: str | None  # the text to send back (None: the confirmation SMS already went out)
     appointment_id: int | None = None
+
+    @property
+    def handled(self) -> bool:
+        """The message was the offer's answer (else the assistant reads it, and `reply` follows
+        its replies)."""
+        return self.outcome != DEFERRED
 
 
 def take(

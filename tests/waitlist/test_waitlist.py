@@ -368,6 +368,68 @@ def test_oui_to_an_offer_is_read_before_rasa_and_other_messages_go_on(wl_db):
         )
 
 
+def test_after_talking_with_the_assistant_a_bare_oui_answers_it_and_place_takes_the_seat(wl_db):
+    """B got the offer, then asked the assistant a question: its "Cette réponse vous aide ?" is
+    newer than the offer, so B's bare "oui" (and "non") go to Rasa, the offer still waits, and a
+    line after the assistant's reply says PLACE takes the seat; PLACE does."""
+    from bot.sms.models import InboundMessage
+    from bot.sms_channel import TwilioSmsInput
+
+    engine, client = wl_db
+    _place_id, ids = city(engine)
+    cancel(engine, ids[PHONES[0]])
+    run_job(engine)
+    assert PHONES[1] in offers_sent(client)
+    to_rasa = []
+
+    async def on_new_message(message):
+        to_rasa.append(message.text)
+        await message.output_channel.send_text_message(message.sender_id, "Cette réponse vous aide ?")
+
+    def params(body, n):
+        return FormParams(
+            {
+                "MessageSid": [f"SM{n:032x}"],
+                "From": [PHONES[1]],
+                "To": ["+33700000000"],
+                "Body": [body],
+                "NumMedia": ["0"],
+                "AccountSid": ["AC" + "0" * 32],
+            }
+        )
+
+    def pending():
+        with session_scope(engine) as s:
+            return s.execute(
+                select(func.count()).select_from(WaitlistOffer).where(WaitlistOffer.status == OfferStatus.PENDING)
+            ).scalar_one()
+
+    channel = TwilioSmsInput()
+    asyncio.run(channel.handle(params("comment envoyer une photo par mail", 1), on_new_message))
+    with session_scope(engine) as s:  # the question came after the offer (sent at NOW, the tests' clock)
+        s.execute(
+            InboundMessage.__table__.update()
+            .where(InboundMessage.message_sid == f"SM{1:032x}")
+            .values(received_at=NOW + timedelta(minutes=1))
+        )
+    waiting = pending()
+    for n, answer in enumerate(("oui", "NON"), start=2):
+        asyncio.run(channel.handle(params(answer, n), on_new_message))
+        assert to_rasa[-1] == answer
+        assert bodies_to(client, PHONES[1])[-2:] == [
+            "Cette réponse vous aide ?",
+            texts.reminder_text("mardi 8 décembre à 14 h", "Mairie de quartier test"),
+        ]
+        assert pending() == waiting  # neither taken nor refused
+    asyncio.run(channel.handle(params("Place !", 4), on_new_message))
+    assert to_rasa == ["comment envoyer une photo par mail", "oui", "NON"]
+    with session_scope(engine) as s:
+        taken = s.execute(select(WaitlistOffer).where(WaitlistOffer.status == OfferStatus.TAKEN)).scalars().all()
+        assert len(taken) == 1
+        entry = s.get(WaitlistEntry, taken[0].entry_id)
+        assert entry.status == EntryStatus.SERVED and entry.phone_hash == service.phone_hash(PHONES[1], HASH_KEY)
+
+
 def test_the_configured_booking_max_future_appointments_holds_for_a_freed_seat(wl_db, monkeypatch):
     """BOOKING_MAX_FUTURE_APPOINTMENTS=1, read by the SMS channel: E, who already holds an appointment
     elsewhere, cannot take a freed seat with OUI (the default, 2, would let them)."""
